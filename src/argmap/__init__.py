@@ -1,0 +1,1 @@
+"""argmap: turn online discussions into argument maps (public API)."""

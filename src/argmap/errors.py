@@ -1,0 +1,85 @@
+"""Errors argmap raises, each with the exit code the CLI uses for it.
+
+Every message names the place, the problem and the way out, e.g.
+``thread.jsonl:17: missing field 'body' (the post text); map it with --field text=NAME``.
+Exit codes follow sysexits(3) so scripts can tell bad input from a full disk.
+"""
+
+from __future__ import annotations
+
+import os
+
+EX_OK = 0
+EX_PARTIAL = 3  # completed, but some records were skipped
+EX_USAGE = 64
+EX_DATAERR = 65
+EX_NOINPUT = 66
+EX_UNAVAILABLE = 69
+EX_SOFTWARE = 70
+EX_CANTCREAT = 73
+EX_IOERR = 74
+EX_TEMPFAIL = 75
+
+
+class ArgmapError(Exception):
+    """Base class: an error a user can act on. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = EX_SOFTWARE
+
+
+class InputError(ArgmapError):
+    """The input cannot be used as it is. Names the file and, when known, the line."""
+
+    exit_code = EX_DATAERR
+
+    def __init__(
+        self,
+        message: str,
+        path: str | os.PathLike[str] | None = None,
+        line: int | None = None,
+        code: str = "bad_input",
+        byte_offset: int | None = None,
+    ) -> None:
+        self.path = os.fspath(path) if path is not None else None
+        self.line = line
+        self.code = code
+        self.byte_offset = byte_offset
+        self.detail = message
+        where = ""
+        if self.path is not None:
+            where = self.path + (f":{line}" if line else "") + ": "
+        super().__init__(where + message)
+
+
+class MissingInput(InputError):
+    """The input file or folder does not exist or cannot be read."""
+
+    exit_code = EX_NOINPUT
+
+
+class OptionsError(ArgmapError):
+    """An option has a value argmap cannot use. Names the key, what it expects, what it got."""
+
+    exit_code = EX_USAGE
+
+    def __init__(self, key: str, expected: str, got: object) -> None:
+        self.key = key
+        super().__init__(f"option {key!r} must be {expected}, got {got!r}")
+
+
+class RenderError(ArgmapError):
+    """Graphviz failed or timed out on a map."""
+
+    exit_code = EX_SOFTWARE
+
+
+class MissingDependency(ArgmapError):
+    """An optional dependency or system program is not installed. Says how to install it."""
+
+    exit_code = EX_UNAVAILABLE
+
+
+class OutputError(ArgmapError):
+    """An output could not be written (disk full, outside the output folder, ...)."""
+
+    exit_code = EX_IOERR

@@ -1,0 +1,231 @@
+"""One frozen tree of options, one section per stage.
+
+Layers, later wins: defaults, then a TOML file (``[segment]`` tables), then overrides given as
+``{"segment.min_claim_words": 3}`` (what the CLI's flags become). Every value is validated with
+a message naming the key, what it expects and what it got. ``fingerprint()`` goes into every
+output and the batch manifest, so a result always says which settings made it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import tomllib
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .errors import OptionsError
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How inputs are read. ``fields`` maps argmap's names (text, id, reply_to, author,
+    created, thread, title, url) to the names in a JSON record."""
+
+    format: str = "auto"
+    fields: tuple[tuple[str, str], ...] = ()
+    single_post: bool = False  # keep a plain-text file as one post (no boundary recovery)
+    max_record_bytes: int = 16 * 1024 * 1024
+    max_text_chars: int = 200_000
+    max_errors: float = 0.01  # share of records that may be skipped before the run fails
+    strict: bool = False  # any skipped record fails the run
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentOptions:
+    """How posts become claims."""
+
+    min_claim_words: int = 4
+    max_claim_chars: int = 600
+    split_clauses: bool = True
+    keep_questions: bool = False
+    max_post_chars: int = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterOptions:
+    """How claims are grouped into topics."""
+
+    max_topics: int = 40
+    min_topic_size: int = 3
+    label_terms: int = 4
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOptions:
+    """How support and attack edges are found."""
+
+    within_post: bool = True
+    across_posts: bool = True
+    similarity_threshold: float = 0.2
+    max_links_per_claim: int = 3
+    min_confidence: float = 0.35
+    use_model: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyseOptions:
+    """What the analysis computes."""
+
+    summary_size: int = 5
+    central_top: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How maps are drawn."""
+
+    max_claims_per_map: int = 80
+    wrap_width: int = 34
+    rankdir: str = "TB"
+    dot_timeout: float = 60.0
+    show_legend: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """Which files are written per thread or corpus."""
+
+    formats: tuple[str, ...] = ("svg", "json", "summary")
+    csv_raw: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    read: ReadOptions = field(default_factory=ReadOptions)
+    segment: SegmentOptions = field(default_factory=SegmentOptions)
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)
+    link: LinkOptions = field(default_factory=LinkOptions)
+    analyse: AnalyseOptions = field(default_factory=AnalyseOptions)
+    render: RenderOptions = field(default_factory=RenderOptions)
+    export: ExportOptions = field(default_factory=ExportOptions)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        return {f.name: _section_dict(getattr(self, f.name)) for f in fields(self)}
+
+    def fingerprint(self) -> str:
+        """A short hash of every option that changes results (stable across runs)."""
+        blob = orjson.dumps(self.to_dict(), option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Options:
+        """Apply ``{"section.key": value}`` overrides, validating each."""
+        result = self
+        for dotted, value in sorted(overrides.items()):
+            section_name, _, key = dotted.partition(".")
+            if section_name not in _SECTIONS or not key:
+                raise OptionsError(dotted, f"one of {_known_keys()}", value)
+            section = getattr(result, section_name)
+            checked = _coerce(section, key, value, dotted)
+            result = replace(result, **{section_name: replace(section, **{key: checked})})
+        return result
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Options:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise OptionsError("config", "a readable TOML file", f"{path}: {exc}") from exc
+        return cls.from_mapping(data)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Options:
+        flat: dict[str, Any] = {}
+        for section_name, table in data.items():
+            if section_name not in _SECTIONS or not isinstance(table, Mapping):
+                raise OptionsError(section_name, f"a table named one of {sorted(_SECTIONS)}", table)
+            for key, value in table.items():
+                flat[f"{section_name}.{key}"] = value
+        return cls().with_overrides(flat)
+
+
+_SECTIONS = {f.name for f in fields(Options)}
+
+
+def _known_keys() -> list[str]:
+    defaults = Options()
+    return sorted(
+        f"{s}.{f.name}" for s in _SECTIONS for f in fields(getattr(defaults, s))
+    )
+
+
+def _section_dict(section: object) -> dict[str, Any]:
+    out = {}
+    for f in fields(section):  # type: ignore[arg-type]
+        value = getattr(section, f.name)
+        out[f.name] = [list(v) if isinstance(v, tuple) else v for v in value] if isinstance(
+            value, tuple
+        ) else value
+    return out
+
+
+def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
+    """Turn a TOML or CLI value into the field's type, or raise a message naming the key."""
+    hints = typing.get_type_hints(type(section))
+    if key not in hints or key not in {f.name for f in dataclasses.fields(section)}:  # type: ignore[arg-type]
+        raise OptionsError(dotted, f"one of {_known_keys()}", value)
+    hint = hints[key]
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "1", "yes", "false", "0", "no"}:
+            return value.lower() in {"true", "1", "yes"}
+        raise OptionsError(dotted, "true or false", value)
+    if hint is int:
+        try:
+            number = int(value) if not isinstance(value, bool) else None
+        except (TypeError, ValueError):
+            number = None
+        if number is None or (isinstance(value, float) and value != number) or number < 0:
+            raise OptionsError(dotted, "a whole number >= 0", value)
+        return number
+    if hint is float:
+        try:
+            number_f = float(value) if not isinstance(value, bool) else None
+        except (TypeError, ValueError):
+            number_f = None
+        if number_f is None or number_f != number_f or number_f < 0:
+            raise OptionsError(dotted, "a number >= 0", value)
+        return number_f
+    if hint is str:
+        if not isinstance(value, str):
+            raise OptionsError(dotted, "a string", value)
+        return value
+    if hint == tuple[str, ...]:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+            raise OptionsError(dotted, "a list of strings or a comma-separated string", value)
+        return tuple(i.strip() for i in items if i.strip())
+    if hint == tuple[tuple[str, str], ...]:
+        pairs = _pairs(value)
+        if pairs is None:
+            raise OptionsError(dotted, "NAME=FIELD pairs or a table", value)
+        return pairs
+    raise OptionsError(dotted, f"a value of type {hint}", value)  # pragma: no cover
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...] | None:
+    if isinstance(value, Mapping):
+        items = [(str(k), str(v)) for k, v in value.items()]
+    elif isinstance(value, str):
+        value = [v for v in value.split(",") if v]
+        return _pairs(value)
+    elif isinstance(value, list | tuple):
+        items = []
+        for item in value:
+            if isinstance(item, str) and "=" in item:
+                k, _, v = item.partition("=")
+                items.append((k.strip(), v.strip()))
+            elif isinstance(item, list | tuple) and len(item) == 2:
+                items.append((str(item[0]), str(item[1])))
+            else:
+                return None
+    else:
+        return None
+    return tuple(sorted(dict(items).items()))

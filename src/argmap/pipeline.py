@@ -1,0 +1,38 @@
+"""The pipeline for one collection of threads: segment, cluster, link. Readable in one screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .cluster import cluster
+from .link import link
+from .model import ArgumentMap, Thread
+from .options import Options
+from .segment import segment
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)``; library code never prints."""
+
+
+def build_map(
+    threads: Sequence[Thread], options: Options | None = None, progress: Progress | None = None
+) -> ArgumentMap:
+    """Turn threads into an argument map: claims, topics and support/attack relations."""
+    options = options or Options()
+    report = progress or (lambda stage, done, total: None)
+    ordered = tuple(sorted(threads, key=lambda t: t.id))
+    report("segment", 0, 3)
+    claims, dropped = segment(ordered, options.segment)
+    report("cluster", 1, 3)
+    topics = cluster(claims, options.cluster)
+    report("link", 2, 3)
+    relations = link(ordered, claims, topics, options.link)
+    report("done", 3, 3)
+    return ArgumentMap(
+        threads=ordered,
+        claims=claims,
+        dropped=dropped,
+        topics=topics,
+        relations=relations,
+        options_fingerprint=options.fingerprint(),
+    )
