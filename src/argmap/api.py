@@ -1,0 +1,163 @@
+"""The public API the CLI is a thin skin over: each verb of ``argmap`` is one function here.
+
+``map_inputs`` is what ``argmap map`` does: read, build one map per thread, analyse, render and
+export, writing every file atomically under the output folder with names that never come from
+post text. Library code never prints: progress and per-file results go to callbacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .analyse import analyse
+from .errors import InputError
+from .exports import export_map
+from .exports.summary import to_markdown
+from .files import inside, safe_filename, write_atomic
+from .model import Analysis, ArgumentMap, Problem, Thread
+from .options import Options
+from .pipeline import Progress, build_map
+from .readers import ReadResult, read_threads
+from .render.dot import to_dot
+from .render.html import render_html
+from .render.svg import render_svg
+
+DEMO_FORMATS = ("svg", "dot", "json", "summary", "html")
+CORPUS_SUFFIXES = {".txt", ".md", ".json", ".jsonl"}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMap:
+    """A map drawn by Graphviz: the DOT argmap wrote and the SVG ``dot`` made from it."""
+
+    dot: str
+    svg: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class MapReport:
+    """What ``map_inputs`` did: the files it wrote and the problems it met in the input."""
+
+    outputs: tuple[Path, ...]
+    threads: int
+    claims: int
+    relations: int
+    problems: tuple[Problem, ...]
+    records_in: int
+
+
+def render_map(
+    amap: ArgumentMap, analysis: Analysis, options: Options | None = None
+) -> RenderedMap:
+    """DOT and SVG of a map (SVG through the system ``dot``, with the configured timeout)."""
+    options = options or Options()
+    dot = to_dot(amap, analysis, options.render)
+    return RenderedMap(dot=dot, svg=render_svg(dot, timeout=options.render.dot_timeout))
+
+
+def map_threads(
+    threads: Sequence[Thread],
+    out_dir: str | Path,
+    options: Options | None = None,
+    *,
+    on_output: Callable[[Path], None] | None = None,
+    progress: Progress | None = None,
+) -> MapReport:
+    """One map per thread, written under ``out_dir`` in every format of ``options.export``."""
+    options = options or Options()
+    out = Path(out_dir)
+    written: list[Path] = []
+    claims = relations = 0
+    for thread in sorted(threads, key=lambda t: t.id):
+        amap = build_map([thread], options, progress)
+        analysis = analyse(amap, options.analyse)
+        claims += len(amap.claims)
+        relations += len(amap.relations)
+        for name, data in thread_outputs(amap, analysis, options).items():
+            path = write_atomic(inside(out, safe_filename(thread.id, suffix=name)), data)
+            written.append(path)
+            if on_output:
+                on_output(path)
+    return MapReport(tuple(written), len(threads), claims, relations, (), 0)
+
+
+def thread_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> dict[str, bytes]:
+    """Every requested output of one map, keyed by file suffix (``.svg``, ``.json``, ...)."""
+    formats = options.export.formats
+    outputs: dict[str, bytes] = {}
+    rendered: RenderedMap | None = None
+    if {"svg", "dot", "html"} & set(formats):
+        rendered = render_map(amap, analysis, options)
+    for fmt in formats:
+        if fmt == "svg" and rendered:
+            outputs[".svg"] = rendered.svg
+        elif fmt == "dot" and rendered:
+            outputs[".dot"] = rendered.dot.encode("utf-8")
+        elif fmt == "html" and rendered:
+            html = render_html(amap, analysis, rendered.svg.decode("utf-8"), options.render)
+            outputs[".html"] = html.encode("utf-8")
+        elif fmt == "summary":
+            outputs[".summary.md"] = to_markdown(amap, analysis).encode("utf-8")
+        else:
+            for suffix, data in export_map(amap, analysis, fmt, options.export).items():
+                outputs[suffix if suffix.startswith(".") else "." + suffix] = data
+    return outputs
+
+
+def map_inputs(
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    options: Options | None = None,
+    *,
+    on_output: Callable[[Path], None] | None = None,
+    progress: Progress | None = None,
+) -> MapReport:
+    """``argmap map``: read the inputs, then write one map per thread under ``out_dir``."""
+    options = options or Options()
+    result: ReadResult = read_threads(inputs, options.read)
+    if not any(t.posts for t in result.threads):
+        raise InputError("no posts found", path=", ".join(str(i) for i in inputs), code="empty")
+    report = map_threads(result.threads, out_dir, options, on_output=on_output, progress=progress)
+    return replace(report, problems=result.problems, records_in=result.records_in)
+
+
+def demo(
+    corpora: str | Path = "corpora",
+    outputs: str | Path = "outputs",
+    options: Options | None = None,
+    *,
+    on_output: Callable[[Path], None] | None = None,
+) -> MapReport:
+    """``argmap demo``: render every corpus file under ``corpora`` into ``outputs``."""
+    options = options or Options()
+    if options.export.formats == Options().export.formats:
+        options = replace(options, export=replace(options.export, formats=DEMO_FORMATS))
+    files = sorted(
+        p
+        for p in Path(corpora).iterdir()
+        if p.is_file() and p.suffix in CORPUS_SUFFIXES and not p.name.upper().startswith("README")
+    )
+    if not files:
+        raise InputError("no corpus files (*.txt, *.md, *.json, *.jsonl) found", path=corpora)
+    return map_inputs(files, outputs, options, on_output=on_output)
+
+
+def write_outputs(
+    amap: ArgumentMap,
+    analysis: Analysis,
+    out_dir: str | Path,
+    options: Options | None = None,
+    *,
+    name: str | None = None,
+) -> list[Path]:
+    """Write every output of one map under ``out_dir``; file names derive from ``name`` or the
+    map's first thread id, never from post text."""
+    options = options or Options()
+    stem = name or (amap.threads[0].id if amap.threads else "map")
+    out = Path(out_dir)
+    return [
+        write_atomic(inside(out, safe_filename(stem, suffix=suffix)), data)
+        for suffix, data in thread_outputs(amap, analysis, options).items()
+    ]

@@ -1,0 +1,265 @@
+"""The ``argmap`` command: a thin typer skin over ``argmap.api``.
+
+Each command parses its flags into ``Options``, makes one API call and reports. Messages go to
+stderr (one line per output written; errors as one red line); data goes to stdout. Exit codes
+follow sysexits: 64 usage, 65 bad data, 66 missing input, 69 missing dependency, 73/74 output
+problems, 3 when the run finished but skipped records, 130 on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .errors import EX_PARTIAL, ArgmapError, OptionsError
+from .options import Options
+
+app = typer.Typer(
+    name="argmap",
+    help=(
+        "Turn online discussions into argument maps: claims, topics, support and attack edges, "
+        "what is contested and unanswered, summaries. Offline and deterministic."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _version() -> str:
+    try:
+        return package_version("argmap")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"argmap {_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """argmap: offline argument maps of discussions."""
+
+
+def build_options(
+    config: Path | None,
+    settings: list[str] | None,
+    **flags: object,
+) -> Options:
+    """Defaults, then the TOML file, then ``--set section.key=value``, then the named flags."""
+    options = Options.from_toml(config) if config else Options()
+    overrides: dict[str, object] = {}
+    for item in settings or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise OptionsError("--set", "SECTION.KEY=VALUE", item)
+        overrides[key.strip()] = value.strip()
+    overrides.update({k: v for k, v in flags.items() if v is not None})
+    return options.with_overrides(overrides)
+
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="TOML file with [read], [segment], ... tables.")
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override any option: --set cluster.max_topics=20 (repeatable)."),
+]
+
+
+@app.command("map")
+def map_command(
+    inputs: Annotated[list[Path], typer.Argument(help="Thread files (text, JSON, JSONL, Reddit, HN, Discourse, ...).")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (created if missing).")] = Path("argmap-out"),
+    input_format: Annotated[str | None, typer.Option("--from", help="Input format; 'auto' sniffs the content.")] = None,
+    fields: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="Map a JSON field: --field text=body --field reply_to=parent_id."),
+    ] = None,
+    single_post: Annotated[bool, typer.Option("--single-post", help="Keep each text file as one post.")] = False,
+    export: Annotated[
+        str | None,
+        typer.Option("--export", help="Comma list: svg,dot,json,summary,html,graphml,aif,argdown,csv,parquet."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on any malformed record.")] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for topic clustering.")] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
+    config: ConfigOpt = None,
+    settings: SetOpt = None,
+) -> None:
+    """Map each thread in INPUTS: an SVG map, a summary and a JSON export per thread."""
+    from .api import map_inputs
+
+    options = build_options(
+        config,
+        settings,
+        **{
+            "read.format": input_format,
+            "read.fields": ",".join(fields) if fields else None,
+            "read.single_post": True if single_post else None,
+            "read.strict": True if strict else None,
+            "export.formats": export,
+            "cluster.seed": seed,
+        },
+    )
+    report = map_inputs(inputs, out, options, on_output=None if quiet else _announce)
+    _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations")
+
+
+@app.command()
+def demo(
+    corpora: Annotated[Path, typer.Option(help="Folder of demo corpora.")] = Path("corpora"),
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where the maps go.")] = Path("outputs"),
+    quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
+) -> None:
+    """Render every corpus under corpora/ into outputs/ (SVG, DOT, JSON, summary, HTML)."""
+    from .api import demo as run_demo
+
+    report = run_demo(corpora, out, on_output=None if quiet else _announce)
+    _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations")
+
+
+@app.command("eval")
+def eval_command(
+    files: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (format A documents or B pairs).")],
+    task: Annotated[
+        str, typer.Option(help="auto|segmentation|relations|stance|topics|summaries")
+    ] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with every figure.")] = False,
+) -> None:
+    """Score argmap against labelled data, beside trivial baselines computed in the same run."""
+    from .evaluation import evaluate
+
+    result = evaluate([str(f) for f in files], task=task)
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n")
+        return
+    _print_eval(result)
+
+
+@app.command()
+def train(
+    files: Annotated[list[Path], typer.Argument(help="Labelled JSONL files to learn from.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the model (JSON text).")],
+    seed: Annotated[int, typer.Option(help="Seed for the training run.")] = 0,
+) -> None:
+    """Train the relation model from labelled files and write it as JSON text (never a pickle)."""
+    from .train import train as run_train
+
+    figures = run_train([str(f) for f in files], out, seed=seed)
+    err.print(f"wrote {escape(str(out))}")
+    for key, value in sorted(figures.items()):
+        err.print(f"  {escape(str(key))}: {escape(str(value))}")
+
+
+@app.command()
+def inspect(
+    inputs: Annotated[list[Path], typer.Argument(help="Files to look at.")],
+    input_format: Annotated[str | None, typer.Option("--from", help="Input format; 'auto' sniffs.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the sniffed format, threads, posts and problems of each input, without mapping."""
+    from .readers import read_threads
+
+    options = build_options(None, None, **{"read.format": input_format})
+    result = read_threads(inputs, options.read)
+    info = {
+        "records_in": result.records_in,
+        "threads": [
+            {"id": t.id, "title": t.title, "posts": len(t.posts)} for t in result.threads
+        ],
+        "problems": [
+            {"code": p.code, "path": p.path, "line": p.line, "message": p.message}
+            for p in result.problems
+        ],
+    }
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(info, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    table = Table("thread", "title", "posts")
+    for t in info["threads"]:
+        table.add_row(escape(t["id"]), escape(t["title"] or ""), str(t["posts"]))
+    Console().print(table)
+    for p in info["problems"]:
+        err.print(f"[yellow]{escape(p['path'])}:{p['line']}: {escape(p['message'])}[/]")
+
+
+def _announce(path: Path) -> None:
+    err.print(f"wrote {escape(str(path))}")
+
+
+def _finish(problems: tuple, quiet: bool, totals: str) -> None:
+    if not quiet:
+        err.print(escape(totals))
+    if problems:
+        for p in problems[:20]:
+            err.print(f"[yellow]{escape(p.path)}:{p.line}: {escape(p.message)}[/]")
+        if len(problems) > 20:
+            err.print(f"[yellow]… and {len(problems) - 20} more problems[/]")
+        raise typer.Exit(EX_PARTIAL)
+
+
+def _print_eval(result: dict) -> None:
+    console = Console()
+    for corpus, figures in sorted((result.get("corpora") or {}).items()):
+        table = Table(title=escape(f"{corpus} ({result.get('task', '')})"))
+        table.add_column("figure")
+        table.add_column("value", justify="right")
+        for key, value in sorted(figures.items()):
+            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+            table.add_row(escape(key), escape(shown))
+        console.print(table)
+    pooled = result.get("pooled")
+    if pooled:
+        table = Table(title="pooled")
+        table.add_column("figure")
+        table.add_column("value", justify="right")
+        for key, value in sorted(pooled.items()):
+            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+            table.add_row(escape(key), escape(shown))
+        console.print(table)
+
+
+def main() -> None:
+    """Entry point: run the app, turning argmap errors into one red line and an exit code."""
+    try:
+        rc = app(standalone_mode=False)
+    except ArgmapError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}")
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("[red]interrupted[/]")
+        sys.exit(130)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -1,0 +1,110 @@
+"""The Markdown summary a moderator reads first: what the thread says, what is contested,
+what nobody answered, which camps formed and which claims stand.
+
+Every sentence is a verbatim claim with a link back to its post. Post text is hostile here too:
+Markdown renders raw HTML and link syntax, so each claim is escaped before it is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Analysis, ArgumentMap, Claim, Post
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!~&])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def md_text(text: str, limit: int = 400) -> str:
+    """One line of Markdown-inert text: controls removed, newlines folded, syntax escaped."""
+    flat = " ".join(_CONTROL.sub("", text).split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def to_markdown(amap: ArgumentMap, analysis: Analysis) -> str:
+    """A summary of one map in Markdown, deterministic for the same records."""
+    posts = {p.id: p for t in amap.threads for p in t.posts}
+    claims = {c.id: c for c in amap.claims}
+    lines: list[str] = []
+    title = next((t.title for t in amap.threads if t.title), None) or ", ".join(
+        t.id for t in amap.threads
+    )
+    lines += [f"# Argument map: {md_text(title, 200)}", ""]
+    attacks = sum(1 for r in amap.relations if r.stance.value == "attack")
+    lines.append(
+        f"{sum(len(t.posts) for t in amap.threads)} posts, {len(amap.claims)} claims, "
+        f"{len(amap.topics)} topics, {len(amap.relations) - attacks} support and {attacks} attack "
+        f"edges, {len(amap.dropped)} spans dropped."
+    )
+    lines.append("")
+    for summary in analysis.summaries:
+        if summary.scope != "thread":
+            continue
+        lines += ["## What the thread says", ""]
+        lines += [_item_line(i.text, i.post_id, i.url, i.share) for i in summary.items]
+        lines.append("")
+    topic_summaries = {s.scope_id: s for s in analysis.summaries if s.scope == "topic"}
+    if amap.topics:
+        lines += ["## Topics", ""]
+        for topic in amap.topics:
+            share = len(topic.claim_ids) / max(1, len(amap.claims))
+            lines.append(f"### {md_text(topic.label, 120)} ({len(topic.claim_ids)} claims, {share:.0%})")
+            lines.append("")
+            summary = topic_summaries.get(topic.id)
+            if summary:
+                lines += [_item_line(i.text, i.post_id, i.url, i.share) for i in summary.items]
+            lines.append("")
+    lines += _claim_section("Contested claims (attacked and defended)", analysis.contested, claims, posts)
+    lines += _claim_section("Unanswered objections", analysis.unanswered, claims, posts)
+    defeated = tuple(cid for cid, label in analysis.status if label == "out")
+    standing = tuple(cid for cid, label in analysis.status if label == "in" and _is_related(cid, amap))
+    lines += _claim_section("Claims that stand (grounded semantics)", standing, claims, posts)
+    lines += _claim_section("Claims defeated by an unanswered attack", defeated, claims, posts)
+    if analysis.camps:
+        lines += ["## Camps", ""]
+        for camp in analysis.camps:
+            authors = ", ".join(md_text(a, 60) for a in camp.authors)
+            lines.append(f"- **{camp.id}**: {authors} ({len(camp.claim_ids)} claims)")
+        lines.append("")
+    reasons = Counter(d.reason.value for d in amap.dropped)
+    if reasons:
+        lines += ["## Dropped text", ""]
+        lines += [f"- {reason}: {count}" for reason, count in sorted(reasons.items())]
+        lines.append("")
+    lines.append(f"_argmap options fingerprint {amap.options_fingerprint}_")
+    return "\n".join(lines) + "\n"
+
+
+def _is_related(cid: str, amap: ArgumentMap) -> bool:
+    return any(r.source == cid or r.target == cid for r in amap.relations)
+
+
+def _claim_section(
+    heading: str, ids: tuple[str, ...], claims: dict[str, Claim], posts: dict[str, Post]
+) -> list[str]:
+    if not ids:
+        return []
+    lines = [f"## {heading}", ""]
+    for cid in ids[:15]:
+        claim = claims.get(cid)
+        if claim is None:
+            continue
+        post = posts.get(claim.post_id)
+        url = post.source.url if post else None
+        lines.append(_item_line(claim.text, claim.post_id, url, None))
+    if len(ids) > 15:
+        lines.append(f"- … and {len(ids) - 15} more")
+    lines.append("")
+    return lines
+
+
+def _item_line(text: str, post_id: str, url: str | None, share: float | None) -> str:
+    where = md_text(post_id, 120)
+    if url and url.startswith("https://"):
+        safe_url = url.replace(")", "%29").replace("(", "%28").replace(" ", "%20")
+        where = f"[{where}]({safe_url})"
+    share_text = f" ({share:.0%} of claims)" if share is not None else ""
+    return f"- “{md_text(text)}” — {where}{share_text}"

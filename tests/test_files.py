@@ -1,0 +1,67 @@
+"""files: atomic writes, safe file names, containment, canonical JSON."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from argmap.errors import OutputError
+from argmap.files import canonical_json, inside, safe_filename, write_atomic
+
+NASTY_IDS = ["../../etc/passwd", "CON", "a/b", "", "x" * 300, "Post", "post", "..", "nul", "a\x00b"]
+
+
+@pytest.mark.parametrize("identifier", NASTY_IDS)
+def test_files_safe_filename_stays_inside(tmp_path, identifier):
+    name = safe_filename(identifier, ".svg")
+    path = inside(tmp_path, name)
+    assert path.parent == tmp_path.resolve()
+    assert name.endswith(".svg") and "/" not in name and not name.startswith(".")
+    assert len(name) < 80
+
+
+def test_files_safe_filename_distinguishes_case_only_ids():
+    assert safe_filename("Post").lower() != safe_filename("post").lower()
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(), min_size=2, max_size=6, unique=True))
+def test_files_safe_filename_distinct_ids_distinct_names(ids):
+    names = [safe_filename(i).lower() for i in ids]
+    assert len(set(names)) == len(ids)
+    assert all(n.isascii() for n in names)
+
+
+def test_files_inside_refuses_escape(tmp_path):
+    with pytest.raises(OutputError, match="outside"):
+        inside(tmp_path, "../escape.txt")
+
+
+def test_files_write_atomic_replaces_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "sub" / "out.json"
+    write_atomic(target, "first")
+    write_atomic(target, b"second")
+    assert target.read_bytes() == b"second"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["out.json"]
+
+
+def test_files_write_atomic_failure_keeps_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "out.txt"
+    write_atomic(target, "old")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OutputError, match="No space left"):
+        write_atomic(target, "new")
+    monkeypatch.undo()
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_files_canonical_json_sorted_and_newline():
+    assert canonical_json({"b": 1, "a": [1, 2]}) == b'{\n  "a": [\n    1,\n    2\n  ],\n  "b": 1\n}\n'

@@ -1,0 +1,61 @@
+"""Options: layering, validation messages, fingerprints."""
+
+from __future__ import annotations
+
+import pytest
+
+from argmap.errors import OptionsError
+from argmap.options import Options
+
+
+def test_options_overrides_coerce_cli_strings():
+    options = Options().with_overrides(
+        {"segment.min_claim_words": "6", "read.single_post": "true", "export.formats": "svg,json"}
+    )
+    assert options.segment.min_claim_words == 6
+    assert options.read.single_post is True
+    assert options.export.formats == ("svg", "json")
+
+
+def test_options_field_pairs_are_sorted_and_deduplicated():
+    options = Options().with_overrides({"read.fields": "text=body,id=name,text=selftext"})
+    assert options.read.fields == (("id", "name"), ("text", "selftext"))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("segment.min_claim_words", "many", "a whole number"),
+        ("segment.min_claim_words", -1, "a whole number"),
+        ("read.single_post", "perhaps", "true or false"),
+        ("link.min_confidence", "nan", "a number"),
+        ("segment.nonsense", 1, "one of"),
+        ("nosection.key", 1, "one of"),
+    ],
+)
+def test_options_validation_names_key_expected_and_given(key, value, fragment):
+    with pytest.raises(OptionsError) as info:
+        Options().with_overrides({key: value})
+    message = str(info.value)
+    assert key in message and fragment in message and repr(value) in message
+
+
+def test_options_toml_layer_then_overrides(tmp_path):
+    config = tmp_path / "argmap.toml"
+    config.write_text('[cluster]\nmax_topics = 7\nseed = 3\n[render]\nrankdir = "LR"\n')
+    options = Options.from_toml(config).with_overrides({"cluster.seed": 5})
+    assert (options.cluster.max_topics, options.cluster.seed, options.render.rankdir) == (7, 5, "LR")
+
+
+def test_options_bad_toml_is_an_options_error(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[cluster\n")
+    with pytest.raises(OptionsError, match="TOML"):
+        Options.from_toml(config)
+
+
+def test_options_fingerprint_is_stable_and_sensitive():
+    assert Options().fingerprint() == Options().fingerprint()
+    changed = Options().with_overrides({"cluster.seed": 1})
+    assert changed.fingerprint() != Options().fingerprint()
+    assert len(Options().fingerprint()) == 16
