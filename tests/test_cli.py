@@ -1,0 +1,92 @@
+"""The argmap command as a real subprocess: outputs on disk, messages, exit codes."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+from conftest import SEED, run_cli
+
+from argmap.errors import EX_DATAERR, EX_NOINPUT, EX_PARTIAL
+
+
+def test_cli_version_and_help():
+    version = run_cli("--version")
+    assert version.returncode == 0
+    assert version.stdout.decode().startswith("argmap ")
+    helptext = run_cli("--help").stdout.decode()
+    for command in ("map", "demo", "eval", "train", "inspect"):
+        assert command in helptext
+
+
+def test_cli_map_writes_svg_summary_json_and_announces_each(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("map", str(SEED), "-o", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    written = sorted(p.name for p in out.iterdir())
+    assert any(n.endswith(".svg") for n in written)
+    assert any(n.endswith(".json") for n in written)
+    assert any(n.endswith(".summary.md") for n in written)
+    stderr = result.stderr.decode()
+    for name in written:
+        assert name in stderr
+    svg = next(p for p in out.iterdir() if p.name.endswith(".svg"))
+    root = ET.fromstring(svg.read_bytes())
+    assert root.tag.endswith("svg")
+    data = json.loads(next(p for p in out.iterdir() if p.name.endswith(".json")).read_bytes())
+    assert data["map"]["claims"] and data["map"]["relations"]
+
+
+def test_cli_missing_input_is_one_line_and_exit_66(tmp_path):
+    result = run_cli("map", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o"))
+    assert result.returncode == EX_NOINPUT
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "nope.jsonl" in lines[0] and lines[0].startswith("error:")
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_empty_input_is_a_data_error(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    result = run_cli("map", str(empty), "-o", str(tmp_path / "o"))
+    assert result.returncode == EX_DATAERR
+    assert "empty.jsonl" in result.stderr.decode()
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_cli_bad_record_is_skipped_reported_and_rest_mapped(tmp_path):
+    good = [
+        {"id": str(i), "reply_to": None if i == 0 else "0", "author": f"u{i % 3}",
+         "text": f"Point number {i} is that public transport should be free because cars pollute cities."}
+        for i in range(8)
+    ]
+    lines = [json.dumps(r) for r in good]
+    lines.insert(4, '{"id": "broken", "text": ')
+    source = tmp_path / "thread.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "o"
+    result = run_cli("map", str(source), "-o", str(out), "--set", "read.max_errors=0.5")
+    assert result.returncode == EX_PARTIAL, result.stderr.decode()
+    assert "thread.jsonl:5" in result.stderr.decode()
+    data = json.loads(next(p for p in out.iterdir() if p.name.endswith(".json")).read_bytes())
+    assert len([p for t in data["map"]["threads"] for p in t["posts"]]) == 8
+    strict = run_cli("map", str(source), "-o", str(tmp_path / "o2"), "--strict")
+    assert strict.returncode == EX_DATAERR
+
+
+def test_cli_bad_option_names_the_key(tmp_path):
+    result = run_cli("map", str(SEED), "-o", str(tmp_path), "--set", "cluster.max_topics=lots")
+    assert result.returncode == 64
+    assert "cluster.max_topics" in result.stderr.decode()
+
+
+def test_cli_python_dash_m_and_console_script_agree():
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = shutil.which("argmap") or str(Path(sys.executable).parent / "argmap")
+    console = subprocess.run([script, "--version"], capture_output=True)
+    assert console.returncode == 0
+    assert console.stdout == run_cli("--version").stdout
