@@ -1,0 +1,48 @@
+"""Exporters: one function per format, each ``(amap, analysis, options) -> {suffix: bytes}``.
+
+A format may give several files (the tables give one per table), so every exporter returns a
+dict from file suffix (``".graphml"``, ``".claims.csv"``, ...) to the file's bytes; the caller
+prefixes a safe file name and writes them atomically. ``EXPORTERS`` is a literal dict so the
+list of formats is readable in one place and the CLI can offer exactly these names. The
+Markdown summary, SVG and HTML are renderings, not exports, and live elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..errors import OptionsError
+from ..model import Analysis, ArgumentMap
+from ..options import ExportOptions
+from .aif import to_aif
+from .argdown import to_argdown
+from .graphml import to_graphml
+from .native import to_json
+from .tables import to_csv, to_parquet
+
+Exporter = Callable[[ArgumentMap, Analysis, ExportOptions], dict[str, bytes]]
+
+
+def _json(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) -> dict[str, bytes]:
+    """argmap's native JSON (versioned, canonical; ``exports.native.from_json`` reads it back)."""
+    return {".json": to_json(amap, analysis)}
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "json": _json,
+    "graphml": to_graphml,
+    "aif": to_aif,
+    "argdown": to_argdown,
+    "csv": to_csv,
+    "parquet": to_parquet,
+}
+
+
+def export_map(
+    amap: ArgumentMap, analysis: Analysis, fmt: str, options: ExportOptions
+) -> dict[str, bytes]:
+    """The files of one map in format ``fmt``; an unknown format names the known ones."""
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise OptionsError("export.formats", f"one of {sorted(EXPORTERS)}", fmt)
+    return exporter(amap, analysis, options)

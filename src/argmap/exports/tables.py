@@ -1,0 +1,157 @@
+"""Tables of a map (posts, claims, relations, topics) as CSV, and as Parquet when pyarrow is
+installed (``pip install 'argmap[tables]'``).
+
+One set of rows feeds both writers, so the two formats always hold the same columns. CSV is for
+spreadsheets, where post text is hostile: a cell starting with ``= + - @``, tab or carriage
+return is a formula in Excel/LibreOffice/Sheets, so such cells get a leading ``'`` (OWASP CSV
+injection advice) unless ``ExportOptions.csv_raw`` asks for the exact text. Numbers argmap
+computes are never prefixed (they are not user text). Parquet is typed and lossless.
+
+Lone surrogates cannot be encoded in UTF-8 or Arrow strings; they become U+FFFD (readers
+normally replace them at ingest already).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from ..errors import MissingDependency
+from ..model import Analysis, ArgumentMap, relation_sort_key
+from ..options import ExportOptions
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# (column, arrow type) per table; the order is the column order of both formats.
+SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
+    "posts": (
+        ("post_id", "string"), ("thread_id", "string"), ("author", "string"),
+        ("reply_to", "string"), ("created", "float64"), ("score", "float64"),
+        ("title", "string"), ("url", "string"), ("flags", "string"), ("text", "string"),
+    ),
+    "claims": (
+        ("claim_id", "string"), ("post_id", "string"), ("thread_id", "string"),
+        ("author", "string"), ("topic_id", "string"), ("role", "string"), ("start", "int64"),
+        ("end", "int64"), ("centrality", "float64"), ("status", "string"),
+        ("contested", "bool_"), ("unanswered", "bool_"), ("text", "string"),
+    ),
+    "relations": (
+        ("source", "string"), ("target", "string"), ("stance", "string"),
+        ("confidence", "float64"), ("evidence", "string"),
+    ),
+    "topics": (
+        ("topic_id", "string"), ("label", "string"), ("terms", "string"), ("size", "int64"),
+        ("representative", "string"), ("is_other", "bool_"),
+    ),
+}
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else _SURROGATE.sub("\ufffd", value)
+
+
+def table_rows(amap: ArgumentMap, analysis: Analysis | None) -> dict[str, list[dict[str, Any]]]:
+    """The four tables as rows of typed values (None = missing), in canonical order."""
+    thread_of = {post.id: thread.id for thread in amap.threads for post in thread.posts}
+    posts = {post.id: post for thread in amap.threads for post in thread.posts}
+    topic_of = {cid: topic.id for topic in amap.topics for cid in topic.claim_ids}
+    centrality = dict(analysis.centrality) if analysis else {}
+    status = dict(analysis.status) if analysis else {}
+    contested = set(analysis.contested) if analysis else set()
+    unanswered = set(analysis.unanswered) if analysis else set()
+    post_rows = [
+        {"post_id": p.id, "thread_id": t.id, "author": p.author, "reply_to": p.reply_to,
+         "created": p.created, "score": p.score, "title": p.title, "url": p.source.url,
+         "flags": ";".join(p.flags), "text": p.text}
+        for t in amap.threads for p in t.posts
+    ]
+    claim_rows = [
+        {"claim_id": c.id, "post_id": c.post_id, "thread_id": thread_of.get(c.post_id),
+         "author": posts[c.post_id].author if c.post_id in posts else None,
+         "topic_id": topic_of.get(c.id), "role": c.role.value, "start": c.start, "end": c.end,
+         "centrality": centrality.get(c.id, 0.0), "status": status.get(c.id),
+         "contested": c.id in contested, "unanswered": c.id in unanswered, "text": c.text}
+        for c in amap.claims
+    ]
+    relation_rows = [
+        {"source": r.source, "target": r.target, "stance": r.stance.value,
+         "confidence": float(r.confidence),
+         "evidence": orjson.dumps(
+             [{"kind": e.kind.value, "detail": _text(e.detail), "weight": e.weight}
+              for e in r.evidence]
+         ).decode("utf-8")}
+        for r in sorted(amap.relations, key=relation_sort_key)
+    ]
+    topic_rows = [
+        {"topic_id": t.id, "label": t.label, "terms": ";".join(t.terms),
+         "size": len(t.claim_ids), "representative": t.representative, "is_other": t.is_other}
+        for t in amap.topics
+    ]
+    tables = {"posts": post_rows, "claims": claim_rows, "relations": relation_rows,
+              "topics": topic_rows}
+    return {
+        name: [{k: _text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+        for name, rows in tables.items()
+    }
+
+
+def _cell(value: Any, raw: bool) -> str:
+    """A CSV cell: "" for missing, repr-exact numbers, ``true``/``false``, and user text with
+    the formula-neutralising ``'`` unless ``raw``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if not raw and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]], raw: bool) -> bytes:
+    """One CSV file (header row, ``\\r\\n`` line ends, RFC 4180 quoting), UTF-8."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row[c], raw) for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_csv(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) -> dict[str, bytes]:
+    """Exporter: ``{".posts.csv", ".claims.csv", ".relations.csv", ".topics.csv"}``."""
+    tables = table_rows(amap, analysis)
+    return {
+        f".{name}.csv": csv_bytes([c for c, _ in SCHEMAS[name]], tables[name], options.csv_raw)
+        for name in SCHEMAS
+    }
+
+
+def to_parquet(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) -> dict[str, bytes]:
+    """Exporter: ``{".posts.parquet", ".claims.parquet", ...}``, typed and lossless."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise MissingDependency(
+            "Parquet export needs pyarrow, which is not installed; "
+            "install it with: pip install 'argmap[tables]' (or choose --format csv)"
+        ) from exc
+    tables = table_rows(amap, analysis)
+    out: dict[str, bytes] = {}
+    for name, columns in SCHEMAS.items():
+        schema = pa.schema([(column, getattr(pa, kind)()) for column, kind in columns])
+        rows = tables[name]
+        arrays = {column: [row[column] for row in rows] for column, _ in columns}
+        table = pa.Table.from_pydict(arrays, schema=schema)
+        sink = io.BytesIO()
+        pq.write_table(table, sink, compression="zstd")
+        out[f".{name}.parquet"] = sink.getvalue()
+    return out
