@@ -71,8 +71,9 @@ class _Edges:
         )
 
 
-def analyse(amap: ArgumentMap, options: AnalyseOptions) -> Analysis:
+def analyse(amap: ArgumentMap, options: AnalyseOptions | None = None) -> Analysis:
     """Analyse a map. Pure and deterministic: the same map and options give equal records."""
+    options = options or AnalyseOptions()
     edges = _Edges.of(amap)
     posts = {post.id: post for thread in amap.threads for post in thread.posts}
     centrality = claim_centrality(edges, options.damping)

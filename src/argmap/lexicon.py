@@ -6,6 +6,12 @@ linker and the relation model read the same cues, and a change to a list is one 
 
 from __future__ import annotations
 
+import functools
+import re
+from collections import defaultdict
+from importlib.resources import files
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Connectives that introduce a reason for what came before: "X because Y" -> Y supports X.
@@ -32,6 +38,29 @@ ATTACK = (
 # Connectives where the contrast runs the other way: "although X, Y" -> X is conceded.
 CONCESSIVE_OPENERS = ("although", "though", "even though", "while", "whereas", "despite", "admittedly")
 
+# Clause splitting (segment.py): connectives that open a new argumentative unit.
+# Without any comma before them ("X because Y"); "because of" is excluded by the segmenter.
+CLAUSE_OPENERS_BARE = ("because", "although", "even though", "whereas", "though", "but")
+# Only after a comma, semicolon or colon ("X, but Y"; "X; however, Y").
+CLAUSE_OPENERS_AFTER_COMMA = (
+    "however", "so", "therefore", "thus", "hence", "while", "since", "yet",
+    "which means", "that means", "as a result", "consequently", "otherwise", "nevertheless",
+    "nonetheless", "for we", "for it", "for they", "for this", "for that", "for there",
+    "for you", "for i", "for he", "for she",
+)
+# Only after a comma or semicolon, and only when coordinated clauses are split (", and Y").
+CLAUSE_OPENERS_COORDINATING = ("and", "or")
+# A sentence opening with one of these is cut at its first comma: "Since X, Y" -> X | Y.
+SUBORDINATORS = (
+    "since", "although", "though", "even though", "while", "whereas", "because", "given that",
+    "even if",
+)
+# A claim opening with one of these is a reason for something (role PREMISE).
+PREMISE_OPENERS = (
+    "because", "since", "as", "given that", "due to", "after all", "for example",
+    "for instance", "the reason is", "considering that",
+)
+
 # Cues across posts: a reply that opens with these agrees or disagrees with its parent.
 DISAGREE_CUES = (
     "i disagree", "i don't agree", "i do not agree", "not really", "that's not true",
@@ -41,6 +70,8 @@ DISAGREE_CUES = (
     "misleading", "i don't think", "i do not think", "i don't buy", "nonsense", "not convinced",
     "disagree", "wrong", "why i disagree", "objection", "counterpoint", "at odds",
     "unrealistic", "doesn't follow", "does not follow", "isn't how", "is not how",
+    "not the right", "is a mistake", "i'm skeptical", "don't see how", "do not see how",
+    "that's not how", "not convinced", "i'm not convinced", "i beg to differ",
 )
 AGREE_CUES = (
     "i agree", "agreed", "exactly", "good point", "well said", "this is right", "you're right",
@@ -56,3 +87,65 @@ NEGATIONS = (
 HEDGES = ("i think", "i guess", "maybe", "perhaps", "probably", "might", "could", "seems")
 
 STOPWORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
+
+
+# --- Punkt sentence-splitter parameters ------------------------------------------------------
+# Trained by tools/train_punkt.py on real English prose and shipped as text (the punkt_tab
+# layout), so sentence splitting works with no nltk data package and no pickle ever loads.
+
+PUNKT_FILES = ("abbrev_types.txt", "collocations.tab", "sent_starters.txt", "ortho_context.tab")
+
+
+def _punkt_lines(name: str) -> list[str]:
+    text = files("argmap").joinpath("resources", "punkt", name).read_text(encoding="utf-8")
+    return [line for line in text.split("\n") if line]
+
+
+@functools.cache
+def punkt_parameters() -> PunktParameters:
+    """argmap's shipped Punkt parameters, read once from text files under resources/punkt."""
+    params = PunktParameters()
+    params.abbrev_types = set(_punkt_lines("abbrev_types.txt"))
+    params.sent_starters = set(_punkt_lines("sent_starters.txt"))
+    params.collocations = {
+        (left, right)
+        for left, _, right in (line.partition("\t") for line in _punkt_lines("collocations.tab"))
+    }
+    ortho: defaultdict[str, int] = defaultdict(int)
+    for line in _punkt_lines("ortho_context.tab"):
+        word, _, flags = line.rpartition("\t")
+        ortho[word] = int(flags)
+    params.ortho_context = ortho  # type: ignore[assignment]
+    return params
+
+
+class _PlainWordPunkt(PunktSentenceTokenizer):
+    """Punkt with an exact shortcut for the commonest candidate, "word. Next".
+
+    Punkt decides each candidate break from a small context string. When the word before the
+    period is plain letters (two or more, so not an initial), is no abbreviation and starts no
+    collocation, Punkt's first pass marks a break and its second pass has no rule that can
+    undo it; the shortcut returns that answer without building Punkt's token objects. Every
+    other context goes to Punkt unchanged (tests/test_lexicon.py checks they agree).
+    """
+
+    def __init__(self, params: PunktParameters) -> None:
+        super().__init__(params)
+        self._blockers = frozenset(params.abbrev_types) | {
+            left for left, _ in params.collocations
+        }
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        plain = _PLAIN_WORD_END.fullmatch(text)
+        if plain is not None and plain.group(1).lower() not in self._blockers:
+            return True
+        return super().text_contains_sentbreak(text)
+
+
+_PLAIN_WORD_END = re.compile(r"([A-Za-z]{2,})\.\s+[A-Za-z\"'(\[]\S*")
+
+
+@functools.cache
+def punkt_tokenizer() -> PunktSentenceTokenizer:
+    """One shared tokenizer over the shipped parameters (it keeps no per-call state)."""
+    return _PlainWordPunkt(punkt_parameters())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from threadpoolctl import threadpool_limits
+
 from .cluster import cluster
 from .link import link
 from .model import ArgumentMap, Thread
@@ -21,13 +23,16 @@ def build_map(
     options = options or Options()
     report = progress or (lambda stage, done, total: None)
     ordered = tuple(sorted(threads, key=lambda t: t.id))
-    report("segment", 0, 3)
-    claims, dropped = segment(ordered, options.segment)
-    report("cluster", 1, 3)
-    topics = cluster(claims, options.cluster)
-    report("link", 2, 3)
-    relations = link(ordered, claims, topics, options.link)
-    report("done", 3, 3)
+    # One BLAS thread: on 2 cores a thread pool costs more than it gains on these matrix
+    # sizes, and a fixed thread count keeps floating-point sums identical across runs.
+    with threadpool_limits(limits=1):
+        report("segment", 0, 3)
+        claims, dropped = segment(ordered, options.segment)
+        report("cluster", 1, 3)
+        topics = cluster(claims, options.cluster)
+        report("link", 2, 3)
+        relations = link(ordered, claims, topics, options.link)
+        report("done", 3, 3)
     return ArgumentMap(
         threads=ordered,
         claims=claims,
