@@ -1,0 +1,243 @@
+"""Recover post boundaries in pasted dumps of several posts (plain text, no separators).
+
+People paste forum "quick takes" one paragraph per line with nothing between posts. A post
+boundary shows up as (1) a *lexical shift* - the words after the gap are not the words before
+it (TextTiling, Hearst 1997: depth of the valley in block similarity) - and (2) *cues*: a line
+cut off mid-sentence ("... justified the change by") ends a post that was pasted truncated, a
+post-opening phrase ("Pet peeve:", "I recently ...") or a title-like line starts one. Some cues
+argue *against* a boundary: a bullet, a lower-case start, a line after "...like:", a connective
+("Also", "But"). Each gap gets a score; gaps over a threshold are boundaries, and a length
+prior then merges one-line fragments that are too short to be a post on their own.
+
+Units are paragraphs when the file uses blank lines between paragraphs (hard-wrapped text),
+otherwise single lines. Pure functions over strings; no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.stem.porter import PorterStemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+BOUNDARY_THRESHOLD = 1.0
+LEX_WEIGHT = 1.2  # weight of the TextTiling depth score (0..~1) in a gap's score
+WINDOW_TERMS = 20  # content terms compared on each side of a gap
+PEAK_REACH = 20  # how far a depth score climbs to its peaks (bounds the work per gap)
+SHORT_POST_CHARS = 160  # a one-unit "post" shorter than this is merged into a neighbour
+MAX_POST_LINES = 40
+
+_WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
+_BULLET = re.compile(r"\s*([*+\-\u2022]|\d{1,3}[.)])\s+")
+_TERMINAL = re.compile(r"[.!?;)\"'\]\u201d\u2019\u2026*_`]\s*$")
+_FOOTNOTE_ONE = re.compile(r"\[1\]|\[\^1\]")
+_SEPARATOR = re.compile(r"\s*([-*_=~#]\s*){3,}$")
+_FUNCTION_END = re.compile(
+    r"\b(by|the|a|an|to|of|that|and|or|with|for|in|on|is|are|was|were|which|who|because|"
+    r"than|as|at|from|but|if|so|this|these|their|his|her|its|my|our|your|be|into|about|"
+    r"like|such|when|where|while|not|can|will|would|should|could|has|have|had)\s*$",
+    re.IGNORECASE,
+)
+_OPENER = re.compile(
+    r"\s*(pet peeve|psa|hot take|quick take|unpopular opinion|til|tl;dr|epistemic status|"
+    r"reminder|question for|random thought|shower thought|update on|announcing|"
+    r"i recently|i've recently|i have recently|i've been thinking|i have been thinking|"
+    r"i was (extremely |really |very |quite |a bit |somewhat )?(disappointed|surprised|"
+    r"happy|glad|sad|shocked|excited|pleased)|i'm not sure how to|i am not sure how to|"
+    r"yesterday|today|last (week|month|night|year)|this (week|month)|a (week|month) ago|"
+    r"some thoughts on|notes on|thoughts on|a thought on|just (read|saw|finished))\b",
+    re.IGNORECASE,
+)
+_CONTINUATION = re.compile(
+    r"\s*(also|and|but|so|however|though|although|that said|this|these|it|they|then|"
+    r"first|second|third|finally|moreover|furthermore|for example|e\.g\.|i\.e\.|edit|"
+    r"some ideas|in (other words|short|particular)|because|which|otherwise|instead)\b",
+    re.IGNORECASE,
+)
+_PORTER = PorterStemmer()  # rule-based: needs no NLTK data download
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A paragraph or line: its first and last 0-based line index and its text."""
+
+    first: int
+    last: int
+    text: str
+    blank_before: int = 0  # blank lines between this unit and the previous one
+
+
+def split_units(lines: Sequence[str]) -> list[Unit]:
+    """Paragraph units when the text is hard-wrapped into blank-separated blocks, else lines."""
+    blocks: list[Unit] = []
+    start: int | None = None
+    blank = 0
+    pending_blank = 0
+    for index, line in enumerate([*lines, ""]):
+        if line.strip():
+            if start is None:
+                start, pending_blank = index, blank
+            blank = 0
+            continue
+        if start is not None:
+            blocks.append(Unit(start, index - 1, "\n".join(lines[start:index]), pending_blank))
+            start = None
+        blank += 1
+    if len(blocks) > 1 and any(b.last > b.first for b in blocks):
+        return blocks
+    return [Unit(i, i, line, 0 if i == 0 else (1 if b.blank_before else 0))
+            for b in blocks for i, line in zip(range(b.first, b.last + 1),
+                                               lines[b.first:b.last + 1], strict=True)]
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _PORTER.stem(word)
+
+
+def _terms(text: str) -> list[str]:
+    words = _WORD.findall(text.lower())
+    return [_stem(w) for w in words if w not in ENGLISH_STOP_WORDS]
+
+
+def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
+    dot = sum(a[t] * b[t] * idf[t] ** 2 for t in a if t in b)
+    norm_a = math.sqrt(sum((c * idf[t]) ** 2 for t, c in a.items()))
+    norm_b = math.sqrt(sum((c * idf[t]) ** 2 for t, c in b.items()))
+    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+
+
+def _window(terms: Sequence[list[str]], gap: int, step: int) -> Counter[str]:
+    """The WINDOW_TERMS content terms just before (step -1) or after (step +1) a gap."""
+    taken: list[str] = []
+    index = gap - 1 if step < 0 else gap
+    while 0 <= index < len(terms) and len(taken) < WINDOW_TERMS:
+        unit_terms = terms[index]
+        taken.extend(reversed(unit_terms) if step < 0 else unit_terms)
+        index += step
+    return Counter(taken[:WINDOW_TERMS])
+
+
+def lexical_depth(units: Sequence[Unit]) -> list[float]:
+    """TextTiling depth score of each gap (gap g lies before unit g; gap 0 is unused).
+
+    Blocks are fixed-size windows of content terms rather than of units, so a one-line
+    post and a ten-line post weigh alike; IDF is computed over the document's units.
+    """
+    terms = [_terms(u.text) for u in units]
+    df: Counter[str] = Counter()
+    for unit_terms in terms:
+        df.update(set(unit_terms))
+    n = len(units)
+    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+    sims = [0.0] * n
+    for gap in range(1, n):
+        sims[gap] = _cosine(_window(terms, gap, -1), _window(terms, gap, +1), idf)
+    depth = [0.0] * n
+    for gap in range(1, n):
+        peak_left = sims[gap]
+        for j in range(gap - 1, max(0, gap - PEAK_REACH), -1):
+            if sims[j] < peak_left:
+                break
+            peak_left = sims[j]
+        peak_right = sims[gap]
+        for j in range(gap + 1, min(n, gap + PEAK_REACH)):
+            if sims[j] < peak_right:
+                break
+            peak_right = sims[j]
+        depth[gap] = (peak_left - sims[gap]) + (peak_right - sims[gap])
+    return depth
+
+
+def _last_line(unit: Unit) -> str:
+    return unit.text.rstrip().rsplit("\n", 1)[-1].strip()
+
+
+def is_heading_like(text: str) -> bool:
+    """Short, one line, no sentence-final punctuation, not a bullet: a title."""
+    stripped = text.strip()
+    words = stripped.split()
+    return ("\n" not in stripped and 0 < len(words) <= 12 and not _BULLET.match(stripped)
+            and not re.search(r"[.!;:,]\s*$", stripped))
+
+
+def is_truncated(text: str) -> bool:
+    """A line cut off mid-sentence: ends with a function word, a comma or a dash."""
+    last = text.rstrip()
+    if not last or _BULLET.match(last) or len(last.split()) < 4:
+        return False
+    return bool(_FUNCTION_END.search(last) or re.search(r"[,\u2014-]$", last))
+
+
+def gap_score(prev: Unit, unit: Unit, following: Unit | None, depth: float) -> float:
+    """Evidence for a post boundary between ``prev`` and ``unit``; >= threshold means yes."""
+    head = unit.text.lstrip()
+    prev_last = _last_line(prev)
+    score = LEX_WEIGHT * min(depth, 1.0)
+    if _BULLET.match(head) or prev_last.endswith(":") or head.startswith(">"):
+        return score - 3.0  # a list item or a quote continues what introduced it
+    if head[:1].islower() or head[:1] in "([":
+        score -= 1.5
+    if is_truncated(prev_last) and not _TERMINAL.search(prev_last):
+        score += 2.0
+    if _OPENER.match(head):
+        score += 1.0
+    if _CONTINUATION.match(head):
+        score -= 0.8
+    if is_heading_like(head) and is_heading_like(prev_last):
+        score -= 1.0  # a run of short title-like lines is a list, not a string of posts
+    elif is_heading_like(head) and following is not None and len(following.text) > 80:
+        score += 0.4
+        if _FOOTNOTE_ONE.search(head):
+            score += 1.0  # footnote numbering restarts: a new post's title
+    if unit.blank_before >= 2 or _SEPARATOR.match(prev_last):
+        score += 1.5
+    return score
+
+
+def find_boundaries(units: Sequence[Unit]) -> list[int]:
+    """Indices of the units that start a post (always includes 0)."""
+    if not units:
+        return []
+    depth = lexical_depth(units)
+    scores = [0.0] + [
+        gap_score(units[g - 1], units[g], units[g + 1] if g + 1 < len(units) else None, depth[g])
+        for g in range(1, len(units))
+    ]
+    starts = [0] + [g for g in range(1, len(units)) if scores[g] >= BOUNDARY_THRESHOLD]
+    return _apply_length_prior(units, starts, scores)
+
+
+def _apply_length_prior(units: Sequence[Unit], starts: list[int], scores: list[float]) -> list[int]:
+    """Merge short one-unit segments into the side with the weaker boundary; split long ones."""
+    changed = True
+    while changed and len(starts) > 1:
+        changed = False
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(units)
+            if end - start != 1 or len(units[start].text) >= SHORT_POST_CHARS:
+                continue
+            left = scores[start] if k > 0 else math.inf
+            right = scores[end] if end < len(units) else math.inf
+            if left == right == math.inf:
+                continue
+            starts.remove(start if left < right else end)  # ties: an opener joins what follows
+            changed = True
+            break
+    result: list[int] = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(units)
+        result.append(start)
+        while units[end - 1].last - units[start].first + 1 > MAX_POST_LINES * 2:
+            inner = range(start + 2, end - 1)
+            best = max(inner, key=lambda g: (scores[g], -g), default=None)
+            if best is None or scores[best] < BOUNDARY_THRESHOLD / 2:
+                break
+            result.append(best)
+            start = best
+    return result

@@ -1,0 +1,88 @@
+"""Discourse topics: ``/t/<id>.json`` (``post_stream.posts``) and ``/t/<id>/posts.json``.
+
+``reply_to_post_number`` names a post *number* inside the topic, so posts are identified as
+``discourse:<topic>#<post_number>`` and replies resolve without a lookup table. Quotes
+(``<aside class="quote" data-post=N>``) are taken out of ``cooked`` before flattening and
+become ``Quote(post_id)``: otherwise the quoted words would be counted as the replier's own
+claim. Hidden posts carry a moderation message instead of their text; they are kept as
+placeholders flagged ``hidden`` with empty text. Only the first chunk of a long topic is in
+``/t/<id>.json``; the ``stream`` ids that are missing are reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Post, Problem, Quote, SourceRef
+from ..options import ReadOptions
+from ..threads import build_thread
+from .html_text import html_to_text
+from .records import RecordError, as_id, as_optional_str, as_score, as_time
+from .result import ReadResult
+from .source import load_json, read_bytes
+
+
+def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:
+    number = as_id(raw.get("post_number"), "post_number")
+    if number is None:
+        raise RecordError("missing_field", "Discourse post without post_number")
+    cooked = raw.get("cooked")
+    if cooked is not None and not isinstance(cooked, str):
+        raise RecordError("wrong_type", "Discourse 'cooked' is not a string")
+    flags = set()
+    if raw.get("hidden") is True:
+        flags.add("hidden")
+    if raw.get("deleted_at") or raw.get("user_deleted") is True:
+        flags.add("deleted")
+    text, html_quotes = html_to_text(cooked or "")
+    if "hidden" in flags:
+        text = ""
+    quotes = tuple(
+        Quote(q.text, f"discourse:{topic}#{q.post_number}" if q.post_number and
+              q.post_number.isdigit() else None)
+        for q in html_quotes
+    )
+    parent = as_id(raw.get("reply_to_post_number"), "reply_to_post_number")
+    return Post(
+        id=f"discourse:{topic}#{number}", thread_id=f"discourse:{topic}", text=text,
+        author=as_optional_str(raw.get("username")),
+        reply_to=f"discourse:{topic}#{parent}" if parent else None,
+        created=as_time(raw.get("created_at")), source=SourceRef(path, 0, 0, None),
+        quotes=quotes, flags=tuple(sorted(flags)), score=as_score(raw.get("score")),
+    )
+
+
+def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
+    """One Discourse topic (or a posts.json page of one)."""
+    shown = str(path)
+    document = load_json(read_bytes(path, options.max_input_bytes), path)
+    stream = document.get("post_stream") if isinstance(document, Mapping) else None
+    raw_posts = stream.get("posts") if isinstance(stream, Mapping) else None
+    if not isinstance(raw_posts, list):
+        raise InputError("is not a Discourse topic (no post_stream.posts)", path,
+                         code="unknown_shape")
+    topic = as_id(document.get("id"), "id")  # type: ignore[union-attr]
+    if topic is None:
+        topic = next((as_id(p.get("topic_id"), "topic_id") for p in raw_posts
+                      if isinstance(p, Mapping) and p.get("topic_id") is not None), path.stem)
+    problems: list[Problem] = []
+    posts: list[Post] = []
+    for index, raw in enumerate(raw_posts):
+        if not isinstance(raw, Mapping):
+            problems.append(Problem("wrong_type", f"post #{index} is not an object", shown))
+            continue
+        try:
+            posts.append(_post(raw, topic, shown))
+        except RecordError as exc:
+            problems.append(Problem(exc.code, f"post #{index}: {exc}", shown))
+    ids = stream.get("stream") if isinstance(stream, Mapping) else None
+    if isinstance(ids, list) and len(ids) > len(raw_posts):
+        problems.append(Problem("posts_not_loaded", f"{len(ids) - len(raw_posts)} posts of "
+                                f"the topic are not in this file (fetch /t/{topic}/posts.json)",
+                                shown))
+    title = as_optional_str(document.get("title"))  # type: ignore[union-attr]
+    thread = build_thread(f"discourse:{topic}", title, posts, shown)
+    problems.extend(thread.problems)
+    return ReadResult((thread,) if thread.posts else (), tuple(problems), len(raw_posts))

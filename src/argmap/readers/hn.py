@@ -1,0 +1,114 @@
+"""Hacker News: the Algolia ``/items/<id>`` nested tree and Firebase items (list or lines).
+
+HN ``text`` is HTML, so it goes through ``html_to_text``. Deleted items (no author, no text)
+stay as placeholders flagged ``deleted``; ``dead`` items are flagged ``dead``. The Algolia
+tree is walked with an explicit stack (threads can be hundreds of levels deep), and a reply's
+parent is the node it is nested under, which is what the tree says even when ``parent_id`` is
+stale. Post ids are ``hn:<item id>``; a thread is ``hn:<id of its root item>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Post, Problem, SourceRef
+from ..options import ReadOptions
+from .html_text import html_to_text
+from .jsonl import Draft, Located, iter_lines, read_records, whole_document_records
+from .records import RecordError, as_id, as_optional_str, as_score, as_time, safe_url
+from .result import ReadResult
+from .source import load_json, read_bytes
+
+HN_TYPES = frozenset({"story", "comment", "poll", "pollopt", "job"})
+HN_ITEM = "https://news.ycombinator.com/item?id="
+
+
+def hn_post(item: Mapping[str, object], parent: str | None, line: int, path: str) -> Post:
+    """One Algolia node or Firebase item as a Post."""
+    native = as_id(item.get("id"), "id")
+    if native is None:
+        raise RecordError("missing_field", "HN item without id")
+    raw = item.get("text")
+    if raw is None:
+        raw = item.get("story_text") or item.get("comment_text")
+    if raw is not None and not isinstance(raw, str):
+        raise RecordError("wrong_type", f"HN text is {type(raw).__name__}, expected a string")
+    text, _ = html_to_text(raw or "")
+    title = as_optional_str(item.get("title"))
+    if title:  # a story's title is its headline claim, as for Reddit submissions
+        text = f"{title}\n\n{text}" if text else title
+    author = as_optional_str(item.get("author", item.get("by")))
+    flags = set()
+    if item.get("deleted") is True or (raw is None and author is None):
+        flags.add("deleted")
+    if item.get("dead") is True:
+        flags.add("dead")
+    created = as_time(item.get("created_at_i", item.get("time")))
+    if created is None:
+        created = as_time(item.get("created_at"))
+    return Post(
+        id=f"hn:{native}", thread_id="", text=text, author=author,
+        reply_to=f"hn:{parent}" if parent else None, created=created,
+        source=SourceRef(path, line, line, safe_url(f"{HN_ITEM}{native}")),
+        flags=tuple(sorted(flags)), score=as_score(item.get("points", item.get("score"))),
+        title=title,
+    )
+
+
+def _firebase_mapper(record: Mapping[str, object], where: Located, path: str,
+                     options: ReadOptions) -> Draft:
+    parent = as_id(record.get("parent", record.get("parent_id")), "parent")
+    return Draft(hn_post(record, parent, where.line, path), None)
+
+
+def _read_algolia(tree: Mapping[str, object], path: Path) -> ReadResult:
+    from ..threads import build_thread
+
+    shown = str(path)
+    problems: list[Problem] = []
+    posts: list[Post] = []
+    records = 0
+    root_parent = as_id(tree.get("parent_id"), "parent_id") if not isinstance(
+        tree.get("parent_id"), bool) else None
+    stack: list[tuple[object, str | None]] = [(tree, root_parent)]
+    while stack:
+        node, parent = stack.pop()
+        if not isinstance(node, Mapping):
+            continue
+        records += 1
+        try:
+            post = hn_post(node, parent, 0, shown)
+        except RecordError as exc:
+            problems.append(Problem(exc.code, str(exc), shown, 0, None))
+            continue
+        posts.append(post)
+        children = node.get("children")
+        if isinstance(children, list):
+            native = post.id.removeprefix("hn:")
+            stack.extend((child, native) for child in reversed(children))
+    thread_id = posts[0].id if posts else "hn:unknown"
+    title = as_optional_str(tree.get("title"))
+    thread = build_thread(thread_id, title, posts, shown)
+    problems.extend(thread.problems)
+    return ReadResult((thread,) if thread.posts else (), tuple(problems), records)
+
+
+def read_hn(path: Path, options: ReadOptions) -> ReadResult:
+    """An Algolia item tree, a JSON list of Firebase items, or Firebase items one per line."""
+    data = read_bytes(path, options.max_input_bytes)
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    first, _, rest = stripped.partition(b"\n")
+    if stripped.startswith(b"{") and rest.strip():
+        problems: list[Problem] = []
+        located = list(iter_lines(data, str(path), options, problems))
+        result = read_records(path, options, _firebase_mapper, "hn", located)
+        return ReadResult(result.threads, tuple(problems) + result.problems, result.records_in)
+    document = load_json(data, path)
+    if isinstance(document, Mapping) and "children" in document:
+        return _read_algolia(document, path)
+    if isinstance(document, Mapping | list):
+        located = whole_document_records(document, path)
+        return read_records(path, options, _firebase_mapper, "hn", located)
+    raise InputError("is not a Hacker News item or list of items", path, code="unknown_shape")

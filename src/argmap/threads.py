@@ -1,0 +1,123 @@
+"""Turn a bag of posts into a well-formed reply tree.
+
+Real inputs are messy: the same id twice, a comment that replies to itself, reply chains that
+loop, replies to posts that are not in the file. Every later stage walks the tree, so this
+module repairs each of those, deterministically and with a reported ``Problem``, and returns
+the posts in reply-tree pre-order. Everything is iterative: a 100,000-deep chain is ordinary
+input (long chat logs), and Python's recursion limit is 1,000.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .model import Post, Problem, Thread
+
+ORPHAN_FLAG = "orphan"
+
+
+def _order_key(post: Post) -> tuple[float, str]:
+    """Siblings are shown oldest first; posts without a time go last, then by id."""
+    created = post.created
+    if created is None or not math.isfinite(created):
+        return (math.inf, post.id)
+    return (created, post.id)
+
+
+def _with_flag(post: Post, flag: str) -> Post:
+    return replace(post, flags=tuple(sorted(set(post.flags) | {flag})))
+
+
+def _dedupe(posts: Sequence[Post], path: str) -> tuple[list[Post], list[Problem]]:
+    """Keep the first post of each id: later copies are usually re-fetched pages."""
+    seen: set[str] = set()
+    kept: list[Post] = []
+    problems: list[Problem] = []
+    for post in posts:
+        if post.id in seen:
+            problems.append(
+                Problem("duplicate_id", f"duplicate post id {post.id!r}; kept the first copy",
+                        path, post.source.line, None, post.id)
+            )
+            continue
+        seen.add(post.id)
+        kept.append(post)
+    return kept, problems
+
+
+def _break_cycles(parent: dict[str, str | None], path: str) -> list[Problem]:
+    """Cut every reply loop at its smallest id, so the cut does not depend on input order."""
+    problems: list[Problem] = []
+    state: dict[str, int] = {}  # 1 = on the current walk, 2 = known to reach a root
+    for start in sorted(parent):
+        walk: list[str] = []
+        node: str | None = start
+        while node is not None and state.get(node, 0) == 0:
+            state[node] = 1
+            walk.append(node)
+            node = parent[node]
+        if node is not None and state.get(node) == 1:
+            cycle = walk[walk.index(node):]
+            cut = min(cycle)
+            parent[cut] = None
+            problems.append(
+                Problem("reply_cycle",
+                        f"reply cycle through {len(cycle)} posts; cut above {cut!r}",
+                        path, 0, None, cut)
+            )
+        for visited in walk:
+            state[visited] = 2
+    return problems
+
+
+def build_thread(
+    thread_id: str, title: str | None, posts: Sequence[Post], path: str = ""
+) -> Thread:
+    """Repair and order ``posts`` into a ``Thread`` (see the module docstring).
+
+    Orphans (replies to unknown posts) and posts cut out of a cycle hang under the thread's
+    root (the earliest post without a parent) when there is one, and are flagged "orphan".
+    """
+    kept, problems = _dedupe(posts, path)
+    by_id = {post.id: post for post in kept}
+    parent: dict[str, str | None] = {}
+    for post in kept:
+        target = post.reply_to
+        if target == post.id:
+            problems.append(Problem("self_reply", f"post {post.id!r} replies to itself",
+                                    path, post.source.line, None, post.id))
+            target = None
+        parent[post.id] = target
+
+    orphans = sorted(pid for pid, target in parent.items()
+                     if target is not None and target not in by_id)
+    for pid in orphans:
+        problems.append(Problem("orphan_reply",
+                                f"post {pid!r} replies to {parent[pid]!r}, which is not here",
+                                path, by_id[pid].source.line, None, pid))
+        parent[pid] = None
+    cycle_problems = _break_cycles(parent, path)
+    problems.extend(cycle_problems)
+    repaired = set(orphans) | {p.post_id for p in cycle_problems if p.post_id}
+
+    original_roots = [by_id[pid] for pid, target in parent.items()
+                      if target is None and pid not in repaired]
+    root = min(original_roots, key=_order_key).id if original_roots else None
+    for pid in sorted(repaired):
+        parent[pid] = root if root is not None and root != pid else None
+        by_id[pid] = _with_flag(by_id[pid], ORPHAN_FLAG)
+
+    children: dict[str | None, list[Post]] = {}
+    for pid, target in parent.items():
+        children.setdefault(target, []).append(by_id[pid])
+    ordered: list[Post] = []
+    stack = sorted(children.get(None, []), key=_order_key, reverse=True)
+    while stack:
+        post = stack.pop()
+        if post.reply_to != parent[post.id]:
+            post = replace(post, reply_to=parent[post.id])
+        ordered.append(post)
+        stack.extend(sorted(children.get(post.id, []), key=_order_key, reverse=True))
+    return Thread(id=thread_id, title=title, posts=tuple(ordered), problems=tuple(problems))

@@ -1,0 +1,259 @@
+"""readers for native API formats: Reddit, Pushshift dumps, HN, Discourse, LessWrong, ConvoKit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+
+from argmap.errors import InputError
+from argmap.options import ReadOptions
+from argmap.readers import read_threads, sniff
+from argmap.readers.html_text import html_to_text
+from argmap.readers.reddit import unescape_reddit
+from conftest import shared_dir
+
+SHARED = shared_dir()
+RAW = SHARED / "data" / "raw_threads" if SHARED else None
+needs_raw = pytest.mark.skipif(RAW is None or not RAW.is_dir(), reason="no shared raw_threads")
+
+
+def _gold(thread_id: str) -> dict:
+    for line in (RAW / "raw_threads.dev.jsonl").read_bytes().splitlines():
+        record = orjson.loads(line)
+        if record["id"] == thread_id:
+            return record
+    raise AssertionError(thread_id)
+
+
+def _gold_posts(record: dict) -> list[tuple[str, str | None, str | None, str]]:
+    text = record["text"]
+    return [(p["id"], p["author"], p["reply_to"], text[p["start"]:p["end"]])
+            for p in record["posts"]]
+
+
+def _write(path: Path, document: object) -> Path:
+    path.write_bytes(orjson.dumps(document))
+    return path
+
+
+@needs_raw
+def test_readers_reddit_matches_gold_posts_and_tree():
+    path = RAW / "original" / "reddit" / "thoughts_on_openai_o1.json"
+    assert sniff(path) == "reddit"
+    (thread,) = read_threads([path]).threads
+    assert thread.id == "reddit:1ffeo0g" and thread.title == "Thoughts on openai o1?"
+    got = sorted((p.id.removeprefix("reddit:"), p.author,
+                  p.reply_to.removeprefix("reddit:") if p.reply_to else None, p.text)
+                 for p in thread.posts)
+    # gold keeps Reddit's &gt; escaping; argmap undoes exactly &lt; &gt; &amp; (its policy)
+    want = sorted((pid, None if author == "[deleted]" else author, reply, unescape_reddit(text))
+                  for pid, author, reply, text in _gold_posts(_gold("reddit:1ffeo0g")))
+    assert got == want
+    assert thread.posts[0].id == "reddit:t3_1ffeo0g"  # the submission is the root
+
+
+def _comment(cid: str, parent: str, body: str, replies: object = "", author: str = "u") -> dict:
+    return {"kind": "t1", "data": {"id": cid, "name": f"t1_{cid}", "parent_id": parent,
+                                   "link_id": "t3_s1", "author": author, "body": body,
+                                   "created_utc": 1.0, "replies": replies,
+                                   "permalink": f"/r/x/comments/s1/_/{cid}/"}}
+
+
+def test_readers_reddit_more_stubs_deleted_and_entities(tmp_path):
+    more = {"kind": "more", "data": {"count": 7, "parent_id": "t1_c1", "children": ["z"]}}
+    cont = {"kind": "more", "data": {"count": 0, "parent_id": "t1_c2", "children": []}}
+    child = _comment("c2", "t1_c1", "[removed]", {"kind": "Listing", "data": {
+        "children": [cont]}}, author="[deleted]")
+    top = _comment("c1", "t3_s1", "5 &gt; 3 &amp;amp; 2 &times 3", {"kind": "Listing", "data": {
+        "children": [child, more]}})
+    document = [
+        {"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {
+            "id": "s1", "title": "Is &lt;this&gt; right?", "selftext": "", "author": "op",
+            "created_utc": 0.5}}]}},
+        {"kind": "Listing", "data": {"children": [top]}},
+    ]
+    path = _write(tmp_path / "thread.json", document)
+    result = read_threads([path])
+    (thread,) = result.threads
+    posts = {p.id: p for p in thread.posts}
+    assert set(posts) == {"reddit:t3_s1", "reddit:t1_c1", "reddit:t1_c2"}  # no fake nodes
+    assert posts["reddit:t3_s1"].text == "Is <this> right?"
+    assert posts["reddit:t1_c1"].text == "5 > 3 &amp; 2 &times 3"
+    assert posts["reddit:t1_c2"].flags == ("removed",) and posts["reddit:t1_c2"].author is None
+    assert posts["reddit:t1_c1"].source.url == "https://www.reddit.com/r/x/comments/s1/_/c1/"
+    messages = sorted(p.message for p in result.problems if p.code == "more_replies")
+    assert messages[0] == "7 replies to t1_c1 not loaded"
+    assert "continue this thread" in messages[1]
+    assert result.records_in == 3
+
+
+def test_readers_reddit_ndjson_dump_compressed_with_zstd(tmp_path):
+    zstandard = pytest.importorskip("zstandard")
+    rows = [
+        {"id": "s1", "title": "Title", "selftext": "Body text", "author": "op",
+         "created_utc": "100", "subreddit": "x"},
+        {"id": "c1", "parent_id": "t3_s1", "link_id": "t3_s1", "body": "A comment.",
+         "author": "a", "created_utc": 200, "subreddit": "x"},
+        {"id": "c2", "parent_id": "t1_c1", "link_id": "t3_s1", "body": "[deleted]",
+         "author": "[deleted]", "created_utc": 300, "subreddit": "x"},
+        {"id": "d1", "parent_id": "t3_other", "link_id": "t3_other", "body": "Elsewhere.",
+         "author": "b", "created_utc": 400, "subreddit": "x"},
+    ]
+    raw = b"".join(orjson.dumps(r) + b"\n" for r in rows)
+    path = tmp_path / "RC_2024-01.zst"
+    path.write_bytes(zstandard.ZstdCompressor().compress(raw))
+    assert sniff(path) == "reddit-ndjson"
+    result = read_threads([path], ReadOptions(max_errors=1.0))
+    assert [t.id for t in result.threads] == ["reddit:other", "reddit:s1"]
+    s1 = result.threads[1]
+    assert [p.id for p in s1.posts] == ["reddit:t3_s1", "reddit:t1_c1", "reddit:t1_c2"]
+    assert s1.posts[2].flags == ("deleted",) and s1.posts[2].reply_to == "reddit:t1_c1"
+    assert s1.posts[0].text == "Title\n\nBody text"
+    assert "orphan" in result.threads[0].posts[0].flags  # its submission is not in the dump
+
+
+def test_readers_compressed_input_over_the_cap_is_refused(tmp_path):
+    import gzip
+
+    path = tmp_path / "bomb.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"text": "a"}\n' + b" " * 5_000_000))
+    with pytest.raises(InputError, match="larger than"):
+        read_threads([path], ReadOptions(max_input_bytes=1_000_000))
+
+
+@needs_raw
+def test_readers_hn_algolia_tree_matches_gold(tmp_path):
+    fixtures = orjson.loads((RAW / "original" / "hackernews" / "fixtures.json").read_bytes())
+    item = next(f["reply"] for f in fixtures if f["url"] == "/api/v1/items/17")
+    path = _write(tmp_path / "item17.json", item)
+    assert sniff(path) == "hn"
+    result = read_threads([path])
+    (thread,) = result.threads
+    assert thread.id == "hn:17"
+    got = [(p.id.removeprefix("hn:"), p.author, p.reply_to and p.reply_to.removeprefix("hn:"),
+            p.text) for p in thread.posts]
+    want = _gold_posts(_gold("hackernews:17"))
+    assert got[1:] == want[1:]
+    assert got[0][:2] == want[0][:2] and got[0][3] == want[0][3]
+    # item 17 replies to 15, which is not in the file: reported and flagged, not invented
+    assert thread.posts[0].flags == ("orphan",)
+    assert [p.code for p in result.problems] == ["orphan_reply"]
+
+
+def test_readers_hn_firebase_items_list_and_lines(tmp_path):
+    items = [
+        {"id": 1, "type": "story", "by": "pg", "time": 1160000000, "title": "Ask HN: Why?",
+         "text": "Because <i>reasons</i>.<p>Second paragraph &amp; more.", "kids": [2, 3]},
+        {"id": 2, "type": "comment", "by": "a", "parent": 1, "time": 1160000100,
+         "text": "<p>I disagree.<script>alert(1)</script></p>"},
+        {"id": 3, "type": "comment", "deleted": True, "parent": 1, "time": 1160000200},
+    ]
+    listed = _write(tmp_path / "items.json", items)
+    lines = tmp_path / "items.jsonl"
+    lines.write_bytes(b"\n".join(orjson.dumps(i) for i in items))
+    for path in (listed, lines):
+        assert sniff(path) == "hn"
+        (thread,) = read_threads([path], ReadOptions(format="hn")).threads
+        assert thread.id == "hn:1"
+        assert thread.posts[0].text == "Ask HN: Why?\n\nBecause reasons.\nSecond paragraph & more."
+        assert thread.posts[1].text == "I disagree."
+        assert thread.posts[2].flags == ("deleted",) and thread.posts[2].text == ""
+        assert thread.posts[1].source.url == "https://news.ycombinator.com/item?id=2"
+
+
+@needs_raw
+def test_readers_discourse_matches_gold():
+    path = RAW / "original" / "discourse" / "topic.json"
+    assert sniff(path) == "discourse"
+    (thread,) = read_threads([path]).threads
+    topic = orjson.loads(path.read_bytes())
+    number_of = {p["id"]: p["post_number"] for p in topic["post_stream"]["posts"]}
+    got = sorted((p.id, p.author, p.reply_to, p.text) for p in thread.posts)
+    want = sorted((f"discourse:57#{number_of[int(pid)]}", author,
+                   f"discourse:57#{number_of[int(reply)]}" if reply else None, text)
+                  for pid, author, reply, text in _gold_posts(_gold("discourse:57")))
+    assert got == want
+
+
+def test_readers_discourse_quotes_are_not_the_repliers_text(tmp_path):
+    cooked = ('<aside class="quote" data-username="ann" data-post="1" data-topic="9">'
+              '<div class="title">ann:</div><blockquote><p>Cats rule.</p></blockquote></aside>'
+              "<p>Dogs are better.</p>")
+    topic = {"id": 9, "title": "Pets", "post_stream": {"posts": [
+        {"id": 100, "post_number": 1, "username": "ann", "cooked": "<p>Cats rule.</p>",
+         "created_at": "2020-01-01T00:00:00Z", "reply_to_post_number": None},
+        {"id": 101, "post_number": 2, "username": "bob", "cooked": cooked,
+         "created_at": "2020-01-02T00:00:00Z", "reply_to_post_number": 1},
+        {"id": 102, "post_number": 3, "username": "eve", "hidden": True,
+         "cooked": "<p>This post was flagged by the community</p>",
+         "created_at": "2020-01-03T00:00:00Z", "reply_to_post_number": None},
+    ], "stream": [100, 101, 102, 103]}}
+    path = _write(tmp_path / "topic.json", topic)
+    result = read_threads([path])
+    posts = {p.id: p for p in result.threads[0].posts}
+    reply = posts["discourse:9#2"]
+    assert reply.text == "Dogs are better."
+    assert reply.quotes[0].post_id == "discourse:9#1" and "Cats rule." in reply.quotes[0].text
+    assert reply.reply_to == "discourse:9#1"
+    assert posts["discourse:9#3"].flags == ("hidden",) and posts["discourse:9#3"].text == ""
+    assert [p.code for p in result.problems] == ["posts_not_loaded"]
+
+
+def test_readers_lesswrong_graphql_comments(tmp_path):
+    document = {"data": {"comments": {"results": [
+        {"_id": "c1", "postId": "P", "parentCommentId": None, "postedAt":
+         "2024-05-01T10:00:00.000Z", "htmlBody": "<p>Top <b>level</b>.</p>",
+         "user": {"displayName": "Ann"}, "baseScore": 10},
+        {"_id": "c2", "postId": "P", "parentCommentId": "c1", "postedAt":
+         "2024-05-01T11:00:00.000Z", "htmlBody": "<blockquote>Top level.</blockquote><p>No.</p>",
+         "user": {"displayName": "Bob"}, "retracted": True},
+    ]}}}
+    path = _write(tmp_path / "lw.json", document)
+    assert sniff(path) == "lesswrong"
+    (thread,) = read_threads([path]).threads
+    assert thread.id == "lesswrong:P"
+    assert [p.author for p in thread.posts] == ["Ann", "Bob"]
+    assert thread.posts[1].reply_to == "lesswrong:c1" and thread.posts[1].flags == ("retracted",)
+    assert thread.posts[1].text == "> Top level.\n\nNo."
+
+
+def test_readers_convokit_folder_never_unpickles(tmp_path):
+    corpus = tmp_path / "my-corpus"
+    corpus.mkdir()
+    utterances = [
+        {"id": "u1", "speaker": "alice", "conversation_id": "u1", "reply_to": None,
+         "timestamp": 1, "text": "Opening claim."},
+        {"id": "u2", "user": "bob", "root": "u1", "reply-to": "u1", "timestamp": 2,
+         "text": "Legacy keys reply."},
+    ]
+    (corpus / "utterances.jsonl").write_bytes(b"\n".join(orjson.dumps(u) for u in utterances))
+    (corpus / "index.json").write_text("{}")
+    (corpus / "utterances-bin.p").write_bytes(b"cos\nsystem\n(S'echo pwned'\ntR.")
+    assert sniff(corpus) == "convokit"
+    result = read_threads([corpus])
+    (thread,) = result.threads
+    assert thread.id == "convokit:my-corpus:u1"
+    assert [(p.author, p.reply_to) for p in thread.posts] == [
+        ("alice", None), ("bob", "convokit:my-corpus:u1")]
+    assert [p.message for p in result.problems] == [
+        "binary metadata ignored (pickles are never loaded)"]
+
+
+def test_readers_html_to_text_is_iterative_and_drops_scripts():
+    deep = "<div>" * 50_000 + "deep text" + "</div>" * 50_000
+    text, _ = html_to_text(deep)
+    assert text == "deep text"
+    text, quotes = html_to_text("<style>p{}</style><ul><li>one</li><li>two</li></ul>")
+    assert text == "* one\n\n* two" or text == "* one\n* two"
+    assert quotes == ()
+
+
+def test_readers_native_wrong_shape_is_an_input_error(tmp_path):
+    path = _write(tmp_path / "x.json", {"hello": "world"})
+    for fmt in ("reddit", "discourse", "lesswrong"):
+        with pytest.raises(InputError):
+            read_threads([path], ReadOptions(format=fmt))
+    assert json.loads(path.read_text()) == {"hello": "world"}
