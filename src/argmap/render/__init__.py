@@ -1,0 +1,10 @@
+"""Rendering: argument maps as Graphviz DOT, SVG (via the system ``dot``) and an HTML report."""
+
+from __future__ import annotations
+
+from .dot import overview_dot, to_dot
+from .html import render_html
+from .labels import dot_text
+from .svg import render_svg, svg_size
+
+__all__ = ["dot_text", "overview_dot", "render_html", "render_svg", "svg_size", "to_dot"]

@@ -1,0 +1,97 @@
+"""Run the system ``dot`` to turn DOT text into SVG.
+
+The SVG is dot's output byte for byte: argmap never edits it, because every piece of user text
+was already made literal by ``labels`` before dot saw it, and the tests check the result with a
+strict XML parser (no ``<script>``, no ``on*`` attributes, links only ``https://`` or ``#``).
+Every call has a timeout: dense graphs are where dot's crossing minimisation explodes.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+from ..errors import MissingDependency, RenderError
+
+INSTALL_HINT = (
+    "Graphviz 'dot' not found on PATH; install it: apt-get install graphviz / brew install graphviz"
+)
+_POINTS = {"pt": 1.0, "px": 0.75, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "": 1.0}
+_LENGTH = re.compile(r"^\s*([0-9.]+)\s*([a-z]*)\s*$")
+
+
+def render_svg(dot_source: str, *, timeout: float = 60.0) -> bytes:
+    """SVG bytes for ``dot_source``; ``RenderError`` with dot's message if it fails or hangs."""
+    program = shutil.which("dot")
+    if program is None:
+        raise MissingDependency(INSTALL_HINT)
+    try:
+        done = subprocess.run(
+            [program, "-Tsvg"],
+            input=dot_source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(
+            f"Graphviz 'dot' did not finish within {timeout:g} s; the map is too dense. "
+            "Lower render.max_claims_per_map or raise render.dot_timeout."
+        ) from exc
+    except OSError as exc:
+        raise MissingDependency(f"{INSTALL_HINT} ({exc})") from exc
+    if done.returncode != 0 or not done.stdout:
+        excerpt = done.stderr.decode("utf-8", "replace").strip()[:500]
+        raise RenderError(f"Graphviz 'dot' failed (exit {done.returncode}): {excerpt}")
+    return done.stdout
+
+
+def svg_size(svg: bytes) -> tuple[float, float]:
+    """Width and height of an SVG in points, from its ``width``/``height`` (or ``viewBox``)."""
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as exc:
+        raise RenderError(f"not a well-formed SVG: {exc}") from exc
+    width, height = root.get("width"), root.get("height")
+    if width and height:
+        return _points(width), _points(height)
+    box = (root.get("viewBox") or "").split()
+    if len(box) == 4:
+        return float(box[2]), float(box[3])
+    raise RenderError("the SVG has neither width/height nor a viewBox")
+
+
+def _points(length: str) -> float:
+    match = _LENGTH.match(length)
+    if not match or match.group(2) not in _POINTS:
+        raise RenderError(f"unrecognised SVG length {length!r}")
+    return float(match.group(1)) * _POINTS[match.group(2)]
+
+
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_LINK_ATTRS = ("href", "{http://www.w3.org/1999/xlink}href")
+_ALLOWED_LINK = re.compile(r"^(https://|#)")
+
+
+def svg_problems(svg: bytes | str) -> list[str]:
+    """What makes an SVG unsafe to embed: not strict XML, scripts, ``on*`` handlers, links
+    other than ``https://`` or ``#``. Empty when the SVG is safe. The tests' oracle, and the
+    HTML report's last check before it inlines a map."""
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as exc:
+        return [f"not well-formed XML: {exc}"]
+    problems = []
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower()
+        if tag in {"script", "foreignobject", "iframe", "object", "embed"}:
+            problems.append(f"<{tag}> element")
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                problems.append(f"event handler attribute {local}")
+            if name in _LINK_ATTRS and not _ALLOWED_LINK.match(value):
+                problems.append(f"link {value[:60]!r}")
+    return problems

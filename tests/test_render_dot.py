@@ -1,0 +1,163 @@
+"""DOT generation: synthetic ids, the label recipe everywhere, caps, links, determinism."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from argmap.model import (
+    Analysis,
+    ArgumentMap,
+    Camp,
+    Claim,
+    Evidence,
+    EvidenceKind,
+    Post,
+    Relation,
+    SourceRef,
+    Stance,
+    Summary,
+    SummaryItem,
+    Thread,
+    Topic,
+)
+from argmap.options import RenderOptions
+from argmap.render.dot import node_ids, overview_dot, safe_url, to_dot
+
+WORDS = (
+    "the tax policy would raise prices for renters because landlords pass costs on but evidence "
+    "from other cities shows rents fell after the reform so the claim does not hold and wages "
+    "matter more than zoning however transit access changes everything in dense suburbs"
+).split()
+
+
+def make_map(n_claims: int, *, seed: int = 0, texts: list[str] | None = None,
+             url: str | None = "https://forum.example/p/{n}") -> tuple[ArgumentMap, Analysis]:
+    """A reply-tree-shaped map: each claim answers one of the 40 before it, 30% extra links."""
+    rng = random.Random(seed)
+    posts, claims, relations = [], [], []
+    for n in range(n_claims):
+        text = texts[n % len(texts)] if texts else " ".join(
+            rng.choice(WORDS) for _ in range(rng.randint(6, 28)))
+        pid = f"t:{n:05d}"
+        parent = f"t:{rng.randrange(max(0, n - 40), n):05d}" if n else None
+        posts.append(Post(id=pid, thread_id="t", text=text, author=f"user{n % 7}", reply_to=parent,
+                          source=SourceRef(path="x.jsonl", line=n + 1,
+                                           url=url.format(n=n) if url else None)))
+        claims.append(Claim(id=f"{pid}/c0", post_id=pid, start=0, end=len(text), text=text))
+        targets = [parent] if parent else []
+        if n > 2 and rng.random() < 0.3:
+            targets.append(f"t:{rng.randrange(0, n):05d}")
+        for target in dict.fromkeys(targets):
+            stance = Stance.ATTACK if rng.random() < 0.4 else Stance.SUPPORT
+            relations.append(Relation(source=f"{pid}/c0", target=f"{target}/c0", stance=stance,
+                                      confidence=round(rng.random(), 2),
+                                      evidence=(Evidence(EvidenceKind.CONNECTIVE, "because", 0.5),)))
+    k = max(1, n_claims // 12)
+    groups: list[list[str]] = [[] for _ in range(k)]
+    for c in claims:
+        groups[rng.randrange(k)].append(c.id)
+    topics = tuple(Topic(id=f"t{i:02d}", label=" ".join(rng.sample(WORDS, 3)), terms=("tax",),
+                         claim_ids=tuple(g)) for i, g in enumerate(groups) if g)
+    indegree = {c.id: 0 for c in claims}
+    for r in relations:
+        indegree[r.target] += 1
+    centrality = tuple(sorted(((cid, d / max(1, len(relations))) for cid, d in indegree.items()),
+                              key=lambda kv: (-kv[1], kv[0])))
+    status = tuple((c.id, rng.choice(["in", "out", "undecided"])) for c in claims)
+    attacked = {r.target for r in relations if r.stance is Stance.ATTACK}
+    supported = {r.target for r in relations if r.stance is Stance.SUPPORT}
+    answered = {r.target for r in relations}
+    unanswered = tuple(sorted(r.source for r in relations
+                              if r.stance is Stance.ATTACK and r.source not in answered))
+    summary = Summary("thread", "t", "Thread t", tuple(
+        SummaryItem(c.id, c.post_id, c.text, 0.2, None) for c in claims[:3]))
+    amap = ArgumentMap(threads=(Thread(id="t", title="Rent & <taxes>", posts=tuple(posts)),),
+                       claims=tuple(claims), dropped=(), topics=topics, relations=tuple(relations))
+    analysis = Analysis(centrality=centrality, contested=tuple(sorted(attacked & supported)),
+                        unanswered=unanswered, status=status,
+                        camps=(Camp("camp1", ("user1", "user2"), (claims[0].id,)),),
+                        summaries=(summary,))
+    return amap, analysis
+
+
+NODE_DECL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[", re.M)
+EDGE_DECL = re.compile(r"^\s*([A-Za-z0-9_]+)\s*->\s*([A-Za-z0-9_]+)", re.M)
+
+
+def test_render_dot_node_ids_are_synthetic_and_never_user_text():
+    texts = ['node subgraph "{|}:;', "\\N \\G", "<lambda> <map>", "a" * 30]
+    amap, analysis = make_map(12, texts=texts)
+    source = to_dot(amap, analysis, RenderOptions())
+    ids = NODE_DECL.findall(source) + [x for pair in EDGE_DECL.findall(source) for x in pair]
+    assert ids
+    for nid in ids:
+        assert re.fullmatch(r"(graph|node|edge|[a-z][a-z0-9_]*)", nid), nid
+    assert set(node_ids(amap).values()) <= set(ids)
+
+
+def test_render_dot_is_deterministic_and_independent_of_claim_order():
+    amap, analysis = make_map(40, seed=3)
+    first = to_dot(amap, analysis, RenderOptions())
+    shuffled = amap.__class__(**{**{f: getattr(amap, f) for f in amap.__slots__},
+                                 "claims": tuple(reversed(amap.claims))})
+    assert to_dot(shuffled, analysis, RenderOptions()) == first
+    assert to_dot(amap, analysis, RenderOptions()) == first
+
+
+def test_render_dot_caps_claims_and_folds_the_rest_into_more_nodes():
+    amap, analysis = make_map(120, seed=1)
+    source = to_dot(amap, analysis, RenderOptions(max_claims_per_map=30))
+    drawn = set(re.findall(r"^\s+(c\d{4}) \[", source, re.M))
+    assert len(drawn) == 30
+    folded = sum(int(n) for n in re.findall(r'label="\+(\d+) more claims?', source))
+    assert folded == 120 - 30
+    top = [cid for cid, _ in analysis.centrality[:30]]
+    ids = node_ids(amap)
+    assert {ids[c] for c in top} == drawn
+
+
+def test_render_dot_links_only_https_post_urls():
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("data:text/html,x") is None
+    assert safe_url("http://plain.example/") is None
+    assert safe_url('https://ok.example/a b"c\\d') == "https://ok.example/a%20b%22c%5Cd"
+    assert safe_url("https://ok.example/\ud800\x00é") == "https://ok.example/%EF%BF%BD%C3%A9"
+    amap, analysis = make_map(5, url="javascript:alert({n})")
+    assert "URL=" not in to_dot(amap, analysis, RenderOptions())
+    amap, analysis = make_map(5)
+    assert to_dot(amap, analysis, RenderOptions()).count('URL="https://forum.example/p/') == 5
+
+
+def test_render_dot_colours_edges_by_stance_and_filters_by_thread_and_topic():
+    amap, analysis = make_map(30, seed=2)
+    source = to_dot(amap, analysis, RenderOptions(show_legend=False))
+    n_support = sum(r.stance is Stance.SUPPORT for r in amap.relations)
+    n_attack = len(amap.relations) - n_support
+    assert len(re.findall('color="#2e7d32(8c)?" arrowtail="normal"', source)) == n_support
+    assert len(re.findall('color="#c62828(8c)?" arrowtail="tee"', source)) == n_attack
+    topic = amap.topics[0]
+    only = to_dot(amap, analysis, RenderOptions(), topic_id=topic.id)
+    assert len(re.findall(r"^\s+c\d{4} \[", only, re.M)) == len(topic.claim_ids)
+    assert not re.findall(r"^\s+c\d{4} \[", to_dot(amap, analysis, RenderOptions(),
+                                                   thread_id="missing"), re.M)
+
+
+def test_render_dot_overview_sums_relations_between_topics():
+    amap, analysis = make_map(60, seed=4)
+    source = overview_dot(amap, analysis, RenderOptions())
+    topic_of = {cid: t.id for t in amap.topics for cid in t.claim_ids}
+    expected = sum(1 for r in amap.relations if topic_of[r.source] != topic_of[r.target])
+    drawn = sum(int(n) for n in re.findall(r'tooltip="(\d+) (?:support|attack) relation', source))
+    assert drawn == expected
+    assert len(re.findall(r"^\s+t\d+ \[", source, re.M)) == len(amap.topics)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80).map(lambda s: "https://x.example/" + s) | st.text(max_size=80))
+def test_render_dot_safe_url_is_https_and_plain_ascii_or_nothing(url):
+    result = safe_url(url)
+    assert result is None or re.fullmatch(r"https://[A-Za-z0-9/:?#\[\]@!$&'()*+,;=%~._-]*", result)

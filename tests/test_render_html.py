@@ -1,0 +1,174 @@
+"""The HTML report: self-contained, escaped, CSP-locked, and interactive in a real browser."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import json
+import os
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from argmap.errors import RenderError
+from argmap.files import write_atomic
+from argmap.model import Dropped, DropReason
+from argmap.options import RenderOptions
+from argmap.render.dot import to_dot
+from argmap.render.html import render_html
+from argmap.render.svg import render_svg
+from test_render_dot import make_map
+
+CHROMIUM = "/usr/bin/chromium"
+HOSTILE = [
+    "</script><script>alert(1)</script> is my claim",
+    '<img src=x onerror="alert(2)"> about rent',
+    "javascript:alert(3) \\N \\G trailing\\",
+    "\u202eevil\u202c \x00\x01 &#60;b&#62; &lt;i&gt;",
+    "a" * 3000,
+]
+
+
+class _Collector(HTMLParser):
+    """Every tag with its attributes, and the text of each <script>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def _report(n: int = 30, url: str = "https://forum.example/p/{n}") -> tuple[str, object, object]:
+    amap, analysis = make_map(n, texts=HOSTILE, url=url)
+    post = dataclasses.replace(amap.threads[0].posts[0], author="\u202eevil\u202c <b>admin</b>")
+    thread = dataclasses.replace(amap.threads[0], posts=(post, *amap.threads[0].posts[1:]))
+    amap = dataclasses.replace(amap, threads=(thread,), dropped=(
+        Dropped("t:00000", 0, 1, DropReason.QUESTION), Dropped("t:00001", 0, 1, DropReason.QUESTION),
+        Dropped("t:00001", 2, 3, DropReason.META)))
+    svg = render_svg(to_dot(amap, analysis, RenderOptions())).decode("utf-8")
+    return render_html(amap, analysis, svg, RenderOptions()), amap, analysis
+
+
+def test_render_html_scripts_are_only_argmaps_and_allowed_by_the_csp_hash():
+    page, _, _ = _report()
+    parsed = _Collector()
+    parsed.feed(page)
+    scripts = [attrs for tag, attrs in parsed.tags if tag == "script"]
+    assert [s.get("type") for s in scripts] == ["application/json", None]
+    csp = next(a["content"] for t, a in parsed.tags
+               if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    digest = base64.b64encode(hashlib.sha256(parsed.scripts[1].encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
+    data = json.loads(parsed.scripts[0])
+    assert any("</script><script>" in c["text"] for c in data["claims"].values())
+
+
+def test_render_html_links_are_https_or_fragments_and_no_handlers():
+    page, _, _ = _report(url="javascript:alert({n})")
+    parsed = _Collector()
+    parsed.feed(page)
+    for tag, attrs in parsed.tags:
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in {"href", "xlink:href", "src"}:
+                assert re.match(r"^(https://|#)", value or ""), (tag, name, value)
+    assert "javascript:alert" not in page.replace("javascript:alert(3)", "")
+
+
+def test_render_html_post_links_keep_their_query_string():
+    amap, analysis = make_map(2, url="https://ok.example/p?a={n}&b=2")
+    page = render_html(amap, analysis, None, RenderOptions())
+    assert 'href="https://ok.example/p?a=0&amp;b=2"' in page  # HTML-escaped once
+    parsed = _Collector()
+    parsed.feed(page)
+    data = json.loads(parsed.scripts[0])
+    assert data["posts"]["t:00001"]["url"] == "https://ok.example/p?a=1&b=2"
+
+
+def test_render_html_shows_sections_counts_and_bdi_authors():
+    page, amap, analysis = _report()
+    for anchor in ("topics", "contested", "unanswered", "camps", "stands", "defeated",
+                   "threads", "dropped"):
+        assert f'id="{anchor}"' in page
+    assert "<td>question</td><td>2</td>" in page and "<td>meta</td><td>1</td>" in page
+    assert "<bdi>evil &lt;b&gt;admin&lt;/b&gt;</bdi>" in page
+    assert f"Unanswered objections ({len(analysis.unanswered)})" in page
+
+
+def test_render_html_refuses_an_unsafe_svg_and_works_without_one():
+    amap, analysis = make_map(4)
+    bad = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    with pytest.raises(RenderError, match="unsafe SVG"):
+        render_html(amap, analysis, bad, RenderOptions())
+    assert "No map drawn" in render_html(amap, analysis, None, RenderOptions())
+    assert render_html(amap, analysis, None, RenderOptions()) == render_html(
+        amap, analysis, None, RenderOptions())
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed at /usr/bin")
+def test_render_html_in_a_real_browser_no_errors_no_alerts_and_click_shows_details(tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    page_html, amap, _ = _report()
+    path = write_atomic(tmp_path / "report.html", page_html)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page()
+            problems: list[str] = []
+            dialogs: list[str] = []
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("request", lambda r: problems.append("request " + r.url)
+                    if not r.url.startswith("file://") else None)
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.querySelectorAll('script').length") == 2
+            assert page.evaluate(
+                "Array.from(document.querySelectorAll('[onerror],[onclick]')).length") == 0
+            page.click("#map g.node[id^='claim-']")
+            page.wait_for_selector("#details .claim-text")
+            shown = page.inner_text("#details .claim-text")
+            assert any(" ".join(shown.split()) == " ".join(c.text.split())[:len(" ".join(
+                shown.split()))] for c in amap.claims)
+            assert page.locator("#map g.node.selected").count() == 1
+            link = page.locator("#stands a[data-claim], #defeated a[data-claim]").first
+            target = link.get_attribute("data-claim")
+            link.click()
+            assert page.get_attribute("#details", "data-claim") == target
+            assert page.inner_text("#details blockquote")
+            marked = page.inner_text("#details blockquote mark")
+            assert " ".join(marked.split()) in " ".join(page.inner_text("#details .claim-text").split())
+            page.uncheck("input[data-stance='attack']")
+            hidden = page.evaluate("document.querySelectorAll('#map g.rel.attack.hidden').length")
+            assert hidden == page.evaluate("document.querySelectorAll('#map g.rel.attack').length")
+            assert hidden > 0
+            page.select_option("#topic-filter", index=1)
+            assert page.locator("#map g.node.dim").count() > 0
+            width = "document.querySelector('#map svg').getBoundingClientRect().width"
+            before = page.evaluate(width)
+            page.click("#zoom-in")
+            assert page.evaluate(width) == pytest.approx(before * 1.25, abs=2)
+            assert dialogs == [] and problems == []
+        finally:
+            browser.close()
