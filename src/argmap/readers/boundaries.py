@@ -2,12 +2,17 @@
 
 People paste forum "quick takes" one paragraph per line with nothing between posts. A post
 boundary shows up as (1) a *lexical shift* - the words after the gap are not the words before
-it (TextTiling, Hearst 1997: depth of the valley in block similarity) - and (2) *cues*: a line
-cut off mid-sentence ("... justified the change by") ends a post that was pasted truncated, a
-post-opening phrase ("Pet peeve:", "I recently ...") or a title-like line starts one. Some cues
-argue *against* a boundary: a bullet, a lower-case start, a line after "...like:", a connective
-("Also", "But"). Each gap gets a score; gaps over a threshold are boundaries, and a length
-prior then merges one-line fragments that are too short to be a post on their own.
+it - and (2) *cues*: a line cut off mid-sentence ("... justified the change by") ends a post
+that was pasted truncated, a post-opening phrase ("Pet peeve:", "I recently ...") or a reply
+opening ("No,", "I agree") or a title-like line starts one. Some cues argue *against* a
+boundary: a bullet, a lower-case start, a line after "...like:", a connective ("Also", "But").
+
+Lexical evidence (measured with tools/eval_boundaries.py on dumps of real posts): the TF-IDF
+cosine of 40-term windows either side of a gap, judged against the dump's own distribution
+(z-score, Hearst 1997's mean - c*std cut-off) plus the TextTiling depth. A gap is a boundary
+when its cues alone pass the threshold, or when cues + lexical evidence do and it is the
+strongest gap nearby, leaves enough text either side and has no counter-cue. A length prior
+then merges one-line fragments too short to be a post and splits overlong ones.
 
 Units are paragraphs when the file uses blank lines between paragraphs (hard-wrapped text),
 otherwise single lines. Pure functions over strings; no I/O.
@@ -15,6 +20,7 @@ otherwise single lines. Pure functions over strings; no I/O.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -26,11 +32,21 @@ from nltk.stem.porter import PorterStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 BOUNDARY_THRESHOLD = 1.0
-LEX_WEIGHT = 1.2  # weight of the TextTiling depth score (0..~1) in a gap's score
-WINDOW_TERMS = 20  # content terms compared on each side of a gap
+LEX_WEIGHT = 1.2  # weight of the absolute TextTiling depth score (0..~1) in a gap's score
+REL_WEIGHT = 6.4  # weight of the low-similarity z-score relative to the dump's own gaps
+REL_CUTOFF = -0.25  # z where that evidence is neutral: Hearst 1997 cuts at mean - c*std
+Z_CAP = 2.0  # one very dissimilar gap is no more than this much evidence
+REPLY_BONUS = 1.0  # a reply-like opening ("No,", "I agree"): a boundary unless vetoed
+LEX_MIN_CUE = -0.5  # a lexical-only boundary needs cues at least this (no counter-cue)
+MIN_LEX_CHARS = 150  # a lexical-only boundary leaves at least this much text either side
+LEX_RADIUS = 2  # a lexical-only boundary must be the strongest gap this many units around
+MIN_GAPS = 4  # fewer gaps than this: no distribution to be relative to
+MIN_STD = 0.1  # similarity spread below this is noise, not structure
+SIM_CEILING = 0.1  # a gap this similar is no lexical boundary however the dump looks
+WINDOW_TERMS = 40  # content terms compared on each side of a gap
 PEAK_REACH = 20  # how far a depth score climbs to its peaks (bounds the work per gap)
 SHORT_POST_CHARS = 160  # a one-unit "post" shorter than this is merged into a neighbour
-MAX_POST_LINES = 40
+MAX_POST_LINES = 40  # a post rarely runs longer: past twice this, split at the best gap
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
 _BULLET = re.compile(r"\s*([*+\-\u2022]|\d{1,3}[.)])\s+")
@@ -57,6 +73,12 @@ _CONTINUATION = re.compile(
     r"\s*(also|and|but|so|however|though|although|that said|this|these|it|they|then|"
     r"first|second|third|finally|moreover|furthermore|for example|e\.g\.|i\.e\.|edit|"
     r"some ideas|in (other words|short|particular)|because|which|otherwise|instead)\b",
+    re.IGNORECASE,
+)
+_REPLY_OPENER = re.compile(  # how replies open on forums (CreateDebate, Reddit)
+    r"\s*(yes|no|yeah|nope|well|okay|ok|sure|agreed|exactly|wow|lol|"
+    r"i (totally |completely |strongly )?(dis)?agree|you're (right|wrong)|good (point|question))"
+    r"\b(?![ -]?(one|matter|doubt|longer|more|less)\b)",
     re.IGNORECASE,
 )
 _PORTER = PorterStemmer()  # rule-based: needs no NLTK data download
@@ -123,8 +145,10 @@ def _window(terms: Sequence[list[str]], gap: int, step: int) -> Counter[str]:
     return Counter(taken[:WINDOW_TERMS])
 
 
-def lexical_depth(units: Sequence[Unit]) -> list[float]:
-    """TextTiling depth score of each gap (gap g lies before unit g; gap 0 is unused).
+def gap_similarities(units: Sequence[Unit]) -> tuple[list[float], list[float]]:
+    """TF-IDF cosine of the WINDOW_TERMS content terms either side of each gap (gap 0 unused),
+    and the *support* of each: the fuller side's share of a full window, since near the ends
+    of a dump or beside title lines a window holds few words and its cosine is noise.
 
     Blocks are fixed-size windows of content terms rather than of units, so a one-line
     post and a ten-line post weigh alike; IDF is computed over the document's units.
@@ -136,8 +160,17 @@ def lexical_depth(units: Sequence[Unit]) -> list[float]:
     n = len(units)
     idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
     sims = [0.0] * n
+    support = [0.0] * n
     for gap in range(1, n):
-        sims[gap] = _cosine(_window(terms, gap, -1), _window(terms, gap, +1), idf)
+        left, right = _window(terms, gap, -1), _window(terms, gap, +1)
+        sims[gap] = _cosine(left, right, idf)
+        support[gap] = min(left.total(), right.total()) / WINDOW_TERMS
+    return sims, support
+
+
+def depth_scores(sims: Sequence[float]) -> list[float]:
+    """TextTiling depth of each gap: how far the similarity climbs to its peaks either side."""
+    n = len(sims)
     depth = [0.0] * n
     for gap in range(1, n):
         peak_left = sims[gap]
@@ -152,6 +185,37 @@ def lexical_depth(units: Sequence[Unit]) -> list[float]:
             peak_right = sims[j]
         depth[gap] = (peak_left - sims[gap]) + (peak_right - sims[gap])
     return depth
+
+
+def lexical_depth(units: Sequence[Unit]) -> list[float]:
+    """TextTiling depth score of each gap (gap g lies before unit g; gap 0 is unused)."""
+    return depth_scores(gap_similarities(units)[0])
+
+
+def lexical_evidence(units: Sequence[Unit]) -> list[float]:
+    """Per gap: absolute depth plus how *dissimilar* the two sides are for this dump.
+
+    Measured on synthetic dumps of real posts, the raw similarity across a gap separates
+    post boundaries far better than the depth score (the posts are short, so valleys are
+    shallow and noisy). Topic vocabulary differs between dumps (replies in one thread share
+    words, unrelated posts share none), so the similarity is judged against the dump's own
+    distribution, as Hearst (1997) judges depth: z = (mean - sim) / std, and evidence grows
+    beyond REL_CUTOFF standard deviations. Too few gaps: no distribution, absolute part only.
+    """
+    sims, support = gap_similarities(units)
+    evidence = [LEX_WEIGHT * min(d, 1.0) for d in depth_scores(sims)]
+    gaps = sims[1:]
+    if len(gaps) < MIN_GAPS:
+        return evidence
+    mean = sum(gaps) / len(gaps)
+    std = max(math.sqrt(sum((s - mean) ** 2 for s in gaps) / len(gaps)), MIN_STD)
+    for gap in range(1, len(sims)):
+        z = (mean - sims[gap]) / std
+        relative = REL_WEIGHT * (min(z, Z_CAP) - REL_CUTOFF)
+        if relative > 0:  # "unusually dissimilar" must also be dissimilar in absolute terms
+            relative *= support[gap] if sims[gap] < SIM_CEILING else 0.0
+        evidence[gap] += relative
+    return evidence
 
 
 def _last_line(unit: Unit) -> str:
@@ -174,11 +238,11 @@ def is_truncated(text: str) -> bool:
     return bool(_FUNCTION_END.search(last) or re.search(r"[,\u2014-]$", last))
 
 
-def gap_score(prev: Unit, unit: Unit, following: Unit | None, depth: float) -> float:
+def gap_score(prev: Unit, unit: Unit, following: Unit | None, lexical: float) -> float:
     """Evidence for a post boundary between ``prev`` and ``unit``; >= threshold means yes."""
     head = unit.text.lstrip()
     prev_last = _last_line(prev)
-    score = LEX_WEIGHT * min(depth, 1.0)
+    score = lexical
     if _BULLET.match(head) or prev_last.endswith(":") or head.startswith(">"):
         return score - 3.0  # a list item or a quote continues what introduced it
     if head[:1].islower() or head[:1] in "([":
@@ -187,6 +251,8 @@ def gap_score(prev: Unit, unit: Unit, following: Unit | None, depth: float) -> f
         score += 2.0
     if _OPENER.match(head):
         score += 1.0
+    elif _REPLY_OPENER.match(head):
+        score += REPLY_BONUS
     if _CONTINUATION.match(head):
         score -= 0.8
     if is_heading_like(head) and is_heading_like(prev_last):
@@ -200,16 +266,56 @@ def gap_score(prev: Unit, unit: Unit, following: Unit | None, depth: float) -> f
     return score
 
 
+def cue_scores(units: Sequence[Unit]) -> list[float]:
+    """The cue part of each gap's score (gap 0 unused): ``gap_score`` with no lexical part."""
+    return [0.0] + [
+        gap_score(units[g - 1], units[g], units[g + 1] if g + 1 < len(units) else None, 0.0)
+        for g in range(1, len(units))
+    ]
+
+
+def select_starts(units: Sequence[Unit], cues: Sequence[float],
+                  lexical: Sequence[float]) -> tuple[list[int], list[float]]:
+    """Post starts from per-gap cue and lexical evidence, and the combined scores.
+
+    A gap whose cues alone pass the threshold is a boundary (pasted quick takes: "Pet
+    peeve:", a truncated line). A gap that passes only thanks to lexical evidence must also
+    be the strongest gap within LEX_RADIUS units: one topic shift shows as a few adjacent
+    dissimilar gaps, and inside a long post the sub-topic shifts sit next to the real
+    cue-marked boundary, so non-maximum suppression keeps one boundary per shift. It must
+    leave at least MIN_LEX_CHARS on both sides before the next start (word statistics of a
+    sentence or two are noise). And a counter-cue (a bullet, "Also", a lower-case start, a
+    line after a colon) vetoes it: topic words change inside a post, those openings never
+    start one.
+    """
+    n = len(units)
+    scores = [0.0] + [cues[g] + lexical[g] for g in range(1, n)]
+    offset = [0]
+    for unit in units:
+        offset.append(offset[-1] + len(unit.text))
+    starts = {g for g in range(1, n) if cues[g] >= BOUNDARY_THRESHOLD}
+    ordered = [0, *sorted(starts), n]
+    lexical_only = sorted((g for g in range(1, n) if g not in starts
+                           and scores[g] >= BOUNDARY_THRESHOLD and cues[g] >= LEX_MIN_CUE),
+                          key=lambda g: (-scores[g], g))
+    for gap in lexical_only:
+        near = range(max(1, gap - LEX_RADIUS), min(n, gap + LEX_RADIUS + 1))
+        if any(g in starts or scores[g] > scores[gap] or (scores[g] == scores[gap] and g < gap)
+               for g in near if g != gap):
+            continue
+        at = bisect.bisect_left(ordered, gap)
+        before, after = ordered[at - 1], ordered[at]
+        if min(offset[gap] - offset[before], offset[after] - offset[gap]) >= MIN_LEX_CHARS:
+            starts.add(gap)
+            ordered.insert(at, gap)
+    return ordered[:-1], scores
+
+
 def find_boundaries(units: Sequence[Unit]) -> list[int]:
     """Indices of the units that start a post (always includes 0)."""
     if not units:
         return []
-    depth = lexical_depth(units)
-    scores = [0.0] + [
-        gap_score(units[g - 1], units[g], units[g + 1] if g + 1 < len(units) else None, depth[g])
-        for g in range(1, len(units))
-    ]
-    starts = [0] + [g for g in range(1, len(units)) if scores[g] >= BOUNDARY_THRESHOLD]
+    starts, scores = select_starts(units, cue_scores(units), lexical_evidence(units))
     return _apply_length_prior(units, starts, scores)
 
 
