@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from conftest import SEED, run_cli
-
 from argmap.errors import EX_DATAERR, EX_NOINPUT, EX_PARTIAL
+from conftest import SEED, run_cli
 
 
 def test_cli_version_and_help():
