@@ -65,3 +65,12 @@ def test_files_write_atomic_failure_keeps_old_file(tmp_path, monkeypatch):
 
 def test_files_canonical_json_sorted_and_newline():
     assert canonical_json({"b": 1, "a": [1, 2]}) == b'{\n  "a": [\n    1,\n    2\n  ],\n  "b": 1\n}\n'
+
+
+def test_files_write_atomic_uses_umask_mode_not_private_temp_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "mode.txt", "x")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644

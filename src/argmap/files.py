@@ -71,6 +71,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
         raise OutputError(f"cannot create {target}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~_current_umask())
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
@@ -83,6 +84,13 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     _fsync_dir(target.parent)
     return target
+
+
+def _current_umask() -> int:
+    """The process umask (mkstemp makes 0600 files; outputs should get the usual mode)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(folder: Path) -> None:
