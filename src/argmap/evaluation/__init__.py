@@ -1,0 +1,61 @@
+"""``evaluate``: measured argument-mining quality on labelled files in formats A and B.
+
+The task is read from the records (``auto``) or given. Relations and stance live here; the
+segmentation, topic and summary evaluations are other modules of this package, imported only
+when asked for, so a missing one fails with a message instead of breaking the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import ArgmapError, InputError
+from .data import corpus_name, detect_task, read_records
+
+TASKS = ("segmentation", "relations", "stance", "topics", "summaries")
+_OTHERS = {
+    "segmentation": ("argmap.evaluation.segmentation", "evaluate_segmentation"),
+    "topics": ("argmap.evaluation.topics", "evaluate_topics"),
+    "summaries": ("argmap.evaluation.summaries", "evaluate_summaries"),
+}
+
+
+def load_corpora(paths: Sequence[str | Path]) -> dict[str, list[dict[str, Any]]]:
+    """Records per corpus name (files of one corpus are concatenated in the order given)."""
+    corpora: dict[str, list[dict[str, Any]]] = {}
+    for path in paths:
+        corpora.setdefault(corpus_name(path), []).extend(read_records(path))
+    return corpora
+
+
+def evaluate(paths: Sequence[str | Path], task: str = "auto") -> dict[str, Any]:
+    """Figures for ``task`` on the labelled files: ``{"task", "corpora", "pooled", ...}``."""
+    if task != "auto" and task not in TASKS:
+        raise InputError(f"unknown evaluation task {task!r}; use one of auto, {', '.join(TASKS)}")
+    corpora = load_corpora(paths)
+    if task == "auto":
+        detected = {name: detect_task(records) for name, records in corpora.items() if records}
+        if len(set(detected.values())) != 1:
+            raise InputError(f"the files call for different tasks {detected}; pass task=...")
+        task = next(iter(detected.values()))
+    if task == "relations":
+        from .relations import evaluate_relations
+
+        return evaluate_relations(corpora)
+    if task == "stance":
+        from .stance import evaluate_stance
+
+        return evaluate_stance(corpora)
+    module_name, function_name = _OTHERS[task]
+    try:
+        function = getattr(importlib.import_module(module_name), function_name)
+    except (ImportError, AttributeError) as exc:
+        raise ArgmapError(f"the {task} evaluation is not available ({module_name}."
+                          f"{function_name} is missing: {exc})") from exc
+    figures = {name: function(corpora[name]) for name in sorted(corpora)}
+    pooled = function([r for name in sorted(corpora) for r in corpora[name]]) if len(
+        figures) > 1 else next(iter(figures.values()), {})
+    return {"task": task, "corpora": figures, "pooled": pooled}

@@ -1,0 +1,94 @@
+"""Stance figures on format B pair corpora (support/attack, agree/disagree/neutral).
+
+Each pair becomes a two-post thread (the child replies to the parent, one claim each) and the
+real ``judge_pairs`` decides: its stance, and "neutral" where the corpus has that label and the
+linker would draw no edge (confidence below ``min_confidence``) or is unsure of the stance. Baselines from the same
+run: the majority label and the cue-only linker (no model).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..link import judge_pairs
+from ..model import Claim, Post, SourceRef, Thread
+from ..options import LinkOptions
+from ..relation_model import RelationModel
+from .data import GoldPair, gold_pair
+from .metrics import accuracy, macro_f1, majority_label
+
+# A pair is "neutral" when the linker would draw no edge, or its stance is this unsure
+# (certainty = sigmoid(|stance logit|): 0.5 is a coin toss, 1.0 is sure).
+NEUTRAL_BELOW_CERTAINTY = 0.6
+# Corpus vocabulary -> the linker's: support, attack, none.
+_TO_LINK = {"support": "support", "agree": "support", "attack": "attack",
+            "disagree": "attack", "neutral": "none"}
+
+
+def pair_records(pairs: list[GoldPair]) -> tuple[list[Thread], list[Claim], list[tuple[str, str]]]:
+    """Two-post threads for the pairs, and the (child claim, parent claim) ids to judge."""
+    threads, claims, wanted = [], [], []
+    for n, pair in enumerate(pairs):
+        tid = f"pair{n:06d}"
+        parent = Post(id=f"{tid}:p", thread_id=tid, text=pair.parent, source=SourceRef(pair.corpus))
+        child = Post(id=f"{tid}:c", thread_id=tid, text=pair.child, reply_to=parent.id,
+                     source=SourceRef(pair.corpus))
+        threads.append(Thread(id=tid, title=None, posts=(parent, child)))
+        claims.append(Claim(f"{parent.id}/c0", parent.id, 0, len(pair.parent), pair.parent))
+        claims.append(Claim(f"{child.id}/c0", child.id, 0, len(pair.child), pair.child))
+        wanted.append((f"{child.id}/c0", f"{parent.id}/c0"))
+    return threads, claims, wanted
+
+
+def predict_labels(pairs: list[GoldPair], options: LinkOptions, model: RelationModel | None,
+                   labels: tuple[str, ...]) -> list[str]:
+    """The linker's decision for each pair, in the corpus's own label vocabulary."""
+    threads, claims, wanted = pair_records(pairs)
+    judged = judge_pairs(threads, claims, [], wanted, options, model)
+    back = {}
+    for label in labels:
+        back.setdefault(_TO_LINK[label], label)
+    neutral = "none" in back
+    out = []
+    for key in wanted:
+        stance, confidence, certainty = judged[key]
+        unsure = confidence < options.min_confidence or certainty < NEUTRAL_BELOW_CERTAINTY
+        linked = "none" if neutral and unsure else stance.value
+        out.append(back.get(linked, linked))
+    return out
+
+
+def _figures(pairs: list[GoldPair], options: LinkOptions, model: RelationModel | None,
+             ) -> dict[str, Any]:
+    usable = [p for p in pairs if p.label in _TO_LINK]
+    labels = tuple(sorted({p.label for p in usable}))
+    gold = [p.label for p in usable]
+    predicted = predict_labels(usable, options, model, labels)
+    cue_only = predict_labels(usable, replace(options, use_model=False), None, labels)
+    majority = [majority_label(gold)] * len(gold) if gold else []
+    return {
+        "pairs": len(usable), "labels": list(labels),
+        "accuracy": accuracy(gold, predicted),
+        "stance_macro_f1": macro_f1(gold, predicted, labels),
+        "baseline_majority_accuracy": accuracy(gold, majority),
+        "baseline_majority_stance_macro_f1": macro_f1(gold, majority, labels),
+        "baseline_connective_accuracy": accuracy(gold, cue_only),
+        "baseline_connective_stance_macro_f1": macro_f1(gold, cue_only, labels),
+    }
+
+
+def evaluate_stance(
+    records_by_corpus: dict[str, list[dict[str, Any]]], options: LinkOptions | None = None,
+    model: RelationModel | None = None,
+) -> dict[str, Any]:
+    """Per-corpus and pooled stance figures (``model`` None: the shipped model)."""
+    options = options or LinkOptions()
+    corpora, everything = {}, []
+    for corpus in sorted(records_by_corpus):
+        pairs = [gold_pair(r, corpus) for r in records_by_corpus[corpus]]
+        corpora[corpus] = _figures(pairs, options, model)
+        everything.extend(pairs)
+    pooled = _figures(everything, options, model) if len(corpora) > 1 else next(
+        iter(corpora.values()), {})
+    return {"task": "stance", "corpora": corpora, "pooled": pooled}

@@ -1,0 +1,475 @@
+"""The relation model: features of a (parent, child) claim pair and a linear model stored as JSON.
+
+Why linear and why text: a logistic regression over a few hundred named features is fast enough
+to score every candidate pair of a 100k-post corpus, deterministic, and its JSON file can be
+read, diffed and audited (no pickle is ever loaded). Two heads share one feature space:
+
+- ``attach``: does the child relate to the parent at all (the attachment decision);
+- ``stance``: given that it does, does it support or attack the parent.
+
+``stance_proba`` combines them as ``none = 1 - p(attach)``, ``support = p(attach) * p(support)``
+and ``attack = p(attach) * p(attack)``. A score is the sum of a child-only part, a parent-only
+part and a pair part; the first two depend on one text each, so the linker computes them once
+per claim (``TextCues`` + ``partial``) instead of once per pair.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from . import lexicon
+from .files import canonical_json, write_atomic
+from .model import Evidence, EvidenceKind
+
+MODEL_FORMAT = "argmap-relation-model/1"
+DEFAULT_MODEL_PATH = Path(__file__).parent / "resources" / "relation_model.json"
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Debatepedia and some dumps write apostrophes as double quotes: doesn"t -> doesn't.
+_QUOTE_APOSTROPHE = re.compile(r"(\w)\"(t|s|re|ve|ll|d|m)\b")
+_CONNECTIVE_CLASSES = (
+    ("attack", lexicon.ATTACK),
+    ("backward", lexicon.SUPPORT_BACKWARD),
+    ("forward", lexicon.SUPPORT_FORWARD),
+    ("additive", lexicon.SUPPORT_ADDITIVE),
+)
+# Markers of a conceded or reported opposing view ("admittedly ...", "some say ..."): such a
+# unit usually attacks the author's claim and is itself attacked by the next one.
+CONCESSION_MARKERS = (
+    "admittedly", "of course", "it is true that", "it's true that", "granted", "some say",
+    "some people", "some argue", "one could argue", "one might", "critics", "opponents",
+    "it may be", "on the one hand", "certainly", "sure,", "proponents",
+)
+# Openers of a conceded view: "Some may find ...", "Yes, it's annoying ...", "Sure, ...".
+CONCESSION_OPENERS = (
+    "some", "yes", "sure", "of course", "granted", "admittedly", "it is true", "it's true",
+    "true,", "certainly", "no doubt", "opponents", "critics", "many people", "some people",
+)
+# A small polarity lexicon (written for argmap): what a claim says is good or bad. Claim
+# stance towards a motion is largely "polarity of the claim x direction of the motion".
+POSITIVE_WORDS = frozenset("""benefit benefits beneficial improve improves improved good better
+best effective safe safer protect protects help helps helpful success successful positive
+advantage advantages valuable important necessary fair freedom rights healthy efficient boost
+save saves encourage encourages promote promotes useful essential opportunity opportunities
+growth justice equality reduce_harm""".split())
+NEGATIVE_WORDS = frozenset("""harm harms harmful risk risks danger dangerous bad worse worst fail
+fails failed failure damage damages costly expensive violence violent kill kills death deaths
+problem problems unfair abuse crime corruption waste threat threatens negative lose loss
+undermine undermines ineffective unnecessary risky poor suffer destroy destroys hurt hurts
+discrimination unjust exploitation addiction pollution inequality""".split())
+# Words that turn a motion against its object: "ban X", "limit X", "abolish X".
+AGAINST_WORDS = frozenset("""ban banned banning abolish abolished prohibit prohibited outlaw
+against oppose opposes limit limited restrict restricted end stop cancel criminalize remove
+illegal""".split())
+_NEGATION_WORDS = frozenset(w for w in lexicon.NEGATIONS if " " not in w)
+_NORMATIVE = frozenset(("should", "must", "ought", "need", "needs", "have to", "has to"))
+_KEEP_WORDS = _NEGATION_WORDS | {"should", "must", "but", "however", "because", "so", "not"}
+
+
+def normalise(text: str) -> str:
+    """Lower case with straight apostrophes, the form every cue list is written in."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return _QUOTE_APOSTROPHE.sub(r"\1'\2", text).lower()
+
+
+def starts_with(text: str, cues: tuple[str, ...]) -> str | None:
+    """The longest cue ``text`` opens with as whole words, or None."""
+    head = text.lstrip(" \t\n\"'(*>-").lower()
+    if not head.startswith(cues):  # one C call rules out most texts
+        return None
+    best = None
+    for cue in cues:
+        if head.startswith(cue) and (len(head) == len(cue) or not head[len(cue)].isalnum()):
+            if best is None or len(cue) > len(best):
+                best = cue
+    return best
+
+
+@lru_cache(maxsize=64)
+def _any_cue(cues: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)))
+
+
+def find_cues(text: str, cues: tuple[str, ...]) -> tuple[str, ...]:
+    """The cues that occur in ``text`` as whole words, in list order."""
+    if not _any_cue(cues).search(text):  # one regex search rules out most texts
+        return ()
+    padded = f" {text} "
+    found = []
+    for cue in cues:
+        at = padded.find(cue)
+        while at >= 0:
+            end = at + len(cue)
+            before, after = padded[at - 1], padded[end] if end < len(padded) else " "
+            edge_ok = (not before.isalnum() or not cue[0].isalnum()) and (
+                not after.isalnum() or not cue[-1].isalnum()
+            )
+            if edge_ok:
+                found.append(cue)
+                break
+            at = padded.find(cue, at + 1)
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class TextCues:
+    """What one text says about relations, computed once per text."""
+
+    tokens: tuple[str, ...]
+    content: frozenset[str]
+    connective: str | None  # the opening connective, as written in the lexicon
+    connective_class: str | None  # attack | backward | forward | additive
+    concessive_opener: bool
+    disagree: tuple[str, ...]
+    agree: tuple[str, ...]
+    negations: tuple[str, ...]
+    concession: tuple[str, ...]
+    normative: bool
+    question: bool
+    polarity: int  # +1 mostly good words, -1 mostly bad words, 0 neither (negation flips)
+    direction: int  # -1 when the text argues against its object ("ban X"), else +1
+
+
+@lru_cache(maxsize=65536)
+def text_cues(text: str) -> TextCues:
+    """Tokens and cue flags of a text (cached: the same claim is a candidate many times)."""
+    low = normalise(text)
+    tokens = tuple(_TOKEN.findall(low))
+    content = frozenset(t for t in tokens if t not in lexicon.STOPWORDS or t in _KEEP_WORDS)
+    connective, connective_class = None, None
+    for name, cues in _CONNECTIVE_CLASSES:
+        hit = starts_with(low, cues)
+        if hit and (connective is None or len(hit) > len(connective)):
+            connective, connective_class = hit, name
+    head = " ".join(tokens[:30])  # "X ... seems unrealistic": the verdict can come late
+    return TextCues(
+        tokens=tokens,
+        content=content,
+        connective=connective,
+        connective_class=connective_class,
+        concessive_opener=starts_with(low, lexicon.CONCESSIVE_OPENERS) is not None,
+        disagree=find_cues(head, lexicon.DISAGREE_CUES),
+        agree=find_cues(head, lexicon.AGREE_CUES),
+        negations=tuple(t for t in tokens if t in _NEGATION_WORDS or t.endswith("n't")),
+        concession=find_cues(head, CONCESSION_MARKERS) or tuple(
+            c for c in [starts_with(low, CONCESSION_OPENERS)] if c),
+        normative=any(t in _NORMATIVE for t in tokens),
+        question=text.rstrip().endswith("?"),
+        polarity=_polarity(tokens),
+        direction=-1 if sum(t in AGAINST_WORDS or t in _NEGATION_WORDS for t in tokens) % 2
+        else 1,
+    )
+
+
+def _polarity(tokens: tuple[str, ...]) -> int:
+    score = sum(t in POSITIVE_WORDS for t in tokens) - sum(t in NEGATIVE_WORDS for t in tokens)
+    sign = (score > 0) - (score < 0)
+    return -sign if any(t in _NEGATION_WORDS or t.endswith("n't") for t in tokens) else sign
+
+
+@dataclass(frozen=True, slots=True)
+class PairContext:
+    """Where the two texts of a pair sit relative to each other."""
+
+    same_post: bool = False
+    distance: int = 0  # child position - parent position inside one post (0 across posts)
+    parent_first: bool = False  # the parent is the first claim of its post
+    parent_last: bool = False  # the parent is the last claim of its post
+    child_first: bool = False  # the child is the first claim of its post (answers, main claims)
+    reply: bool = False  # the child's post replies to the parent's post
+    quoted: bool = False  # the child's post quotes the parent
+    similarity: float | None = None  # TF-IDF cosine when the caller has one
+
+
+def _position(ctx: PairContext) -> str:
+    if not ctx.same_post:
+        return "reply" if ctx.reply or ctx.quoted else "across"
+    d = ctx.distance
+    if d == 1:
+        return "adj_after"
+    if d == -1:
+        return "adj_before"
+    return ("near_" if abs(d) <= 3 else "far_") + ("after" if d > 0 else "before")
+
+
+def side_features(cues: TextCues, role: str) -> dict[str, float]:
+    """Features of one text alone; ``role`` is ``c`` (child) or ``p`` (parent)."""
+    feats: dict[str, float] = {f"{role}w:{t}": 1.0 for t in cues.content}
+    if cues.tokens:
+        feats[f"{role}start:{cues.tokens[0]}"] = 1.0
+    if len(cues.tokens) > 1:
+        feats[f"{role}start2:{cues.tokens[0]}_{cues.tokens[1]}"] = 1.0
+    feats[f"{role}conn:{cues.connective_class or 'none'}"] = 1.0
+    for name, value in (
+        ("disagree", len(cues.disagree)), ("agree", len(cues.agree)),
+        ("neg", len(cues.negations)), ("concession", len(cues.concession)),
+        ("normative", cues.normative), ("question", cues.question),
+        ("concessive_opener", cues.concessive_opener),
+    ):
+        if value:
+            feats[f"{role}{name}"] = float(min(int(value), 3))
+    feats[f"{role}len"] = math.log1p(len(cues.tokens)) / 4.0
+    return feats
+
+
+def similarity_of(parent: TextCues, child: TextCues) -> float:
+    """Cosine of the two content-word sets, the fallback when no TF-IDF cosine is given."""
+    if not parent.content or not child.content:
+        return 0.0
+    shared = len(parent.content & child.content)
+    return shared / math.sqrt(len(parent.content) * len(child.content))
+
+
+def pair_features(parent: TextCues, child: TextCues, ctx: PairContext) -> dict[str, float]:
+    """Features that need both texts or their placement."""
+    pos = _position(ctx)
+    sim = ctx.similarity if ctx.similarity is not None else similarity_of(parent, child)
+    cconn, pconn = child.connective_class or "none", parent.connective_class or "none"
+    feats = {
+        f"pos:{pos}": 1.0,
+        f"pos:{pos}|cconn:{cconn}": 1.0,
+        f"pos:{pos}|pconn:{pconn}": 1.0,
+        "sim": sim,
+        "sim_zero": 1.0 if sim == 0.0 else 0.0,
+        "neg_mismatch": 1.0 if bool(child.negations) != bool(parent.negations) else 0.0,
+    }
+    if ctx.parent_first:
+        feats[f"pos:{pos}|parent_first"] = 1.0
+    if ctx.parent_last:
+        feats[f"pos:{pos}|parent_last"] = 1.0
+    if ctx.child_first:
+        feats[f"pos:{pos}|child_first"] = 1.0
+    if child.concession:
+        feats[f"pos:{pos}|cconcession"] = 1.0
+    if parent.concession:
+        feats[f"pos:{pos}|pconcession"] = 1.0
+    if child.disagree:
+        feats[f"pos:{pos}|cdisagree"] = 1.0
+    if child.agree:
+        feats[f"pos:{pos}|cagree"] = 1.0
+    # the child's polarity and words seen through the parent's direction: "X harms" attacks
+    # "support X" and supports "ban X"; lets the model learn word polarity across topics
+    feats["polarity_x_direction"] = float(child.polarity * parent.direction)
+    for word in child.content:
+        feats[f"cw_dir:{word}"] = float(parent.direction)
+    return feats
+
+
+_PARENT_SIDE = ("pw:", "pstart", "pconn:", "pdisagree", "pagree", "pneg", "pconcession",
+                "pnormative", "pquestion", "pconcessive_opener", "plen")
+
+
+def is_base_rate_feature(name: str) -> bool:
+    """Features the stance head leaves out because they can only shift the base rate of a
+    corpus, not say how two texts relate: placement (CDCP has only within-post supports), text
+    length, "no connective", and everything about the parent alone (with it the head learns
+    "this parent looks like IBM's motions" instead of stance). Relations between the two texts
+    (negation mismatch, polarity against the parent's direction) stay in."""
+    if name.startswith(_PARENT_SIDE) or name in ("clen", "cconn:none"):
+        return True
+    if name.endswith(("|cconn:none", "|pconn:none")):
+        return True
+    return name.startswith("pos:") and ("|" not in name or name.endswith(
+        ("|parent_first", "|parent_last", "|child_first")))
+
+
+def all_features(parent: str, child: str, ctx: PairContext) -> dict[str, float]:
+    """Every feature of a pair, as used for training."""
+    pc, cc = text_cues(parent), text_cues(child)
+    feats = side_features(cc, "c")
+    feats.update(side_features(pc, "p"))
+    feats.update(pair_features(pc, cc, ctx))
+    return feats
+
+
+def within_post_cues(child: TextCues, parent: TextCues, distance: int,
+                     parent_at_edge: bool) -> tuple[list[Evidence], float]:
+    """Evidence and stance votes (> 0 attack) between two claims of one post; ``distance`` is
+    child position minus parent position. Contrast reaches back up to three claims, because
+    the conceded view a "but" answers often spans several clauses."""
+    ev: list[Evidence] = []
+    votes = 0.0
+    contrast = child.connective_class == "attack" and not child.concessive_opener
+    if contrast and 1 <= distance <= 3:
+        weight = 0.7 if distance == 1 else 0.4
+        ev.append(Evidence(EvidenceKind.CONNECTIVE, f'"{child.connective}" contrasts with the '
+                           "claim before", weight))
+        votes += 1.0 if distance == 1 else 0.6
+    elif distance == 1 and child.connective_class == "backward":
+        ev.append(Evidence(EvidenceKind.CONNECTIVE, f'"{child.connective}" gives a reason for the '
+                           "claim before", 0.7))
+        votes -= 1.0
+    elif distance == -1 and parent.connective_class == "forward":
+        ev.append(Evidence(EvidenceKind.CONNECTIVE, f'"{parent.connective}" draws the next claim '
+                           "from this one", 0.7))
+        votes -= 1.0
+    elif -3 <= distance <= -1 and parent.connective_class == "attack":
+        ev.append(Evidence(EvidenceKind.CONNECTIVE, f'"{parent.connective}" in a later claim '
+                           "answers this one", 0.5 if distance == -1 else 0.3))
+        votes += 0.8 if distance == -1 else 0.5
+    elif distance == -1 and child.concessive_opener:
+        ev.append(Evidence(EvidenceKind.CONNECTIVE, f'"{child.connective}" concedes a point the '
+                           "next claim answers", 0.6))
+        votes += 0.8
+    if child.concession:
+        ev.append(Evidence(EvidenceKind.STANCE_CUE, f'concession "{child.concession[0]}"', 0.3))
+        votes += 0.8
+    for cue in child.disagree:
+        ev.append(Evidence(EvidenceKind.STANCE_CUE, f'disagreement "{cue}"', 0.3))
+        votes += 1.0
+    if abs(distance) == 1:
+        ev.append(Evidence(EvidenceKind.ADJACENCY, "next claim in the same post"
+                           if distance > 0 else "previous claim in the same post", 0.3))
+    else:
+        ev.append(Evidence(EvidenceKind.ADJACENCY, f"same post, {abs(distance)} claims apart",
+                           0.15 if parent_at_edge else 0.05))
+    return ev, votes
+
+
+def across_post_cues(child: TextCues, parent: TextCues, first: bool,
+                     opening: TextCues | None) -> tuple[list[Evidence], float]:
+    """Evidence and stance votes (> 0 attack) of a claim answering another post: its own cues
+    and, for the first claim of the post, the post's opening."""
+    ev: list[Evidence] = []
+    votes = 0.0
+    scale = 1.0 if first else 0.6
+    if child.connective_class == "attack" and not child.concessive_opener:
+        ev.append(Evidence(EvidenceKind.CONNECTIVE, f'reply opens with "{child.connective}"',
+                                      0.5 * scale))
+        votes += 0.8 * scale
+    for cue in child.disagree:
+        ev.append(Evidence(EvidenceKind.STANCE_CUE, f'disagreement "{cue}"', 0.6 * scale))
+        votes += 1.0 * scale
+    for cue in child.agree:
+        ev.append(Evidence(EvidenceKind.STANCE_CUE, f'agreement "{cue}"', 0.5 * scale))
+        votes -= 1.0 * scale
+    if first and opening is not None:
+        opening_cues = opening
+        for cue in opening_cues.disagree:
+            if cue not in child.disagree:
+                ev.append(Evidence(EvidenceKind.STANCE_CUE,
+                                              f'post opens with disagreement "{cue}"', 0.5))
+                votes += 0.8
+        for cue in opening_cues.agree:
+            if cue not in child.agree:
+                ev.append(Evidence(EvidenceKind.STANCE_CUE,
+                                              f'post opens with agreement "{cue}"', 0.4))
+                votes -= 0.8
+    if child.negations and not parent.negations:
+        ev.append(Evidence(EvidenceKind.NEGATION, f'negation "{child.negations[0]}"',
+                                      0.1))
+        votes += 0.3
+    return ev, votes
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@dataclass(frozen=True, slots=True)
+class LinearHead:
+    """One logistic regression: P(positive) = sigmoid(intercept + sum(weight * feature))."""
+
+    positive: str
+    negative: str
+    intercept: float
+    weights: dict[str, float]
+
+    def partial(self, feats: dict[str, float]) -> float:
+        get = self.weights.get
+        return sum(get(name, 0.0) * value for name, value in feats.items())
+
+
+class RelationModel:
+    """Attachment and stance heads over named features, saved and loaded as JSON text."""
+
+    def __init__(self, attach: LinearHead, stance: LinearHead, meta: dict[str, Any]) -> None:
+        self.attach = attach
+        self.stance = stance
+        self.meta = meta
+
+    # --- persistence ---------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        def head(h: LinearHead) -> dict[str, Any]:
+            return {
+                "positive": h.positive, "negative": h.negative,
+                "intercept": round(h.intercept, 6),
+                "weights": {k: round(v, 6) for k, v in sorted(h.weights.items()) if round(v, 6)},
+            }
+
+        return {"format": MODEL_FORMAT, "heads": {"attach": head(self.attach),
+                                                  "stance": head(self.stance)}, **self.meta}
+
+    def save(self, path: str | Path) -> None:
+        write_atomic(path, canonical_json(self.to_json()))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RelationModel:
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"not an argmap relation model (format {data.get('format')!r})")
+
+        def head(d: dict[str, Any]) -> LinearHead:
+            weights = {str(k): float(v) for k, v in d["weights"].items()}
+            return LinearHead(str(d["positive"]), str(d["negative"]), float(d["intercept"]),
+                              weights)
+
+        meta = {k: v for k, v in data.items() if k not in {"format", "heads"}}
+        return cls(head(data["heads"]["attach"]), head(data["heads"]["stance"]), meta)
+
+    @classmethod
+    def load(cls, path: str | Path) -> RelationModel:
+        return cls.from_json(orjson.loads(Path(path).read_bytes()))
+
+    # --- prediction ----------------------------------------------------------------------
+    def side_scores(self, cues: TextCues, role: str) -> tuple[float, float]:
+        """(attach, stance) score contributions of one text in one role; cache per claim."""
+        feats = side_features(cues, role)
+        return self.attach.partial(feats), self.stance.partial(feats)
+
+    def proba_from_parts(
+        self, parent_part: tuple[float, float], child_part: tuple[float, float],
+        pair: dict[str, float],
+    ) -> dict[str, float]:
+        p_attach = _sigmoid(
+            self.attach.intercept + parent_part[0] + child_part[0] + self.attach.partial(pair)
+        )
+        p_support = _sigmoid(
+            self.stance.intercept + parent_part[1] + child_part[1] + self.stance.partial(pair)
+        )
+        return {
+            "none": 1.0 - p_attach,
+            "support": p_attach * p_support,
+            "attack": p_attach * (1.0 - p_support),
+            "attach": p_attach,
+            "support_given_attached": p_support,
+        }
+
+    def stance_proba(self, parent: str, child: str, context: PairContext) -> dict[str, float]:
+        """P(none), P(support), P(attack) for ``child`` relating to ``parent`` (they sum to 1),
+        plus ``attach`` and ``support_given_attached`` for callers that need the two heads."""
+        pc, cc = text_cues(parent), text_cues(child)
+        return self.proba_from_parts(
+            self.side_scores(pc, "p"), self.side_scores(cc, "c"), pair_features(pc, cc, context)
+        )
+
+
+_DEFAULT: dict[str, RelationModel | None] = {}
+
+
+def default_model() -> RelationModel | None:
+    """The shipped model, loaded once; None when the resource file is absent."""
+    if "model" not in _DEFAULT:
+        _DEFAULT["model"] = (
+            RelationModel.load(DEFAULT_MODEL_PATH) if DEFAULT_MODEL_PATH.is_file() else None
+        )
+    return _DEFAULT["model"]

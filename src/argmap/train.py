@@ -1,0 +1,218 @@
+"""``argmap train``: fit the relation model on labelled files and write it as JSON text.
+
+Examples come from the same code the linker runs: format A documents become threads and
+claims, ``generate_candidates`` proposes the pairs the linker would score, and a candidate is a
+positive attachment example when it is a gold relation. Every gold support/attack relation is a
+stance example (with the placement the linker would give it). Format B pairs are two-post
+threads: support/attack (agree/disagree) pairs are stance examples, and where a corpus has
+"neutral", its pairs are attachment examples (neutral = not attached). Key-point match pairs
+(argkp) say nothing about stance or attachment between discussion claims and are skipped.
+
+Fitting is deterministic (lbfgs, fixed order of examples, sorted feature names), so training
+twice on the same files writes identical bytes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from .errors import InputError
+from .evaluation import load_corpora
+from .evaluation.data import document_topic, gold_document, gold_pair, record_format
+from .evaluation.stance import pair_records
+from .link import forced_candidate, generate_candidates
+from .options import LinkOptions
+from .relation_model import LinearHead, RelationModel, all_features, is_base_rate_feature
+
+# What each known corpus's licence allows; the model file records it next to the corpus name.
+LICENCES = {
+    "cdcp": "ODbL 1.0 + DbCL 1.0",
+    "createdebate_argmin2016": "CC BY 3.0",
+    "ibm_claim_stance": "CC BY-SA 3.0",
+    "argkp": "CDLA-Sharing 1.0",
+    "arg_microtexts": "CC BY-NC-SA 4.0 (NonCommercial: do not ship a model trained on it)",
+    "arg_microtexts_part2": "CC BY-NC-SA 4.0 (NonCommercial: do not ship a model trained on it)",
+    "cmv_hidey2017": "none stated (internal evaluation only)",
+    "debatepedia_pairs": "none stated (internal evaluation only)",
+    "subreddit_agreement": "none stated (internal evaluation only)",
+}
+STANCE_OF = {"support": 1, "agree": 1, "attack": 0, "disagree": 0}
+MIN_FEATURE_COUNT = 2  # features seen fewer times are dropped: a smaller, steadier model
+
+
+@dataclass
+class Examples:
+    """Feature dicts and labels for the two heads, with per-corpus counts."""
+
+    attach_x: list[dict[str, float]] = field(default_factory=list)
+    attach_y: list[int] = field(default_factory=list)
+    stance_x: list[dict[str, float]] = field(default_factory=list)
+    stance_y: list[int] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    within: list[bool] = field(default_factory=list)  # per stance example: inside one post?
+
+
+def _document_examples(corpus: str, records: list[dict[str, Any]], ex: Examples) -> None:
+    options = LinkOptions()
+    docs = [gold_document(r, corpus) for r in records]
+    for doc in docs:
+        if not doc.claims:
+            continue
+        layout, cands = generate_candidates([doc.thread], doc.claims, [document_topic(doc)],
+                                            options)
+        index = {c.id: i for i, c in enumerate(layout.claims)}
+        unit = doc.unit_of_claim
+        for (child, parent), cand in sorted(cands.items()):
+            src, dst = unit[layout.claims[child].id], unit[layout.claims[parent].id]
+            ex.attach_x.append(all_features(layout.claims[parent].text,
+                                            layout.claims[child].text, cand.ctx))
+            ex.attach_y.append(int((src, dst) in doc.gold))
+        claim_of = {u: cid for cid, u in unit.items()}
+        posts = {p.id: p for p in doc.thread.posts}
+        for (src, dst), stance in sorted(doc.gold.items(), key=lambda kv: kv[0]):
+            if stance not in STANCE_OF:
+                continue
+            child, parent = index[claim_of[src]], index[claim_of[dst]]
+            cand = cands.get((child, parent)) or forced_candidate(layout, posts, child, parent)
+            ex.stance_x.append(all_features(layout.claims[parent].text,
+                                            layout.claims[child].text, cand.ctx))
+            ex.stance_y.append(STANCE_OF[stance])
+            ex.counts[f"{corpus}:stance"] += 1
+            ex.within.append(cand.ctx.same_post)
+    ex.counts[f"{corpus}:documents"] += len(docs)
+
+
+def _pair_examples(corpus: str, records: list[dict[str, Any]], ex: Examples) -> None:
+    pairs = [gold_pair(r, corpus) for r in records]
+    has_neutral = any(p.label == "neutral" for p in pairs)
+    usable = [p for p in pairs if p.label in STANCE_OF or p.label == "neutral"]
+    threads, _claims, _wanted = pair_records(usable)
+    for pair, thread in zip(usable, threads, strict=True):
+        feats = all_features(pair.parent, pair.child, _reply_context(thread))
+        if has_neutral:
+            ex.attach_x.append(feats)
+            ex.attach_y.append(int(pair.label != "neutral"))
+        if pair.label in STANCE_OF:
+            ex.stance_x.append(feats)
+            ex.stance_y.append(STANCE_OF[pair.label])
+            ex.counts[f"{corpus}:stance"] += 1
+            ex.within.append(False)
+    ex.counts[f"{corpus}:pairs_used"] += len(usable)
+    ex.counts[f"{corpus}:pairs_skipped"] += len(pairs) - len(usable)
+
+
+def _reply_context(thread):
+    """The placement ``judge_pairs`` gives a two-post pair thread (child replies to parent)."""
+    layout, cands = generate_candidates([thread], _pair_claims(thread), [], LinkOptions())
+    cand = cands.get((1, 0)) or forced_candidate(layout, {p.id: p for p in thread.posts}, 1, 0)
+    return cand.ctx
+
+
+def _pair_claims(thread):
+    from .model import Claim
+
+    return [Claim(f"{p.id}/c0", p.id, 0, len(p.text), p.text) for p in thread.posts]
+
+
+def collect_examples(corpora: dict[str, list[dict[str, Any]]]) -> Examples:
+    """Examples of every corpus. A corpus whose stance labels are all one class (CDCP annotates
+    supports only) gives no stance examples: its "but ..." supports would teach the stance
+    head that contrast means support."""
+    ex = Examples()
+    for corpus in sorted(corpora):
+        records = corpora[corpus]
+        kind = record_format(records[0]) if records else "unknown"
+        one = Examples()
+        if kind == "A":
+            _document_examples(corpus, records, one)
+        elif kind == "B":
+            _pair_examples(corpus, records, one)
+        else:
+            raise InputError(f"corpus {corpus!r}: records are neither format A nor B")
+        ex.attach_x += one.attach_x
+        ex.attach_y += one.attach_y
+        if len(set(one.stance_y)) > 1:
+            ex.stance_x += one.stance_x
+            ex.stance_y += one.stance_y
+            ex.within += one.within
+        elif one.stance_y:
+            one.counts[f"{corpus}:stance_skipped_one_class"] = one.counts.pop(f"{corpus}:stance")
+        ex.counts.update(one.counts)
+    return ex
+
+
+def _fit_head(xs: list[dict[str, float]], ys: list[int], positive: str, negative: str,
+              c_value: float, seed: int, balanced: bool,
+              placement: bool = True) -> tuple[LinearHead, float]:
+    if len(set(ys)) < 2:
+        share = sum(ys) / len(ys) if ys else 0.5
+        share = min(max(share, 0.05), 0.95)
+        import math
+
+        return LinearHead(positive, negative, round(math.log(share / (1 - share)), 6), {}), 1.0
+    counts = Counter(name for x in xs for name in x)
+    kept = [{k: v for k, v in x.items() if counts[k] >= MIN_FEATURE_COUNT
+             and (placement or not is_base_rate_feature(k))} for x in xs]
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform(kept)
+    clf = LogisticRegression(C=c_value, solver="lbfgs", max_iter=3000, random_state=seed,
+                             class_weight="balanced" if balanced else None)
+    clf.fit(matrix, ys)
+    names = vectorizer.get_feature_names_out()
+    # Rounded as the JSON file stores them, so the model in memory predicts what the file does.
+    weights = {str(n): round(float(w), 6) for n, w in zip(names, clf.coef_[0], strict=True)
+               if round(float(w), 6)}
+    return (LinearHead(positive, negative, round(float(clf.intercept_[0]), 6), weights),
+            float(clf.score(matrix, ys)))
+
+
+def fit_model(corpora: dict[str, list[dict[str, Any]]], *, seed: int = 0, c_attach: float = 0.5,
+              c_stance: float = 0.2) -> tuple[RelationModel, dict[str, Any]]:
+    """The model and its training figures, without writing anything."""
+    ex = collect_examples(corpora)
+    attach, attach_acc = _fit_head(ex.attach_x, ex.attach_y, "attached", "not_attached",
+                                   c_attach, seed, balanced=True)
+    stance, stance_acc = _fit_head(ex.stance_x, ex.stance_y, "support", "attack", c_stance,
+                                   seed, balanced=True, placement=False)
+    try:
+        version = metadata.version("argmap")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        version = "unknown"
+    meta = {
+        "name": "argmap relation model",
+        "argmap_version": version,
+        "seed": seed,
+        "regularisation": {"attach_C": c_attach, "stance_C": c_stance},
+        # The linker trusts the stance head inside posts only when it learned from such pairs.
+        "stance_within_post_examples": sum(ex.within),
+        "stance_across_posts_examples": len(ex.within) - sum(ex.within),
+        "training_corpora": [{"name": n, "licence": LICENCES.get(n, "unknown: see its "
+                                                                  "SOURCE_LICENSE.txt")}
+                             for n in sorted(corpora)],
+    }
+    figures = {
+        "attach_examples": len(ex.attach_y), "attach_positive": sum(ex.attach_y),
+        "stance_examples": len(ex.stance_y), "stance_support": sum(ex.stance_y),
+        "attach_training_accuracy": attach_acc, "stance_training_accuracy": stance_acc,
+        "features_attach": len(attach.weights), "features_stance": len(stance.weights),
+        "counts": dict(sorted(ex.counts.items())),
+    }
+    return RelationModel(attach, stance, meta), figures
+
+
+def train(paths: Sequence[str | Path], out: str | Path, *, seed: int = 0) -> dict[str, Any]:
+    """Fit the relation model on labelled files and write it atomically to ``out``."""
+    corpora = load_corpora(paths)
+    if not any(corpora.values()):
+        raise InputError("no labelled records in the given files")
+    model, figures = fit_model(corpora, seed=seed)
+    model.save(out)
+    return {"model": str(out), "corpora": sorted(corpora), **figures}

@@ -1,0 +1,210 @@
+"""The linker: cues become edges with evidence, candidates stay near-linear, threads stay apart."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from argmap.link import generate_candidates, link
+from argmap.model import Claim, EvidenceKind, Post, Stance, Thread, Topic, claim_id
+from argmap.options import LinkOptions
+
+
+def _post(pid: str, tid: str, sentences: list[str], reply_to: str | None = None):
+    text, claims, at = "", [], 0
+    for n, sentence in enumerate(sentences):
+        if text:
+            text += " "
+        at = len(text)
+        text += sentence
+        claims.append(Claim(claim_id(pid, n), pid, at, at + len(sentence), sentence))
+    return Post(id=pid, thread_id=tid, text=text, reply_to=reply_to), claims
+
+
+def _build(spec: dict[str, list[tuple[str, list[str], str | None]]]):
+    threads, claims = [], []
+    for tid, posts in spec.items():
+        built = [_post(pid, tid, sentences, reply) for pid, sentences, reply in posts]
+        threads.append(Thread(id=tid, title=None, posts=tuple(p for p, _ in built)))
+        claims.extend(c for _, cs in built for c in cs)
+    topic = Topic(id="t00", label="all", terms=(), claim_ids=tuple(c.id for c in claims))
+    return threads, claims, [topic]
+
+
+def _find(relations, source, target):
+    return next((r for r in relations if r.source == source and r.target == target), None)
+
+
+SEED = {
+    "t1": [
+        ("t1:a", ["Anthropic claims this change to the security policy is minor."], None),
+        ("t1:b", ["But, I'm not so sure it's a small change to the security policy: "
+                  "we don't know what fraction of employees could get this access."], "t1:a"),
+    ]
+}
+
+
+def test_link_seed_disagreement_becomes_attack_with_cue() -> None:
+    threads, claims, topics = _build(SEED)
+    for model_on in (False, True):
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
+        edge = _find(relations, "t1:b/c0", "t1:a/c0")
+        assert edge is not None and edge.stance is Stance.ATTACK
+        details = " ".join(e.detail for e in edge.evidence)
+        assert "not so sure" in details and "but" in details
+        assert any(e.kind is EvidenceKind.REPLY for e in edge.evidence)
+
+
+def test_link_within_post_connectives() -> None:
+    threads, claims, topics = _build({"t": [("t:p", [
+        "We should ban cars from the city centre.",
+        "Because the air in the centre is unhealthy to breathe.",
+        "However, many shops depend on customers who drive in.",
+    ], None)]})
+    relations = link(threads, claims, topics, LinkOptions(use_model=False, min_confidence=0.0))
+    because = _find(relations, "t:p/c1", "t:p/c0")
+    assert because is not None and because.stance is Stance.SUPPORT
+    assert any(e.kind is EvidenceKind.CONNECTIVE and "because" in e.detail
+               for e in because.evidence)
+    however = _find(relations, "t:p/c2", "t:p/c1")
+    assert however is not None and however.stance is Stance.ATTACK
+
+
+def test_link_forward_connective_points_backwards() -> None:
+    threads, claims, topics = _build({"t": [("t:p", [
+        "Rents in the city rose by forty percent in five years.",
+        "So the council must build more social housing now.",
+    ], None)]})
+    relations = link(threads, claims, topics, LinkOptions(use_model=False, min_confidence=0.0))
+    edge = _find(relations, "t:p/c0", "t:p/c1")
+    assert edge is not None and edge.stance is Stance.SUPPORT
+    assert _find(relations, "t:p/c1", "t:p/c0") is None
+
+
+def test_link_quote_targets_the_quoted_claim() -> None:
+    threads, claims, topics = _build({"t": [
+        ("t:a", ["Nuclear power is the safest source of energy per kilowatt hour.",
+                 "Solar panels are getting cheaper every single year."], None),
+    ]})
+    reply_text = ("> Nuclear power is the safest source of energy\n"
+                  "That is wrong, waste lasts forever.")
+    start = reply_text.index("That")
+    reply = Post(id="t:b", thread_id="t", text=reply_text, reply_to="t:a")
+    claims.append(Claim("t:b/c0", "t:b", start, len(reply_text), reply_text[start:]))
+    threads = [replace(threads[0], posts=threads[0].posts + (reply,))]
+    topics = [replace(topics[0], claim_ids=tuple(c.id for c in claims))]
+    relations = link(threads, claims, topics, LinkOptions(use_model=False))
+    edge = _find(relations, "t:b/c0", "t:a/c0")
+    assert edge is not None and edge.stance is Stance.ATTACK
+    assert any(e.kind is EvidenceKind.QUOTE for e in edge.evidence)
+
+
+def test_link_sibling_posts_link_by_similarity() -> None:
+    threads, claims, topics = _build({"t": [
+        ("t:a", ["Remote work makes software teams more productive overall."], None),
+        ("t:b", ["I doubt remote work makes software teams more productive."], None),
+    ]})
+    relations = link(threads, claims, topics, LinkOptions(use_model=False))
+    edge = _find(relations, "t:b/c0", "t:a/c0")
+    assert edge is not None and edge.stance is Stance.ATTACK
+    assert any(e.kind is EvidenceKind.SIMILARITY for e in edge.evidence)
+
+
+def _synthetic(posts: int, threads: int = 40, seed: int = 7):
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(300)]
+    spec: dict[str, list] = {}
+    for n in range(posts):
+        tid = f"t{n % threads:03d}"
+        mine = spec.setdefault(tid, [])
+        reply = mine[rng.randrange(len(mine))][0] if mine and rng.random() < 0.8 else None
+        sentences = [" ".join(rng.choice(words) for _ in range(8)) + "." for _ in range(3)]
+        mine.append((f"{tid}:p{n:05d}", sentences, reply))
+    return _build(spec)
+
+
+def test_link_candidates_near_linear_in_claims() -> None:
+    threads, claims, topics = _synthetic(2000)
+    options = LinkOptions()
+    _layout, cands = generate_candidates(threads, claims, topics, options)
+    # within a post: <= 2 * window + 2 targets; reply: <= 3; similarity: <= max links;
+    # cross-thread: <= cross_thread_links (quotes: none here)
+    bound = 2 * options.within_post_window + 2 + 3 + options.max_links_per_claim + \
+        options.cross_thread_links
+    assert len(cands) <= bound * len(claims)
+
+
+def test_link_threads_stay_apart_except_bounded_cross_thread() -> None:
+    threads, claims, topics = _synthetic(200, threads=10)
+    thread_of = {c.id: c.post_id.split(":")[0] for c in claims}
+    none = link(threads, claims, topics, LinkOptions(cross_thread_links=0, use_model=False))
+    assert all(thread_of[r.source] == thread_of[r.target] for r in none)
+    some = link(threads, claims, topics, LinkOptions(cross_thread_links=1, min_confidence=0.0,
+                                                     cross_thread_threshold=0.05))
+    crossing = [r for r in some if thread_of[r.source] != thread_of[r.target]]
+    assert crossing, "a low threshold should find some cross-thread links"
+    per_source: dict[str, int] = {}
+    for r in crossing:
+        per_source[r.source] = per_source.get(r.source, 0) + 1
+    assert max(per_source.values()) <= 1
+
+
+def test_link_output_independent_of_input_order() -> None:
+    threads, claims, topics = _synthetic(60, threads=3)
+    first = link(threads, claims, topics, LinkOptions())
+    shuffled = list(claims)
+    random.Random(1).shuffle(shuffled)
+    again = link(list(reversed(threads)), shuffled, topics, LinkOptions())
+    assert first == again
+    assert list(first) == sorted(first, key=lambda r: (r.source, r.target, r.stance.value))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.text(min_size=1, max_size=80), min_size=1, max_size=4),
+                min_size=1, max_size=5), st.booleans())
+def test_link_relations_always_valid(posts, use_model) -> None:
+    spec = {"t": [(f"t:p{i}", sentences, f"t:p{i - 1}" if i else None)
+                  for i, sentences in enumerate(posts)]}
+    threads, claims, topics = _build(spec)
+    ids = {c.id for c in claims}
+    relations = link(threads, claims, topics, LinkOptions(use_model=use_model,
+                                                          min_confidence=0.0))
+    for r in relations:
+        assert r.evidence and 0.0 <= r.confidence <= 1.0
+        assert r.source in ids and r.target in ids and r.source != r.target
+
+
+def test_link_disagreement_inside_a_long_post_is_an_attack() -> None:
+    threads, claims, topics = _build({"t": [("t:p", [
+        "I feel like there are two things going on with the proposal from the lab.",
+        "The lab considers itself the expert on safety and security policy.",
+        "The lab thinks the state government is too political to regulate it.",
+        "It wants the state to set only a few high level rules for labs.",
+        "But, what they propose in return just seems to be at odds with their stated purpose.",
+    ], None)]})
+    relations = link(threads, claims, topics, LinkOptions())
+    edges = [r for r in relations if r.source == "t:p/c4"]
+    assert edges and all(r.stance is Stance.ATTACK for r in edges)
+    assert any("at odds" in e.detail for e in edges[0].evidence)
+
+
+def test_link_post_quotes_field_targets_the_quoted_post() -> None:
+    from argmap.model import Quote
+
+    threads, claims, topics = _build({"t": [
+        ("t:a", ["Nuclear power is the safest source of energy per kilowatt hour."], None),
+        ("t:b", ["Wind farms kill many birds every single year in Europe."], None),
+    ]})
+    text = "I don't think the safety record is that simple at all."
+    reply = Post(id="t:c", thread_id="t", text=text, reply_to="t:b",
+                 quotes=(Quote("Nuclear power is the safest source of energy", "t:a"),))
+    claims.append(Claim("t:c/c0", "t:c", 0, len(text), text))
+    threads = [replace(threads[0], posts=threads[0].posts + (reply,))]
+    topics = [replace(topics[0], claim_ids=tuple(c.id for c in claims))]
+    relations = link(threads, claims, topics, LinkOptions(use_model=False))
+    edge = _find(relations, "t:c/c0", "t:a/c0")
+    assert edge is not None and edge.stance is Stance.ATTACK
+    assert any(e.kind is EvidenceKind.QUOTE for e in edge.evidence)

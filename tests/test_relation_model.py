@@ -1,0 +1,81 @@
+"""The relation model: cue detection, probabilities, JSON round trip, the shipped model."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from argmap.relation_model import (
+    PairContext,
+    RelationModel,
+    default_model,
+    is_base_rate_feature,
+    text_cues,
+)
+from argmap.train import fit_model
+
+SHIPPABLE = {"cdcp", "createdebate_argmin2016", "ibm_claim_stance", "argkp"}
+
+
+def _pairs() -> list[dict]:
+    rows = []
+    for n in range(12):
+        rows.append({"id": f"s{n}", "parent": f"Cities should build more bike lanes {n}",
+                     "child": f"Bike lanes reduce traffic deaths and pollution {n}",
+                     "label": "support", "group": f"g{n % 3}"})
+        rows.append({"id": f"a{n}", "parent": f"Cities should build more bike lanes {n}",
+                     "child": f"But bike lanes are wrong because they waste road space {n}",
+                     "label": "attack", "group": f"g{n % 3}"})
+    return rows
+
+
+def test_relation_model_cues_of_seed_disagreement() -> None:
+    cues = text_cues("But, I'm not so sure it's a small change: we don't know the fraction.")
+    assert cues.connective == "but" and cues.connective_class == "attack"
+    assert "not so sure" in cues.disagree
+    assert cues.negations
+
+
+def test_relation_model_cues_handle_debatepedia_apostrophes() -> None:
+    assert "doesn't" in text_cues('Fair use doesn"t give holders enough rights').negations
+
+
+def test_relation_model_json_round_trip_gives_same_predictions(tmp_path) -> None:
+    model, figures = fit_model({"toy": _pairs()})
+    assert figures["stance_examples"] == 24
+    path = tmp_path / "model.json"
+    model.save(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format"].startswith("argmap-relation-model")
+    assert data["training_corpora"] == [{"name": "toy", "licence": data["training_corpora"][0]
+                                         ["licence"]}]
+    loaded = RelationModel.load(path)
+    ctx = PairContext(reply=True)
+    for parent, child in [("Cities should build lanes", "But lanes are wrong"),
+                          ("Cities should build lanes", "Lanes reduce deaths")]:
+        assert loaded.stance_proba(parent, child, ctx) == model.stance_proba(parent, child, ctx)
+    attack = loaded.stance_proba("Cities should build lanes", "But lanes are wrong", ctx)
+    support = loaded.stance_proba("Cities should build lanes", "Lanes reduce deaths", ctx)
+    assert attack["attack"] > attack["support"] and support["support"] > support["attack"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=200), st.booleans(), st.integers(-9, 9))
+def test_relation_model_probabilities_valid_on_any_text(parent, child, same, distance) -> None:
+    model = default_model()
+    if model is None:
+        return
+    proba = model.stance_proba(parent, child, PairContext(same_post=same, distance=distance))
+    assert all(0.0 <= proba[k] <= 1.0 for k in ("none", "support", "attack", "attach"))
+    assert abs(proba["none"] + proba["support"] + proba["attack"] - 1.0) < 1e-9
+
+
+def test_relation_model_shipped_model_is_licence_clean() -> None:
+    model = default_model()
+    assert model is not None, "src/argmap/resources/relation_model.json is missing"
+    names = {c["name"] for c in model.meta["training_corpora"]}
+    assert names and names <= SHIPPABLE
+    assert all(c["licence"] for c in model.meta["training_corpora"])
+    assert not any(is_base_rate_feature(name) for name in model.stance.weights)

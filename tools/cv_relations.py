@@ -1,0 +1,106 @@
+"""Grouped cross-validation of the relation model, per corpus, plus the shipped model's figures.
+
+Usage: python tools/cv_relations.py [--folds 5] [--data ../shared/data] [CORPUS ...]
+
+For each corpus the records are split into folds by group (microtext topic, CMV original post,
+CreateDebate thread, CDCP split group, pair-corpus group), so no topic or discussion is both
+trained and tested on. Each fold trains an in-domain model on the other folds (``fit_model``)
+and scores the held-out fold with the same ``evaluate_relations``/``evaluate_stance`` the
+product's ``evaluate`` uses. Printed: mean held-out figures, the baselines of the same folds,
+and the shipped model on the whole development part (marked when the shipped model was
+trained on that corpus, i.e. the figure is not held out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from argmap.evaluation import load_corpora
+from argmap.evaluation.relations import evaluate_relations
+from argmap.evaluation.stance import evaluate_stance
+from argmap.relation_model import default_model
+from argmap.train import fit_model
+
+RELATION_CORPORA = ("arg_microtexts", "arg_microtexts_part2", "cmv_hidey2017",
+                    "createdebate_argmin2016", "cdcp")
+STANCE_CORPORA = ("ibm_claim_stance", "debatepedia_pairs", "subreddit_agreement")
+KEYS = ("attachment_f1", "baseline_adjacent_attachment_f1", "stance_macro_f1",
+        "baseline_connective_stance_macro_f1", "baseline_majority_stance_macro_f1",
+        "attachment_f1_within_post", "attachment_f1_across_posts",
+        "stance_macro_f1_within_post", "stance_macro_f1_across_posts", "accuracy",
+        "baseline_majority_accuracy", "baseline_connective_accuracy")
+
+
+def group_of(corpus: str, record: dict) -> str:
+    if corpus.startswith("arg_microtexts"):
+        return str(record.get("topic") or record["id"])
+    if corpus == "cmv_hidey2017":
+        posts = record.get("posts") or [{"id": record["id"]}]
+        return str(posts[0]["id"])
+    if corpus == "cdcp":
+        return str((record.get("meta") or {}).get("split_group") or record["id"])
+    return str(record.get("group") or record["id"])
+
+
+def folds(corpus: str, records: list[dict], k: int) -> list[list[int]]:
+    """Record indices per fold; a group goes to the fold its hashed name picks."""
+    out: list[list[int]] = [[] for _ in range(k)]
+    for i, record in enumerate(records):
+        digest = hashlib.sha256(group_of(corpus, record).encode()).digest()
+        out[int.from_bytes(digest[:4], "big") % k].append(i)
+    return out
+
+
+def score(corpus: str, records: list[dict], model) -> dict:
+    data = {corpus: records}
+    if corpus in STANCE_CORPORA:
+        return evaluate_stance(data, model=model)["pooled"]
+    return evaluate_relations(data, model=model)["pooled"]
+
+
+def cross_validate(corpus: str, records: list[dict], k: int) -> dict:
+    per_fold = []
+    for test in folds(corpus, records, k):
+        if not test:
+            continue
+        held = set(test)
+        train = [r for i, r in enumerate(records) if i not in held]
+        model, _ = fit_model({corpus: train})
+        per_fold.append(score(corpus, [records[i] for i in test], model))
+    means = {}
+    for key in KEYS:
+        values = [f[key] for f in per_fold if f.get(key) is not None]
+        if values:
+            means[key] = round(sum(values) / len(values), 4)
+    return {"folds": len(per_fold), **means}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpora", nargs="*", default=[*RELATION_CORPORA, *STANCE_CORPORA])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/data"))
+    args = parser.parse_args(argv)
+    shipped = default_model()
+    shipped_on = {c["name"] for c in (shipped.meta.get("training_corpora", []) if shipped else [])}
+    report = {}
+    for corpus in args.corpora:
+        path = Path(args.data) / corpus / f"{corpus}.dev.jsonl"
+        records = load_corpora([path])[corpus]
+        shipped_fig = score(corpus, records, shipped)
+        report[corpus] = {
+            "in_domain_cv": cross_validate(corpus, records, args.folds),
+            "shipped_model": {k: round(v, 4) for k, v in shipped_fig.items()
+                              if k in KEYS and v is not None},
+            "shipped_model_trained_on_this_corpus": corpus in shipped_on,
+        }
+        print(json.dumps({corpus: report[corpus]}, sort_keys=True), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
