@@ -34,6 +34,7 @@ class ReadOptions:
     max_text_chars: int = 200_000
     max_errors: float = 0.01  # share of records that may be skipped before the run fails
     strict: bool = False  # any skipped record fails the run
+    max_input_bytes: int = 1 << 30  # cap on one file's (decompressed) bytes: zip bombs
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,9 @@ class SegmentOptions:
     split_clauses: bool = True
     keep_questions: bool = False
     max_post_chars: int = 50_000
+    min_clause_words: int = 5  # cut at a connective only if both sides keep this many words
+    split_at_and: bool = True  # also cut at ", and ..." / ", or ..." (tools/tune_segment.py)
+    trim_leading_connective: bool = False  # leave "So,"/"But," out of the claim span
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,15 @@ class ClusterOptions:
     max_topics: int = 40
     min_topic_size: int = 3
     label_terms: int = 4
-    seed: int = 0
+    seed: int = 0  # cluster ignores it on purpose: topics must not change with the seed
+    claims_per_topic: int = 60  # k = claims / this (then capped): the number of topics follows the data
+    max_topic_share: float = 0.1  # k >= 1 / this, so no topic is forced to hold everything
+    min_similarity: float = 0.2  # cosine to the nearest topic centre below this -> "other"
+    min_coherence: float = 0.3  # mean cosine of a topic's claims to its centre below this -> "other"
+    min_content_words: int = 2  # claims with fewer distinct content words are not fitted on
+    lsa_dims: int = 100  # LSA (TruncatedSVD) dimensions before spherical k-means
+    fit_sample: int = 20_000  # fit on at most this many claims (hash-chosen), assign the rest
+    min_graceful: int = 5  # this many claims or fewer -> one topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +79,9 @@ class LinkOptions:
     max_links_per_claim: int = 3
     min_confidence: float = 0.35
     use_model: bool = True
+    within_post_window: int = 4  # inside a post, candidate targets this many claims either side
+    cross_thread_links: int = 1  # per claim, similar claims of other threads in its topic
+    cross_thread_threshold: float = 0.5  # minimum TF-IDF cosine of a cross-thread link
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +90,10 @@ class AnalyseOptions:
 
     summary_size: int = 5
     central_top: int = 10
+    damping: float = 0.85  # PageRank damping for claim centrality
+    max_camps: int = 8  # keep at most this many camps (largest first)
+    camp_dense_limit: int = 200  # camp split: dense eigensolver up to this many authors, sparse above
+    supported_attack_depth: int = 0  # 0 = plain Dung on attacks; k = a supports (<=k steps) b, b attacks c => a attacks c
 
 
 @dataclass(frozen=True, slots=True)
