@@ -20,11 +20,12 @@ from .model import Analysis, ArgumentMap, Problem, Thread
 from .options import Options
 from .pipeline import Progress, build_map
 from .readers import ReadResult, read_threads
-from .render.dot import to_dot
+from .render.dot import overview_dot, to_dot
 from .render.html import render_html
 from .render.svg import render_svg
 
 DEMO_FORMATS = ("svg", "dot", "json", "summary", "html")
+OVERVIEW_MIN_TOPICS = 3  # below this an overview of topics says nothing the map does not
 CORPUS_SUFFIXES = {".txt", ".md", ".json", ".jsonl"}
 
 
@@ -93,6 +94,9 @@ def thread_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> d
     for fmt in formats:
         if fmt == "svg" and rendered:
             outputs[".svg"] = rendered.svg
+            if sum(1 for t in amap.topics if not t.is_other) >= OVERVIEW_MIN_TOPICS:
+                overview = overview_dot(amap, analysis, options.render)
+                outputs[".overview.svg"] = render_svg(overview, timeout=options.render.dot_timeout)
         elif fmt == "dot" and rendered:
             outputs[".dot"] = rendered.dot.encode("utf-8")
         elif fmt == "html" and rendered:
