@@ -89,3 +89,34 @@ def test_cli_python_dash_m_and_console_script_agree():
     console = subprocess.run([script, "--version"], capture_output=True)
     assert console.returncode == 0
     assert console.stdout == run_cli("--version").stdout
+
+
+def _write_thread(path, prefix):
+    records = [
+        {"id": f"{prefix}-{j}", "reply_to": None if j == 0 else f"{prefix}-0", "author": f"a{j % 2}",
+         "text": f"Cities should ban cars in the centre because pollution harms children {j}. "
+                 "But shops depend on drivers who come from far away."}
+        for j in range(5)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+
+
+def test_cli_batch_maps_a_folder_resumes_and_refuses_changed_options(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(3):
+        _write_thread(corpus / f"t{i}.jsonl", f"t{i}")
+    out = tmp_path / "out"
+    first = run_cli("batch", str(corpus), "-o", str(out), "--jobs", "2", "--export", "json")
+    assert first.returncode == 0, first.stderr.decode()
+    assert "3 inputs mapped" in first.stderr.decode()
+    produced = sorted(p.relative_to(out) for p in out.rglob("*.json"))
+    assert len(produced) == 3
+    before = {p: (out / p).read_bytes() for p in produced}
+    again = run_cli("batch", str(corpus), "-o", str(out), "--resume", "--export", "json")
+    assert again.returncode == 0
+    assert "0 inputs mapped, 3 already done" in again.stderr.decode()
+    assert {p: (out / p).read_bytes() for p in produced} == before
+    changed = run_cli("batch", str(corpus), "-o", str(out), "--resume", "--export", "json,summary")
+    assert changed.returncode == 75
+    assert "options" in changed.stderr.decode()

@@ -64,6 +64,27 @@ class BatchReport:
     exit_code: int
 
 
+def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
+    """Folders become the files under them (sorted, hidden entries and symlink loops skipped),
+    so a corpus folder is a list of units of work; plain files pass through unchanged."""
+    files: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if not path.is_dir():
+            files.append(path)
+            continue
+        seen: set[Path] = set()
+        for root, dirs, names in os.walk(path, followlinks=True):
+            real = Path(root).resolve()
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+    return files
+
+
 def input_key(path: str | Path) -> str:
     """The identity of an input in the manifest: its absolute path."""
     return str(Path(path).resolve())
@@ -292,7 +313,7 @@ def run_batch(
         write_atomic(manifest, orjson.dumps({
             "type": "header", "version": MANIFEST_VERSION, "schema": SCHEMA_VERSION,
             "options_fingerprint": fingerprint}, option=orjson.OPT_SORT_KEYS) + b"\n")
-    keys = sorted({input_key(p) for p in inputs})
+    keys = sorted({input_key(p) for p in expand_inputs(inputs)})
     resumed = [k for k in keys if k in done_before and _still_valid(done_before[k], k, out)]
     todo = [(k, str(out), options.to_dict()) for k in keys if k not in set(resumed)]
     report = progress or (lambda stage, done, total: None)

@@ -126,6 +126,41 @@ def map_command(
 
 
 @app.command()
+def batch(
+    inputs: Annotated[list[Path], typer.Argument(help="Input files or folders (one unit of work per file).")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder: one sub-folder per input.")],
+    jobs: Annotated[int | None, typer.Option("--jobs", help="Worker processes (default: CPU count).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip inputs the manifest says are done.")] = False,
+    scheduler: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
+    address: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
+    input_format: Annotated[str | None, typer.Option("--from", help="Input format; 'auto' sniffs.")] = None,
+    export: Annotated[str | None, typer.Option("--export", help="Comma list of output formats.")] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
+    config: ConfigOpt = None,
+    settings: SetOpt = None,
+) -> None:
+    """Map a corpus of many files with worker processes (or Dask); resumable with --resume."""
+    from .batch import run_batch
+
+    options = build_options(
+        config, settings, **{"read.format": input_format, "export.formats": export}
+    )
+    report = run_batch(
+        inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler, address=address
+    )
+    if not quiet:
+        err.print(
+            f"{len(report.done)} inputs mapped, {len(report.resumed)} already done, "
+            f"{len(report.failed)} failed; {report.threads} threads, {len(report.outputs)} files; "
+            f"manifest {escape(str(report.manifest))}"
+        )
+        if report.problems:
+            err.print(f"[yellow]{report.problems} problems listed in {escape(str(out / 'skipped.jsonl'))}[/]")
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+@app.command()
 def demo(
     corpora: Annotated[Path, typer.Option(help="Folder of demo corpora.")] = Path("corpora"),
     out: Annotated[Path, typer.Option("-o", "--out", help="Where the maps go.")] = Path("outputs"),
