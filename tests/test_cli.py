@@ -120,3 +120,13 @@ def test_cli_batch_maps_a_folder_resumes_and_refuses_changed_options(tmp_path):
     changed = run_cli("batch", str(corpus), "-o", str(out), "--resume", "--export", "json,summary")
     assert changed.returncode == 75
     assert "options" in changed.stderr.decode()
+
+
+def test_cli_terminal_output_neutralises_ansi_and_markup_from_input(tmp_path):
+    hostile = tmp_path / "evil\x1b[31mname.jsonl"
+    hostile.write_text('{"id": "1", "text": "fine text about cars and cities and pollution."}\n{"id": "\\u001b[2J[bold]x[/bold]", "text": 5}\n')
+    result = run_cli("inspect", str(hostile))
+    stderr = result.stderr.decode()
+    stdout = result.stdout.decode()
+    assert "\x1b" not in stderr and "\x1b" not in stdout
+    assert "name.jsonl:2" in stderr  # the skipped record is reported, with its path made inert

@@ -9,6 +9,7 @@ problems, 3 when the run finished but skipped records, 130 on Ctrl-C.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -232,14 +233,23 @@ def inspect(
         return
     table = Table("thread", "title", "posts")
     for t in info["threads"]:
-        table.add_row(escape(t["id"]), escape(t["title"] or ""), str(t["posts"]))
+        table.add_row(safe_terminal(t["id"]), safe_terminal(t["title"] or ""), str(t["posts"]))
     Console().print(table)
     for p in info["problems"]:
-        err.print(f"[yellow]{escape(p['path'])}:{p['line']}: {escape(p['message'])}[/]")
+        err.print(f"[yellow]{safe_terminal(p['path'])}:{p['line']}: {safe_terminal(p['message'])}[/]")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_terminal(text: object) -> str:
+    """Text from inputs, made inert for a terminal: control and bidi characters (ANSI escapes
+    start with one) are replaced and rich markup is escaped."""
+    return escape(_CONTROL.sub("\ufffd", str(text)))
 
 
 def _announce(path: Path) -> None:
-    err.print(f"wrote {escape(str(path))}")
+    err.print(f"wrote {safe_terminal(path)}")
 
 
 def _finish(problems: tuple, quiet: bool, totals: str) -> None:
@@ -247,7 +257,7 @@ def _finish(problems: tuple, quiet: bool, totals: str) -> None:
         err.print(escape(totals))
     if problems:
         for p in problems[:20]:
-            err.print(f"[yellow]{escape(p.path)}:{p.line}: {escape(p.message)}[/]")
+            err.print(f"[yellow]{safe_terminal(p.path)}:{p.line}: {safe_terminal(p.message)}[/]")
         if len(problems) > 20:
             err.print(f"[yellow]… and {len(problems) - 20} more problems[/]")
         raise typer.Exit(EX_PARTIAL)
@@ -279,7 +289,7 @@ def main() -> None:
     try:
         rc = app(standalone_mode=False)
     except ArgmapError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}")
+        err.print(f"[bold red]error:[/] {safe_terminal(exc)}")
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
