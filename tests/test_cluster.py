@@ -170,3 +170,16 @@ def test_cluster_fits_on_a_sample_and_assigns_the_rest() -> None:
     for topic in topics:  # claims outside the sample still land with their own subject
         if not topic.is_other:
             assert len({truth[cid] for cid in topic.claim_ids}) == 1
+
+
+def test_cluster_projects_stems_exactly_like_texts() -> None:
+    # cluster() projects precomputed stems through a numpy path; it must give the vectoriser's
+    # very floats, or topics would depend on which path a caller took.
+    from argmap.cluster import content_words
+
+    claims, _ = subject_claims(per_subject=10)
+    texts = [c.text for c in claims] + ["qwertyuiop", "", "pasta pasta pasta garlic"]
+    model = TopicModel.fit(texts, ClusterOptions(claims_per_topic=10))
+    stems = [[stem for stem, _ in content_words(t)] for t in texts]
+    assert model.project(stems).tolist() == model.project(texts).tolist()
+    assert not any(model.project(stems)[len(claims)])  # no known word: a zero row

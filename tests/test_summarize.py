@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from argmap.model import Claim
-from argmap.summarize import summarize
+from argmap.summarize import TextFacts, summarize
 
 
 def make_claim(post: str, text: str, n: int = 0) -> Claim:
@@ -110,3 +110,32 @@ def test_summarize_survives_hostile_text(texts: list[str], k: int) -> None:
     assert all(0.0 <= i.share <= 1.0 for i in items)
     assert sum(i.share for i in items) <= 1.0 + 1e-9
     assert {i.text for i in items} <= {c.text for c in claims}
+
+
+def test_summarize_shared_text_cache_changes_nothing() -> None:
+    claims, _ = point_claims()
+    cache: dict[str, TextFacts] = {}
+    first_group, second_group = claims[:7], claims[5:]
+    assert summarize(first_group, 2, text_cache=cache) == summarize(first_group, 2)
+    assert summarize(second_group, 3, text_cache=cache) == summarize(second_group, 3)
+    assert set(cache) == {c.text for c in claims}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("ab bb ca de ef zz".split()), max_size=6), max_size=8))
+def test_summarize_counts_are_laid_out_like_count_vectorizer(docs: list[list[str]]) -> None:
+    # The hand-built matrices must sum in scikit-learn's order, or summaries drift in ties.
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    from argmap.summarize import _concepts, _term_counts, _tfidf
+
+    counts = _term_counts(docs)
+    if not any(docs):
+        assert counts.shape == (len(docs), 0)
+        return
+    binary = CountVectorizer(analyzer=list, binary=True).fit_transform(docs).tocsr()
+    tfidf = TfidfVectorizer(analyzer=list, sublinear_tf=True).fit_transform(docs)
+    for mine, theirs in ((_concepts(counts)[0], binary.astype(float)), (_tfidf(counts), tfidf)):
+        assert mine.indptr.tolist() == theirs.indptr.tolist()
+        assert mine.indices.tolist() == theirs.indices.tolist()
+        assert mine.data.tolist() == theirs.data.tolist()

@@ -374,14 +374,24 @@ def _summaries(
     ``summarize.summarize`` with centrality as the relevance prior."""
     if size <= 0 or not amap.claims:
         return ()
-    from .summarize import summarize  # the summariser is another stage; imported when needed
+    # the summariser is another stage; imported when needed
+    from .summarize import TextFacts, summarize
 
     claims = {claim.id: claim for claim in amap.claims}
     urls = _post_urls(posts)
     groups: list[tuple[str, str, str, list[Claim]]] = []
-    for thread in sorted(amap.threads, key=lambda t: t.id):
-        in_thread = {post.id for post in thread.posts}
-        members = [c for c in amap.claims if c.post_id in in_thread]
+    threads = sorted(amap.threads, key=lambda t: t.id)
+    # One pass over the claims, not one per thread (that was quadratic in the corpus size).
+    threads_of_post: dict[str, list[int]] = defaultdict(list)
+    for index, thread in enumerate(threads):
+        for post in thread.posts:
+            if index not in threads_of_post[post.id][-1:]:
+                threads_of_post[post.id].append(index)
+    in_thread: list[list[Claim]] = [[] for _ in threads]
+    for claim in amap.claims:
+        for index in threads_of_post.get(claim.post_id, ()):
+            in_thread[index].append(claim)
+    for thread, members in zip(threads, in_thread, strict=True):
         groups.append(("thread", thread.id, thread.title or thread.id, members))
     for topic in amap.topics:
         members = [claims[cid] for cid in topic.claim_ids if cid in claims]
@@ -390,12 +400,13 @@ def _summaries(
         shown = ", ".join(camp.authors[:5]) + (", …" if len(camp.authors) > 5 else "")
         members = [claims[cid] for cid in camp.claim_ids if cid in claims]
         groups.append(("camp", camp.id, f"{camp.id}: {shown}", members))
+    text_cache: dict[str, TextFacts] = {}  # every claim is in several groups: tokenise it once
     return tuple(
         Summary(
             scope=scope,
             scope_id=scope_id,
             title=title,
-            items=summarize(members, size, urls=urls, weights=weights),
+            items=summarize(members, size, urls=urls, weights=weights, text_cache=text_cache),
         )
         for scope, scope_id, title, members in groups
         if members

@@ -22,13 +22,22 @@ id first and every tie goes to the lower id. Linear in the group size (sparse pr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from .cluster import content_words
+try:  # the kernel sklearn.preprocessing.normalize runs, without its per-call validation
+    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+except ImportError:  # pragma: no cover - a future scikit-learn may move it
+    from sklearn.preprocessing import normalize
+
+    def inplace_csr_row_normalize_l2(matrix: sparse.csr_matrix) -> None:
+        normalize(matrix, norm="l2", copy=False)
+
+from .cluster import content_word_tuple
 from .model import Claim, SummaryItem
 
 CONCEPT_POWER = 0.25  # a concept weighs (claims sharing it) ** this (tuned on ArgKP)
@@ -41,17 +50,42 @@ MAX_WORDS = 60  # quality ceiling: longer claims are paragraphs, not points
 MIN_CONTENT_WORDS = 2
 
 
+class TextFacts(NamedTuple):
+    """What the summariser needs of one claim text, computed once per distinct text."""
+
+    stems: list[str]  # content-word stems, in text order
+    words: int  # whitespace-separated words (the quality floor and ceiling)
+    normalised: str  # lower case, single spaces: two claims saying this are one item
+
+
+TextCache = MutableMapping[str, TextFacts]  # claim text -> its facts
+
+
 def _stems(doc: str) -> list[str]:
-    return [stem for stem, _ in content_words(doc)]
+    return [stem for stem, _ in content_word_tuple(doc)]
 
 
-def _normalised(text: str) -> str:
-    return " ".join(text.lower().split())
+def _facts(text: str) -> TextFacts:
+    words = text.split()
+    return TextFacts(_stems(text), len(words), " ".join(text.lower().split()))
 
 
-def _passes_floor(claim: Claim, stems: Sequence[str], min_words: int) -> bool:
-    words = len(claim.text.split())
-    return min_words <= words <= MAX_WORDS and len(set(stems)) >= MIN_CONTENT_WORDS
+def _facts_of(ordered: Sequence[Claim], cache: TextCache | None) -> list[TextFacts]:
+    """Each claim's facts, through ``cache`` when given: a caller summarising many groups of
+    one map (threads, topics, camps) tokenises each claim text once instead of once a group."""
+    if cache is None:
+        return [_facts(c.text) for c in ordered]
+    result = []
+    for claim in ordered:
+        facts = cache.get(claim.text)
+        if facts is None:
+            facts = cache[claim.text] = _facts(claim.text)
+        result.append(facts)
+    return result
+
+
+def _passes_floor(facts: TextFacts, distinct_stems: int, min_words: int) -> bool:
+    return min_words <= facts.words <= MAX_WORDS and distinct_stems >= MIN_CONTENT_WORDS
 
 
 def _prior(ordered: Sequence[Claim], weights: Mapping[str, float] | None) -> np.ndarray:
@@ -63,59 +97,108 @@ def _prior(ordered: Sequence[Claim], weights: Mapping[str, float] | None) -> np.
     return 0.5 + 0.5 * (raw / top) if top > 0 else np.ones(len(ordered))
 
 
-def _concepts(stems: Sequence[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+def _term_counts(stems: Sequence[list[str]]) -> sparse.csr_matrix:
+    """Claim x term count matrix, terms in alphabetical order.
+
+    Built with numpy rather than a scikit-learn vectoriser: a map has a thousand small groups
+    and the vectoriser's per-call validation and per-token Python loop cost more than the
+    counting. The layout (each row's entries ordered by the term's first occurrence in the
+    group) is the one CountVectorizer produces, so every sparse product sums in the same order
+    and the summaries are the same to the last bit.
+    """
+    n_claims = len(stems)
+    vocabulary = sorted(set().union(*stems))
+    if not vocabulary:
+        return sparse.csr_matrix((n_claims, 0))
+    column_of = {stem: column for column, stem in enumerate(vocabulary)}
+    tokens = np.fromiter(
+        map(column_of.__getitem__, chain.from_iterable(stems)), dtype=np.int64
+    )
+    claim_of = np.repeat(np.arange(n_claims), [len(doc) for doc in stems])
+    _, first_at = np.unique(tokens, return_index=True)  # every column occurs
+    by_first_sight = np.argsort(first_at)  # first-seen rank -> column
+    sight_rank = np.empty_like(by_first_sight)
+    sight_rank[by_first_sight] = np.arange(len(vocabulary))
+    n_terms = len(vocabulary)
+    keys, counts = np.unique(claim_of * n_terms + sight_rank[tokens], return_counts=True)
+    rows = keys // n_terms
+    return sparse.csr_matrix(
+        (
+            counts.astype(np.float64),
+            by_first_sight[keys % n_terms].astype(np.int32),
+            np.searchsorted(rows, np.arange(n_claims + 1)).astype(np.int32),
+        ),
+        shape=(n_claims, n_terms),
+    )
+
+
+def _concepts(counts: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Binary claim x concept matrix and each concept's weight (0 for non-concepts)."""
-    vectorizer = CountVectorizer(analyzer=lambda doc: doc, binary=True)
-    try:
-        matrix = vectorizer.fit_transform(stems).tocsr().astype(np.float64)
-    except ValueError:  # no stems at all
-        return sparse.csr_matrix((len(stems), 0)), np.zeros(0)
-    claims_with = np.asarray(matrix.sum(axis=0)).ravel()
-    weight = claims_with**CONCEPT_POWER * (1.0 - claims_with / len(stems)) ** SUBJECT_DAMPING
+    n_claims = counts.shape[0]
+    matrix = sparse.csr_matrix(
+        (np.ones(counts.nnz), counts.indices.copy(), counts.indptr.copy()), shape=counts.shape
+    )
+    matrix.sort_indices()  # the layout CountVectorizer(binary=True) gave: the same sums
+    claims_with = np.bincount(matrix.indices, minlength=matrix.shape[1]).astype(np.float64)
+    weight = claims_with**CONCEPT_POWER * (1.0 - claims_with / n_claims) ** SUBJECT_DAMPING
     weight[claims_with < MIN_CONCEPT_CLAIMS] = 0.0
-    if len(stems) >= 10:
-        weight[claims_with > MAX_CONCEPT_SHARE * len(stems)] = 0.0
+    if n_claims >= 10:
+        weight[claims_with > MAX_CONCEPT_SHARE * n_claims] = 0.0
     return matrix, weight
 
 
 def choose(
-    ordered: Sequence[Claim], k: int, weights: Mapping[str, float] | None = None
+    ordered: Sequence[Claim],
+    k: int,
+    weights: Mapping[str, float] | None = None,
+    *,
+    text_cache: TextCache | None = None,
 ) -> list[int]:
     """Indices (into ``ordered``) of the chosen claims, in the order they were chosen."""
     if k <= 0 or not ordered:
         return []
-    stems = [_stems(c.text) for c in ordered]
+    facts = _facts_of(ordered, text_cache)
+    return _choose(ordered, k, weights, facts, _term_counts([f.stems for f in facts]))
+
+
+def _choose(
+    ordered: Sequence[Claim],
+    k: int,
+    weights: Mapping[str, float] | None,
+    facts: Sequence[TextFacts],
+    counts: sparse.csr_matrix,
+) -> list[int]:
+    distinct = np.diff(counts.indptr).tolist()  # a row holds each of its terms once
     for floor in (MIN_WORDS, FALLBACK_MIN_WORDS, 0):
-        allowed = np.array([floor == 0 or _passes_floor(c, s, floor)
-                            for c, s in zip(ordered, stems, strict=True)])
+        allowed = np.array([floor == 0 or _passes_floor(f, d, floor)
+                            for f, d in zip(facts, distinct, strict=True)])
         if allowed.sum() >= k:
             break
-    matrix, weight = _concepts(stems)
+    matrix, weight = _concepts(counts)
     prior = _prior(ordered, weights)
     uncovered = weight.copy()
     unseen = np.ones(weight.size)  # words not in any chosen claim, concept or not
-    texts = [_normalised(c.text) for c in ordered]
+    same_text: dict[str, list[int]] = {}
+    for j, fact in enumerate(facts):
+        same_text.setdefault(fact.normalised, []).append(j)
+    blocked = ~allowed  # not allowed, already taken, or a repeat of a taken text
     taken: list[int] = []
-    seen: set[str] = set()
     for _ in range(min(k, len(ordered))):
         gain = matrix @ uncovered if weight.size else np.zeros(len(ordered))
         novelty = matrix @ unseen if weight.size else np.zeros(len(ordered))
         # New concepts first; between claims adding the same, the one saying most that is new
         # (so a point made by one person beats a rewording of a point already chosen).
         score = prior * (gain + 1e-4 * novelty)
-        score[~allowed] = -np.inf
-        score[taken] = -np.inf
-        for j, text in enumerate(texts):
-            if text in seen:
-                score[j] = -np.inf
+        score[blocked] = -np.inf
         pick = int(np.argmax(score))
         if not np.isfinite(score[pick]):
             break
         taken.append(pick)
-        seen.add(texts[pick])
+        blocked[same_text[facts[pick].normalised]] = True
         if weight.size:
-            uncovered[matrix[pick].indices] = 0.0
-            unseen[matrix[pick].indices] = 0.0
+            words = matrix.indices[matrix.indptr[pick] : matrix.indptr[pick + 1]]
+            uncovered[words] = 0.0
+            unseen[words] = 0.0
     return taken
 
 
@@ -125,17 +208,23 @@ def summarize(
     *,
     urls: Mapping[str, str] | None = None,
     weights: Mapping[str, float] | None = None,
+    text_cache: TextCache | None = None,
 ) -> tuple[SummaryItem, ...]:
     """At most k verbatim claims covering the group, each with the share it stands for.
 
     ``weights`` (e.g. centrality) raise a claim's relevance; ``urls`` maps a post id (or a
-    claim id) to the link shown with the item.
+    claim id) to the link shown with the item; ``text_cache`` (any dict, filled as a side
+    effect) lets a caller summarising many groups of the same claims tokenise each text once.
     """
+    if k <= 0 or not claims:
+        return ()
     ordered = sorted(claims, key=lambda c: c.id)
-    chosen = choose(ordered, k, weights)
+    facts = _facts_of(ordered, text_cache)
+    counts = _term_counts([f.stems for f in facts])
+    chosen = _choose(ordered, k, weights, facts, counts)
     if not chosen:
         return ()
-    shares = _shares(ordered, chosen)
+    shares = _shares(counts, chosen)
     urls = urls or {}
     return tuple(
         SummaryItem(
@@ -149,16 +238,32 @@ def summarize(
     )
 
 
-def _shares(ordered: Sequence[Claim], chosen: Sequence[int]) -> list[float]:
-    """Fraction of all claims whose nearest chosen item (ties: chosen first) is each item."""
-    try:
-        matrix = TfidfVectorizer(analyzer=_stems, sublinear_tf=True).fit_transform(
-            [c.text for c in ordered]
-        )
-    except ValueError:  # no claim has a content word
+def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Unit rows of sublinear, smoothed-idf TF-IDF: the arithmetic of scikit-learn's
+    TfidfVectorizer(sublinear_tf=True), step by step, on counts laid out as it lays them out."""
+    n_claims, n_terms = counts.shape
+    df = np.bincount(counts.indices, minlength=n_terms).astype(np.float64)
+    df += 1.0
+    idf = np.full_like(df, fill_value=n_claims + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    matrix = counts.copy()
+    np.log(matrix.data, matrix.data)
+    matrix.data += 1.0
+    matrix.data *= idf[matrix.indices]
+    inplace_csr_row_normalize_l2(matrix)
+    return matrix
+
+
+def _shares(counts: sparse.csr_matrix, chosen: Sequence[int]) -> list[float]:
+    """Fraction of all claims whose nearest chosen item (TF-IDF cosine; ties: chosen first) is
+    each item."""
+    if counts.shape[1] == 0:  # no claim has a content word
         return [0.0] * len(chosen)
+    matrix = _tfidf(counts)
     sims = (matrix @ matrix[list(chosen)].T).toarray()
     nearest = sims.argmax(axis=1)
     represented = sims.max(axis=1) > 0
-    counts = np.bincount(nearest[represented], minlength=len(chosen))
-    return [round(float(c) / len(ordered), 6) for c in counts]
+    per_item = np.bincount(nearest[represented], minlength=len(chosen))
+    return [round(float(c) / counts.shape[0], 6) for c in per_item]
