@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from argmap.cluster import OTHER_ID, TopicModel, cluster, topic_assignment, topic_stats
 from argmap.lexicon import STOPWORDS
-from argmap.model import Claim, Topic
+from argmap.model import Claim, Topic, claim_id
 from argmap.options import ClusterOptions
 
 SUBJECTS = {
@@ -183,3 +183,31 @@ def test_cluster_projects_stems_exactly_like_texts() -> None:
     stems = [[stem for stem, _ in content_words(t)] for t in texts]
     assert model.project(stems).tolist() == model.project(texts).tolist()
     assert not any(model.project(stems)[len(claims)])  # no known word: a zero row
+
+
+def test_cluster_post_context_keeps_a_posts_vague_claims_with_its_subject():
+
+    subjects = {
+        "cars": ["Cars pollute the city centre air badly", "Electric cars still need parking space",
+                 "Drivers would need better buses first"],
+        "uniforms": ["School uniforms reduce bullying over clothes", "Uniform costs burden poor families",
+                     "Pupils lose a way to express themselves"],
+        "vaccines": ["Vaccines prevent measles outbreaks in schools", "Vaccine side effects are very rare",
+                     "Herd immunity protects newborn babies"],
+        "taxes": ["Wealth taxes raise revenue for hospitals", "Rich people move money abroad quickly",
+                  "Tax havens make the wealth levy leaky"],
+    }
+    claims = []
+    for n, (_subject, texts) in enumerate(sorted(subjects.items())):
+        vague = "I think this matters a lot for everyone honestly"
+        for i, text in enumerate([*texts, vague]):
+            claims.append(Claim(claim_id(f"post{n}", i), f"post{n}", 0, len(text), text))
+    topic_of = topic_assignment(cluster(claims, ClusterOptions(min_topic_size=2)))
+    subject_topics = set()
+    for n in range(len(subjects)):
+        post_topics = {topic_of[c.id] for c in claims if c.post_id == f"post{n}"} - {OTHER_ID}
+        assert len(post_topics) == 1, (n, post_topics)
+        # the vague last claim (same words in every post) sits with its own post's subject
+        assert topic_of[claim_id(f"post{n}", 3)] in post_topics
+        subject_topics |= post_topics
+    assert len(subject_topics) == len(subjects)

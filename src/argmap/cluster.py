@@ -247,7 +247,7 @@ def cluster(claims: Sequence[Claim], options: ClusterOptions) -> tuple[Topic, ..
             pairs = words_of_text[text] = content_word_tuple(text)
             stems_of_text[text] = [stem for stem, _ in pairs]
     words = [words_of_text[t] for t in texts]
-    stems = [stems_of_text[t] for t in texts]
+    stems = _with_post_context(ordered, [stems_of_text[t] for t in texts], options)
     if len(ordered) <= options.min_graceful:
         topic = _make_topic("t00", ordered, list(range(len(ordered))), None)
         return _label_topics((topic,), ordered, words, options)
@@ -278,6 +278,29 @@ def cluster(claims: Sequence[Claim], options: ClusterOptions) -> tuple[Topic, ..
     if other:
         topics.append(_make_topic(OTHER_ID, ordered, sorted(other), closeness))
     return _label_topics(tuple(topics), ordered, words, options)
+
+
+def _with_post_context(
+    claims: Sequence[Claim], stems: list[list[str]], options: ClusterOptions
+) -> list[list[str]]:
+    """Each claim's stems plus the stems of its whole post (its own words so count twice).
+
+    A short claim says little on its own ("so they should care what the public thinks"); the
+    post it sits in says what it is about. Without this, a thread of a few posts on different
+    subjects came out as topics that cut across every post. Claims that are alone in their
+    post (key-point arguments, one-sentence replies) are left exactly as they are.
+    """
+    if not options.post_context:
+        return stems
+    by_post: dict[str, list[str]] = {}
+    claims_in_post: dict[str, int] = {}
+    for claim, own in zip(claims, stems, strict=True):
+        by_post.setdefault(claim.post_id, []).extend(own)
+        claims_in_post[claim.post_id] = claims_in_post.get(claim.post_id, 0) + 1
+    return [
+        own + by_post[claim.post_id] if claims_in_post[claim.post_id] > 1 else own
+        for claim, own in zip(claims, stems, strict=True)
+    ]
 
 
 def _nearest_centres(

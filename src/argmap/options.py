@@ -67,6 +67,7 @@ class ClusterOptions:
     lsa_dims: int = 100  # LSA (TruncatedSVD) dimensions before spherical k-means
     fit_sample: int = 20_000  # fit on at most this many claims (hash-chosen), assign the rest
     min_graceful: int = 5  # this many claims or fewer -> one topic
+    post_context: bool = True  # a claim is clustered with the words of its whole post
 
 
 @dataclass(frozen=True, slots=True)
