@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from nltk.stem.porter import PorterStemmer
 from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
@@ -162,7 +164,10 @@ class TopicModel:
             # Restarts are cheap on small inputs, where one bad k-means++ draw shows most.
             restarts = max(1, min(10, 5_000 // max(int(live.sum()), 1)))
             km = KMeans(n_clusters=k, init="k-means++", n_init=restarts, random_state=_FIXED_STATE)
-            km.fit(points[live])
+            with warnings.catch_warnings():
+                # duplicate points leave fewer distinct clusters than k: expected, not news
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                km.fit(points[live])
             centres = _unit_rows(km.cluster_centers_)
         return cls(vectorizer, components, centres, options.min_similarity)
 
