@@ -60,6 +60,14 @@ def corpus_figures(data: Path, task: str, corpus: str, cache: dict) -> dict:
     return cache[key]
 
 
+def training_corpora() -> set[str]:
+    """Corpora the shipped relation model learned from: their dev figures are not held out."""
+    path = Path(argmap.__file__).parent / "resources" / "relation_model.json"
+    if not path.exists():
+        return set()
+    return {c["name"] for c in orjson.loads(path.read_bytes()).get("training_corpora", [])}
+
+
 def fmt(value: object) -> str:
     return f"{value:.3f}" if isinstance(value, float) else ("—" if value is None else str(value))
 
@@ -70,6 +78,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     cache: dict = {}
+    trained_on = training_corpora()
     rows = []
     started = time.perf_counter()
     for task, corpus, figure, baselines, anchor in ROWS:
@@ -82,6 +91,7 @@ def main() -> int:
                 "argmap": figures.get(figure),
                 "baselines": {b: figures.get(b) for b in baselines},
                 "anchor": anchor,
+                "training_data": task in ("relations", "stance") and corpus in trained_on,
             }
         )
     if args.json:
@@ -94,8 +104,9 @@ def main() -> int:
             f"{name.removeprefix('baseline_').removesuffix('_' + row['figure'])} {fmt(v)}"
             for name, v in row["baselines"].items()
         )
+        mark = " (trained on: not held out)" if row["training_data"] else ""
         print(
-            f"| {row['task']} | {row['corpus']} | {row['figure']} | **{fmt(row['argmap'])}** | "
+            f"| {row['task']} | {row['corpus']}{mark} | {row['figure']} | **{fmt(row['argmap'])}** | "
             f"{base} | {row['anchor']} |"
         )
     print(f"\n({time.perf_counter() - started:.0f} s)")
