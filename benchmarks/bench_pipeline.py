@@ -98,7 +98,7 @@ def time_pipeline(path: Path) -> Row:
     from argmap.pipeline import build_map
 
     try:
-        from argmap.analyse import analyse
+        from argmap.analysis import analyse
     except ImportError as exc:  # a module still being written: measure the rest, say so
         MISSING.append(f"analyse ({exc})")
         analyse = None
@@ -215,7 +215,7 @@ def stability(path: Path, runs: int = 3) -> Row:
 def worker(path: Path, with_stability: bool, profile_out: str | None) -> Row:
     """Everything measured in one fresh process for one corpus size."""
     t0 = time.perf_counter()
-    import argmap.analyse  # noqa: F401  (import cost is reported, not timed in posts/s)
+    import argmap.analysis  # noqa: F401  (import cost is reported, not timed in posts/s)
     import argmap.pipeline  # noqa: F401
 
     imports = time.perf_counter() - t0

@@ -106,7 +106,7 @@ def time_render(name: str, amap: Any, analysis: Any, options: Any) -> Row:
 
 def seed_rows() -> list[Row]:
     """The seed documents end to end (read, build, analyse untimed here; render timed)."""
-    from argmap.analyse import analyse
+    from argmap.analysis import analyse
     from argmap.options import Options
     from argmap.pipeline import build_map
     from argmap.readers import read_threads

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from argmap.analyse import analyse
+from argmap.analysis import analyse
 from argmap.errors import MissingDependency, OptionsError
 from argmap.exports import EXPORTERS, export_map
 from argmap.exports.aif import to_aif_dict

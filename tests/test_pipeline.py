@@ -108,3 +108,4 @@ def test_pipeline_second_seed_disagreement_is_an_attack_with_its_cue():
     at_odds = [r for r in attacks if "at odds" in texts[r.source]]
     assert at_odds
     assert any("at odds" in e.detail or e.detail.lower().startswith("but") for r in at_odds for e in r.evidence)
+

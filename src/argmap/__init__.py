@@ -43,7 +43,7 @@ from .options import Options
 _LAZY = {
     "read_threads": ("argmap.readers", "read_threads"),
     "build_map": ("argmap.pipeline", "build_map"),
-    "analyse": ("argmap.analyse", "analyse"),
+    "analyse": ("argmap.analysis", "analyse"),
     "render_map": ("argmap.api", "render_map"),
     "export_map": ("argmap.exports", "export_map"),
     "write_outputs": ("argmap.api", "write_outputs"),

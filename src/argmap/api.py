@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .analyse import analyse
+from .analysis import analyse
 from .errors import InputError
 from .exports import export_map
 from .exports.summary import to_markdown

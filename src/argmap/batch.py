@@ -106,7 +106,7 @@ def content_hash(path: str | Path) -> str:
 
 def process_input(item: WorkItem) -> dict[str, Any]:
     """Map one input file: every thread to its outputs, written atomically. Runs in a worker."""
-    from .analyse import analyse
+    from .analysis import analyse
     from .pipeline import build_map
     from .readers import read_threads
 
@@ -273,7 +273,7 @@ def _dask(items: list[WorkItem], jobs: int, worker: Worker,
 
 def _preload() -> None:
     """Import the stages once in the parent: forked workers then start warm (~2 s saved each)."""
-    from . import analyse, api, pipeline, readers  # noqa: F401
+    from . import analysis, api, pipeline, readers  # noqa: F401
 
 
 # --- the entry point --------------------------------------------------------------------------

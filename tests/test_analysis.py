@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap.analyse import analyse, grounded_labelling
+from argmap.analysis import analyse, grounded_labelling
 from argmap.model import (
     ArgumentMap,
     Claim,
@@ -71,7 +71,7 @@ def naive_grounded(nodes: list[str], attacks: set[tuple[str, str]]) -> dict[str,
     return {n: "in" if n in extension else "out" if n in defeated else "undecided" for n in nodes}
 
 
-def test_analyse_grounded_classic_frameworks():
+def test_analysis_grounded_classic_frameworks():
     chain = grounded_labelling(["a", "b", "c"], [("a", "b"), ("b", "c")])
     assert chain == {"a": "in", "b": "out", "c": "in"}
     even = grounded_labelling(["a", "b"], [("a", "b"), ("b", "a")])
@@ -91,14 +91,14 @@ def test_analyse_grounded_classic_frameworks():
         )
     )
 )
-def test_analyse_grounded_equals_textbook_fixpoint(framework):
+def test_analysis_grounded_equals_textbook_fixpoint(framework):
     n, pairs = framework
     nodes = [f"n{i}" for i in range(n)]
     attacks = {(f"n{a}", f"n{b}") for a, b in pairs}
     assert grounded_labelling(nodes, sorted(attacks)) == naive_grounded(nodes, attacks)
 
 
-def test_analyse_centrality_ranks_the_most_answered_claim_first():
+def test_analysis_centrality_ranks_the_most_answered_claim_first():
     posts = [("p0", "ann", None), ("p1", "bob", "p0"), ("p2", "cy", "p0"), ("p3", "dee", "p1"),
              ("p4", "eve", None)]
     edges = [("p1/c0", "p0/c0", "support", 0.9), ("p2/c0", "p0/c0", "attack", 0.8),
@@ -114,7 +114,7 @@ def test_analyse_centrality_ranks_the_most_answered_claim_first():
     assert tied == sorted(tied)  # p2 and p3 both only react: equal scores, ordered by id
 
 
-def test_analyse_contested_and_status():
+def test_analysis_contested_and_status():
     posts = [("p0", "ann", None), ("p1", "bob", "p0"), ("p2", "cy", "p0"), ("p3", "dee", "p0"),
              ("p4", "eve", "p2")]
     edges = [("p1/c0", "p0/c0", "support", 0.9), ("p2/c0", "p0/c0", "attack", 0.8),
@@ -129,7 +129,7 @@ def test_analyse_contested_and_status():
     assert [cid for cid, _ in result.status] == sorted(status)
 
 
-def test_analyse_unanswered_attacks():
+def test_analysis_unanswered_attacks():
     posts = [("p0", "ann", None), ("p1", "bob", "p0"), ("p2", "ann", "p1"), ("p3", "cy", "p0"),
              ("p4", "dee", "p0"), ("p5", "eve", "p4"), ("p6", "fay", "p0"), ("p7", "ann", None),
              ("p8", "gus", "p0"), ("p9", "hal", "p8")]
@@ -151,7 +151,7 @@ def test_analyse_unanswered_attacks():
     assert analyse(amap, NO_SUMMARIES).unanswered == ("p3/c0", "p8/c0")
 
 
-def test_analyse_camps_split_allies_from_opponents():
+def test_analysis_camps_split_allies_from_opponents():
     posts = [("a1", "alice", None), ("b1", "bob", "a1"), ("c1", "carol", "a1"),
              ("d1", "dave", "c1"), ("a2", "alice", "d1")]
     edges = [
@@ -165,13 +165,13 @@ def test_analyse_camps_split_allies_from_opponents():
     assert result.camps[0].claim_ids == ("a1/c0", "a2/c0", "b1/c0")
 
 
-def test_analyse_no_camps_with_fewer_than_two_authors():
+def test_analysis_no_camps_with_fewer_than_two_authors():
     posts = [("p0", "solo", None), ("p1", "solo", "p0"), ("p2", None, "p0")]
     edges = [("p1/c0", "p0/c0", "attack", 0.9), ("p2/c0", "p0/c0", "attack", 0.9)]
     assert analyse(build_map(posts, edges), NO_SUMMARIES).camps == ()
 
 
-def test_analyse_is_deterministic_and_ignores_relation_order():
+def test_analysis_is_deterministic_and_ignores_relation_order():
     rng = random.Random(7)
     posts = [(f"p{i}", f"u{i % 5}", f"p{rng.randrange(i)}" if i else None) for i in range(40)]
     edges = [
@@ -186,7 +186,7 @@ def test_analyse_is_deterministic_and_ignores_relation_order():
     assert analyse(amap, NO_SUMMARIES) == first
 
 
-def test_analyse_ignores_relations_to_unknown_claims():
+def test_analysis_ignores_relations_to_unknown_claims():
     posts = [("p0", "ann", None), ("p1", "bob", "p0")]
     edges = [("p1/c0", "p0/c0", "attack", 0.9), ("ghost/c0", "p0/c0", "attack", 0.9)]
     result = analyse(build_map(posts, edges), NO_SUMMARIES)
@@ -194,7 +194,7 @@ def test_analyse_ignores_relations_to_unknown_claims():
     assert dict(result.status)["p0/c0"] == "out"
 
 
-def test_analyse_summaries_per_thread_topic_and_camp():
+def test_analysis_summaries_per_thread_topic_and_camp():
     posts = [("a1", "alice", None), ("b1", "bob", "a1"), ("c1", "carol", "a1")]
     edges = [("b1/c0", "a1/c0", "support", 0.9), ("c1/c0", "a1/c0", "attack", 0.9)]
     amap = build_map(posts, edges, claims_per_post=2)
@@ -212,7 +212,7 @@ def test_analyse_summaries_per_thread_topic_and_camp():
     assert {i.claim_id for i in camp_summary.items} <= set(camp.claim_ids)
 
 
-def test_analyse_centrality_agrees_with_networkx_pagerank():
+def test_analysis_centrality_agrees_with_networkx_pagerank():
     import networkx as nx
 
     from argmap.graph import to_networkx
@@ -232,7 +232,7 @@ def test_analyse_centrality_agrees_with_networkx_pagerank():
 
 
 @pytest.mark.parametrize("dense_limit", [400, 2])
-def test_analyse_camps_recover_a_planted_split(dense_limit):
+def test_analysis_camps_recover_a_planted_split(dense_limit):
     rng = random.Random(11)
     side = {f"u{i:02d}": i % 2 for i in range(24)}
     posts = [(f"p{i}", f"u{i % 24:02d}", None) for i in range(96)]
@@ -265,7 +265,7 @@ def test_analyse_camps_recover_a_planted_split(dense_limit):
     ),
     st.randoms(use_true_random=False),
 )
-def test_analyse_invariants_on_arbitrary_maps(shape, rng):
+def test_analysis_invariants_on_arbitrary_maps(shape, rng):
     n, authors, raw_edges = shape
     posts = [(f"p{i}", authors[i], f"p{i - 1}" if i else None) for i in range(n)]
     edges = [(f"p{s}/c0", f"p{t}/c0", stance, conf) for s, t, stance, conf in raw_edges]
@@ -287,7 +287,7 @@ def test_analyse_invariants_on_arbitrary_maps(shape, rng):
     assert analyse(replace(amap, relations=tuple(shuffled)), NO_SUMMARIES) == result
 
 
-def test_analyse_map_without_relations():
+def test_analysis_map_without_relations():
     amap = build_map([("p0", "ann", None), ("p1", "bob", "p0")], [])
     result = analyse(amap, AnalyseOptions(summary_size=3))
     assert result.centrality == () and result.contested == () and result.camps == ()
@@ -295,7 +295,7 @@ def test_analyse_map_without_relations():
     assert [s.scope for s in result.summaries] == ["thread", "topic"]
 
 
-def test_analyse_supported_attack_reduction_is_optional():
+def test_analysis_supported_attack_reduction_is_optional():
     posts = [("p0", "ann", None), ("p1", "bob", "p0"), ("p2", "cy", "p1"), ("p3", "dee", "p2")]
     edges = [("p1/c0", "p0/c0", "attack", 0.9), ("p2/c0", "p1/c0", "attack", 0.9),
              ("p3/c0", "p1/c0", "support", 0.9)]
