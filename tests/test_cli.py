@@ -130,3 +130,21 @@ def test_cli_terminal_output_neutralises_ansi_and_markup_from_input(tmp_path):
     stdout = result.stdout.decode()
     assert "\x1b" not in stderr and "\x1b" not in stdout
     assert "name.jsonl:2" in stderr  # the skipped record is reported, with its path made inert
+
+
+def test_cli_big_thread_gets_overview_and_per_topic_maps(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("map", str(SEED), "-o", str(out), "--export", "svg",
+                     "--set", "render.max_claims_per_map=20")
+    assert result.returncode == 0, result.stderr.decode()
+    names = sorted(p.name for p in out.iterdir())
+    topic_maps = [n for n in names if ".topic-t" in n]
+    assert any(n.endswith(".overview.svg") for n in names)
+    assert len(topic_maps) >= 3
+    for name in topic_maps:
+        root = ET.fromstring((out / name).read_bytes())
+        titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+        assert titles  # a real drawing with nodes
+    small = run_cli("map", str(SEED), "-o", str(tmp_path / "small"), "--export", "svg")
+    assert small.returncode == 0
+    assert not [p for p in (tmp_path / "small").iterdir() if ".topic-t" in p.name]

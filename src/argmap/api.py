@@ -94,9 +94,7 @@ def thread_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> d
     for fmt in formats:
         if fmt == "svg" and rendered:
             outputs[".svg"] = rendered.svg
-            if sum(1 for t in amap.topics if not t.is_other) >= OVERVIEW_MIN_TOPICS:
-                overview = overview_dot(amap, analysis, options.render)
-                outputs[".overview.svg"] = render_svg(overview, timeout=options.render.dot_timeout)
+            outputs.update(_detail_maps(amap, analysis, options))
         elif fmt == "dot" and rendered:
             outputs[".dot"] = rendered.dot.encode("utf-8")
         elif fmt == "html" and rendered:
@@ -108,6 +106,21 @@ def thread_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> d
             for suffix, data in export_map(amap, analysis, fmt, options.export).items():
                 outputs[suffix if suffix.startswith(".") else "." + suffix] = data
     return outputs
+
+
+def _detail_maps(amap: ArgumentMap, analysis: Analysis, options: Options) -> dict[str, bytes]:
+    """The views that keep a big thread readable: a topic overview once there are a few topics,
+    and one detail map per topic once the main map had to leave claims out."""
+    maps: dict[str, bytes] = {}
+    timeout = options.render.dot_timeout
+    topics = [t for t in amap.topics if not t.is_other]
+    if len(topics) >= OVERVIEW_MIN_TOPICS:
+        maps[".overview.svg"] = render_svg(overview_dot(amap, analysis, options.render), timeout=timeout)
+    if len(amap.claims) > options.render.max_claims_per_map:
+        for topic in topics:
+            dot = to_dot(amap, analysis, options.render, topic_id=topic.id)
+            maps[f".topic-{topic.id}.svg"] = render_svg(dot, timeout=timeout)
+    return maps
 
 
 def map_inputs(
