@@ -148,3 +148,17 @@ def test_cli_big_thread_gets_overview_and_per_topic_maps(tmp_path):
     small = run_cli("map", str(SEED), "-o", str(tmp_path / "small"), "--export", "svg")
     assert small.returncode == 0
     assert not [p for p in (tmp_path / "small").iterdir() if ".topic-t" in p.name]
+
+
+def test_cli_map_reads_standard_input_deterministically(tmp_path):
+    data = SEED.read_bytes()
+    outs = []
+    for n in range(2):
+        out = tmp_path / f"o{n}"
+        result = run_cli("map", "-", "-o", str(out), "--export", "json", stdin=data)
+        assert result.returncode == 0, result.stderr.decode()
+        outs.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert outs[0] == outs[1]
+    document = json.loads(next(iter(outs[0].values())))
+    paths = {p["source"]["path"] for t in document["map"]["threads"] for p in t["posts"]}
+    assert paths == {"-"}

@@ -7,7 +7,7 @@ post text. Library code never prints: progress and per-file results go to callba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from .errors import InputError
 from .exports import export_map
 from .exports.summary import to_markdown
 from .files import inside, safe_filename, write_atomic
-from .model import Analysis, ArgumentMap, Problem, Thread
+from .model import Analysis, ArgumentMap, Post, Problem, Thread
 from .options import Options
 from .pipeline import Progress, build_map
 from .readers import ReadResult, read_threads
@@ -130,14 +130,30 @@ def map_inputs(
     *,
     on_output: Callable[[Path], None] | None = None,
     progress: Progress | None = None,
+    source_names: Mapping[str | Path, str] | None = None,
 ) -> MapReport:
-    """``argmap map``: read the inputs, then write one map per thread under ``out_dir``."""
+    """``argmap map``: read the inputs, then write one map per thread under ``out_dir``.
+
+    ``source_names`` renames input paths in the records (the CLI spools standard input to a
+    temporary file and calls it ``-``), so outputs never carry a temporary path."""
     options = options or Options()
     result: ReadResult = read_threads(inputs, options.read)
+    if source_names:
+        result = _rename_sources(result, {str(k): v for k, v in source_names.items()})
     if not any(t.posts for t in result.threads):
         raise InputError("no posts found", path=", ".join(str(i) for i in inputs), code="empty")
     report = map_threads(result.threads, out_dir, options, on_output=on_output, progress=progress)
     return replace(report, problems=result.problems, records_in=result.records_in)
+
+
+def _rename_sources(result: ReadResult, names: dict[str, str]) -> ReadResult:
+    def post(p: Post) -> Post:
+        name = names.get(p.source.path)
+        return replace(p, source=replace(p.source, path=name)) if name else p
+
+    threads = tuple(replace(t, posts=tuple(post(p) for p in t.posts)) for t in result.threads)
+    problems = tuple(replace(p, path=names.get(p.path, p.path)) for p in result.problems)
+    return replace(result, threads=threads, problems=problems)
 
 
 def demo(

@@ -8,9 +8,13 @@ problems, 3 when the run finished but skipped records, 130 on Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -122,7 +126,10 @@ def map_command(
             "cluster.seed": seed,
         },
     )
-    report = map_inputs(inputs, out, options, on_output=None if quiet else _announce)
+    with _stdin_as_file(inputs) as (paths, names):
+        report = map_inputs(
+            paths, out, options, on_output=None if quiet else _announce, source_names=names
+        )
     _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations")
 
 
@@ -246,6 +253,20 @@ def safe_terminal(text: object) -> str:
     """Text from inputs, made inert for a terminal: control and bidi characters (ANSI escapes
     start with one) are replaced and rich markup is escaped."""
     return escape(_CONTROL.sub("\ufffd", str(text)))
+
+
+@contextlib.contextmanager
+def _stdin_as_file(inputs: list[Path]) -> Iterator[tuple[list[Path], dict[str, str]]]:
+    """``-`` among the inputs means standard input: spooled to a temporary file named
+    ``stdin`` (so its thread id is ``...:stdin``), sniffed like any other input."""
+    if not any(str(p) == "-" for p in inputs):
+        yield inputs, {}
+        return
+    with tempfile.TemporaryDirectory(prefix="argmap-stdin-") as folder:
+        spooled = Path(folder) / "stdin"
+        with open(spooled, "wb") as handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle)
+        yield [spooled if str(p) == "-" else p for p in inputs], {str(spooled): "-"}
 
 
 def _announce(path: Path) -> None:
