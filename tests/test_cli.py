@@ -162,3 +162,21 @@ def test_cli_map_reads_standard_input_deterministically(tmp_path):
     document = json.loads(next(iter(outs[0].values())))
     paths = {p["source"]["path"] for t in document["map"]["threads"] for p in t["posts"]}
     assert paths == {"-"}
+
+
+def test_cli_missing_dot_fails_fast_with_install_advice(tmp_path):
+    import os
+    import sys
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    os.symlink(sys.executable, bin_dir / "python")
+    out = tmp_path / "out"
+    result = run_cli("map", str(SEED), "-o", str(out), env={"PATH": str(bin_dir)})
+    assert result.returncode == 69
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "install graphviz" in lines[0]
+    assert not out.exists()
+    # formats that need no Graphviz still work without it
+    json_only = run_cli("map", str(SEED), "-o", str(out), "--export", "json,dot", env={"PATH": str(bin_dir)})
+    assert json_only.returncode == 0, json_only.stderr.decode()

@@ -22,7 +22,7 @@ from .pipeline import Progress, build_map
 from .readers import ReadResult, read_threads
 from .render.dot import overview_dot, to_dot
 from .render.html import render_html
-from .render.svg import render_svg
+from .render.svg import render_svg, require_dot
 
 DEMO_FORMATS = ("svg", "dot", "json", "summary", "html")
 OVERVIEW_MIN_TOPICS = 3  # below this an overview of topics says nothing the map does not
@@ -88,17 +88,18 @@ def thread_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> d
     """Every requested output of one map, keyed by file suffix (``.svg``, ``.json``, ...)."""
     formats = options.export.formats
     outputs: dict[str, bytes] = {}
-    rendered: RenderedMap | None = None
-    if {"svg", "dot", "html"} & set(formats):
-        rendered = render_map(amap, analysis, options)
+    dot = to_dot(amap, analysis, options.render) if {"svg", "dot", "html"} & set(formats) else ""
+    svg = b""
+    if {"svg", "html"} & set(formats):  # only these need the system `dot`
+        svg = render_svg(dot, timeout=options.render.dot_timeout)
     for fmt in formats:
-        if fmt == "svg" and rendered:
-            outputs[".svg"] = rendered.svg
+        if fmt == "svg":
+            outputs[".svg"] = svg
             outputs.update(_detail_maps(amap, analysis, options))
-        elif fmt == "dot" and rendered:
-            outputs[".dot"] = rendered.dot.encode("utf-8")
-        elif fmt == "html" and rendered:
-            html = render_html(amap, analysis, rendered.svg.decode("utf-8"), options.render)
+        elif fmt == "dot":
+            outputs[".dot"] = dot.encode("utf-8")
+        elif fmt == "html":
+            html = render_html(amap, analysis, svg.decode("utf-8"), options.render)
             outputs[".html"] = html.encode("utf-8")
         elif fmt == "summary":
             outputs[".summary.md"] = to_markdown(amap, analysis).encode("utf-8")
@@ -137,6 +138,8 @@ def map_inputs(
     ``source_names`` renames input paths in the records (the CLI spools standard input to a
     temporary file and calls it ``-``), so outputs never carry a temporary path."""
     options = options or Options()
+    if {"svg", "html"} & set(options.export.formats):
+        require_dot()  # fail before the work, not after it
     result: ReadResult = read_threads(inputs, options.read)
     if source_names:
         result = _rename_sources(result, {str(k): v for k, v in source_names.items()})

@@ -22,11 +22,17 @@ _POINTS = {"pt": 1.0, "px": 0.75, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, 
 _LENGTH = re.compile(r"^\s*([0-9.]+)\s*([a-z]*)\s*$")
 
 
-def render_svg(dot_source: str, *, timeout: float = 60.0) -> bytes:
-    """SVG bytes for ``dot_source``; ``RenderError`` with dot's message if it fails or hangs."""
+def require_dot() -> str:
+    """The path of the system ``dot``, or ``MissingDependency`` saying how to install it."""
     program = shutil.which("dot")
     if program is None:
         raise MissingDependency(INSTALL_HINT)
+    return program
+
+
+def render_svg(dot_source: str, *, timeout: float = 60.0) -> bytes:
+    """SVG bytes for ``dot_source``; ``RenderError`` with dot's message if it fails or hangs."""
+    program = require_dot()
     try:
         done = subprocess.run(
             [program, "-Tsvg"],
