@@ -286,22 +286,16 @@ def _finish(problems: tuple, quiet: bool, totals: str) -> None:
 
 def _print_eval(result: dict) -> None:
     console = Console()
-    for corpus, figures in sorted((result.get("corpora") or {}).items()):
-        table = Table(title=escape(f"{corpus} ({result.get('task', '')})"))
+    tables = sorted((result.get("corpora") or {}).items())
+    if result.get("pooled"):
+        tables.append(("pooled", result["pooled"]))
+    for name, figures in tables:
+        table = Table(title=safe_terminal(f"{name} ({result.get('task', '')})"))
         table.add_column("figure")
         table.add_column("value", justify="right")
         for key, value in sorted(figures.items()):
             shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-            table.add_row(escape(key), escape(shown))
-        console.print(table)
-    pooled = result.get("pooled")
-    if pooled:
-        table = Table(title="pooled")
-        table.add_column("figure")
-        table.add_column("value", justify="right")
-        for key, value in sorted(pooled.items()):
-            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-            table.add_row(escape(key), escape(shown))
+            table.add_row(safe_terminal(key), safe_terminal(shown))
         console.print(table)
 
 
