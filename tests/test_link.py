@@ -208,3 +208,40 @@ def test_link_post_quotes_field_targets_the_quoted_post() -> None:
     edge = _find(relations, "t:c/c0", "t:a/c0")
     assert edge is not None and edge.stance is Stance.ATTACK
     assert any(e.kind is EvidenceKind.QUOTE for e in edge.evidence)
+
+
+_CUE_SENTENCES = [
+    "We should ban cars from the city centre.", "Because the air is unhealthy to breathe.",
+    "However, many shops depend on customers who drive in.", "I disagree, that is wrong.",
+    "Exactly, I agree with this point.", "Admittedly, buses are slow.",
+    "So the council must build more social housing now.", "Is that really true?",
+    "It is not a good idea and it harms people.", "Bike lanes improve safety for everyone.",
+]
+
+
+def _cue_corpus(posts: int, seed: int = 3):
+    rng = random.Random(seed)
+    spec: dict[str, list] = {}
+    for n in range(posts):
+        tid = f"t{n % 5}"
+        mine = spec.setdefault(tid, [])
+        reply = mine[rng.randrange(len(mine))][0] if mine and rng.random() < 0.7 else None
+        sentences = [rng.choice(_CUE_SENTENCES) + f" w{rng.randrange(40)} w{rng.randrange(40)}"
+                     for _ in range(rng.randrange(1, 6))]
+        mine.append((f"{tid}:p{n:04d}", sentences, reply))
+    return _build(spec)
+
+
+def test_link_batch_scores_equal_the_per_pair_reference() -> None:
+    from argmap.link import _batch_scores, score_candidate
+    from argmap.relation_model import default_model
+
+    threads, claims, topics = _cue_corpus(120)
+    layout, cands = generate_candidates(threads, claims, topics, LinkOptions())
+    ordered = [cands[key] for key in sorted(cands)]
+    assert {c.origin for c in ordered} >= {"within", "reply", "similarity"}
+    for model in (default_model(), None):
+        attack, confidence, _logits, _model_stance = _batch_scores(layout, ordered, model)
+        for k, cand in enumerate(ordered):
+            stance, conf, _evidence, _certainty = score_candidate(layout, cand, model)
+            assert (stance is Stance.ATTACK, conf) == (attack[k], confidence[k])

@@ -24,11 +24,11 @@ from typing import Any
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from .candidates import forced_candidate, generate_candidates
 from .errors import InputError
 from .evaluation import load_corpora
 from .evaluation.data import document_topic, gold_document, gold_pair, record_format
 from .evaluation.stance import pair_records
-from .link import forced_candidate, generate_candidates
 from .options import LinkOptions
 from .relation_model import LinearHead, RelationModel, all_features, is_base_rate_feature
 

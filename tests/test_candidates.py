@@ -1,0 +1,41 @@
+"""Candidate generation: memoised cue evidence equals the cue rules applied pair by pair."""
+
+from __future__ import annotations
+
+from argmap.candidates import generate_candidates
+from argmap.options import LinkOptions
+from argmap.relation_model import across_post_cues, within_post_cues
+from test_link import _cue_corpus  # tests/ is on sys.path (pytest prepend import mode)
+
+
+def test_candidates_memoised_cues_equal_the_rules() -> None:
+    threads, claims, topics = _cue_corpus(80, seed=11)
+    layout, cands = generate_candidates(threads, claims, topics, LinkOptions())
+    within = [c for c in cands.values() if c.origin == "within"]
+    similar = [c for c in cands.values() if c.origin == "similarity" and len(c.evidence) >= 1]
+    assert within and similar
+    for cand in within:
+        evidence, votes = within_post_cues(
+            layout.cues[cand.child], layout.cues[cand.parent], cand.ctx.distance,
+            cand.ctx.parent_first or cand.ctx.parent_last)
+        assert (cand.evidence, cand.stance_votes) == (evidence, votes)
+    for cand in similar:  # evidence: the similarity, then the child's own cues
+        first = layout.by_post[layout.claims[cand.child].post_id][0] == cand.child
+        evidence, votes = across_post_cues(layout.cues[cand.child], layout.cues[cand.parent],
+                                           first, None)
+        assert (cand.evidence[1:], cand.stance_votes) == (evidence, votes)
+
+
+def test_candidates_similarity_respects_thread_order_and_limit() -> None:
+    threads, claims, topics = _cue_corpus(80, seed=5)
+    options = LinkOptions(max_links_per_claim=2)
+    layout, cands = generate_candidates(threads, claims, topics, options)
+    per_child: dict[int, int] = {}
+    for cand in cands.values():
+        if cand.origin != "similarity":
+            continue
+        child, parent = layout.claims[cand.child], layout.claims[cand.parent]
+        assert layout.post_thread[child.post_id] == layout.post_thread[parent.post_id]
+        assert layout.post_rank[parent.post_id] < layout.post_rank[child.post_id]
+        per_child[cand.child] = per_child.get(cand.child, 0) + 1
+    assert per_child and max(per_child.values()) <= options.max_links_per_claim
