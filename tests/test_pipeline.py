@@ -109,3 +109,22 @@ def test_pipeline_second_seed_disagreement_is_an_attack_with_its_cue():
     assert at_odds
     assert any("at odds" in e.detail or e.detail.lower().startswith("but") for r in at_odds for e in r.evidence)
 
+
+
+def test_pipeline_public_api_names_are_functions_even_after_submodule_imports():
+    import importlib
+    import subprocess
+    import sys
+
+    # importing every submodule first must not shadow the public functions of the package
+    code = (
+        "import argmap, pkgutil, importlib\n"
+        "for m in pkgutil.walk_packages(argmap.__path__, 'argmap.'):\n"
+        "    if m.name != 'argmap.__main__': importlib.import_module(m.name)\n"
+        "bad = [n for n in argmap._LAZY if not callable(getattr(argmap, n))]\n"
+        "print(bad)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert importlib.import_module("argmap").Options is not None

@@ -14,7 +14,7 @@ from argmap.relation_model import (
     is_base_rate_feature,
     text_cues,
 )
-from argmap.train import fit_model
+from argmap.training import fit_model
 
 SHIPPABLE = {"cdcp", "createdebate_argmin2016", "ibm_claim_stance", "argkp"}
 

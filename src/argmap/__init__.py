@@ -50,7 +50,7 @@ _LAZY = {
     "map_inputs": ("argmap.api", "map_inputs"),
     "demo": ("argmap.api", "demo"),
     "evaluate": ("argmap.evaluation", "evaluate"),
-    "train": ("argmap.train", "train"),
+    "train": ("argmap.training", "train"),
     "run_batch": ("argmap.batch", "run_batch"),
 }
 

@@ -206,7 +206,7 @@ def train(
     seed: Annotated[int, typer.Option(help="Seed for the training run.")] = 0,
 ) -> None:
     """Train the relation model from labelled files and write it as JSON text (never a pickle)."""
-    from .train import train as run_train
+    from .training import train as run_train
 
     figures = run_train([str(f) for f in files], out, seed=seed)
     err.print(f"wrote {escape(str(out))}")

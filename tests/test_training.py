@@ -8,7 +8,7 @@ import pytest
 
 from argmap.errors import InputError, MissingInput
 from argmap.relation_model import PairContext, RelationModel
-from argmap.train import train
+from argmap.training import train
 
 
 def _doc(n: int) -> dict:
@@ -47,7 +47,7 @@ def labelled(tmp_path):
     return [docs, pairs]
 
 
-def test_train_twice_gives_identical_bytes(labelled, tmp_path) -> None:
+def test_training_twice_gives_identical_bytes(labelled, tmp_path) -> None:
     first = train(labelled, tmp_path / "one.json", seed=0)
     second = train(labelled, tmp_path / "two.json", seed=0)
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
@@ -55,7 +55,7 @@ def test_train_twice_gives_identical_bytes(labelled, tmp_path) -> None:
     assert first["attach_positive"] >= 8 * 2
 
 
-def test_train_records_corpora_and_learns_cues(labelled, tmp_path) -> None:
+def test_training_records_corpora_and_learns_cues(labelled, tmp_path) -> None:
     out = tmp_path / "model.json"
     train(labelled, out)
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -70,7 +70,7 @@ def test_train_records_corpora_and_learns_cues(labelled, tmp_path) -> None:
     assert agree["support"] > agree["attack"]
 
 
-def test_train_rejects_missing_and_unknown_files(tmp_path) -> None:
+def test_training_rejects_missing_and_unknown_files(tmp_path) -> None:
     with pytest.raises(MissingInput):
         train([tmp_path / "nope.jsonl"], tmp_path / "m.json")
     odd = _write(tmp_path / "odd.jsonl", [{"hello": "world"}])
