@@ -177,7 +177,10 @@ def demo(
     )
     if not files:
         raise InputError("no corpus files (*.txt, *.md, *.json, *.jsonl) found", path=corpora)
-    return map_inputs(files, outputs, options, on_output=on_output)
+    # Records name each corpus file as "<folder>/<file>", wherever it was run from, so the
+    # committed outputs are reproducible byte for byte from any working directory.
+    names = {str(f): f"{Path(corpora).resolve().name}/{f.name}" for f in files}
+    return map_inputs(files, outputs, options, on_output=on_output, source_names=names)
 
 
 def write_outputs(
