@@ -39,3 +39,25 @@ def test_candidates_similarity_respects_thread_order_and_limit() -> None:
         assert layout.post_rank[parent.post_id] < layout.post_rank[child.post_id]
         per_child[cand.child] = per_child.get(cand.child, 0) + 1
     assert per_child and max(per_child.values()) <= options.max_links_per_claim
+
+
+def test_candidates_within_columns_follow_the_window_rule() -> None:
+    """Within-post pairs: each claim and the claims within the window, plus its post's first
+    and last claim, once each, in (child, parent) order, with the context of that placement."""
+    from argmap.candidates import generate_columns
+
+    threads, claims, topics = _cue_corpus(60, seed=3)
+    options = LinkOptions(within_post_window=1)
+    layout, within, _across = generate_columns(threads, claims, topics, options)
+    expected = []
+    for members in layout.by_post.values():
+        k = len(members)
+        for ci, child in enumerate(members):
+            near = {pi for pi in range(k) if abs(pi - ci) <= 1} | {0, k - 1}
+            expected.extend((child, members[pi], ci - pi, pi == 0, pi == k - 1, ci == 0)
+                            for pi in sorted(near - {ci}))
+    got = [(c, p, ctx.distance, ctx.parent_first, ctx.parent_last, ctx.child_first)
+           for c, p, ctx in ((int(c), int(p), within.contexts[r]) for c, p, r in
+                             zip(within.child, within.parent, within.context, strict=True))]
+    assert any(abs(row[2]) > 1 for row in expected)  # the corpus has posts beyond the window
+    assert got == expected

@@ -12,10 +12,11 @@ cosine matrix over all claims runs out of memory at ~6k posts):
    posts are siblings), and at most ``cross_thread_links`` per claim across threads inside a
    topic, both as thresholded sparse products computed in row chunks and filtered in numpy.
 
-Why the memo tables: a 10k-post corpus has ~470k candidates but only a few hundred distinct
-combinations of the cue flags the rules read (``relation_model.within_post_cues`` and
+Why the memo tables and columns: a 10k-post corpus has ~470k candidates but only a few hundred
+distinct combinations of the cue flags the rules read (``relation_model.within_post_cues`` and
 ``across_post_cues``), so each combination's evidence is built once and shared (``Evidence``
-is immutable); text cues are computed once per claim (``Layout.cues``).
+is immutable), and the ~290k within-post pairs stay numpy columns (``WithinPairs``) until the
+linker keeps one; text cues are computed once per claim (``Layout.cues``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from .relation_model import (
     text_cues,
     within_post_cues,
 )
+from .text_cues import quoted_spans
 
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
 
@@ -155,37 +157,91 @@ def across_cues(layout: Layout, cand: Candidate, opening: OpeningCues | None) ->
     cand.stance_votes += hit[1]
 
 
-def _within_post(layout: Layout, options: LinkOptions, cands: dict) -> None:
-    """Runs first, on an empty table: each (child, parent) comes up once, no merging. The
-    body is ``within_cues`` inlined: 287k pairs at 10k posts."""
+@dataclass(slots=True)
+class WithinPairs:
+    """The within-post candidates as columns, sorted by (child, parent): at 10k posts they are
+    ~290k pairs but only a few hundred distinct placements and cue combinations, so a pair is
+    four integers and its context and evidence are rows shared with every pair like it."""
+
+    child: np.ndarray  # int64 claim index
+    parent: np.ndarray  # int64 claim index
+    context: np.ndarray  # int64 row of ``contexts``
+    cue: np.ndarray  # int64 row of ``cue_rows``
+    contexts: list[PairContext]
+    cue_rows: list[tuple[tuple[Evidence, ...], float]]  # (evidence, stance votes)
+
+    def candidate(self, k: int) -> Candidate:
+        evidence, votes = self.cue_rows[int(self.cue[k])]
+        return Candidate(int(self.child[k]), int(self.parent[k]),
+                         self.contexts[int(self.context[k])], "within", list(evidence),
+                         0.0 + votes)
+
+
+def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index of the first pair of each distinct row, each pair's row number) over tuples of
+    non-negative integer columns, packed into one int64 per pair when they fit (sorting
+    integers is many times faster than ``np.unique(axis=0)``)."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    radices = [int(column.max()) + 1 for column in columns]
+    if math.prod(radices) < 2**62:
+        packed = np.zeros(len(columns[0]), dtype=np.int64)
+        for column, radix in zip(columns, radices, strict=True):
+            packed = packed * radix + column
+    else:
+        packed = np.column_stack(columns)
+    _values, first, inverse = np.unique(packed, return_index=True, return_inverse=True,
+                                        axis=0)
+    return first, inverse.reshape(-1).astype(np.int64)
+
+
+def _ids(values: list) -> np.ndarray:
+    """A number per distinct value (hashable), in order of first appearance."""
+    numbers: dict = {}
+    return np.asarray([numbers.setdefault(v, len(numbers)) for v in values], dtype=np.int64)
+
+
+def within_pairs(layout: Layout, options: LinkOptions) -> WithinPairs:
+    """Each claim and the claims within ``within_post_window`` of it, plus its post's first and
+    last claim, with ``within_post_cues`` evaluated once per distinct combination of the flags
+    the rule reads (the ``within_cues`` memo key). A post's claims are consecutive indices."""
     window = max(1, options.within_post_window)
-    contexts: dict[tuple, PairContext] = {}
-    memo, cues = layout.memo, layout.cues
-    child_keys = [_within_key(c) for c in cues]
+    n = len(layout.claims)
+    start = np.zeros(n, dtype=np.int64)
+    size = np.zeros(n, dtype=np.int64)
     for members in layout.by_post.values():
-        k = len(members)
-        for ci in range(k):
-            child = members[ci]
-            child_key = child_keys[child]
-            targets = set(range(max(0, ci - window), min(k, ci + window + 1))) | {0, k - 1}
-            for pi in sorted(targets - {ci}):
-                parent, distance = members[pi], ci - pi
-                flags = (distance, pi == 0, pi == k - 1, ci == 0)
-                ctx = contexts.get(flags)
-                if ctx is None:
-                    ctx = contexts[flags] = PairContext(
-                        same_post=True, distance=distance, parent_first=flags[1],
-                        parent_last=flags[2], child_first=flags[3])
-                edge = flags[1] or flags[2]
-                parent_cues = cues[parent]
-                key = ("w", child_key, parent_cues.connective_class, parent_cues.connective,
-                       distance, edge if abs(distance) != 1 else None)
-                hit = memo.get(key)
-                if hit is None:
-                    evidence, votes = within_post_cues(cues[child], parent_cues, distance, edge)
-                    hit = memo[key] = (tuple(evidence), votes)
-                cands[(child, parent)] = Candidate(child, parent, ctx, "within", list(hit[0]),
-                                                   0.0 + hit[1])
+        start[members], size[members] = members[0], len(members)
+    position = np.arange(n, dtype=np.int64) - start
+    steps = [o for o in range(-window, window + 1) if o]
+    # per child, ascending parent positions: the first claim, the window, the last claim
+    targets = np.column_stack([np.zeros(n, dtype=np.int64)]
+                              + [position + o for o in steps] + [size - 1])
+    valid = np.column_stack([position > window]
+                            + [(position + o >= 0) & (position + o < size) for o in steps]
+                            + [size - 1 - position > window])
+    rows, cols = np.nonzero(valid)  # row-major: by child, then parent position
+    child = rows.astype(np.int64)
+    parent_at = targets[rows, cols]
+    parent = start[child] + parent_at
+    distance = position[child] - parent_at
+    parent_first, parent_last = parent_at == 0, parent_at == size[child] - 1
+    child_first = position[child] == 0
+    first, context = _distinct_rows(distance + n, parent_first.astype(np.int64),
+                                    parent_last.astype(np.int64), child_first.astype(np.int64))
+    contexts = [PairContext(same_post=True, distance=int(distance[k]),
+                            parent_first=bool(parent_first[k]),
+                            parent_last=bool(parent_last[k]), child_first=bool(child_first[k]))
+                for k in first.tolist()]
+    cues = layout.cues
+    child_key = _ids([_within_key(c) for c in cues]).reshape(n)
+    parent_key = _ids([(c.connective_class, c.connective) for c in cues]).reshape(n)
+    edge = np.where(np.abs(distance) == 1, 2, (parent_first | parent_last).astype(np.int64))
+    first, cue = _distinct_rows(child_key[child], parent_key[parent], distance + n, edge)
+    cue_rows = [(tuple(evidence), votes) for evidence, votes in (
+        within_post_cues(cues[c], cues[p], d, e == 1) for c, p, d, e in zip(
+            child[first].tolist(), parent[first].tolist(), distance[first].tolist(),
+            edge[first].tolist(), strict=True))]
+    return WithinPairs(child, parent, context, cue, contexts, cue_rows)
 
 
 def pair_cosines(layout: Layout, pairs: list[tuple[int, int]]) -> np.ndarray:
@@ -233,30 +289,12 @@ def _reply_tree(layout: Layout, threads: Sequence[Thread], cands: dict) -> None:
                 _add(cands, cand)
 
 
-def _quoted_spans(post) -> list[tuple[int, str, str | None]]:
-    """(offset where the answer starts, quoted text, quoted post id) for each quote."""
-    spans, offset = [], 0
-    lines = post.text.splitlines(keepends=True)
-    block: list[str] = []
-    for line in lines:
-        offset += len(line)
-        if line.lstrip().startswith(">") or line.lstrip().startswith("&gt;"):
-            block.append(line.lstrip().lstrip(">").removeprefix("&gt;").strip())
-        elif block:
-            spans.append((offset - len(line), " ".join(block), None))
-            block = []
-    for quote in post.quotes:
-        at = post.text.find(quote.text[:80]) if quote.text else -1
-        spans.append((at + len(quote.text) if at >= 0 else 0, quote.text, quote.post_id))
-    return sorted(spans, key=lambda s: (s[0], s[1], s[2] or ""))
-
-
 def _quotes(layout: Layout, threads: Sequence[Thread], cands: dict) -> None:
     for thread in threads:
         thread_claims = [i for p in thread.posts for i in layout.by_post.get(p.id, [])]
         for post in thread.posts:
             mine = layout.by_post.get(post.id, [])
-            spans = _quoted_spans(post) if mine else []
+            spans = quoted_spans(post) if mine else []
             mine_set = set(mine)
             for n, (answer_at, quoted, quoted_post) in enumerate(spans):
                 pool = layout.by_post.get(quoted_post or "", []) or layout.by_post.get(
@@ -405,17 +443,31 @@ def generate_candidates(
     options: LinkOptions,
 ) -> tuple[Layout, dict[tuple[int, int], Candidate]]:
     """Every candidate pair with its cues; near-linear in the number of claims."""
+    layout, within, across = generate_columns(threads, claims, topics, options)
+    cands = {pair: within.candidate(k) for k, pair in enumerate(
+        zip(within.child.tolist(), within.parent.tolist(), strict=True))}
+    cands.update(across)
+    return layout, cands
+
+
+def generate_columns(
+    threads: Sequence[Thread], claims: Sequence[Claim], topics: Sequence[Topic],
+    options: LinkOptions,
+) -> tuple[Layout, WithinPairs, dict[tuple[int, int], Candidate]]:
+    """``generate_candidates`` with the within-post pairs left as columns: the linker's path.
+    Within-post and across-post pairs never share a (child, parent), so nothing merges."""
     ordered_threads = tuple(sorted(threads, key=lambda t: t.id))
     layout = make_layout(ordered_threads, claims, topics)
-    cands: dict[tuple[int, int], Candidate] = {}
-    if options.within_post:
-        _within_post(layout, options, cands)
+    empty = np.zeros(0, dtype=np.int64)
+    within = (within_pairs(layout, options) if options.within_post
+              else WithinPairs(empty, empty, empty, empty, [], []))
+    across: dict[tuple[int, int], Candidate] = {}
     if options.across_posts:
-        _reply_tree(layout, ordered_threads, cands)
-        _quotes(layout, ordered_threads, cands)
-        _similarity(layout, ordered_threads, options, cands)
-        _cross_thread(layout, options, cands)
-    return layout, cands
+        _reply_tree(layout, ordered_threads, across)
+        _quotes(layout, ordered_threads, across)
+        _similarity(layout, ordered_threads, options, across)
+        _cross_thread(layout, options, across)
+    return layout, within, across
 
 
 def forced_candidate(layout: Layout, threads_by_post: dict, child: int, parent: int) -> Candidate:
@@ -443,4 +495,5 @@ def forced_candidate(layout: Layout, threads_by_post: dict, child: int, parent: 
     return cand
 
 
-__all__ = ["Candidate", "Layout", "forced_candidate", "generate_candidates"]
+__all__ = ["Candidate", "Layout", "WithinPairs", "forced_candidate", "generate_candidates",
+           "generate_columns"]

@@ -24,12 +24,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .candidates import Candidate, Layout, forced_candidate, generate_candidates
+from .candidates import (
+    Candidate,
+    Layout,
+    WithinPairs,
+    forced_candidate,
+    generate_candidates,
+    generate_columns,
+)
 from .model import Claim, Evidence, EvidenceKind, Relation, Stance, Thread, Topic
 from .model import relation_sort_key as _relation_key
 from .options import LinkOptions
 from .pair_scores import BatchScorer
-from .relation_model import RelationModel, default_model, pair_features
+from .relation_model import PairContext, RelationModel, default_model, pair_features
 
 MAIN_CLAIM_WEIGHT = 0.3  # evidence weight of "the target is the post's main claim"
 NORMATIVE_BONUS = 0.6  # rootness bonus of a "should/must/ought" claim
@@ -103,16 +110,17 @@ def score_candidate(layout: Layout, cand: Candidate, model: RelationModel | None
     return stance, confidence, evidence, round(certainty, 4)
 
 
-def _priors(cands: list[Candidate]) -> np.ndarray:
-    """``_prior`` of every candidate: the noisy-OR factors multiplied one evidence position at
-    a time, in evidence order, as ``math.prod`` does."""
-    counts = np.fromiter((len(c.evidence) for c in cands), np.int64, len(cands))
-    weights = np.fromiter((e.weight for c in cands for e in c.evidence), np.float64,
+def _priors(evidence_lists: Sequence[Sequence[Evidence]]) -> np.ndarray:
+    """``_prior`` of every evidence list: the noisy-OR factors multiplied one evidence position
+    at a time, in evidence order, as ``math.prod`` does."""
+    n = len(evidence_lists)
+    counts = np.fromiter((len(ev) for ev in evidence_lists), np.int64, n)
+    weights = np.fromiter((e.weight for ev in evidence_lists for e in ev), np.float64,
                           int(counts.sum()))
     factors = 1.0 - np.minimum(0.95, np.maximum(0.0, weights))
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    product = np.ones(len(cands))
-    active = np.arange(len(cands))
+    product = np.ones(n)
+    active = np.arange(n)
     for j in range(int(counts.max(initial=0))):
         active = active[counts[active] > j]
         product[active] *= factors[offsets[active] + j]
@@ -120,21 +128,30 @@ def _priors(cands: list[Candidate]) -> np.ndarray:
 
 
 def _batch_scores(layout: Layout, cands: list[Candidate], model: RelationModel | None):
-    """(stance attack?, confidence, logits or None, model stance?) arrays for all candidates,
+    """(stance attack?, confidence, logits or None, model stance?) for a list of candidates,
     equal to ``_finish`` candidate by candidate."""
     n = len(cands)
-    votes = np.fromiter((c.stance_votes for c in cands), np.float64, n)
-    prior = _priors(cands)
+    return _column_scores(
+        layout, np.fromiter((c.child for c in cands), np.int64, n),
+        np.fromiter((c.parent for c in cands), np.int64, n),
+        np.fromiter((c.stance_votes for c in cands), np.float64, n),
+        _priors([c.evidence for c in cands]), [c.ctx for c in cands], np.arange(n), model)
+
+
+def _column_scores(layout: Layout, children: np.ndarray, parents: np.ndarray,
+                   votes: np.ndarray, prior: np.ndarray, contexts: Sequence[PairContext],
+                   context_row: np.ndarray, model: RelationModel | None):
+    """``_batch_scores`` over columns; pair k's context is ``contexts[context_row[k]]``."""
+    n = len(children)
     logit_attack = votes * _CUE_LOGIT - 0.4
     confidence = prior
     logits, model_stance = None, np.zeros(n, dtype=bool)
     if model is not None:
-        children = np.fromiter((c.child for c in cands), np.int64, n)
-        parents = np.fromiter((c.parent for c in cands), np.int64, n)
-        logits = BatchScorer(model).logits(layout.cues, children, parents, [c.ctx for c in cands])
+        logits = BatchScorer(model).logits_by_row(layout.cues, children, parents, contexts,
+                                                  context_row)
         within_trained = model.meta.get("stance_within_post_examples", 0) > 0
-        model_stance = np.fromiter((within_trained or not c.ctx.same_post for c in cands),
-                                   bool, n)
+        model_stance = np.fromiter((within_trained or not x.same_post for x in contexts),
+                                   bool, len(contexts))[context_row]
         with np.errstate(over="ignore"):
             p_attach = 1.0 / (1.0 + np.exp(-logits[0]))
             p_support = np.clip(1.0 / (1.0 + np.exp(-logits[1])), 1e-6, 1 - 1e-6)
@@ -184,34 +201,51 @@ def _best_per_child(children: np.ndarray, parents: np.ndarray, confidence: np.nd
     return rows[np.lexsort((parents[rows], -confidence[rows], children[rows]))]
 
 
-def select_relations(layout: Layout, cands: dict, options: LinkOptions,
+def select_relations(layout: Layout, within: WithinPairs, across: dict, options: LinkOptions,
                      model: RelationModel | None) -> list[Relation]:
-    """Score every candidate, then keep the best targets per claim above min_confidence."""
-    ordered = [cands[key] for key in sorted(cands)]
-    n = len(ordered)
-    attack, scored, logits, model_stance = _batch_scores(layout, ordered, model)
-    children = np.fromiter((c.child for c in ordered), np.int64, n)
-    parents = np.fromiter((c.parent for c in ordered), np.int64, n)
-    within = np.fromiter((c.origin == "within" for c in ordered), bool, n)
+    """Score every candidate, then keep the best targets per claim above min_confidence.
+    Candidates are columns in (child, parent) order; objects are built only for kept ones."""
+    others = [across[key] for key in sorted(across)]
+    n_within, n = len(within.child), len(within.child) + len(others)
+    children = np.concatenate([within.child, np.fromiter((c.child for c in others), np.int64,
+                                                         len(others))])
+    parents = np.concatenate([within.parent, np.fromiter((c.parent for c in others), np.int64,
+                                                         len(others))])
+    order = np.argsort(children * max(1, len(layout.claims)) + parents, kind="stable")
+    children, parents = children[order], parents[order]
+    votes = np.concatenate([np.fromiter((v for _e, v in within.cue_rows), np.float64,
+                                        len(within.cue_rows))[within.cue],
+                            np.fromiter((c.stance_votes for c in others), np.float64,
+                                        len(others))])[order]
+    prior = np.concatenate([_priors([e for e, _v in within.cue_rows])[within.cue],
+                            _priors([c.evidence for c in others])])[order]
+    contexts = within.contexts + [c.ctx for c in others]
+    context_row = np.concatenate([within.context, len(within.contexts)
+                                  + np.arange(len(others), dtype=np.int64)])[order]
+    attack, scored, logits, model_stance = _column_scores(
+        layout, children, parents, votes, prior, contexts, context_row, model)
+    within_mask = order < n_within
+    origins = ["within"] * n_within + [c.origin for c in others]
+    is_reply = np.fromiter((origins[k] == "reply" for k in order.tolist()), bool, n)
     confidence = np.asarray(scored, dtype=np.float64)
-    is_main = _main_claims(layout, children, parents, within, confidence)
-    to_main = within & is_main[parents]
+    is_main = _main_claims(layout, children, parents, within_mask, confidence)
+    to_main = within_mask & is_main[parents]
     for k in np.nonzero(to_main)[0].tolist():
         # most claims of a post argue for its main claim, whatever their distance to it
         confidence[k] = round(1.0 - (1.0 - scored[k]) * (1.0 - MAIN_CLAIM_WEIGHT), 4)
     keep = confidence >= options.min_confidence
     rows = _best_per_child(children, parents, confidence,
-                           np.nonzero(keep & within & ~is_main[children])[0])
+                           np.nonzero(keep & within_mask & ~is_main[children])[0])
     first = np.ones(len(rows), dtype=bool)
     first[1:] = children[rows][1:] != children[rows][:-1]
     kept = rows[first].tolist()
     last_child, count, replies = -1, 0, 0
-    for k in _best_per_child(children, parents, confidence, np.nonzero(keep & ~within)[0]
+    child_of, reply_of = children.tolist(), is_reply.tolist()
+    for k in _best_per_child(children, parents, confidence, np.nonzero(keep & ~within_mask)[0]
                              ).tolist():
-        cand = ordered[k]
-        if cand.child != last_child:
-            last_child, count, replies = cand.child, 0, 0
-        if cand.origin == "reply":
+        if child_of[k] != last_child:
+            last_child, count, replies = child_of[k], 0, 0
+        if reply_of[k]:
             if replies:
                 continue  # one answer per claim to the post it replies to
             replies += 1
@@ -219,16 +253,24 @@ def select_relations(layout: Layout, cands: dict, options: LinkOptions,
             kept.append(k)
             count += 1
     relations = []
+    source_of, main_of = order.tolist(), to_main.tolist()
+    cue_of = within.cue.tolist()
+    if logits is not None:  # the kept pairs' logits as Python floats, as ``_probs`` reads them
+        kept_logits = dict(zip(kept, zip(logits[0][kept].tolist(), logits[1][kept].tolist(),
+                                         strict=True), strict=True))
     for k in kept:
-        cand = ordered[k]
-        evidence = list(cand.evidence)
+        source = source_of[k]
+        evidence = (list(within.cue_rows[cue_of[source]][0]) if source < n_within
+                    else list(others[source - n_within].evidence))
         if logits is not None:
-            evidence.append(_model_evidence(_probs(logits, k), model_stance[k]))
-        if to_main[k]:
+            attach, support = kept_logits[k]
+            evidence.append(_model_evidence((_sigmoid(attach), _sigmoid(support)),
+                                            model_stance[k]))
+        if main_of[k]:
             evidence.append(Evidence(EvidenceKind.ADJACENCY, "main claim of the post",
                                      MAIN_CLAIM_WEIGHT))
         relations.append(Relation(
-            source=layout.claims[cand.child].id, target=layout.claims[cand.parent].id,
+            source=layout.claims[child_of[k]].id, target=layout.claims[int(parents[k])].id,
             stance=Stance.ATTACK if attack[k] else Stance.SUPPORT,
             confidence=float(confidence[k]), evidence=tuple(evidence)))
     return relations
@@ -265,8 +307,8 @@ def link(
 ) -> tuple[Relation, ...]:
     """Support/attack relations between claims, sorted by ``relation_sort_key``."""
     model = _model_for(options, model)
-    layout, cands = generate_candidates(threads, claims, topics, options)
-    relations = select_relations(layout, cands, options, model)
+    layout, within, across = generate_columns(threads, claims, topics, options)
+    relations = select_relations(layout, within, across, options, model)
     return tuple(sorted(relations, key=_relation_key))
 
 

@@ -99,6 +99,16 @@ class BatchScorer:
     def logits(self, cues: Sequence[TextCues], children: np.ndarray, parents: np.ndarray,
                contexts: Sequence[PairContext]) -> tuple[np.ndarray, np.ndarray]:
         """(attach logit, stance logit) per pair, as ``proba_from_parts`` sums them."""
+        # pairs may share one context object (the same placement in a post): read it once
+        distinct = {id(x): x for x in contexts}
+        row_of = {key: k for k, key in enumerate(distinct)}
+        row = np.fromiter((row_of[id(x)] for x in contexts), np.int64, len(contexts))
+        return self.logits_by_row(cues, children, parents, list(distinct.values()), row)
+
+    def logits_by_row(self, cues: Sequence[TextCues], children: np.ndarray,
+                      parents: np.ndarray, unique: Sequence[PairContext], row: np.ndarray,
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """``logits`` with pair k's context given as ``unique[row[k]]``."""
         used = np.unique(np.concatenate([children, parents]))
         side_c = np.zeros((len(cues), 2))
         side_p = np.zeros((len(cues), 2))
@@ -108,13 +118,7 @@ class BatchScorer:
             if both is None:
                 both = seen[id(cues[i])] = (self.side(cues[i], "c"), self.side(cues[i], "p"))
             side_c[i], side_p[i] = both
-        n = len(contexts)
-        # the linker shares one context object between the many within-post pairs with the
-        # same placement: read each distinct object once
-        distinct = {id(x): x for x in contexts}
-        row_of = {key: k for k, key in enumerate(distinct)}
-        row = np.fromiter((row_of[id(x)] for x in contexts), np.int64, n)
-        unique = list(distinct.values())
+        n = len(row)
         m = len(unique)
         pos = _positions(unique)[row]
         flag_values = np.column_stack([
@@ -183,26 +187,16 @@ class BatchScorer:
 def _content_cosines(cues: Sequence[TextCues], children: np.ndarray,
                      parents: np.ndarray) -> np.ndarray:
     """``similarity_of`` for many pairs: shared content words / sqrt(product of the set sizes),
-    the shared count from a binary word matrix (exact integers, so the same floats)."""
-    from scipy.sparse import csr_matrix
-
-    if not len(children):
+    the shared count by set intersection (exact integers, so the same floats)."""
+    n = len(children)
+    if not n:
         return np.zeros(0)
-    rows = np.unique(np.concatenate([children, parents])).tolist()
-    vocabulary: dict[str, int] = {}
-    indices: list[int] = []
-    indptr = np.zeros(len(cues) + 1, dtype=np.int64)
-    sizes = np.zeros(len(cues), dtype=np.int64)
-    for i in rows:
-        content = cues[i].content
-        indices.extend(vocabulary.setdefault(t, len(vocabulary)) for t in content)
-        sizes[i] = len(content)
-    np.cumsum(sizes, out=indptr[1:])
-    words = csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64), indptr),
-                       shape=(len(cues), max(1, len(vocabulary))))
-    shared = np.asarray(words[children].multiply(words[parents]).sum(axis=1)).ravel()
+    content = [c.content for c in cues]
+    shared = np.fromiter((len(content[c] & content[p]) for c, p in
+                          zip(children.tolist(), parents.tolist(), strict=True)), np.float64, n)
+    sizes = np.fromiter((len(c) for c in content), np.int64, len(content))
     product = (sizes[children] * sizes[parents]).astype(np.float64)
-    out = np.zeros(len(children))
+    out = np.zeros(n)
     ok = product > 0
     out[ok] = shared[ok] / np.sqrt(product[ok])
     return out

@@ -57,7 +57,9 @@ _KEEP_WORDS = _NEGATION_WORDS | {"should", "must", "but", "however", "because", 
 def normalise(text: str) -> str:
     """Lower case with straight apostrophes, the form every cue list is written in."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
-    return _QUOTE_APOSTROPHE.sub(r"\1'\2", text).lower()
+    if '"' in text:  # most texts have none: skip the substitution and its per-call overhead
+        text = _QUOTE_APOSTROPHE.sub(r"\1'\2", text)
+    return text.lower()
 
 
 def starts_with(text: str, cues: tuple[str, ...]) -> str | None:
@@ -168,3 +170,22 @@ def _polarity(tokens: tuple[str, ...], negated: bool) -> int:
         map(NEGATIVE_WORDS.__contains__, tokens))
     sign = (score > 0) - (score < 0)
     return -sign if negated else sign
+
+
+def quoted_spans(post) -> list[tuple[int, str, str | None]]:
+    """(offset where the answer starts, quoted text, quoted post id) for each quote of a
+    ``model.Post``: its ``>`` line blocks and its ``quotes``, in text order."""
+    spans, offset = [], 0
+    lines = post.text.splitlines(keepends=True)
+    block: list[str] = []
+    for line in lines:
+        offset += len(line)
+        if line.lstrip().startswith(">") or line.lstrip().startswith("&gt;"):
+            block.append(line.lstrip().lstrip(">").removeprefix("&gt;").strip())
+        elif block:
+            spans.append((offset - len(line), " ".join(block), None))
+            block = []
+    for quote in post.quotes:
+        at = post.text.find(quote.text[:80]) if quote.text else -1
+        spans.append((at + len(quote.text) if at >= 0 else 0, quote.text, quote.post_id))
+    return sorted(spans, key=lambda s: (s[0], s[1], s[2] or ""))
