@@ -128,3 +128,21 @@ def test_pipeline_public_api_names_are_functions_even_after_submodule_imports():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
     assert importlib.import_module("argmap").Options is not None
+
+
+def test_pipeline_map_inputs_reports_progress_per_thread(tmp_path):
+    from argmap.api import map_inputs
+    from argmap.options import Options
+
+    records = []
+    for t in range(3):
+        for i in range(3):
+            records.append({"id": f"{t}-{i}", "thread": f"t{t}", "reply_to": None if i == 0 else f"{t}-0",
+                            "text": f"Thread {t} says parks need more trees because summers get hotter {i}."})
+    source = tmp_path / "threads.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    calls = []
+    options = Options().with_overrides({"export.formats": "json"})
+    report = map_inputs([source], tmp_path / "out", options, progress=lambda *a: calls.append(a))
+    assert report.threads == 3
+    assert calls == [("threads", 0, 3), ("threads", 1, 3), ("threads", 2, 3), ("threads", 3, 3)]

@@ -71,8 +71,11 @@ def map_threads(
     out = Path(out_dir)
     written: list[Path] = []
     claims = relations = 0
-    for thread in sorted(threads, key=lambda t: t.id):
-        amap = build_map([thread], options, progress)
+    ordered = sorted(threads, key=lambda t: t.id)
+    report = progress or (lambda stage, done, total: None)
+    for done, thread in enumerate(ordered):
+        report("threads", done, len(ordered))
+        amap = build_map([thread], options)
         analysis = analyse(amap, options.analyse)
         claims += len(amap.claims)
         relations += len(amap.relations)
@@ -81,6 +84,7 @@ def map_threads(
             written.append(path)
             if on_output:
                 on_output(path)
+    report("threads", len(ordered), len(ordered))
     return MapReport(tuple(written), len(threads), claims, relations, (), 0)
 
 

@@ -14,7 +14,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -24,6 +24,7 @@ import orjson
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .errors import EX_PARTIAL, ArgmapError, OptionsError
@@ -126,9 +127,14 @@ def map_command(
             "cluster.seed": seed,
         },
     )
-    with _stdin_as_file(inputs) as (paths, names):
+    with _stdin_as_file(inputs) as (paths, names), _progress_bar(quiet) as progress:
         report = map_inputs(
-            paths, out, options, on_output=None if quiet else _announce, source_names=names
+            paths,
+            out,
+            options,
+            on_output=None if quiet else _announce,
+            progress=progress,
+            source_names=names,
         )
     _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations")
 
@@ -253,6 +259,24 @@ def safe_terminal(text: object) -> str:
     """Text from inputs, made inert for a terminal: control and bidi characters (ANSI escapes
     start with one) are replaced and rich markup is escaped."""
     return escape(_CONTROL.sub("\ufffd", str(text)))
+
+
+@contextlib.contextmanager
+def _progress_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar on stderr, only when stderr is a terminal (never in pipes or logs)."""
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, transient=True,
+    ) as bar:
+        task = bar.add_task("mapping threads", total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 @contextlib.contextmanager
