@@ -252,7 +252,8 @@ def cluster(claims: Sequence[Claim], options: ClusterOptions) -> tuple[Topic, ..
             pairs = words_of_text[text] = content_word_tuple(text)
             stems_of_text[text] = [stem for stem, _ in pairs]
     words = [words_of_text[t] for t in texts]
-    stems = _with_post_context(ordered, [stems_of_text[t] for t in texts], options)
+    own_stems = [stems_of_text[t] for t in texts]
+    stems = _with_post_context(ordered, own_stems, options)
     if len(ordered) <= options.min_graceful:
         topic = _make_topic("t00", ordered, list(range(len(ordered))), None)
         return _label_topics((topic,), ordered, words, options)
@@ -261,6 +262,9 @@ def cluster(claims: Sequence[Claim], options: ClusterOptions) -> tuple[Topic, ..
     with threadpool_limits(limits=1):
         model = TopicModel.fit_stems(texts, stems, options)
         best, closeness = _nearest_centres(model, stems)
+        # The typical claim is judged by its own words: with post context a vague claim
+        # ("but I feel it's important") sits at the centre only because of its post's words.
+        typicality = _own_closeness(model, own_stems, best) if stems is not own_stems else closeness
     groups: dict[int, list[int]] = {}
     other: list[int] = []
     for i, (label, sim) in enumerate(zip(best.tolist(), closeness.tolist(), strict=True)):
@@ -278,10 +282,10 @@ def cluster(claims: Sequence[Claim], options: ClusterOptions) -> tuple[Topic, ..
             kept.append(members)
     kept.sort(key=lambda m: (-len(m), ordered[m[0]].id))
     topics = [
-        _make_topic(f"t{n:02d}", ordered, members, closeness) for n, members in enumerate(kept)
+        _make_topic(f"t{n:02d}", ordered, members, typicality) for n, members in enumerate(kept)
     ]
     if other:
-        topics.append(_make_topic(OTHER_ID, ordered, sorted(other), closeness))
+        topics.append(_make_topic(OTHER_ID, ordered, sorted(other), typicality))
     return _label_topics(tuple(topics), ordered, words, options)
 
 
@@ -322,6 +326,20 @@ def _nearest_centres(
         best[start : start + len(sims)] = sims.argmax(axis=1)
         closeness[start : start + len(sims)] = sims.max(axis=1)
     return best, closeness
+
+
+def _own_closeness(
+    model: TopicModel, stems: Sequence[list[str]], best: np.ndarray, chunk: int = 20_000
+) -> np.ndarray:
+    """Cosine of each claim's own words to the centre of the topic it was assigned to."""
+    closeness = np.zeros(len(stems))
+    if model.centres.size == 0:
+        return closeness
+    for start in range(0, len(stems), chunk):
+        points = model.project(list(stems[start : start + chunk]))
+        centres = model.centres[best[start : start + len(points)]]
+        closeness[start : start + len(points)] = np.einsum("ij,ij->i", points, centres)
+    return closeness
 
 
 def _make_topic(

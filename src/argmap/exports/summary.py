@@ -53,6 +53,9 @@ def to_markdown(amap: ArgumentMap, analysis: Analysis) -> str:
             share = len(topic.claim_ids) / max(1, len(amap.claims))
             lines.append(f"### {md_text(topic.label, 120)} ({len(topic.claim_ids)} claims, {share:.0%})")
             lines.append("")
+            typical = claims.get(topic.representative or "")
+            if typical is not None:
+                lines += [f"Typical claim: “{md_text(typical.text)}”", ""]
             summary = topic_summaries.get(topic.id)
             if summary:
                 lines += [_item_line(i.text, i.post_id, i.url, i.share) for i in summary.items]

@@ -348,11 +348,15 @@ def overview_dot(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) 
     out = ["digraph argmap_overview {", *header]
     contested = set(analysis.contested)
     names = {t.id: t.label for t in amap.topics}
+    claim_text = {c.id: c.text for c in amap.claims}
     for topic in amap.topics:
         n_contested = sum(1 for cid in topic.claim_ids if cid in contested)
         text = f"{topic.label}\n{len(topic.claim_ids)} claims, {n_contested} contested"
+        typical = claim_text.get(topic.representative or "")
+        if typical:  # the label's terms plus the claim that is most typical of the topic
+            text += "\n“" + " ".join(typical.split()[:14]) + ("…”" if len(typical.split()) > 14 else "”")
         out.append(f"  {tids[topic.id]} " + _attrs([
-            ("label", dot_text(text, width=40, max_chars=TOPIC_LABEL_CHARS + 40)),
+            ("label", dot_text(text, width=40, max_chars=TOPIC_LABEL_CHARS + 160)),
             ("tooltip", tooltip_text(", ".join(topic.terms) or topic.label)),
             ("style", "rounded,filled"), ("fillcolor", "#eef2f7"), ("color", "#6b7280"),
             ("URL", f"#topic-{tids[topic.id]}"),
