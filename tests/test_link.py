@@ -245,3 +245,31 @@ def test_link_batch_scores_equal_the_per_pair_reference() -> None:
         for k, cand in enumerate(ordered):
             stance, conf, _evidence, _certainty = score_candidate(layout, cand, model)
             assert (stance is Stance.ATTACK, conf) == (attack[k], confidence[k])
+
+
+MICROTEXT = {
+    "m1": [("m1:p", [
+        "The city should ban cars from the old town.",
+        "Admittedly, shop owners fear losing customers who arrive by car.",
+        "But pedestrian streets attract more shoppers than car traffic does.",
+        "Air pollution in the narrow streets harms the residents.",
+    ], None)]
+}
+
+
+def test_link_first_claim_is_the_main_claim_others_attach_to() -> None:
+    threads, claims, topics = _build(MICROTEXT)
+    for model_on in (False, True):
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
+        assert not any(r.source == "m1:p/c0" for r in relations if r.target.startswith("m1:"))
+        assert _find(relations, "m1:p/c3", "m1:p/c0") is not None
+
+
+def test_link_contrast_opener_answers_the_claim_before_it() -> None:
+    threads, claims, topics = _build(MICROTEXT)
+    for model_on in (False, True):
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
+        rebuttal = _find(relations, "m1:p/c2", "m1:p/c1")
+        assert rebuttal is not None
+        assert any("answering the claim before it" in e.detail for e in rebuttal.evidence)
+        assert _find(relations, "m1:p/c2", "m1:p/c0") is None  # one target per claim

@@ -6,8 +6,10 @@ model is given, the model's attachment and stance probabilities decide it. The s
 the model's plus 2.5 per cue vote (inside a post only the cues decide unless the model was
 trained on within-post stances); confidence is a noisy-OR of the cue weights blended 50/50 with
 the model's attachment probability. Within a post each claim keeps its best target and the
-post's main claim (most incoming, least outgoing, normative wording) keeps none; across posts a
-claim keeps one reply link plus quote/similarity links, at most ``max_links_per_claim`` in all.
+post's main claim (most incoming, least outgoing, normative wording, first or last place)
+keeps none, and a claim opened by "but"/"because" leans to the claim just before it; across
+posts a claim keeps one reply link plus quote/similarity links, at most
+``max_links_per_claim`` in all.
 
 Why two scoring paths: ``link`` scores ~8 candidates per claim, so it computes the model's
 logits for all of them at once (``pair_scores.BatchScorer``, bit-identical to the per-pair sum)
@@ -39,7 +41,17 @@ from .pair_scores import BatchScorer
 from .relation_model import PairContext, RelationModel, default_model, pair_features
 
 MAIN_CLAIM_WEIGHT = 0.3  # evidence weight of "the target is the post's main claim"
-NORMATIVE_BONUS = 0.6  # rootness bonus of a "should/must/ought" claim
+NORMATIVE_BONUS = 1.0  # rootness bonus of a "should/must/ought" claim
+DISAGREE_PENALTY = 0.6  # rootness malus of a claim that voices disagreement (it answers)
+# Authors state their main claim first (or, less often, last): on two independently written
+# sets of argumentative microtexts these priors raised main-claim accuracy from 0.65 / 0.59
+# to 0.77 / 0.68 (weights chosen on a plateau that is best on both sets, not on either).
+FIRST_CLAIM_BONUS = 1.0
+LAST_CLAIM_BONUS = 0.5
+# "but"/"however"/"because" at a claim's start: it answers the claim just before it
+# (on both microtext sets: contrast openers follow the claim they rebut ~70% of the time)
+ANSWER_PREVIOUS_WEIGHT = 0.5
+_ANSWERING_CLASSES = frozenset({"attack", "backward"})
 _CUE_LOGIT = 2.5  # how far one full-strength cue moves the stance logit
 _NO_MODEL_EVIDENCE = " (stance from cues: the model has no within-post stance training)"
 
@@ -179,7 +191,8 @@ def _main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     within-post edge. Rootness = incoming confidence minus twice the best outgoing one, so a
     claim opened by "because" or "however" (a strong outgoing edge) is not the main claim, and
     a claim about what should be done is the likelier main claim, one that voices disagreement
-    (it answers something) the less likely. Returns a per-claim "is its post's main claim"."""
+    (it answers something) the less likely, and the post's first (or last) claim the likelier.
+    Returns a per-claim "is its post's main claim"."""
     incoming = np.zeros(len(layout.claims))
     outgoing = np.zeros(len(layout.claims))
     np.add.at(incoming, parents[within], confidence[within])  # in candidate order
@@ -190,9 +203,21 @@ def _main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
         is_main[max(members, key=lambda i: (
             round(incoming_of[i] - 2 * outgoing_of[i]
                   + NORMATIVE_BONUS * layout.cues[i].normative
-                  - NORMATIVE_BONUS * bool(layout.cues[i].disagree), 6),
+                  - DISAGREE_PENALTY * bool(layout.cues[i].disagree)
+                  + FIRST_CLAIM_BONUS * (i == members[0])
+                  + LAST_CLAIM_BONUS * (i == members[-1] and len(members) > 1), 6),
             i == members[0], -i))] = True
     return is_main
+
+
+def _answers_previous(layout: Layout, children: np.ndarray, parents: np.ndarray,
+                      rows: np.ndarray) -> np.ndarray:
+    """Per candidate, "the child opens with a contrast or a reason and its parent is the claim
+    just before it": "But ..." rebuts the objection it follows and "because ..." backs the
+    claim it follows, more often than either answers the post's main claim."""
+    opens = np.fromiter((c.connective_class in _ANSWERING_CLASSES for c in layout.cues), bool,
+                        len(layout.cues))
+    return rows & (parents == children - 1) & opens[children]
 
 
 def _best_per_child(children: np.ndarray, parents: np.ndarray, confidence: np.ndarray,
@@ -233,6 +258,9 @@ def select_relations(layout: Layout, within: WithinPairs, across: dict, options:
     for k in np.nonzero(to_main)[0].tolist():
         # most claims of a post argue for its main claim, whatever their distance to it
         confidence[k] = round(1.0 - (1.0 - scored[k]) * (1.0 - MAIN_CLAIM_WEIGHT), 4)
+    answers_previous = _answers_previous(layout, children, parents, within_mask & ~to_main)
+    for k in np.nonzero(answers_previous)[0].tolist():
+        confidence[k] = round(1.0 - (1.0 - scored[k]) * (1.0 - ANSWER_PREVIOUS_WEIGHT), 4)
     keep = confidence >= options.min_confidence
     rows = _best_per_child(children, parents, confidence,
                            np.nonzero(keep & within_mask & ~is_main[children])[0])
@@ -254,6 +282,7 @@ def select_relations(layout: Layout, within: WithinPairs, across: dict, options:
             count += 1
     relations = []
     source_of, main_of = order.tolist(), to_main.tolist()
+    previous_of = answers_previous.tolist()
     cue_of = within.cue.tolist()
     if logits is not None:  # the kept pairs' logits as Python floats, as ``_probs`` reads them
         kept_logits = dict(zip(kept, zip(logits[0][kept].tolist(), logits[1][kept].tolist(),
@@ -269,6 +298,9 @@ def select_relations(layout: Layout, within: WithinPairs, across: dict, options:
         if main_of[k]:
             evidence.append(Evidence(EvidenceKind.ADJACENCY, "main claim of the post",
                                      MAIN_CLAIM_WEIGHT))
+        if previous_of[k]:
+            evidence.append(Evidence(EvidenceKind.ADJACENCY, "opens by answering the claim "
+                                     "before it", ANSWER_PREVIOUS_WEIGHT))
         relations.append(Relation(
             source=layout.claims[child_of[k]].id, target=layout.claims[int(parents[k])].id,
             stance=Stance.ATTACK if attack[k] else Stance.SUPPORT,
