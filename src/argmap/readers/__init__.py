@@ -188,7 +188,9 @@ def read_threads(paths: Sequence[str | Path], options: ReadOptions | None = None
                      problems[0] if problems else None)
         why = "strict mode" if options.strict else f"over read.max_errors={options.max_errors}"
         detail = f"; first: {first.code}: {first.message}" if first else ""
-        raise InputError(f"skipped {skipped} of {records_in} records ({why}){detail}",
+        way_out = ("; fix the record(s), or drop --strict to skip them" if options.strict else
+                   "; fix the record(s), or allow more with --set read.max_errors=0.5")
+        raise InputError(f"skipped {skipped} of {records_in} records ({why}){detail}{way_out}",
                          first.path if first else None, first.line if first else None,
                          code="too_many_errors",
                          byte_offset=first.byte_offset if first else None)
