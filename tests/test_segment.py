@@ -258,3 +258,18 @@ def test_segment_lead_in_line_is_prose_but_short_title_is_heading() -> None:
         ("a)", DropReason.NOT_ARGUMENTATIVE.value),
         ("pointing to lower costs for every household", "text"),
     ]
+
+
+def test_segment_link_whose_text_is_a_url_is_url_only_but_prose_with_links_is_kept():
+    from argmap.model import DropReason, Post
+    from argmap.options import SegmentOptions
+    from argmap.segment import segment_post
+
+    link = "[https://youtu.be/6UxFkU0LI8g?si=Lj3f](https://youtu.be/6UxFkU0LI8g?si=Lj3f)"
+    prose = "Cars pollute the air in cities [source](https://x.org/a) and we should act now."
+    claims, dropped = segment_post(Post("p", "t", link + "\n\n" + prose), SegmentOptions())
+    assert [c.text for c in claims] == [prose]
+    assert [d.reason for d in dropped] == [DropReason.URL_ONLY]
+    bare = "Read this: https://example.com/very/long/path?x=1"
+    claims, dropped = segment_post(Post("q", "t", bare), SegmentOptions())
+    assert claims == () and dropped[0].reason is DropReason.URL_ONLY

@@ -251,7 +251,20 @@ def _drop_reason(text: str, start: int, end: int, options: SegmentOptions) -> Dr
         return DropReason.META
     if words < options.min_claim_words:
         return DropReason.TOO_SHORT
+    if _LINK_OR_URL.search(piece) and _words_outside_links(piece) < options.min_claim_words:
+        return DropReason.URL_ONLY  # e.g. "[https://youtu.be/x](https://youtu.be/x)"
     return None
+
+
+_LINK_OR_URL = re.compile(r"\]\((?:https?://|www\.)|(?:https?://|www\.)\S")
+_MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)\s]{0,2000}\)")
+_URL_TEXT = re.compile(r"(?:https?://|www\.)\S{0,2000}")
+
+
+def _words_outside_links(piece: str) -> int:
+    """Words left once link targets and bare URLs are taken out (link texts count)."""
+    plain = _URL_TEXT.sub(" ", _MARKDOWN_LINK_TARGET.sub("] ", piece))
+    return len(re.findall(r"[^\W_]+", plain))
 
 
 def _keep_long(

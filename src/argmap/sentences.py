@@ -33,6 +33,7 @@ _URL_ONLY = re.compile(
     r"[ \t]*\r?\n?$"
 )
 LINK_LABEL_MAX_WORDS = 3
+_BARE_URL = re.compile(r"(https?://|www\.)\S*")
 _BULLET = re.compile(r"[ \t]*([*+\-\u2022]|\d{1,3}\.?\)|\d{1,3}\.|\(?[a-h]\.?\))[ \t]+(?=\S)")
 _RULE = re.compile(r"[ \t]*([-*_=][ \t]*){3,}\r?\n?$")
 _ENDS_SENTENCE = re.compile(r"[.!?:;,\"')\]\u201d\u2019*_]\s*$")
@@ -134,8 +135,8 @@ def _line_kind(line: str, next_line: str | None) -> str:
     if _FOOTNOTE_LINE.match(line):
         return DropReason.FOOTNOTE.value
     url = _URL_ONLY.match(line)
-    if url and len(_WORD.findall(url.group("label") or "")) <= LINK_LABEL_MAX_WORDS:
-        return DropReason.URL_ONLY.value
+    if url and len(_WORD.findall(_BARE_URL.sub(" ", url.group("label") or ""))) <= LINK_LABEL_MAX_WORDS:
+        return DropReason.URL_ONLY.value  # a link whose text is itself a URL is still a link
     if _RULE.match(line):
         return DropReason.NOT_ARGUMENTATIVE.value
     if _is_heading(line.strip(), next_line):
