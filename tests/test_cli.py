@@ -180,3 +180,18 @@ def test_cli_missing_dot_fails_fast_with_install_advice(tmp_path):
     # formats that need no Graphviz still work without it
     json_only = run_cli("map", str(SEED), "-o", str(out), "--export", "json,dot", env={"PATH": str(bin_dir)})
     assert json_only.returncode == 0, json_only.stderr.decode()
+
+
+def test_cli_html_report_embeds_the_topic_overview_linking_to_topic_sections(tmp_path):
+    import re
+
+    out = tmp_path / "out"
+    result = run_cli("map", str(SEED), "-o", str(out), "--export", "html")
+    assert result.returncode == 0, result.stderr.decode()
+    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+    overview = html[html.index('<div id="overview">'):]
+    overview = overview[: overview.index("</svg>")]
+    targets = re.findall(r'xlink:href="([^"]+)"', overview)
+    assert targets and all(t.startswith("#topic-") for t in targets)
+    for target in set(targets):
+        assert f'id="{target[1:]}"' in html  # every overview node jumps to its topic section

@@ -94,16 +94,22 @@ def thread_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> d
     outputs: dict[str, bytes] = {}
     dot = to_dot(amap, analysis, options.render) if {"svg", "dot", "html"} & set(formats) else ""
     svg = b""
+    views: dict[str, bytes] = {}
     if {"svg", "html"} & set(formats):  # only these need the system `dot`
         svg = render_svg(dot, timeout=options.render.dot_timeout)
+        views = _detail_maps(amap, analysis, options, topic_maps="svg" in formats)
     for fmt in formats:
         if fmt == "svg":
             outputs[".svg"] = svg
-            outputs.update(_detail_maps(amap, analysis, options))
+            outputs.update(views)
         elif fmt == "dot":
             outputs[".dot"] = dot.encode("utf-8")
         elif fmt == "html":
-            html = render_html(amap, analysis, svg.decode("utf-8"), options.render)
+            overview = views.get(".overview.svg")
+            html = render_html(
+                amap, analysis, svg.decode("utf-8"), options.render,
+                overview=overview.decode("utf-8") if overview else None,
+            )
             outputs[".html"] = html.encode("utf-8")
         elif fmt == "summary":
             outputs[".summary.md"] = to_markdown(amap, analysis).encode("utf-8")
@@ -113,7 +119,9 @@ def thread_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> d
     return outputs
 
 
-def _detail_maps(amap: ArgumentMap, analysis: Analysis, options: Options) -> dict[str, bytes]:
+def _detail_maps(
+    amap: ArgumentMap, analysis: Analysis, options: Options, *, topic_maps: bool = True
+) -> dict[str, bytes]:
     """The views that keep a big thread readable: a topic overview once there are a few topics,
     and one detail map per topic once the main map had to leave claims out."""
     maps: dict[str, bytes] = {}
@@ -121,7 +129,7 @@ def _detail_maps(amap: ArgumentMap, analysis: Analysis, options: Options) -> dic
     topics = [t for t in amap.topics if not t.is_other]
     if len(topics) >= OVERVIEW_MIN_TOPICS:
         maps[".overview.svg"] = render_svg(overview_dot(amap, analysis, options.render), timeout=timeout)
-    if len(amap.claims) > options.render.max_claims_per_map:
+    if topic_maps and len(amap.claims) > options.render.max_claims_per_map:
         for topic in topics:
             dot = to_dot(amap, analysis, options.render, topic_id=topic.id)
             maps[f".topic-{topic.id}.svg"] = render_svg(dot, timeout=timeout)

@@ -196,21 +196,34 @@ _ENV.filters["clean"] = lambda text: clean_text(text or "")
 
 
 def render_html(
-    amap: ArgumentMap, analysis: Analysis, svg: str | None, options: RenderOptions
+    amap: ArgumentMap,
+    analysis: Analysis,
+    svg: str | None,
+    options: RenderOptions,
+    *,
+    overview: str | None = None,
 ) -> str:
-    """The report as one HTML string (inline CSS, inline SVG, one hash-allowed script)."""
-    inline_svg = None
-    if svg:
-        problems = svg_problems(svg.encode("utf-8"))
-        if "<svg" not in svg:
-            problems.append("no <svg> element")
-        if problems:
-            raise RenderError(f"refusing to embed an unsafe SVG: {'; '.join(problems[:3])}")
-        inline_svg = svg[svg.find("<svg"):]  # drop the XML prolog and DOCTYPE only
+    """The report as one HTML string (inline CSS, inline SVGs, one hash-allowed script).
+
+    ``overview`` is the topic overview SVG; its nodes link to the topic sections (``#topic-…``).
+    """
     context = _context(amap, analysis)
     return _ENV.get_template("report.html.j2").render(
-        svg=inline_svg, csp=CSP, script=SCRIPT, options=options, **context
+        svg=_inline(svg), overview=_inline(overview), csp=CSP, script=SCRIPT, options=options,
+        **context,
     )
+
+
+def _inline(svg: str | None) -> str | None:
+    """An SVG from dot, checked before it goes into the page (no prolog, no DOCTYPE)."""
+    if not svg:
+        return None
+    problems = svg_problems(svg.encode("utf-8"))
+    if "<svg" not in svg:
+        problems.append("no <svg> element")
+    if problems:
+        raise RenderError(f"refusing to embed an unsafe SVG: {'; '.join(problems[:3])}")
+    return svg[svg.find("<svg"):]
 
 
 def _context(amap: ArgumentMap, analysis: Analysis) -> dict[str, object]:
