@@ -79,8 +79,7 @@ def map_threads(
         analysis = analyse(amap, options.analyse)
         claims += len(amap.claims)
         relations += len(amap.relations)
-        for name, data in thread_outputs(amap, analysis, options).items():
-            path = write_atomic(inside(out, safe_filename(thread.id, suffix=name)), data)
+        for path in write_outputs(amap, analysis, out, options, name=thread.id):
             written.append(path)
             if on_output:
                 on_output(path)
