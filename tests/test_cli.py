@@ -195,3 +195,11 @@ def test_cli_html_report_embeds_the_topic_overview_linking_to_topic_sections(tmp
     assert targets and all(t.startswith("#topic-") for t in targets)
     for target in set(targets):
         assert f'id="{target[1:]}"' in html  # every overview node jumps to its topic section
+
+
+def test_cli_usage_errors_exit_2_without_traceback(tmp_path):
+    for args in (("map", "--bogus"), ("map",), ("nosuchcommand",)):
+        result = run_cli(*args)
+        stderr = result.stderr.decode()
+        assert result.returncode == 2, (args, stderr)
+        assert "Traceback" not in stderr and stderr.strip()
