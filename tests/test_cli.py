@@ -203,3 +203,17 @@ def test_cli_usage_errors_exit_2_without_traceback(tmp_path):
         stderr = result.stderr.decode()
         assert result.returncode == 2, (args, stderr)
         assert "Traceback" not in stderr and stderr.strip()
+
+
+def test_cli_full_disk_on_stdout_is_one_line_and_exit_74():
+    with open("/dev/full", "wb") as full:
+        import subprocess
+        import sys
+
+        result = subprocess.run(
+            [sys.executable, "-m", "argmap", "inspect", str(SEED), "--json"],
+            stdout=full, stderr=subprocess.PIPE, timeout=120,
+        )
+    assert result.returncode == 74
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "No space left" in lines[0]

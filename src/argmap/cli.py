@@ -27,7 +27,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import EX_PARTIAL, ArgmapError, OptionsError
+from .errors import EX_IOERR, EX_PARTIAL, ArgmapError, OptionsError
 from .options import Options
 
 app = typer.Typer(
@@ -323,10 +323,17 @@ def _print_eval(result: dict) -> None:
         console.print(table)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush cannot fail a second time."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> None:
     """Entry point: run the app, turning argmap errors into one red line and an exit code."""
     try:
         rc = app(standalone_mode=False)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at interpreter exit
     except ArgmapError as exc:
         err.print(f"[bold red]error:[/] {safe_terminal(exc)}")
         sys.exit(exc.exit_code)
@@ -336,9 +343,12 @@ def main() -> None:
         err.print("[red]interrupted[/]")
         sys.exit(130)
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         sys.exit(1)
+    except OSError as exc:  # writing results to standard output: ENOSPC, EIO, EFBIG
+        _silence_stdout()
+        err.print(f"[bold red]error:[/] cannot write output: {safe_terminal(exc.strerror or exc)}")
+        sys.exit(EX_IOERR)
     except Exception as exc:
         # Usage errors come from the click that typer bundles (typer._click in recent typer,
         # click itself in older ones): recognise them by behaviour, not by class.
