@@ -273,3 +273,21 @@ def test_link_contrast_opener_answers_the_claim_before_it() -> None:
         assert rebuttal is not None
         assert any("answering the claim before it" in e.detail for e in rebuttal.evidence)
         assert _find(relations, "m1:p/c2", "m1:p/c0") is None  # one target per claim
+
+
+SHOUTED = {
+    "s1": [("s1:p", [
+        "The city should close the old bridge to cars.",
+        "Repairs would cost more than a new footpath.",
+        "Cyclists already avoid the bridge in winter.",
+        "THE BRIDGE SHOULD BECOME A FOOTPATH.",
+    ], None)]
+}
+
+
+def test_link_closing_claim_in_capitals_is_the_main_claim() -> None:
+    threads, claims, topics = _build(SHOUTED)
+    for model_on in (False, True):
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
+        assert not any(r.source == "s1:p/c3" for r in relations)  # the thesis answers nothing
+        assert _find(relations, "s1:p/c0", "s1:p/c3") is not None
