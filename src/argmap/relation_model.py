@@ -109,20 +109,15 @@ def pair_features(parent: TextCues, child: TextCues, ctx: PairContext) -> dict[s
         "sim_zero": 1.0 if sim == 0.0 else 0.0,
         "neg_mismatch": 1.0 if bool(child.negations) != bool(parent.negations) else 0.0,
     }
-    if ctx.parent_first:
-        feats[f"pos:{pos}|parent_first"] = 1.0
-    if ctx.parent_last:
-        feats[f"pos:{pos}|parent_last"] = 1.0
-    if ctx.child_first:
-        feats[f"pos:{pos}|child_first"] = 1.0
-    if child.concession:
-        feats[f"pos:{pos}|cconcession"] = 1.0
-    if parent.concession:
-        feats[f"pos:{pos}|pconcession"] = 1.0
-    if child.disagree:
-        feats[f"pos:{pos}|cdisagree"] = 1.0
-    if child.agree:
-        feats[f"pos:{pos}|cagree"] = 1.0
+    flags = (
+        ("parent_first", ctx.parent_first), ("parent_last", ctx.parent_last),
+        ("child_first", ctx.child_first), ("cconcession", child.concession),
+        ("pconcession", parent.concession), ("cdisagree", child.disagree),
+        ("cagree", child.agree),
+    )
+    for name, on in flags:  # position-conditioned flags, in a fixed order (the sum order)
+        if on:
+            feats[f"pos:{pos}|{name}"] = 1.0
     # the child's polarity and words seen through the parent's direction: "X harms" attacks
     # "support X" and supports "ban X"; lets the model learn word polarity across topics
     feats["polarity_x_direction"] = float(child.polarity * parent.direction)
