@@ -291,3 +291,23 @@ def test_link_closing_claim_in_capitals_is_the_main_claim() -> None:
         relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
         assert not any(r.source == "s1:p/c3" for r in relations)  # the thesis answers nothing
         assert _find(relations, "s1:p/c0", "s1:p/c3") is not None
+
+
+CONCEDED = {
+    "k1": [("k1:p", [
+        "Tuition should be free for every student.",
+        "Some say free tuition only helps families who could already pay.",
+        "Poorer students are the ones who drop out over fees.",
+        "A country gains when talent is not wasted.",
+    ], None)]
+}
+
+
+def test_link_claim_after_a_concession_answers_it() -> None:
+    threads, claims, topics = _build(CONCEDED)
+    for model_on in (False, True):
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
+        answer = _find(relations, "k1:p/c2", "k1:p/c1")
+        assert answer is not None, relations
+        assert _find(relations, "k1:p/c2", "k1:p/c0") is None
+        assert _find(relations, "k1:p/c1", "k1:p/c2") is None

@@ -225,12 +225,16 @@ def _main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
 
 def _answers_previous(layout: Layout, children: np.ndarray, parents: np.ndarray,
                       rows: np.ndarray) -> np.ndarray:
-    """Per candidate, "the child opens with a contrast or a reason and its parent is the claim
-    just before it": "But ..." rebuts the objection it follows and "because ..." backs the
-    claim it follows, more often than either answers the post's main claim."""
+    """Per candidate, "the child opens with a contrast or a reason, or follows a concession,
+    and its parent is the claim just before it": "But ..." rebuts the objection it follows,
+    "because ..." backs the claim it follows, and the claim after "Some say ..." or "Although ..." answers
+    that view, more often than any of them answers the post's main claim (the concession rule:
+    microtexts attachment 0.615 -> 0.616, part 2 0.542 -> 0.557, CMV 0.186 -> 0.186)."""
     opens = np.fromiter((c.connective_class in _ANSWERING_CLASSES for c in layout.cues), bool,
                         len(layout.cues))
-    return rows & (parents == children - 1) & opens[children]
+    concedes = np.fromiter((c.concessive_opener or bool(c.concession) for c in layout.cues),
+                           bool, len(layout.cues))
+    return rows & (parents == children - 1) & (opens[children] | concedes[parents])
 
 
 def _best_per_child(children: np.ndarray, parents: np.ndarray, confidence: np.ndarray,
