@@ -77,3 +77,27 @@ def test_training_rejects_missing_and_unknown_files(tmp_path) -> None:
     with pytest.raises(InputError):
         train([odd], tmp_path / "m.json")
     assert not (tmp_path / "m.json").exists()
+
+
+def test_training_reads_argument_stance_from_key_point_records(tmp_path) -> None:
+    """Key-point match records say nothing about stance between claims, but each argument's
+    stance on the topic is a topic -> claim stance example (one per distinct argument)."""
+    rows = []
+    for n in range(6):
+        for kp in range(3):  # every argument appears once per key point: counted once
+            rows.append({"id": f"a{n}|k{kp}", "parent": f"key point {kp}", "child_id": f"a{n}",
+                         "child": f"Guns cause many deaths and injuries {n}",
+                         "label": "match" if kp == 0 else "no_match", "stance": -1,
+                         "topic": "We should legalize guns", "group": "guns"})
+            rows.append({"id": f"b{n}|k{kp}", "parent": f"key point {kp}", "child_id": f"b{n}",
+                         "child": f"Guns protect families from harm {n}",
+                         "label": "no_match", "stance": 1,
+                         "topic": "We should legalize guns", "group": "guns"})
+    path = _write(tmp_path / "argkp.dev.jsonl", rows)
+    figures = train([path], tmp_path / "model.json")
+    assert figures["counts"]["argkp:stance"] == 12
+    assert figures["stance_examples"] == 12 and figures["stance_support"] == 6
+    model = RelationModel.load(tmp_path / "model.json")
+    ctx = PairContext(reply=True)
+    against = model.stance_proba("We should legalize guns", "Guns cause deaths", ctx)
+    assert against["support_given_attached"] < 0.5

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .relation_model import PairContext, RelationModel, TextCues
+from .relation_model import SENTIMENT_TERMS, PairContext, RelationModel, TextCues
 
 _POSITIONS = ("reply", "across", "adj_after", "adj_before", "near_after", "far_after",
               "near_before", "far_before")
@@ -51,7 +51,8 @@ class BatchScorer:
         self.flags = np.stack([self._table(lambda p, f=f: f"pos:{p}|{f}") for f in _FLAGS],
                               axis=2)
         self.scalars = {name: tuple(h.weights.get(name, 0.0) for h in self.heads)
-                        for name in ("sim", "sim_zero", "neg_mismatch", "polarity_x_direction")}
+                        for name in ("sim", "sim_zero", "neg_mismatch", "polarity_x_direction",
+                                     *SENTIMENT_TERMS)}
         self.words = {role: self._prefixed(f"{role}w:") for role in ("c", "p")}
         self.cw_dir = self._prefixed("cw_dir:")
 
@@ -137,6 +138,11 @@ class BatchScorer:
         neg_mismatch = claim["negated"][children] != claim["negated"][parents]
         direction = claim["direction"][parents]
         polarity = (claim["polarity"][children] * direction).astype(np.float64)
+        signed = direction.astype(np.float64)
+        terms = (claim["sentiment"][children] * signed,
+                 np.minimum(claim["positive"][children], 3) * signed,
+                 np.minimum(claim["negative"][children], 3) * signed,
+                 claim["sentiment"][parents] * claim["sentiment"][children])
         words = self._cw_dir_table(cues, children)
         out = []
         for h in range(2):
@@ -151,6 +157,8 @@ class BatchScorer:
             for f in range(len(_FLAGS)):
                 pair += self.flags[h, pos, f] * flags[:, f]
             pair += self.scalars["polarity_x_direction"][h] * polarity
+            for name, column in zip(SENTIMENT_TERMS, terms, strict=True):
+                pair += self.scalars[name][h] * column
             self._add_cw_dir(pair, words, children, direction.astype(np.float64), h)
             out.append(acc + pair)
         return out[0], out[1]
@@ -223,6 +231,9 @@ def _claim_columns(cues: Sequence[TextCues]) -> dict[str, np.ndarray]:
         "negated": np.asarray([bool(c.negations) for c in cues], bool),
         "direction": np.asarray([c.direction for c in cues], np.int64),
         "polarity": np.asarray([c.polarity for c in cues], np.int64),
+        "sentiment": np.asarray([c.sentiment for c in cues], np.float64),
+        "positive": np.asarray([c.positive for c in cues], np.int64),
+        "negative": np.asarray([c.negative for c in cues], np.int64),
     }
 
 

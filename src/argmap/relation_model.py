@@ -28,8 +28,6 @@ from .text_cues import (  # noqa: F401  (re-exported: the model's public vocabul
     AGAINST_WORDS,
     CONCESSION_MARKERS,
     CONCESSION_OPENERS,
-    NEGATIVE_WORDS,
-    POSITIVE_WORDS,
     OpeningCues,
     TextCues,
     find_cues,
@@ -121,9 +119,25 @@ def pair_features(parent: TextCues, child: TextCues, ctx: PairContext) -> dict[s
     # the child's polarity and words seen through the parent's direction: "X harms" attacks
     # "support X" and supports "ban X"; lets the model learn word polarity across topics
     feats["polarity_x_direction"] = float(child.polarity * parent.direction)
+    for name, value in sentiment_terms(parent, child):
+        feats[name] = value
     for word in child.content:
         feats[f"cw_dir:{word}"] = float(parent.direction)
     return feats
+
+
+SENTIMENT_TERMS = ("sentiment_x_direction", "positive_x_direction", "negative_x_direction",
+                   "sentiment_x_sentiment")
+
+
+def sentiment_terms(parent: TextCues, child: TextCues) -> zip[tuple[str, float]]:
+    """The composed sentiment of the child through the parent's direction (what the claim says
+    of the motion's object), and the two texts' sentiments together (a statement as good or as
+    bad as its claim tends to support it), in the order both scorers add them."""
+    d = parent.direction
+    return zip(SENTIMENT_TERMS, (child.sentiment * d, float(min(child.positive, 3) * d),
+                                 float(min(child.negative, 3) * d),
+                                 parent.sentiment * child.sentiment), strict=True)
 
 
 _PARENT_SIDE = ("pw:", "pstart", "pconn:", "pdisagree", "pagree", "pneg", "pconcession",
@@ -133,10 +147,13 @@ _PARENT_SIDE = ("pw:", "pstart", "pconn:", "pdisagree", "pagree", "pneg", "pconc
 def is_base_rate_feature(name: str) -> bool:
     """Features the stance head leaves out because they can only shift the base rate of a
     corpus, not say how two texts relate: placement (CDCP has only within-post supports), text
-    length, "no connective", and everything about the parent alone (with it the head learns
-    "this parent looks like IBM's motions" instead of stance). Relations between the two texts
-    (negation mismatch, polarity against the parent's direction) stay in."""
-    if name.startswith(_PARENT_SIDE) or name in ("clen", "cconn:none"):
+    length, "no connective", everything about the parent alone (with it the head learns
+    "this parent looks like IBM's motions" instead of stance), and the child's words alone
+    (they learn the training topics' vocabulary; seen through the parent's direction, as
+    ``cw_dir``, they learn word polarity). Relations between the two texts (negation mismatch,
+    sentiment against the parent's direction) stay in. Grouped CV on claim stance: 0.63 with
+    the child's words, 0.64 without."""
+    if name.startswith(_PARENT_SIDE) or name.startswith("cw:") or name in ("clen", "cconn:none"):
         return True
     if name.endswith(("|cconn:none", "|pconn:none")):
         return True

@@ -6,7 +6,8 @@ positive attachment example when it is a gold relation. Every gold support/attac
 stance example (with the placement the linker would give it). Format B pairs are two-post
 threads: support/attack (agree/disagree) pairs are stance examples, and where a corpus has
 "neutral", its pairs are attachment examples (neutral = not attached). Key-point match pairs
-(argkp) say nothing about stance or attachment between discussion claims and are skipped.
+(argkp) say nothing about stance or attachment between discussion claims; their arguments'
+stance on the topic does, and becomes topic -> argument stance examples.
 
 Fitting is deterministic (lbfgs, fixed order of examples, sorted feature names), so training
 twice on the same files writes identical bytes.
@@ -27,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from .candidates import forced_candidate, generate_candidates
 from .errors import InputError
 from .evaluation import load_corpora
-from .evaluation.data import document_topic, gold_document, gold_pair, record_format
+from .evaluation.data import GoldPair, document_topic, gold_document, gold_pair, record_format
 from .evaluation.stance import pair_records
 from .options import LinkOptions
 from .relation_model import LinearHead, RelationModel, all_features, is_base_rate_feature
@@ -90,8 +91,27 @@ def _document_examples(corpus: str, records: list[dict[str, Any]], ex: Examples)
     ex.counts[f"{corpus}:documents"] += len(docs)
 
 
+def topic_stance_pairs(corpus: str, records: list[dict[str, Any]]) -> list[GoldPair]:
+    """Key-point records (argkp) also carry each argument's stance on its topic (+1 / -1):
+    one support/attack pair per distinct argument, with the topic as the parent. That is the
+    claim-stance task (topic -> claim) on 22 more topics."""
+    seen: dict[tuple[str, str], GoldPair] = {}
+    for r in records:
+        stance, topic = r.get("stance"), r.get("topic")
+        if stance not in (1, -1, "1", "-1") or not topic:
+            continue
+        key = (str(topic), str(r["child"]))
+        if key not in seen:
+            label = "support" if int(stance) > 0 else "attack"
+            seen[key] = GoldPair(corpus, str(r.get("child_id") or r["id"]), str(topic),
+                                 str(r["child"]), label, str(r.get("group") or topic))
+    return [seen[k] for k in sorted(seen)]
+
+
 def _pair_examples(corpus: str, records: list[dict[str, Any]], ex: Examples) -> None:
     pairs = [gold_pair(r, corpus) for r in records]
+    if pairs and all(p.label in ("match", "no_match") for p in pairs):
+        pairs = topic_stance_pairs(corpus, records)
     has_neutral = any(p.label == "neutral" for p in pairs)
     usable = [p for p in pairs if p.label in STANCE_OF or p.label == "neutral"]
     threads, _claims, _wanted = pair_records(usable)
@@ -175,7 +195,7 @@ def _fit_head(xs: list[dict[str, float]], ys: list[int], positive: str, negative
 
 
 def fit_model(corpora: dict[str, list[dict[str, Any]]], *, seed: int = 0, c_attach: float = 0.5,
-              c_stance: float = 0.2) -> tuple[RelationModel, dict[str, Any]]:
+              c_stance: float = 0.05) -> tuple[RelationModel, dict[str, Any]]:
     """The model and its training figures, without writing anything."""
     ex = collect_examples(corpora)
     attach, attach_acc = _fit_head(ex.attach_x, ex.attach_y, "attached", "not_attached",

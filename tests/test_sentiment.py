@@ -1,0 +1,74 @@
+"""Composed sentiment and motion direction: the two halves of claim stance on a motion."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from argmap.relation_model import PairContext, default_model
+from argmap.sentiment import sentiment, valence
+from argmap.text_cues import text_cues
+
+
+def _score(text: str) -> float:
+    return text_cues(text).sentiment
+
+
+def test_sentiment_lexicon_words_have_their_sign() -> None:
+    assert valence("benefit") > 0 > valence("harm")
+    assert _score("School uniforms are good for pupils") > 0
+    assert _score("School uniforms are bad for pupils") < 0
+
+
+def test_sentiment_negation_flips_and_damps() -> None:
+    good, not_good = _score("This policy is effective"), _score("This policy is not effective")
+    assert good > 0 > not_good
+    assert abs(not_good) < abs(good)
+
+
+def test_sentiment_decrease_verb_flips_what_it_acts_on() -> None:
+    assert _score("Cameras increase crime") < 0
+    assert _score("Cameras reduce crime") > 0
+    assert _score("The ban prevents violence") > 0
+
+
+def test_sentiment_inflections_fall_back_to_the_stem() -> None:
+    assert valence("harmed") != 0.0 or valence("harm") == 0.0
+    assert valence("benefitting") > 0  # not in the lexicon itself; "benefit" is
+
+
+@given(st.lists(st.sampled_from(["good", "bad", "not", "reduce", "harm", "the", "x"]),
+                max_size=30))
+def test_sentiment_counts_and_sign_agree(words) -> None:
+    feeling = sentiment(tuple(words))
+    assert feeling.positive + feeling.negative <= len(words)
+    if feeling.positive == 0:
+        assert feeling.score <= 0
+    if feeling.negative == 0:
+        assert feeling.score >= 0
+
+
+def test_direction_of_motions() -> None:
+    assert text_cues("We should legalize cannabis").direction == 1
+    assert text_cues("This house would ban boxing").direction == -1
+    assert text_cues("This house would not ban boxing").direction == 1
+    assert text_cues("We should abandon marriage").direction == -1
+    assert text_cues("Holocaust denial should be a criminal offence").direction == -1
+    assert text_cues("We should fight for the abolition of nuclear weapons").direction == -1
+    assert text_cues("This house would disband ASEAN").direction == -1
+
+
+def test_shipped_model_reads_claim_sentiment_through_the_motion() -> None:
+    model = default_model()
+    assert model is not None
+    ctx = PairContext(reply=True)
+
+    def support(parent: str, child: str) -> float:
+        return model.stance_proba(parent, child, ctx)["support_given_attached"]
+
+    harmful = "Boxing causes serious brain injuries and deaths"
+    healthy = "Boxing is a healthy sport that builds discipline and confidence"
+    assert support("This house would ban boxing", harmful) > 0.5
+    assert support("This house would ban boxing", healthy) < 0.5
+    assert support("This house supports boxing", harmful) < 0.5
+    assert support("This house supports boxing", healthy) > 0.5
