@@ -255,3 +255,16 @@ def test_exports_argdown_parses_with_argdown_core(tmp_path):
     assert official["errors"] == 0
     assert {t: [text] for t, text in ours.statements} == official["statements"]
     assert sorted(map(list, ours.relations)) == sorted(official["relations"])
+
+
+def test_graphml_writer_round_trips_hostile_ids_and_types() -> None:
+    from argmap.exports.graphml import graphml_bytes
+
+    graph = nx.DiGraph()
+    odd = 'a\tb\nc\r"d" & <e>'
+    graph.add_node(odd, text="line one\r\nline two & <three>", flag=True, score=0.1 + 0.2)
+    graph.add_node("plain", text="", flag=False, score=1e-300)
+    graph.add_edge(odd, "plain", stance="attack", confidence=0.7071067811865476)
+    back = nx.read_graphml(io.BytesIO(graphml_bytes(graph)))
+    assert list(back.nodes(data=True)) == list(graph.nodes(data=True))
+    assert list(back.edges(data=True)) == list(graph.edges(data=True))
