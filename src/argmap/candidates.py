@@ -10,13 +10,16 @@ cosine matrix over all claims runs out of memory at ~6k posts):
    reply's claims after it respond to that claim;
 4. similarity inside a thread and topic (the only cross-post links of plain-text dumps whose
    posts are siblings), and at most ``cross_thread_links`` per claim across threads inside a
-   topic, both as thresholded sparse products computed in row chunks and filtered in numpy.
+   topic, both as thresholded sparse products (``similar.similar_rows``: by row chunks,
+   pruned by a bound that changes no number).
 
-Why the memo tables and columns: a 10k-post corpus has ~470k candidates but only a few hundred
+Why the memo tables and columns: a 10k-post corpus has ~460k candidates but only a few hundred
 distinct combinations of the cue flags the rules read (``relation_model.within_post_cues`` and
 ``across_post_cues``), so each combination's evidence is built once and shared (``Evidence``
-is immutable), and the ~290k within-post pairs stay numpy columns (``WithinPairs``) until the
-linker keeps one; text cues are computed once per claim (``Layout.cues``).
+is immutable), and the ~290k within-post and ~170k across-post pairs stay numpy columns
+(``WithinPairs``, ``across.AcrossPairs``) until the linker keeps one; text cues are computed
+once per distinct text (``Layout.cues``). ``generate_candidates`` (training, evaluation)
+builds the ``Candidate`` objects from the columns, in the order the rules propose them.
 """
 
 from __future__ import annotations
@@ -27,8 +30,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+from .across import (
+    CROSS,
+    QUOTE,
+    REPLY,
+    SIMILARITY,
+    AcrossPairs,
+    Candidate,
+    Routes,
+    build_pairs,
+    child_flags,
+    parent_flags,
+)
 from .model import Claim, Evidence, EvidenceKind, Thread, Topic
 from .options import LinkOptions
 from .relation_model import (
@@ -40,21 +55,10 @@ from .relation_model import (
     text_cues,
     within_post_cues,
 )
+from .similar import similar_rows
 from .text_cues import quoted_spans
 
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
-
-
-@dataclass(slots=True)
-class Candidate:
-    """A possible edge child -> parent and everything that speaks for it."""
-
-    child: int
-    parent: int
-    ctx: PairContext
-    origin: str  # within | reply | quote | similarity | cross_thread
-    evidence: list[Evidence] = field(default_factory=list)
-    stance_votes: float = 0.0  # > 0 leans attack, < 0 leans support
 
 
 @dataclass(slots=True)
@@ -96,31 +100,25 @@ def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
 
 
 def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
+    """``TfidfVectorizer(sublinear_tf=True, dtype=float32).fit_transform(texts)``, with each
+    distinct text tokenised once (near-duplicate claims are common: at 10k posts 24k of 55k
+    texts are distinct): the counts of the distinct texts, one row per claim, then the
+    transformer ``TfidfVectorizer`` applies (document frequencies count every claim, every
+    step is row by row, so the matrix is the same to the bit)."""
     from scipy.sparse import csr_matrix
 
+    numbers: dict[str, int] = {}
+    row = [numbers.setdefault(t, len(numbers)) for t in texts]
     try:
-        return TfidfVectorizer(sublinear_tf=True, dtype=np.float32).fit_transform(texts).tocsr()
+        counts = CountVectorizer(dtype=np.float32).fit_transform(list(numbers))[row]
     except ValueError:  # no words at all
         return csr_matrix((len(texts), 1), dtype=np.float32)
+    return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
 
 
 def cosine(layout: Layout, a: int, b: int) -> float:
     va, vb = layout.vectors[a], layout.vectors[b]
     return float(va.multiply(vb).sum())
-
-
-def _add(cands: dict[tuple[int, int], Candidate], cand: Candidate) -> Candidate:
-    """Keep one candidate per (child, parent), merging the evidence of every route to it."""
-    key = (cand.child, cand.parent)
-    old = cands.get(key)
-    if old is None:
-        cands[key] = cand
-        return cand
-    old.evidence.extend(cand.evidence)
-    old.stance_votes += cand.stance_votes
-    if old.origin == "within" or cand.origin in {"quote", "reply"}:
-        old.origin = old.origin if old.origin == "within" else cand.origin
-    return old
 
 
 def _within_key(cues: TextCues) -> tuple:
@@ -146,8 +144,7 @@ def across_cues(layout: Layout, cand: Candidate, opening: OpeningCues | None) ->
     """Add ``across_post_cues`` evidence and votes, memoised by the flags the rule reads."""
     child, parent = layout.cues[cand.child], layout.cues[cand.parent]
     first = layout.first[cand.child]
-    key = ("a", child.connective_class, child.connective, child.concessive_opener,
-           child.disagree, child.agree, child.negations[:1], bool(parent.negations), first,
+    key = ("a", child_flags(child), parent_flags(parent), first,
            (opening.disagree, opening.agree) if first and opening is not None else None)
     hit = layout.memo.get(key)
     if hit is None:
@@ -244,16 +241,9 @@ def within_pairs(layout: Layout, options: LinkOptions) -> WithinPairs:
     return WithinPairs(child, parent, context, cue, contexts, cue_rows)
 
 
-def pair_cosines(layout: Layout, pairs: list[tuple[int, int]]) -> np.ndarray:
-    """Cosine of many (a, b) claim pairs in one vectorised step (rows are L2-normalised)."""
-    if not pairs:
-        return np.zeros(0, dtype=np.float32)
-    left = layout.vectors[[a for a, _ in pairs]]
-    right = layout.vectors[[b for _, b in pairs]]
-    return np.asarray(left.multiply(right).sum(axis=1)).ravel()
-
-
-def _reply_tree(layout: Layout, threads: Sequence[Thread], cands: dict) -> None:
+def _reply_tree(layout: Layout, threads: Sequence[Thread], routes: Routes) -> None:
+    """Each claim of a reply and the first claim of the post it replies to plus its two most
+    similar claims there (ties: the earlier), all pairs' cosines in one vectorised step."""
     replies = []  # (post, parent post id)
     for thread in threads:
         for post in thread.posts:
@@ -261,35 +251,44 @@ def _reply_tree(layout: Layout, threads: Sequence[Thread], cands: dict) -> None:
             if parent_post in layout.by_post and post.id in layout.by_post and \
                     layout.post_thread.get(parent_post) == thread.id:
                 replies.append((post, parent_post))
-    pairs = [(child, parent) for post, parent_post in replies
-             for child in layout.by_post[post.id] for parent in layout.by_post[parent_post]]
-    all_sims = pair_cosines(layout, pairs).tolist()  # in the order of ``pairs``
-    at = 0
+    if not replies:
+        return
+    # a post's claims are consecutive indices: (start, count) of the child and parent posts
+    cs = np.asarray([layout.by_post[p.id][0] for p, _ in replies], dtype=np.int64)
+    cn = np.asarray([len(layout.by_post[p.id]) for p, _ in replies], dtype=np.int64)
+    ps = np.asarray([layout.by_post[q][0] for _, q in replies], dtype=np.int64)
+    pn = np.asarray([len(layout.by_post[q]) for _, q in replies], dtype=np.int64)
+    reply = np.repeat(np.arange(len(replies), dtype=np.int64), cn)  # one group per child
+    child_of = np.repeat(cs, cn) + np.arange(len(reply)) - np.repeat(np.cumsum(cn) - cn, cn)
+    size = pn[reply]
+    group = np.repeat(np.arange(len(reply), dtype=np.int64), size)  # one row per pair
+    j = np.arange(len(group)) - np.repeat(np.cumsum(size) - size, size)
+    child, parent = child_of[group], ps[reply[group]] + j
+    sims = np.asarray(layout.vectors[child].multiply(layout.vectors[parent]).sum(axis=1)
+                      ).ravel().astype(np.float64)
+    order = np.lexsort((j, -sims, group))  # per child: best first, ties keep the first parent
+    top = np.zeros(len(group), dtype=bool)
+    top[order[np.arange(len(order)) - (np.cumsum(size) - size)[group[order]] < 2]] = True
+    rows = np.nonzero(top | (j == 0))[0]
+    child, parent, j, sims, group = child[rows], parent[rows], j[rows], sims[rows], group[rows]
+    first = child == cs[reply[group]]
+    last = pn[reply[group]] - 1
+    head_base, opening_base = len(routes.heads), len(routes.openings)
     for post, parent_post in replies:
-        parents, children = layout.by_post[parent_post], layout.by_post[post.id]
-        opening = opening_cues(post.text[:200])
-        said = {True: Evidence(EvidenceKind.REPLY, f"reply to {parent_post}", 0.4),
-                False: Evidence(EvidenceKind.REPLY, f"reply to {parent_post}", 0.15)}
-        last = len(parents) - 1
-        for child in children:
-            sims = all_sims[at:at + len(parents)]
-            at += len(parents)
-            negated = [-x for x in sims]  # a stable sort: ties keep the first parent
-            best = sorted(range(len(parents)), key=negated.__getitem__)[:2]
-            for j in sorted(set(best) | {0}):
-                sim = float(sims[j])
-                ctx = PairContext(reply=True, parent_first=j == 0, parent_last=j == last,
-                                  similarity=sim, child_first=child == children[0])
-                cand = Candidate(child, parents[j], ctx, "reply")
-                cand.evidence.append(said[child == children[0]])
-                if sim > 0:
-                    cand.evidence.append(Evidence(EvidenceKind.SIMILARITY,
-                                                  f"similarity {sim:.2f}", round(sim, 3)))
-                across_cues(layout, cand, opening)
-                _add(cands, cand)
+        routes.heads += [Evidence(EvidenceKind.REPLY, f"reply to {parent_post}", 0.4),
+                         Evidence(EvidenceKind.REPLY, f"reply to {parent_post}", 0.15)]
+        routes.openings.append(opening_cues(post.text[:200]))
+    contexts = [PairContext(reply=True, parent_first=at == 0, parent_last=at == end,
+                            similarity=sim, child_first=is_first)
+                for at, end, sim, is_first in zip(j.tolist(), last.tolist(), sims.tolist(),
+                                                  first.tolist(), strict=True)]
+    routes.add(child, parent, REPLY, sims, head_base + 2 * reply[group] + ~first,
+               opening_base + reply[group], contexts)
 
 
-def _quotes(layout: Layout, threads: Sequence[Thread], cands: dict) -> None:
+def _quotes(layout: Layout, threads: Sequence[Thread], routes: Routes) -> None:
+    rows: list[tuple[int, int, int]] = []  # (child, target, head)
+    contexts = []
     for thread in threads:
         thread_claims = [i for p in thread.posts for i in layout.by_post.get(p.id, [])]
         for post in thread.posts:
@@ -305,12 +304,14 @@ def _quotes(layout: Layout, threads: Sequence[Thread], cands: dict) -> None:
                 end = spans[n + 1][0] if n + 1 < len(spans) else math.inf
                 answers = [i for i in mine if answer_at <= layout.claims[i].start < end][:2]
                 for child in answers:
-                    ctx = PairContext(quoted=True, reply=post.reply_to is not None)
-                    cand = Candidate(child, target, ctx, "quote")
-                    cand.evidence.append(Evidence(EvidenceKind.QUOTE,
-                                                  f'quotes "{quoted[:60]}"', 0.7))
-                    across_cues(layout, cand, None)
-                    _add(cands, cand)
+                    contexts.append(PairContext(quoted=True, reply=post.reply_to is not None))
+                    rows.append((child, target, len(routes.heads)))
+                    routes.heads.append(Evidence(EvidenceKind.QUOTE, f'quotes "{quoted[:60]}"',
+                                                 0.7))
+    if rows:
+        columns = np.asarray(rows, dtype=np.int64).reshape(len(rows), 3)
+        routes.add(columns[:, 0], columns[:, 1], QUOTE, np.full(len(rows), np.nan),
+                   columns[:, 2], np.full(len(rows), -1), contexts)
 
 
 def _best_match(layout: Layout, quoted: str, pool: list[int]) -> int | None:
@@ -324,38 +325,24 @@ def _best_match(layout: Layout, quoted: str, pool: list[int]) -> int | None:
     return best if best_score >= 0.5 else None
 
 
-def _top_similar(layout: Layout, members: list[int], threshold, keep_pair, limit: int):
-    """{child: [(-cosine, parent), ...]}: per member, its ``limit`` most similar other members
-    with cosine >= threshold (a float, or a float32 array by claim) that
-    ``keep_pair(children, parents)`` (numpy index arrays) allows, best first (ties: lower
-    parent index), computed by sparse row chunks. A product entry does not depend on the other
-    rows or columns, so members of several small threads can share one product."""
-    index = np.asarray(members, dtype=np.int64)
-    block = layout.vectors[members].T.tocsc()
-    found: dict[int, list[tuple[float, int]]] = {}
-    for lo in range(0, len(members), _CHUNK):
-        chunk = members[lo:lo + _CHUNK]
-        product = (layout.vectors[chunk] @ block).tocoo()
-        child = index[lo + product.row]
-        floor = threshold if isinstance(threshold, float) else threshold[child]
-        keep = product.data >= floor
-        child = child[keep]
-        parent = index[product.col[keep]]
-        sims = product.data[keep]
-        allowed = keep_pair(child, parent)
-        child, parent, sims = child[allowed], parent[allowed], sims[allowed]
-        order = np.lexsort((parent, -sims.astype(np.float64), child))
-        child, parent, sims = child[order], parent[order], sims[order]
-        starts = np.searchsorted(child, child)  # first row of each child's run
-        best = np.arange(len(child)) - starts < limit
-        for c, p, s in zip(child[best].tolist(), parent[best].tolist(), sims[best].tolist(),
-                           strict=True):
-            found.setdefault(c, []).append((-s, p))
-    return found
+def _similar_routes(routes: Routes, origin: int,
+                    columns: tuple[np.ndarray, np.ndarray, np.ndarray],
+                    with_first: list[bool] | None) -> None:
+    """Route rows for ``similar_rows`` output; the context names the child's place in its post
+    for in-thread similarity only, as the per-pair rule did."""
+    child, parent, sims = columns
+    values = sims.tolist()
+    if with_first is None:
+        contexts = [PairContext(similarity=s) for s in values]
+    else:
+        contexts = [PairContext(similarity=s, child_first=with_first[c])
+                    for s, c in zip(values, child.tolist(), strict=True)]
+    none = np.full(len(child), -1)
+    routes.add(child, parent, origin, sims.astype(np.float64), none, none, contexts)
 
 
 def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
-                cands: dict) -> None:
+                routes: Routes) -> None:
     """Small threads are batched into shared products of at most ``_CHUNK`` rows (one
     product per thread made the per-call overhead of scipy the cost at 10k posts)."""
     n = len(layout.claims)
@@ -378,21 +365,14 @@ def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
 
     def keep_pair(child, parent):
         # a claim answers what came before it, in another post of its thread (and, under a
-        # reply tree, in its own topic)
+        # reply tree, in its own topic): in ``members`` order the parent comes first
         ok = (thread_of[parent] == thread_of[child]) & (rank[parent] < rank[child])
         return ok & (~tree[child] | (topic[child] == topic[parent]))
 
     def emit(members: list[int]) -> None:
-        found = _top_similar(layout, members, threshold, keep_pair, options.max_links_per_claim)
-        for child in sorted(found):
-            first = layout.first[child]
-            for neg_sim, parent in found[child]:
-                ctx = PairContext(similarity=-neg_sim, child_first=first)
-                cand = Candidate(child, parent, ctx, "similarity")
-                cand.evidence.append(Evidence(EvidenceKind.SIMILARITY,
-                                              f"similarity {-neg_sim:.2f}", round(-neg_sim, 3)))
-                across_cues(layout, cand, None)
-                _add(cands, cand)
+        _similar_routes(routes, SIMILARITY, similar_rows(
+            layout, members, threshold, keep_pair, options.max_links_per_claim, _CHUNK),
+            layout.first)
 
     batch: list[int] = []
     for members in groups:
@@ -407,7 +387,7 @@ def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
         emit(batch)
 
 
-def _cross_thread(layout: Layout, options: LinkOptions, cands: dict) -> None:
+def _cross_thread(layout: Layout, options: LinkOptions, routes: Routes) -> None:
     if options.cross_thread_links <= 0:
         return
     by_topic: dict[str, list[int]] = defaultdict(list)
@@ -426,16 +406,11 @@ def _cross_thread(layout: Layout, options: LinkOptions, cands: dict) -> None:
         members = by_topic[topic]
         if len({int(thread[i]) for i in members}) < 2:
             continue
-        found = _top_similar(layout, members, options.cross_thread_threshold, keep_pair,
-                             options.cross_thread_links)
-        for child in sorted(found):
-            for neg_sim, parent in found[child]:
-                cand = Candidate(child, parent, PairContext(similarity=-neg_sim), "cross_thread")
-                cand.evidence.append(Evidence(EvidenceKind.SIMILARITY,
-                                              f"similarity {-neg_sim:.2f} (other thread, same "
-                                              "topic)", round(-neg_sim, 3)))
-                across_cues(layout, cand, None)
-                _add(cands, cand)
+        # by thread, so that every allowed parent comes before its child
+        members = [members[k] for k in np.argsort(thread[members], kind="stable").tolist()]
+        _similar_routes(routes, CROSS, similar_rows(
+            layout, members, options.cross_thread_threshold, keep_pair,
+            options.cross_thread_links, _CHUNK), None)
 
 
 def generate_candidates(
@@ -446,28 +421,28 @@ def generate_candidates(
     layout, within, across = generate_columns(threads, claims, topics, options)
     cands = {pair: within.candidate(k) for k, pair in enumerate(
         zip(within.child.tolist(), within.parent.tolist(), strict=True))}
-    cands.update(across)
+    cands.update(across.candidates())
     return layout, cands
 
 
 def generate_columns(
     threads: Sequence[Thread], claims: Sequence[Claim], topics: Sequence[Topic],
     options: LinkOptions,
-) -> tuple[Layout, WithinPairs, dict[tuple[int, int], Candidate]]:
-    """``generate_candidates`` with the within-post pairs left as columns: the linker's path.
+) -> tuple[Layout, WithinPairs, AcrossPairs]:
+    """``generate_candidates`` as columns, the linker's path (``across`` module docstring).
     Within-post and across-post pairs never share a (child, parent), so nothing merges."""
     ordered_threads = tuple(sorted(threads, key=lambda t: t.id))
     layout = make_layout(ordered_threads, claims, topics)
     empty = np.zeros(0, dtype=np.int64)
     within = (within_pairs(layout, options) if options.within_post
               else WithinPairs(empty, empty, empty, empty, [], []))
-    across: dict[tuple[int, int], Candidate] = {}
+    routes = Routes()
     if options.across_posts:
-        _reply_tree(layout, ordered_threads, across)
-        _quotes(layout, ordered_threads, across)
-        _similarity(layout, ordered_threads, options, across)
-        _cross_thread(layout, options, across)
-    return layout, within, across
+        _reply_tree(layout, ordered_threads, routes)
+        _quotes(layout, ordered_threads, routes)
+        _similarity(layout, ordered_threads, options, routes)
+        _cross_thread(layout, options, routes)
+    return layout, within, build_pairs(layout, routes)
 
 
 def forced_candidate(layout: Layout, threads_by_post: dict, child: int, parent: int) -> Candidate:
@@ -495,5 +470,5 @@ def forced_candidate(layout: Layout, threads_by_post: dict, child: int, parent: 
     return cand
 
 
-__all__ = ["Candidate", "Layout", "WithinPairs", "forced_candidate", "generate_candidates",
-           "generate_columns"]
+__all__ = ["AcrossPairs", "Candidate", "Layout", "WithinPairs", "forced_candidate",
+           "generate_candidates", "generate_columns"]
