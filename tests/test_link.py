@@ -237,11 +237,15 @@ def test_link_batch_scores_equal_the_per_pair_reference() -> None:
     from argmap.relation_model import default_model
 
     threads, claims, topics = _cue_corpus(120)
+    extra, extra_claims, _ = _build(NO_SIDE)  # replies that take no side
+    threads, claims = [*threads, *extra], [*claims, *extra_claims]
     layout, cands = generate_candidates(threads, claims, topics, LinkOptions())
     ordered = [cands[key] for key in sorted(cands)]
     assert {c.origin for c in ordered} >= {"within", "reply", "similarity"}
+    assert any(layout.cues[c.child].no_side for c in ordered if c.origin == "reply")
     for model in (default_model(), None):
-        attack, confidence, _logits, _model_stance = _batch_scores(layout, ordered, model)
+        attack, confidence, _logits, _model_stance, _no_side = _batch_scores(layout, ordered,
+                                                                             model)
         for k, cand in enumerate(ordered):
             stance, conf, _evidence, _certainty = score_candidate(layout, cand, model)
             assert (stance is Stance.ATTACK, conf) == (attack[k], confidence[k])
@@ -311,3 +315,25 @@ def test_link_claim_after_a_concession_answers_it() -> None:
         assert answer is not None, relations
         assert _find(relations, "k1:p/c2", "k1:p/c0") is None
         assert _find(relations, "k1:p/c1", "k1:p/c2") is None
+
+
+NO_SIDE = {
+    "n1": [
+        ("n1:a", ["Masks cut transmission in crowded rooms."], None),
+        ("n1:b", ["Thanks, where did you read that?"], "n1:a"),
+        ("n1:c", ["That's not true, the trials found no effect at all."], "n1:a"),
+    ]
+}
+
+
+def test_link_reply_that_takes_no_side_gets_no_edge_unless_asked() -> None:
+    threads, claims, topics = _build(NO_SIDE)
+    for model_on in (False, True):
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
+        assert _find(relations, "n1:b/c0", "n1:a/c0") is None
+        attack = _find(relations, "n1:c/c0", "n1:a/c0")
+        assert attack is not None and attack.stance is Stance.ATTACK
+    loose = link(threads, claims, topics, LinkOptions(min_confidence=0.01))
+    thanks = _find(loose, "n1:b/c0", "n1:a/c0")
+    assert thanks is not None and thanks.confidence < 0.35
+    assert any("takes no side" in e.detail for e in thanks.evidence)

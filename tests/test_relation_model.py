@@ -12,6 +12,7 @@ from argmap.relation_model import (
     RelationModel,
     default_model,
     is_base_rate_feature,
+    takes_no_side,
     text_cues,
 )
 from argmap.training import fit_model
@@ -79,3 +80,25 @@ def test_relation_model_shipped_model_is_licence_clean() -> None:
     assert names and names <= SHIPPABLE
     assert all(c["licence"] for c in model.meta["training_corpora"])
     assert not any(is_base_rate_feature(name) for name in model.stance.weights)
+
+
+def _no_side(parent: str, child: str) -> bool:
+    return takes_no_side(text_cues(parent), text_cues(child))
+
+
+def test_replies_that_take_no_side() -> None:
+    claim = "Masks cut transmission in crowded rooms."
+    assert _no_side(claim, "Thanks, I did not know that about ventilation.")
+    assert _no_side(claim, "Oh, where did you read that?")
+    assert _no_side(claim, "Yes, but only when people wear them properly.")  # partial
+    assert _no_side(claim, "My son caught it at school last week.")  # own experience
+    assert _no_side("Does anyone know when the clinic opens?", "It opens at nine on Mondays.")
+
+
+def test_replies_that_take_a_side() -> None:
+    claim = "Masks cut transmission in crowded rooms."
+    assert not _no_side(claim, "Exactly, the studies from Japan show the same.")
+    assert not _no_side(claim, "That's not true, the trials found no effect.")
+    assert not _no_side(claim, "I think the evidence is weak and mixed.")  # an opinion
+    assert not _no_side(claim, "Masks cannot stop aerosols at all.")
+    assert not _no_side("Is this right?", "I agree, it is right.")  # a cue decides

@@ -72,12 +72,18 @@ DISAGREE_CUES = (
     "unrealistic", "doesn't follow", "does not follow", "isn't how", "is not how",
     "not the right", "is a mistake", "i'm skeptical", "don't see how", "do not see how",
     "that's not how", "not convinced", "i'm not convinced", "i beg to differ",
+    "nah", "that's a lie", "makes no sense", "doesn't make sense", "does not make sense",
+    "citation needed", "what are you talking about", "are you serious", "i don't believe",
+    "that's not what", "you have no idea",
 )
 AGREE_CUES = (
     "i agree", "agreed", "exactly", "good point", "well said", "this is right", "you're right",
     "you are right", "that's right", "that's true", "that is true", "indeed", "yes,",
     "absolutely", "same here", "+1", "i appreciate", "great point", "fair point", "true,",
-    "makes sense", "i think so too", "spot on",
+    "makes sense", "i think so too", "spot on", "yeah", "yep", "yup", "so true", "very true",
+    "couldn't agree more", "could not agree more", "totally agree", "completely agree",
+    "strongly agree", "agree completely", "well put", "so much this", "excellent point",
+    "hear hear", "true that", "precisely",
 )
 NEGATIONS = (
     "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "n't", "cannot",
@@ -85,6 +91,23 @@ NEGATIONS = (
     "didn't", "won't", "wouldn't", "shouldn't", "can't", "couldn't",
 )
 HEDGES = ("i think", "i guess", "maybe", "perhaps", "probably", "might", "could", "seems")
+
+# What makes a reply take no side, the "neutral" of agreement annotation schemes (no opinion,
+# off the point, or only partial agreement), read in its first words:
+# phatic acts (thanking, apologising, greeting, sympathising, wishing well) ...
+PHATIC_WORDS = frozenset(("thank", "thanks", "thx", "sorry", "glad", "hope", "congrats",
+                          "congratulations", "luck", "welcome", "hi", "hello", "hugs"))
+# ... a reply opened by a news-receipt or reaction token ("Oh, ...", "Wow", "Interesting") ...
+REACTION_OPENERS = frozenset(("oh", "ah", "wow", "interesting", "huh", "hmm", "whoa"))
+# ... a concession turned at once into a contrast ("yes, but ...", "true, though ...") ...
+CONCEDING_OPENERS = ("yes", "yeah", "yea", "yep", "sure", "true", "right", "ok", "okay",
+                     "i see", "fair enough", "i agree", "agreed", "maybe", "perhaps")
+CONTRAST_WORDS = frozenset(("but", "however", "though", "although", "yet"))
+# ... and a reply that opens on the writer's own experience ("I had ...", "My son ...") rather
+# than on an opinion ("I think ...", "I know ...").
+FIRST_PERSON_OPENERS = frozenset(("i", "i'm", "im", "my", "i've"))
+OPINION_VERBS = frozenset(("think", "believe", "feel", "guess", "mean", "doubt", "know", "bet",
+                           "hate", "love", "wish", "would"))
 
 STOPWORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
 

@@ -170,6 +170,12 @@ def all_features(parent: str, child: str, ctx: PairContext) -> dict[str, float]:
     return feats
 
 
+def takes_no_side(parent: TextCues, child: TextCues) -> bool:
+    """A reply that takes no side on what it answers: ``child.no_side``, or an answer to a
+    question (an answer informs, it neither agrees nor disagrees) with no stance cue."""
+    return child.no_side or (parent.question and not child.agree and not child.disagree)
+
+
 def within_post_cues(child: TextCues, parent: TextCues, distance: int,
                      parent_at_edge: bool) -> tuple[list[Evidence], float]:
     """Evidence and stance votes (> 0 attack) between two claims of one post; ``distance`` is
