@@ -10,7 +10,8 @@ product's ``evaluate`` uses. Printed: mean held-out figures, the baselines of th
 and the shipped model on the whole development part (marked when the shipped model was
 trained on that corpus, i.e. the figure is not held out).
 
-``--shipped-recipe`` trains each fold the way the shipped model is trained: the held-in folds
+``--shipped-folds`` trains nothing: it scores the shipped model on each fold, the spread a
+held-out part of that size may show. ``--shipped-recipe`` trains each fold the way the shipped model is trained: the held-in folds
 plus every other shippable corpus (SHIPPABLE). For a corpus the shipped model learns from
 (claim stance), that fold mean is the honest estimate of its held-out figure.
 """
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/data"))
     parser.add_argument("--shipped-recipe", action="store_true",
                         help="train every fold on the other shippable corpora too")
+    parser.add_argument("--shipped-folds", action="store_true",
+                        help="no training: the shipped model on each fold (its spread)")
     args = parser.parse_args(argv)
     shipped = default_model()
     shipped_on = {c["name"] for c in (shipped.meta.get("training_corpora", []) if shipped else [])}
@@ -105,6 +108,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.shipped_recipe:
             others = [Path(args.data) / c / f"{c}.dev.jsonl" for c in SHIPPABLE if c != corpus]
             extra = load_corpora(others)
+        if args.shipped_folds:
+            per_fold = [score(corpus, [records[i] for i in test], shipped)
+                        for test in folds(corpus, records, args.folds) if test]
+            figure = "stance_macro_f1" if corpus in STANCE_CORPORA else "attachment_f1"
+            values = [f[figure] for f in per_fold if f.get(figure) is not None]
+            report[corpus] = {"shipped_model_folds": {
+                figure: round(sum(values) / len(values), 4),
+                "folds": [round(v, 4) for v in values]}}
+            print(json.dumps({corpus: report[corpus]}, sort_keys=True), flush=True)
+            continue
         report[corpus] = {
             ("shipped_recipe_cv" if extra else "in_domain_cv"):
                 cross_validate(corpus, records, args.folds, extra),
