@@ -337,3 +337,26 @@ def test_link_reply_that_takes_no_side_gets_no_edge_unless_asked() -> None:
     thanks = _find(loose, "n1:b/c0", "n1:a/c0")
     assert thanks is not None and thanks.confidence < 0.35
     assert any("takes no side" in e.detail for e in thanks.evidence)
+
+
+CONCLUDED = {
+    "c1": [("c1:p", [
+        "Many drivers park on cycle lanes, I'm not convinced warnings help.",
+        "Cyclists then have to swerve into traffic.",
+        "Higher fines are therefore the right measure against careless parking.",
+        "Cities that raised them saw fewer blocked lanes.",
+    ], None)]
+}
+
+
+def test_link_claim_that_concludes_is_the_main_claim(monkeypatch) -> None:
+    import argmap.link as linker
+
+    threads, claims, topics = _build(CONCLUDED)
+    for model_on in (False, True):
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
+        assert not any(r.source == "c1:p/c2" for r in relations)  # the conclusion answers nothing
+        assert any(r.target == "c1:p/c2" for r in relations)
+    monkeypatch.setattr(linker, "CONCLUSION_BONUS", 0.0)  # without the cue: the opening claim
+    relations = link(threads, claims, topics, LinkOptions(use_model=False))
+    assert any(r.source == "c1:p/c2" for r in relations)

@@ -91,6 +91,11 @@ NEGATIONS = (
     "didn't", "won't", "wouldn't", "shouldn't", "can't", "couldn't",
 )
 HEDGES = ("i think", "i guess", "maybe", "perhaps", "probably", "might", "could", "seems")
+# Markers of a conclusion anywhere in a claim ("Higher fines are therefore the right measure"):
+# such a claim is likelier its post's main claim.
+CONCLUSION_MARKERS = ("therefore", "thus", "hence", "for these reasons", "for this reason",
+                      "consequently", "in conclusion", "that is why", "this is why",
+                      "which is why", "all in all", "in short", "to sum up")
 
 # What makes a reply take no side, the "neutral" of agreement annotation schemes (no opinion,
 # off the point, or only partial agreement), read in its first words:

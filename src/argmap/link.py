@@ -53,6 +53,9 @@ from .relation_model import (
 MAIN_CLAIM_WEIGHT = 0.3  # evidence weight of "the target is the post's main claim"
 NORMATIVE_BONUS = 1.0  # rootness bonus of a "should/must/ought" claim
 DISAGREE_PENALTY = 0.6  # rootness malus of a claim that voices disagreement (it answers)
+# A claim that says it concludes ("therefore", "for these reasons") is likelier the main claim:
+# microtexts attachment 0.616 -> 0.624, part 2 0.557 -> 0.560, CMV unchanged (0.3-0.7 alike).
+CONCLUSION_BONUS = 0.5
 # Authors state their main claim first (or, less often, last): on two independently written
 # sets of argumentative microtexts these priors raised main-claim accuracy from 0.65 / 0.59
 # to 0.77 / 0.68 (weights chosen on a plateau that is best on both sets, not on either).
@@ -229,9 +232,9 @@ def _main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     """Per post, the claim others attach to and that attaches to nothing: it keeps no outgoing
     within-post edge. Rootness = incoming confidence minus twice the best outgoing one, so a
     claim opened by "because" or "however" (a strong outgoing edge) is not the main claim, and
-    a claim about what should be done is the likelier main claim, one that voices disagreement
-    (it answers something) the less likely, and the post's first (or last) claim the likelier,
-    a last claim in capitals the likeliest.
+    a claim about what should be done or that says it concludes is the likelier main claim,
+    one that voices disagreement (it answers something) the less likely, and the post's first
+    (or last) claim the likelier, a last claim in capitals the likeliest.
     Returns a per-claim "is its post's main claim"."""
     incoming = np.zeros(len(layout.claims))
     outgoing = np.zeros(len(layout.claims))
@@ -243,6 +246,7 @@ def _main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
         is_main[max(members, key=lambda i: (
             round(incoming_of[i] - 2 * outgoing_of[i]
                   + NORMATIVE_BONUS * layout.cues[i].normative
+                  + CONCLUSION_BONUS * layout.cues[i].conclusion
                   - DISAGREE_PENALTY * bool(layout.cues[i].disagree)
                   + FIRST_CLAIM_BONUS * (i == members[0])
                   + LAST_CLAIM_BONUS * (i == members[-1] and len(members) > 1)

@@ -120,6 +120,7 @@ class TextCues:
     positive: int  # words with a positive composed valence
     negative: int  # words with a negative composed valence
     no_side: bool  # as a reply it takes no side (``side_neutral``): thanks, "oh", "yes, but"
+    conclusion: bool  # it says it concludes: "therefore", "for these reasons", "thus"
 
 
 @lru_cache(maxsize=65536)
@@ -158,6 +159,7 @@ def text_cues(text: str) -> TextCues:
         positive=feeling.positive,
         negative=feeling.negative,
         no_side=side_neutral(tokens, bool(agree or disagree), question),
+        conclusion=bool(find_cues(" ".join(tokens), lexicon.CONCLUSION_MARKERS)),
     )
 
 
