@@ -102,3 +102,10 @@ def test_replies_that_take_a_side() -> None:
     assert not _no_side(claim, "I think the evidence is weak and mixed.")  # an opinion
     assert not _no_side(claim, "Masks cannot stop aerosols at all.")
     assert not _no_side("Is this right?", "I agree, it is right.")  # a cue decides
+
+
+def test_reported_views_count_as_concessions() -> None:
+    assert text_cues("Dog owners may think that dog dirt is harmless,").concession
+    assert text_cues("Landlords might want to earn as much as possible,").concession
+    assert not text_cues("I would argue that dog dirt is a health risk.").concession
+    assert not text_cues("Fines may reduce dog dirt on the pavements.").concession

@@ -150,7 +150,7 @@ def text_cues(text: str) -> TextCues:
         agree=agree,
         negations=negations,
         concession=find_cues(head, CONCESSION_MARKERS) or tuple(
-            c for c in [starts_with(low, CONCESSION_OPENERS)] if c),
+            c for c in [starts_with(low, CONCESSION_OPENERS)] if c) or reported_view(tokens),
         normative=not _NORMATIVE.isdisjoint(tokens),
         question=question,
         polarity=feeling.sign,
@@ -175,6 +175,28 @@ def opening_cues(text: str) -> OpeningCues:
     """``text_cues(text).disagree/agree`` without the rest (one per reply post)."""
     head = " ".join(_TOKEN.findall(normalise(text))[:30])
     return OpeningCues(find_cues(head, lexicon.DISAGREE_CUES), find_cues(head, lexicon.AGREE_CUES))
+
+
+# "Dog owners may think ...", "Landlords might want ...": a view the writer reports in order to
+# answer it (the microtexts' opponent voice). Not "I would argue": that is the writer's own.
+_REPORTING_VERBS = frozenset("""think thinks find argue argues say says believe believes claim
+claims object objects regard want feel consider complain complains suggest suggests fear
+fears""".split())
+_HEDGING_MODALS = frozenset(("may", "might", "could", "would"))
+REPORTED_VIEW_WINDOW = 8  # first words read for "<someone> may <think>"
+
+
+def reported_view(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """``("may think",)`` when the text opens by reporting what others may think, else ``()``.
+    Measured as a concession cue: microtexts stance macro-F1 0.740 -> 0.747, part 2 0.724 ->
+    0.740, CMV 0.763 -> 0.762."""
+    head = tokens[:REPORTED_VIEW_WINDOW]
+    for i, word in enumerate(head):
+        if word in _HEDGING_MODALS and (i == 0 or head[i - 1] not in ("i", "we")):
+            verb = next((w for w in head[i + 1:i + 3] if w in _REPORTING_VERBS), None)
+            if verb:
+                return (f"{word} {verb}",)
+    return ()
 
 
 NO_SIDE_WINDOW = 6  # first words of a reply read for a phatic act or a partial agreement
