@@ -16,9 +16,10 @@ noisy edges multiplies errors; support is used instead for centrality, contested
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,20 +75,39 @@ class _Edges:
 def analyse(amap: ArgumentMap, options: AnalyseOptions | None = None) -> Analysis:
     """Analyse a map. Pure and deterministic: the same map and options give equal records."""
     options = options or AnalyseOptions()
-    edges = _Edges.of(amap)
-    posts = {post.id: post for thread in amap.threads for post in thread.posts}
-    centrality = claim_centrality(edges, options.damping)
-    attackers, attacked = _attacks(edges, options.supported_attack_depth)
-    labels = _grounded(len(edges.ids), attackers, attacked)
-    camps = find_camps(amap, edges, posts, options)
-    return Analysis(
-        centrality=centrality,
-        contested=contested_claims(edges),
-        unanswered=unanswered_attacks(amap, edges, posts),
-        status=tuple(sorted(zip(edges.ids, labels, strict=True))),
-        camps=camps,
-        summaries=_summaries(amap, camps, dict(centrality), posts, options.summary_size),
-    )
+    with _collector_paused():
+        edges = _Edges.of(amap)
+        posts = {post.id: post for thread in amap.threads for post in thread.posts}
+        centrality = claim_centrality(edges, options.damping)
+        attackers, attacked = _attacks(edges, options.supported_attack_depth)
+        labels = _grounded(len(edges.ids), attackers, attacked)
+        camps = find_camps(amap, edges, posts, options)
+        return Analysis(
+            centrality=centrality,
+            contested=contested_claims(edges),
+            unanswered=unanswered_attacks(amap, edges, posts),
+            status=tuple(sorted(zip(edges.ids, labels, strict=True))),
+            camps=camps,
+            summaries=_summaries(amap, camps, dict(centrality), posts, options.summary_size),
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the duration, back on (if it was on) afterwards.
+
+    Why: the analysis makes some hundred thousand small objects (token lists, tuples, summary
+    items) while a large map is in memory, and each automatic full collection walks all of it;
+    at 10k posts that was 0.4 of 2.4 CPU seconds. What is made here holds no reference cycles
+    worth collecting early, so reference counting frees it just the same; the output is
+    unaffected."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- centrality -------------------------------------------------------------------------------
@@ -375,7 +395,7 @@ def _summaries(
     if size <= 0 or not amap.claims:
         return ()
     # the summariser is another stage; imported when needed
-    from .summarize import TextFacts, summarize
+    from .summarize import TextFacts, facts_of, rank_stems, summarize
 
     claims = {claim.id: claim for claim in amap.claims}
     urls = _post_urls(posts)
@@ -401,6 +421,8 @@ def _summaries(
         members = [claims[cid] for cid in camp.claim_ids if cid in claims]
         groups.append(("camp", camp.id, f"{camp.id}: {shown}", members))
     text_cache: dict[str, TextFacts] = {}  # every claim is in several groups: tokenise it once
+    facts_of(amap.claims, text_cache)
+    rank_stems(text_cache)
     return tuple(
         Summary(
             scope=scope,

@@ -41,6 +41,7 @@ except ImportError:  # pragma: no cover - a future scikit-learn may move it
     def inplace_csr_row_normalize_l2(matrix: sparse.csr_matrix) -> None:
         normalize(matrix, norm="l2", copy=False)
 
+from .cluster_counts import ClaimTerms, StreamTfidf, stream_fit_available
 from .lexicon import STOPWORDS
 from .model import Claim, Topic
 from .options import ClusterOptions
@@ -135,11 +136,7 @@ class TopicModel:
         cls, texts: Sequence[str], stems: Sequence[list[str]], options: ClusterOptions
     ) -> TopicModel:
         """``fit`` for callers that already have each text's stems (``content_words``)."""
-        order = sorted(range(len(texts)), key=texts.__getitem__)  # stable: ties by position
-        if len(order) > options.fit_sample:  # hash-chosen, so independent of input order
-            keys = {i: _sample_key(texts[i]) for i in order}
-            order = sorted(sorted(order, key=lambda i: (keys[i], texts[i]))[: options.fit_sample],
-                           key=lambda i: (texts[i], i))
+        order = _fit_order(texts, options)
         pool = [stems[i] for i in order if len(set(stems[i])) >= options.min_content_words]
         vectorizer = TfidfVectorizer(
             analyzer=_stems, min_df=2 if len(pool) >= 20 else 1, max_df=0.5, sublinear_tf=True
@@ -148,6 +145,32 @@ class TopicModel:
             tfidf = vectorizer.fit_transform(pool)
         except ValueError:  # no usable vocabulary at all
             return cls(vectorizer, np.zeros((0, 0)), np.zeros((0, 0)), options.min_similarity)
+        return cls._fit_matrix(vectorizer, tfidf, options)
+
+    @classmethod
+    def fit_terms(
+        cls, texts: Sequence[str], terms: ClaimTerms, options: ClusterOptions
+    ) -> TopicModel:
+        """``fit_stems`` on the context documents of ``terms`` (see ``cluster_counts``): the
+        same model, without building a word list per claim and post."""
+        order = _fit_order(texts, options)
+        distinct = terms.distinct_context_terms(np.asarray(order, dtype=np.int64))
+        pool = [i for i, d in zip(order, distinct.tolist(), strict=True)
+                if d >= options.min_content_words]
+        vectorizer = StreamTfidf(
+            analyzer=_stems, min_df=2 if len(pool) >= 20 else 1, max_df=0.5, sublinear_tf=True
+        )
+        try:
+            tfidf = vectorizer.fit_stream(terms, pool)
+        except ValueError:  # no usable vocabulary at all
+            return cls(vectorizer, np.zeros((0, 0)), np.zeros((0, 0)), options.min_similarity)
+        return cls._fit_matrix(vectorizer, tfidf, options)
+
+    @classmethod
+    def _fit_matrix(
+        cls, vectorizer: TfidfVectorizer, tfidf: sparse.csr_matrix, options: ClusterOptions
+    ) -> TopicModel:
+        """LSA and spherical k-means on the fitted TF-IDF matrix of the fit sample."""
         dims = min(options.lsa_dims, tfidf.shape[1] - 1, tfidf.shape[0] - 1)
         if dims >= 2:
             svd = TruncatedSVD(n_components=dims, random_state=_FIXED_STATE, n_iter=7)
@@ -200,11 +223,21 @@ class TopicModel:
             ),
             shape=(len(stems), n_terms),
         )
+        return self._weigh(matrix)
+
+    def _weigh(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+        """Counts (columns sorted in each row) -> the vectorizer's TF-IDF, in place."""
         np.log(matrix.data, matrix.data)
         matrix.data += 1.0
         matrix.data *= self.vectorizer.idf_[matrix.indices]
         inplace_csr_row_normalize_l2(matrix)
         return matrix
+
+    def project_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
+        """``project`` of a count matrix over the vectorizer's columns (changed in place)."""
+        if self.components.size == 0:
+            return np.zeros((counts.shape[0], 1))
+        return _unit_rows(np.asarray(self._weigh(counts) @ self.components.T))
 
     def similarities(self, texts: Sequence[str]) -> np.ndarray:
         """Cosine similarity of each text to each topic centre (texts x topics)."""
@@ -220,6 +253,26 @@ class TopicModel:
         best = sims.argmax(axis=1)
         top = sims[np.arange(len(texts)), best]
         return [int(b) if s >= self.min_similarity else -1 for b, s in zip(best, top, strict=True)]
+
+
+def _fit_order(texts: Sequence[str], options: ClusterOptions) -> list[int]:
+    """Indices of the texts the model is fitted on, sorted by text (ties by position); at
+    most ``fit_sample``, chosen by a hash of the text, so independent of input order."""
+    order = sorted(range(len(texts)), key=texts.__getitem__)  # stable: ties by position
+    if len(order) <= options.fit_sample:
+        return order
+    # Sorting by (hash, text, position) with numpy keys: a text's rank in ``order`` stands for
+    # the text, and one hash per distinct text (big-endian, so integers sort as the bytes do).
+    rank = np.empty(len(order), dtype=np.int64)
+    key = np.empty(len(order), dtype=np.uint64)
+    previous, current, digest = None, -1, 0
+    for i in order:
+        if texts[i] != previous:
+            previous, current = texts[i], current + 1
+            digest = int.from_bytes(_sample_key(texts[i]), "big")
+        rank[i], key[i] = current, digest
+    chosen = np.lexsort((np.arange(len(order)), rank, key))[: options.fit_sample]
+    return chosen[np.lexsort((chosen, rank[chosen]))].tolist()
 
 
 def _choose_k(n_points: int, options: ClusterOptions) -> int:
@@ -253,18 +306,24 @@ def cluster(claims: Sequence[Claim], options: ClusterOptions) -> tuple[Topic, ..
             stems_of_text[text] = [stem for stem, _ in pairs]
     words = [words_of_text[t] for t in texts]
     own_stems = [stems_of_text[t] for t in texts]
-    stems = _with_post_context(ordered, own_stems, options)
     if len(ordered) <= options.min_graceful:
         topic = _make_topic("t00", ordered, list(range(len(ordered))), None)
         return _label_topics((topic,), ordered, words, options)
+    # Integer term ids and count matrices instead of each claim's words joined with its
+    # post's (cluster_counts): the same model and the same sums, without the long lists.
+    terms = ClaimTerms(own_stems, [c.post_id for c in ordered], options.post_context)
     # One BLAS/OpenMP thread: the data are small and batch runs already use every core, where
     # oversubscribed k-means and SVD threads were measured 5-10x slower.
     with threadpool_limits(limits=1):
-        model = TopicModel.fit_stems(texts, stems, options)
-        best, closeness = _nearest_centres(model, stems)
+        if stream_fit_available():
+            model = TopicModel.fit_terms(texts, terms, options)
+        else:  # pragma: no cover - a scikit-learn without the counting hook
+            model = TopicModel.fit_stems(texts, _with_post_context(ordered, own_stems, options),
+                                         options)
+        best, closeness = _nearest_centres(model, terms, context=True)
         # The typical claim is judged by its own words: with post context a vague claim
         # ("but I feel it's important") sits at the centre only because of its post's words.
-        typicality = _own_closeness(model, own_stems, best) if stems is not own_stems else closeness
+        typicality = _own_closeness(model, terms, best) if options.post_context else closeness
     groups: dict[int, list[int]] = {}
     other: list[int] = []
     for i, (label, sim) in enumerate(zip(best.tolist(), closeness.tolist(), strict=True)):
@@ -281,12 +340,14 @@ def cluster(claims: Sequence[Claim], options: ClusterOptions) -> tuple[Topic, ..
         else:
             kept.append(members)
     kept.sort(key=lambda m: (-len(m), ordered[m[0]].id))
-    topics = [
-        _make_topic(f"t{n:02d}", ordered, members, typicality) for n, members in enumerate(kept)
-    ]
     if other:
-        topics.append(_make_topic(OTHER_ID, ordered, sorted(other), typicality))
-    return _label_topics(tuple(topics), ordered, words, options)
+        kept.append(sorted(other))
+    topics = [
+        _make_topic(OTHER_ID if other and n == len(kept) - 1 else f"t{n:02d}", ordered, members,
+                    typicality)
+        for n, members in enumerate(kept)
+    ]
+    return _label_topics(tuple(topics), ordered, words, options, (terms, kept))
 
 
 def _with_post_context(
@@ -312,31 +373,43 @@ def _with_post_context(
     ]
 
 
+def _columns(model: TopicModel, terms: ClaimTerms) -> np.ndarray:
+    """Each term id of ``terms`` -> its column in the model's vocabulary (-1: not in it)."""
+    vocabulary = model.vectorizer.vocabulary_
+    return np.fromiter((vocabulary.get(name, -1) for name in terms.names), dtype=np.int64,
+                       count=len(terms.names))
+
+
 def _nearest_centres(
-    model: TopicModel, stems: Sequence[list[str]], chunk: int = 20_000
+    model: TopicModel, terms: ClaimTerms, context: bool, chunk: int = 20_000
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each claim's nearest topic centre and its cosine to it, in chunks so that memory stays
     bounded by the chunk, not the corpus (500k claims x LSA dims would be ~400 MB)."""
-    best = np.full(len(stems), -1, dtype=np.int64)
-    closeness = np.zeros(len(stems))
+    best = np.full(terms.n, -1, dtype=np.int64)
+    closeness = np.zeros(terms.n)
     if model.centres.size == 0:
         return best, closeness
-    for start in range(0, len(stems), chunk):
-        sims = model.project(stems[start : start + chunk]) @ model.centres.T
+    columns, n_columns = _columns(model, terms), len(model.vectorizer.idf_)
+    for start in range(0, terms.n, chunk):
+        rows = np.arange(start, min(start + chunk, terms.n))
+        counts = terms.counts(rows, columns, n_columns, context=context)
+        sims = model.project_counts(counts) @ model.centres.T
         best[start : start + len(sims)] = sims.argmax(axis=1)
         closeness[start : start + len(sims)] = sims.max(axis=1)
     return best, closeness
 
 
 def _own_closeness(
-    model: TopicModel, stems: Sequence[list[str]], best: np.ndarray, chunk: int = 20_000
+    model: TopicModel, terms: ClaimTerms, best: np.ndarray, chunk: int = 20_000
 ) -> np.ndarray:
     """Cosine of each claim's own words to the centre of the topic it was assigned to."""
-    closeness = np.zeros(len(stems))
+    closeness = np.zeros(terms.n)
     if model.centres.size == 0:
         return closeness
-    for start in range(0, len(stems), chunk):
-        points = model.project(list(stems[start : start + chunk]))
+    columns, n_columns = _columns(model, terms), len(model.vectorizer.idf_)
+    for start in range(0, terms.n, chunk):
+        rows = np.arange(start, min(start + chunk, terms.n))
+        points = model.project_counts(terms.counts(rows, columns, n_columns, context=False))
         centres = model.centres[best[start : start + len(points)]]
         closeness[start : start + len(points)] = np.einsum("ij,ij->i", points, centres)
     return closeness
@@ -366,20 +439,28 @@ def _label_topics(
     ordered: Sequence[Claim],
     words: Sequence[Sequence[tuple[str, str]]],
     options: ClusterOptions,
+    counted: tuple[ClaimTerms, Sequence[Sequence[int]]] | None = None,
 ) -> tuple[Topic, ...]:
-    """Terms by class-based TF-IDF: frequent in the topic, rare in the other topics."""
-    words_of = {c.id: pairs for c, pairs in zip(ordered, words, strict=True)}
-    # Counting in C (Counter over one chained iterable) rather than an update per claim.
-    counts: list[Counter[str]] = [
-        Counter(chain.from_iterable(
-            {stem for stem, _ in words_of[cid]} for cid in topic.claim_ids
-        ))
-        for topic in topics
-    ]
+    """Terms by class-based TF-IDF: frequent in the topic, rare in the other topics.
+
+    ``counted`` (the claims' term ids and each topic's member indexes, every claim in exactly
+    one topic) counts with one sparse product instead of a set per claim; same integers."""
+    if counted is not None:
+        counts = _topic_stem_counts(*counted)
+        pair_counts = Counter(chain.from_iterable(words))
+    else:
+        words_of = {c.id: pairs for c, pairs in zip(ordered, words, strict=True)}
+        # Counting in C (Counter over one chained iterable) rather than an update per claim.
+        counts = [
+            Counter(chain.from_iterable(
+                {stem for stem, _ in words_of[cid]} for cid in topic.claim_ids
+            ))
+            for topic in topics
+        ]
+        pair_counts = Counter(
+            chain.from_iterable(words_of[cid] for topic in topics for cid in topic.claim_ids)
+        )
     surface: dict[str, dict[str, int]] = {}  # stem -> surface word -> occurrences
-    pair_counts = Counter(
-        chain.from_iterable(words_of[cid] for topic in topics for cid in topic.claim_ids)
-    )
     for (stem, word), count in pair_counts.items():
         surface.setdefault(stem, {})[word] = count
     total: Counter[str] = Counter()
@@ -409,6 +490,29 @@ def _label_topics(
         labelled.append(Topic(topic.id, label, terms, topic.claim_ids, topic.representative,
                               topic.is_other))
     return tuple(labelled)
+
+
+def _topic_stem_counts(
+    terms: ClaimTerms, members: Sequence[Sequence[int]]
+) -> list[dict[str, int]]:
+    """For each topic, how many of its claims contain each stem (stems it has only)."""
+    n_terms = len(terms.names)
+    binary = terms.counts(np.arange(terms.n), np.arange(n_terms), n_terms, context=False)
+    binary.data[:] = 1.0
+    rows = np.repeat(np.arange(len(members)), [len(m) for m in members])
+    columns = np.fromiter(chain.from_iterable(members), dtype=np.int64, count=len(rows))
+    indicator = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, columns)), shape=(len(members), terms.n)
+    )
+    per_topic = (indicator @ binary).tocsr()
+    names = terms.names
+    result = []
+    for topic in range(len(members)):
+        lo, hi = per_topic.indptr[topic], per_topic.indptr[topic + 1]
+        stems = [names[j] for j in per_topic.indices[lo:hi].tolist()]
+        result.append(dict(zip(stems, per_topic.data[lo:hi].astype(np.int64).tolist(),
+                               strict=True)))
+    return result
 
 
 def topic_stats(topics: Sequence[Topic]) -> dict[str, float]:

@@ -56,6 +56,9 @@ class TextFacts(NamedTuple):
     stems: list[str]  # content-word stems, in text order
     words: int  # whitespace-separated words (the quality floor and ceiling)
     normalised: str  # lower case, single spaces: two claims saying this are one item
+    # The stems as ranks in one sorted vocabulary shared by the whole cache (see
+    # ``rank_stems``), or None; lets ``_term_counts`` skip its per-group vocabulary.
+    ids: np.ndarray | None = None
 
 
 TextCache = MutableMapping[str, TextFacts]  # claim text -> its facts
@@ -70,7 +73,7 @@ def _facts(text: str) -> TextFacts:
     return TextFacts(_stems(text), len(words), " ".join(text.lower().split()))
 
 
-def _facts_of(ordered: Sequence[Claim], cache: TextCache | None) -> list[TextFacts]:
+def facts_of(ordered: Sequence[Claim], cache: TextCache | None) -> list[TextFacts]:
     """Each claim's facts, through ``cache`` when given: a caller summarising many groups of
     one map (threads, topics, camps) tokenises each claim text once instead of once a group."""
     if cache is None:
@@ -82,6 +85,19 @@ def _facts_of(ordered: Sequence[Claim], cache: TextCache | None) -> list[TextFac
             facts = cache[claim.text] = _facts(claim.text)
         result.append(facts)
     return result
+
+
+def rank_stems(cache: TextCache) -> None:
+    """Give every entry of ``cache`` its ``ids``: its stems' ranks in the sorted vocabulary of
+    all the cache's stems. A caller summarising many groups of one map (analysis) fills the
+    cache first and calls this once; each group's counts then come from integer arrays instead
+    of a per-group set, sort and dictionary (a third of the summaries' time at 10k posts)."""
+    vocabulary = sorted(set().union(*(facts.stems for facts in cache.values())))
+    rank = {stem: i for i, stem in enumerate(vocabulary)}
+    for text, facts in cache.items():
+        ids = np.fromiter(map(rank.__getitem__, facts.stems), dtype=np.int64,
+                          count=len(facts.stems))
+        cache[text] = facts._replace(ids=ids)
 
 
 def _passes_floor(facts: TextFacts, distinct_stems: int, min_words: int) -> bool:
@@ -97,7 +113,9 @@ def _prior(ordered: Sequence[Claim], weights: Mapping[str, float] | None) -> np.
     return 0.5 + 0.5 * (raw / top) if top > 0 else np.ones(len(ordered))
 
 
-def _term_counts(stems: Sequence[list[str]]) -> sparse.csr_matrix:
+def _term_counts(
+    stems: Sequence[list[str]], ids: Sequence[np.ndarray | None] | None = None
+) -> sparse.csr_matrix:
     """Claim x term count matrix, terms in alphabetical order.
 
     Built with numpy rather than a scikit-learn vectoriser: a map has a thousand small groups
@@ -107,19 +125,29 @@ def _term_counts(stems: Sequence[list[str]]) -> sparse.csr_matrix:
     and the summaries are the same to the last bit.
     """
     n_claims = len(stems)
-    vocabulary = sorted(set().union(*stems))
-    if not vocabulary:
-        return sparse.csr_matrix((n_claims, 0))
-    column_of = {stem: column for column, stem in enumerate(vocabulary)}
-    tokens = np.fromiter(
-        map(column_of.__getitem__, chain.from_iterable(stems)), dtype=np.int64
-    )
+    known = [row for row in ids if row is not None] if ids is not None else []
+    if ids is not None and len(known) == len(ids):
+        # Ranks in a sorted vocabulary sort as the stems do: the group's distinct ranks in
+        # order are its columns, the same columns as the sorted set below gives.
+        ranked = np.concatenate([np.zeros(0, dtype=np.int64), *known])
+        if len(ranked) == 0:
+            return sparse.csr_matrix((n_claims, 0))
+        columns, first_at, tokens = np.unique(ranked, return_index=True, return_inverse=True)
+        n_terms = len(columns)
+    else:
+        vocabulary = sorted(set().union(*stems))
+        if not vocabulary:
+            return sparse.csr_matrix((n_claims, 0))
+        column_of = {stem: column for column, stem in enumerate(vocabulary)}
+        tokens = np.fromiter(
+            map(column_of.__getitem__, chain.from_iterable(stems)), dtype=np.int64
+        )
+        _, first_at = np.unique(tokens, return_index=True)  # every column occurs
+        n_terms = len(vocabulary)
     claim_of = np.repeat(np.arange(n_claims), [len(doc) for doc in stems])
-    _, first_at = np.unique(tokens, return_index=True)  # every column occurs
     by_first_sight = np.argsort(first_at)  # first-seen rank -> column
     sight_rank = np.empty_like(by_first_sight)
-    sight_rank[by_first_sight] = np.arange(len(vocabulary))
-    n_terms = len(vocabulary)
+    sight_rank[by_first_sight] = np.arange(n_terms)
     keys, counts = np.unique(claim_of * n_terms + sight_rank[tokens], return_counts=True)
     rows = keys // n_terms
     return sparse.csr_matrix(
@@ -157,8 +185,9 @@ def choose(
     """Indices (into ``ordered``) of the chosen claims, in the order they were chosen."""
     if k <= 0 or not ordered:
         return []
-    facts = _facts_of(ordered, text_cache)
-    return _choose(ordered, k, weights, facts, _term_counts([f.stems for f in facts]))
+    facts = facts_of(ordered, text_cache)
+    return _choose(ordered, k, weights, facts, _term_counts([f.stems for f in facts],
+                                                            [f.ids for f in facts]))
 
 
 def _choose(
@@ -184,8 +213,13 @@ def _choose(
     blocked = ~allowed  # not allowed, already taken, or a repeat of a taken text
     taken: list[int] = []
     for _ in range(min(k, len(ordered))):
-        gain = matrix @ uncovered if weight.size else np.zeros(len(ordered))
-        novelty = matrix @ unseen if weight.size else np.zeros(len(ordered))
+        # One product for both columns (a matrix of ones sums them in the same order as
+        # two matrix-vector products do, so the scores are the same to the last bit).
+        if weight.size:
+            both = matrix @ np.column_stack((uncovered, unseen))
+            gain, novelty = both[:, 0], both[:, 1]
+        else:
+            gain = novelty = np.zeros(len(ordered))
         # New concepts first; between claims adding the same, the one saying most that is new
         # (so a point made by one person beats a rewording of a point already chosen).
         score = prior * (gain + 1e-4 * novelty)
@@ -219,8 +253,8 @@ def summarize(
     if k <= 0 or not claims:
         return ()
     ordered = sorted(claims, key=lambda c: c.id)
-    facts = _facts_of(ordered, text_cache)
-    counts = _term_counts([f.stems for f in facts])
+    facts = facts_of(ordered, text_cache)
+    counts = _term_counts([f.stems for f in facts], [f.ids for f in facts])
     chosen = _choose(ordered, k, weights, facts, counts)
     if not chosen:
         return ()
