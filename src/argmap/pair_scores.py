@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -23,6 +24,10 @@ _POSITIONS = ("reply", "across", "adj_after", "adj_before", "near_after", "far_a
 _CONNECTIVES = ("none", "attack", "backward", "forward", "additive")
 _FLAGS = ("parent_first", "parent_last", "child_first", "cconcession", "pconcession",
           "cdisagree", "cagree")
+# ``side_features``' count and flag features, in its order (the sum order)
+_SIDE_FLAGS = ("disagree", "agree", "neg", "concession", "normative", "question",
+               "concessive_opener")
+_ZERO = (0.0, 0.0)
 
 
 def position_index(ctx: PairContext) -> int:
@@ -55,6 +60,18 @@ class BatchScorer:
                                      *SENTIMENT_TERMS)}
         self.words = {role: self._prefixed(f"{role}w:") for role in ("c", "p")}
         self.cw_dir = self._prefixed("cw_dir:")
+        # per content word, its (cw, pw, cw_dir) weights: one look-up a word, not three
+        self.by_word = {w: (self.words["c"].get(w), self.words["p"].get(w), self.cw_dir.get(w))
+                        for w in (*self.words["c"], *self.words["p"], *self.cw_dir)}
+        # the other ``side_features`` weights per role, their names built once here
+        self.start = {r: self._prefixed(f"{r}start:") for r in ("c", "p")}
+        self.start2 = {r: self._prefixed(f"{r}start2:") for r in ("c", "p")}
+        self.conn = {r: {c: self._pair(f"{r}conn:{c}") for c in _CONNECTIVES} for r in "cp"}
+        self.side_flags = {r: tuple(self._pair(f"{r}{f}") for f in _SIDE_FLAGS) for r in "cp"}
+        self.length = {r: self._pair(f"{r}len") for r in "cp"}
+
+    def _pair(self, name: str) -> tuple[float, float]:
+        return self.heads[0].weights.get(name, 0.0), self.heads[1].weights.get(name, 0.0)
 
     def _table(self, name_of) -> np.ndarray:
         return np.asarray([[h.weights.get(name_of(p), 0.0) for p in _POSITIONS]
@@ -68,34 +85,50 @@ class BatchScorer:
                     out.setdefault(name[len(prefix):], [0.0, 0.0])[n] = weight
         return {word: (w[0], w[1]) for word, w in out.items()}
 
-    def side(self, cues: TextCues, role: str) -> tuple[float, float]:
-        """``RelationModel.side_scores``, term for term in ``side_features`` order."""
-        a = s = 0
-        words = self.words[role]
+    def sides(self, cues: TextCues) -> tuple[float, float, float, float, list]:
+        """``RelationModel.side_scores`` of both roles (child attach, stance, parent attach,
+        stance) and the text's ``cw_dir`` weights in content order, from one pass over its
+        content words. Each role's sum adds the terms of ``side_features`` in its order (the
+        words, start, start2, conn, the counts and flags, len), so the floats are the same;
+        the feature names are resolved once in ``__init__``, not built per text."""
+        ca = cs = pa = ps = 0
+        directed = []
+        by_word = self.by_word
         for t in cues.content:
-            w = words.get(t)
+            w = by_word.get(t)
             if w is not None:
-                a, s = a + w[0], s + w[1]
-        feats: list[tuple[str, float]] = []
-        if cues.tokens:
-            feats.append((f"{role}start:{cues.tokens[0]}", 1.0))
-        if len(cues.tokens) > 1:
-            feats.append((f"{role}start2:{cues.tokens[0]}_{cues.tokens[1]}", 1.0))
-        feats.append((f"{role}conn:{cues.connective_class or 'none'}", 1.0))
-        for name, value in (
-            ("disagree", len(cues.disagree)), ("agree", len(cues.agree)),
-            ("neg", len(cues.negations)), ("concession", len(cues.concession)),
-            ("normative", cues.normative), ("question", cues.question),
-            ("concessive_opener", cues.concessive_opener),
-        ):
+                c, p, d = w
+                if c is not None:
+                    ca, cs = ca + c[0], cs + c[1]
+                if p is not None:
+                    pa, ps = pa + p[0], ps + p[1]
+                if d is not None:
+                    directed.append(d)
+        tokens = cues.tokens
+        feats: list[tuple[tuple[float, float], tuple[float, float], float]] = []
+        if tokens:
+            feats.append((self.start["c"].get(tokens[0], _ZERO),
+                          self.start["p"].get(tokens[0], _ZERO), 1.0))
+        if len(tokens) > 1:
+            pair = f"{tokens[0]}_{tokens[1]}"
+            feats.append((self.start2["c"].get(pair, _ZERO), self.start2["p"].get(pair, _ZERO),
+                          1.0))
+        conn = cues.connective_class or "none"
+        feats.append((self.conn["c"][conn], self.conn["p"][conn], 1.0))
+        fc, fp = self.side_flags["c"], self.side_flags["p"]
+        for k, value in enumerate((
+            len(cues.disagree), len(cues.agree), len(cues.negations), len(cues.concession),
+            cues.normative, cues.question, cues.concessive_opener,
+        )):
             if value:
-                feats.append((f"{role}{name}", float(min(int(value), 3))))
-        feats.append((f"{role}len", math.log1p(len(cues.tokens)) / 4.0))
-        ha, hs = self.heads
-        for name, value in feats:
-            a += ha.weights.get(name, 0.0) * value
-            s += hs.weights.get(name, 0.0) * value
-        return a, s
+                feats.append((fc[k], fp[k], float(min(int(value), 3))))
+        feats.append((self.length["c"], self.length["p"], math.log1p(len(tokens)) / 4.0))
+        for wc, wp, value in feats:
+            ca += wc[0] * value
+            cs += wc[1] * value
+            pa += wp[0] * value
+            ps += wp[1] * value
+        return ca, cs, pa, ps, directed
 
     def logits(self, cues: Sequence[TextCues], children: np.ndarray, parents: np.ndarray,
                contexts: Sequence[PairContext]) -> tuple[np.ndarray, np.ndarray]:
@@ -110,15 +143,18 @@ class BatchScorer:
                       parents: np.ndarray, unique: Sequence[PairContext], row: np.ndarray,
                       ) -> tuple[np.ndarray, np.ndarray]:
         """``logits`` with pair k's context given as ``unique[row[k]]``."""
-        used = np.unique(np.concatenate([children, parents]))
+        used = _used(len(cues), children, parents)
+        # claims with the same text share one TextCues: score each object once (their order
+        # here is the objects' ids; each object's numbers do not depend on it)
+        used_cues = [cues[i] for i in used.tolist()]
+        ids = np.fromiter(map(id, used_cues), np.uint64, len(used_cues))
+        _, first, of_used = np.unique(ids, return_index=True, return_inverse=True)
+        per_object = [self.sides(used_cues[k]) for k in first.tolist()]
+        sides = np.asarray([x[:4] for x in per_object], dtype=np.float64).reshape(-1, 4)
         side_c = np.zeros((len(cues), 2))
         side_p = np.zeros((len(cues), 2))
-        seen: dict[int, tuple] = {}  # claims with the same text share one TextCues
-        for i in used.tolist():
-            both = seen.get(id(cues[i]))
-            if both is None:
-                both = seen[id(cues[i])] = (self.side(cues[i], "c"), self.side(cues[i], "p"))
-            side_c[i], side_p[i] = both
+        side_c[used] = sides[of_used, 0:2]
+        side_p[used] = sides[of_used, 2:4]
         n = len(row)
         m = len(unique)
         pos = _positions(unique)[row]
@@ -143,8 +179,9 @@ class BatchScorer:
                  np.minimum(claim["positive"][children], 3) * signed,
                  np.minimum(claim["negative"][children], 3) * signed,
                  claim["sentiment"][parents] * claim["sentiment"][children])
-        words = self._cw_dir_table(cues, children)
-        out = []
+        words = _cw_dir_table(len(cues), used, of_used, [x[4] for x in per_object])
+        direction_f = direction.astype(np.float64)
+        parts = []
         for h in range(2):
             acc = (self.intercepts[h] + side_p[parents, h]) + side_c[children, h]
             pair = np.zeros(n)
@@ -159,37 +196,49 @@ class BatchScorer:
             pair += self.scalars["polarity_x_direction"][h] * polarity
             for name, column in zip(SENTIMENT_TERMS, terms, strict=True):
                 pair += self.scalars[name][h] * column
-            self._add_cw_dir(pair, words, children, direction.astype(np.float64), h)
-            out.append(acc + pair)
-        return out[0], out[1]
+            parts.append((acc, pair))
+        _add_cw_dir(parts[0][1], parts[1][1], words, children, direction_f)
+        return parts[0][0] + parts[0][1], parts[1][0] + parts[1][1]
 
-    def _cw_dir_table(self, cues: Sequence[TextCues], children: np.ndarray):
-        """Per claim: how many weighted ``cw_dir`` words it has, where they start in ``flat``
-        (rows: the words in content order; columns: the two heads)."""
-        lengths = np.zeros(len(cues), dtype=np.int64)
-        rows: list[tuple[float, float]] = []
-        get = self.cw_dir.get
-        for i in np.unique(children).tolist():  # ascending, as the offsets
-            weights = [w for t in cues[i].content if (w := get(t))]
-            lengths[i] = len(weights)
-            rows.extend(weights)
-        offsets = np.zeros(len(cues) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        flat = np.asarray(rows, dtype=np.float64).reshape(len(rows), 2)
-        return lengths, offsets, flat
 
-    @staticmethod
-    def _add_cw_dir(pair: np.ndarray, words, children: np.ndarray, direction: np.ndarray,
-                    head: int) -> None:
-        """The child's ``cw_dir`` words times the parent's direction, added one word position
-        at a time in the child's content order (words without a weight add nothing)."""
-        lengths, offsets, flat = words
-        active = np.nonzero(lengths[children] > 0)[0]
-        j = 0
-        while len(active):
-            pair[active] += flat[offsets[children[active]] + j, head] * direction[active]
-            j += 1
-            active = active[lengths[children[active]] > j]
+def _used(n: int, children: np.ndarray, parents: np.ndarray) -> np.ndarray:
+    """``np.unique`` of the claims in some pair, by a mask rather than a sort (1M indices)."""
+    mask = np.zeros(n, dtype=bool)
+    mask[children] = True
+    mask[parents] = True
+    return np.flatnonzero(mask)
+
+
+def _cw_dir_table(n: int, used: np.ndarray, of_used: np.ndarray, directed: list[list]):
+    """Per claim: how many weighted ``cw_dir`` words it has and where they start in ``flat``
+    (rows: the words in content order; columns: the two heads). ``directed`` holds the words
+    of each distinct TextCues; claims sharing one point at the same rows."""
+    object_lengths = np.fromiter(map(len, directed), np.int64, len(directed))
+    starts = np.zeros(len(directed), dtype=np.int64)
+    np.cumsum(object_lengths[:-1], out=starts[1:])
+    weights = chain.from_iterable(chain.from_iterable(directed))  # (attach, stance) pairs
+    flat = np.fromiter(weights, np.float64, 2 * int(object_lengths.sum())).reshape(-1, 2)
+    lengths = np.zeros(n, dtype=np.int64)
+    offsets = np.zeros(n, dtype=np.int64)
+    lengths[used] = object_lengths[of_used]
+    offsets[used] = starts[of_used]
+    return lengths, offsets, flat
+
+
+def _add_cw_dir(attach: np.ndarray, stance: np.ndarray, words, children: np.ndarray,
+                direction: np.ndarray) -> None:
+    """The child's ``cw_dir`` words times the parent's direction, added to both heads one word
+    position at a time in the child's content order (words without a weight add nothing)."""
+    lengths, offsets, flat = words
+    active = np.nonzero(lengths[children] > 0)[0]
+    j = 0
+    while len(active):
+        at = offsets[children[active]] + j
+        d = direction[active]
+        attach[active] += flat[at, 0] * d
+        stance[active] += flat[at, 1] * d
+        j += 1
+        active = active[lengths[children[active]] > j]
 
 
 def _content_cosines(cues: Sequence[TextCues], children: np.ndarray,

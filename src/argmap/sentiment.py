@@ -52,6 +52,8 @@ class Sentiment:
 
 
 def _stem(word: str) -> str:
+    if not word.endswith(_SUFFIXES):  # one C call for the words no suffix fits
+        return word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
@@ -84,19 +86,42 @@ def valence(word: str) -> float:
     return value
 
 
+_NEGATES, _DECREASES = "negates", "decreases"  # the two roles a word can have besides valence
+# word -> its role or valence, filled as words come (it memoises ``valence``: clear both)
+_ROLES: dict[str, float | str] = {}
+_ROLES_MAX = 1 << 17
+
+
+def _role(word: str) -> float | str:
+    """What ``word`` does in ``sentiment``: negates, decreases, or adds its valence."""
+    if word in NEGATION_WORDS or word.endswith("n't"):
+        return _NEGATES
+    if word in DECREASE_WORDS:
+        return _DECREASES
+    return valence(word)
+
+
 def sentiment(tokens: tuple[str, ...]) -> Sentiment:
-    """Composed valence of lower-case tokens (as ``text_cues`` makes them)."""
+    """Composed valence of lower-case tokens (as ``text_cues`` makes them).
+
+    Each word's role is read from one dict (``_role``, memoised) rather than two set tests,
+    a suffix test and a cached call: most words add nothing and leave after one look-up."""
     total, positive, negative = 0.0, 0, 0
     negated_until = flipped_until = -1
+    roles = _ROLES
+    if len(roles) > _ROLES_MAX:  # a bound, as valence's cache has
+        roles.clear()
     for i, word in enumerate(tokens):
-        if word in NEGATION_WORDS or word.endswith("n't"):
-            negated_until = i + SCOPE
+        value = roles.get(word)
+        if value is None:
+            value = roles[word] = _role(word)
+        if not value:  # most words: no valence, no role
             continue
-        if word in DECREASE_WORDS:
-            flipped_until = i + SCOPE + 1
-            continue
-        value = valence(word)
-        if not value:
+        if isinstance(value, str):
+            if value is _NEGATES:
+                negated_until = i + SCOPE
+            else:
+                flipped_until = i + SCOPE + 1
             continue
         if i <= flipped_until:
             value = -value
