@@ -108,6 +108,31 @@ def test_evaluation_stance_three_classes(tmp_path) -> None:
     assert 0.0 <= figures["stance_macro_f1"] <= 1.0
 
 
+def test_evaluation_stance_pools_corpora_with_different_label_names(tmp_path) -> None:
+    """"agree" in one corpus is "support" in another: pooled figures use the linker's labels,
+    so pooled accuracy is the pair-weighted mean of the corpora's accuracies."""
+    reddit = [{"id": f"r{n}", "parent": "We should ban fireworks", "group": f"r{n}",
+               "child": child, "label": label}
+              for n, (child, label) in enumerate([
+                  ("I agree, fireworks scare pets", "agree"),
+                  ("That's not true, they are harmless", "disagree"),
+                  ("Thanks, when is the show?", "neutral")] * 3)]
+    debate = [{"id": f"d{n}", "parent": "Fireworks should be banned.", "group": f"d{n}",
+               "child": child, "label": label}
+              for n, (child, label) in enumerate([
+                  ("Fireworks injure thousands of people every year", "support"),
+                  ("Fireworks are a safe and beloved tradition", "attack")] * 4)]
+    paths = [_write(tmp_path / "toyreddit.dev.jsonl", reddit),
+             _write(tmp_path / "toydebate.dev.jsonl", debate)]
+    result = evaluate(paths, task="stance")
+    one, two = result["corpora"]["toydebate"], result["corpora"]["toyreddit"]
+    pooled = result["pooled"]
+    assert pooled["labels"] == ["attack", "none", "support"] and pooled["pairs"] == 17
+    assert pooled["accuracy"] == pytest.approx(
+        (one["accuracy"] * one["pairs"] + two["accuracy"] * two["pairs"]) / 17)
+    assert pooled["baseline_majority_accuracy"] == pytest.approx(7 / 17)  # support: 4 + 3
+
+
 def test_evaluation_task_detection_and_errors(tmp_path) -> None:
     docs = _write(tmp_path / "d.jsonl", [_doc(0)])
     pairs = _write(tmp_path / "p.jsonl", [{"id": "1", "parent": "a", "child": "b",

@@ -61,16 +61,22 @@ def predict_labels(pairs: list[GoldPair], options: LinkOptions, model: RelationM
     return out
 
 
-def _figures(pairs: list[GoldPair], options: LinkOptions, model: RelationModel | None,
-             ) -> dict[str, Any]:
+def _decisions(pairs: list[GoldPair], options: LinkOptions, model: RelationModel | None,
+               ) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
+    """(gold, predicted, cue-only predicted, labels) in the corpus's own label vocabulary."""
     usable = [p for p in pairs if p.label in _TO_LINK]
     labels = tuple(sorted({p.label for p in usable}))
     gold = [p.label for p in usable]
     predicted = predict_labels(usable, options, model, labels)
     cue_only = predict_labels(usable, replace(options, use_model=False), None, labels)
+    return gold, predicted, cue_only, labels
+
+
+def _scores(gold: list[str], predicted: list[str], cue_only: list[str],
+            labels: tuple[str, ...]) -> dict[str, Any]:
     majority = [majority_label(gold)] * len(gold) if gold else []
     return {
-        "pairs": len(usable), "labels": list(labels),
+        "pairs": len(gold), "labels": list(labels),
         "accuracy": accuracy(gold, predicted),
         "stance_macro_f1": macro_f1(gold, predicted, labels),
         "baseline_majority_accuracy": accuracy(gold, majority),
@@ -84,13 +90,21 @@ def evaluate_stance(
     records_by_corpus: dict[str, list[dict[str, Any]]], options: LinkOptions | None = None,
     model: RelationModel | None = None,
 ) -> dict[str, Any]:
-    """Per-corpus and pooled stance figures (``model`` None: the shipped model)."""
+    """Per-corpus and pooled stance figures (``model`` None: the shipped model). Pooled
+    figures are over the linker's own labels (support / attack / none), each pair decided as
+    its corpus is (neutral only where its corpus has it): corpora name the same decision
+    differently ("agree" is "support")."""
     options = options or LinkOptions()
-    corpora, everything = {}, []
+    corpora: dict[str, Any] = {}
+    pooled_lists: tuple[list[str], list[str], list[str]] = ([], [], [])
     for corpus in sorted(records_by_corpus):
         pairs = [gold_pair(r, corpus) for r in records_by_corpus[corpus]]
-        corpora[corpus] = _figures(pairs, options, model)
-        everything.extend(pairs)
-    pooled = _figures(everything, options, model) if len(corpora) > 1 else next(
-        iter(corpora.values()), {})
+        gold, predicted, cue_only, labels = _decisions(pairs, options, model)
+        corpora[corpus] = _scores(gold, predicted, cue_only, labels)
+        for into, values in zip(pooled_lists, (gold, predicted, cue_only), strict=True):
+            into.extend(_TO_LINK[v] for v in values)
+    if len(corpora) > 1:
+        pooled = _scores(*pooled_lists, tuple(sorted(set(pooled_lists[0]))))
+    else:
+        pooled = next(iter(corpora.values()), {})
     return {"task": "stance", "corpora": corpora, "pooled": pooled}
