@@ -21,10 +21,8 @@ document) uses the per-pair path, ``score_candidate``, which defines the result.
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -38,6 +36,7 @@ from .candidates import (
     generate_candidates,
     generate_columns,
 )
+from .gcpause import collector_paused
 from .link_columns import across_kept, best_per_child, boosted, id_ranks, priors
 from .model import Claim, Evidence, EvidenceKind, Relation, Stance, Thread, Topic
 from .model import relation_sort_key as _relation_key
@@ -406,7 +405,7 @@ def link(
 ) -> tuple[Relation, ...]:
     """Support/attack relations between claims, sorted by ``relation_sort_key``."""
     model = _model_for(options, model)
-    with _gc_paused():
+    with collector_paused():
         layout, within, across = generate_columns(threads, claims, topics, options)
         relations = tuple(select_relations(layout, within, across, options, model))
         # Freed before the collector is back on: the first allocation after that collects the
@@ -415,21 +414,6 @@ def link(
         # posts 584k objects, 0.13 s, against 329k, 0.07 s, plus 0.03 s to free them here).
         del layout, within, across
     return relations
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while the linker runs, back on (if it was) after.
-    Why: linking allocates ~10^6 short-lived objects, none of them in reference cycles, and
-    every full collection they trigger walks the caller's whole heap too (threads, claims,
-    texts): at 10k posts that was ~20% of the stage's time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 __all__ = ["Candidate", "forced_candidate", "generate_candidates", "judge_pairs", "link",
