@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon
+from .motion import AGAINST_WORDS, motion_direction  # noqa: F401  (re-exported)
 from .sentiment import sentiment
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -34,22 +35,8 @@ CONCESSION_OPENERS = (
     "some", "yes", "sure", "of course", "granted", "admittedly", "it is true", "it's true",
     "true,", "certainly", "no doubt", "opponents", "critics", "many people", "some people",
 )
-# Words that turn a motion against its object: "ban X", "abandon X", "X should be a criminal
-# offence". A text's direction is the parity of these and its negations ("should not ban X" is
-# for X). Checked on the 39 IBM claim-stance and 22 ArgKP motions of the development data.
-AGAINST_WORDS = frozenset("""ban banned banning bans abolish abolished abolishing abolition
-prohibit prohibited prohibiting prohibition outlaw outlawed against oppose opposes opposed limit
-limited limiting restrict restricted restricting end ending stop stopping cancel criminalize
-criminalise criminalizing remove removing illegal abandon abandoning close closing disband
-disbanding weaken weakening forbid forbidding forbidden offence offense eliminate
-eliminating reduce reducing cut cutting scrap scrapping repeal repealing dismantle boycott halt
-suspend curb deny denying reject rejecting discourage penalize penalise punish fight
-fighting""".split())
-# "fight for the abolition of X" is against X once, not twice.
-_FOR_PHRASES = ("fight for", "fighting for", "vote for", "campaign for", "argue for")
 _NEGATION_WORDS = frozenset(w for w in lexicon.NEGATIONS if " " not in w)
 _NORMATIVE = frozenset(("should", "must", "ought", "need", "needs", "have to", "has to"))
-_DIRECTION_WORDS = AGAINST_WORDS | _NEGATION_WORDS
 _KEEP_WORDS = _NEGATION_WORDS | {"should", "must", "but", "however", "because", "so", "not"}
 
 
@@ -233,7 +220,7 @@ def text_cues(text: str) -> TextCues:
         normative=not _NORMATIVE.isdisjoint(tokens),
         question=question,
         polarity=feeling.sign,
-        direction=_direction(tokens),
+        direction=motion_direction(tokens),
         sentiment=feeling.score,
         positive=feeling.positive,
         negative=feeling.negative,
@@ -304,14 +291,6 @@ def side_neutral(tokens: tuple[str, ...], has_stance_cue: bool, question: bool) 
         return True
     return question or (words[0] in lexicon.FIRST_PERSON_OPENERS
                         and lexicon.OPINION_VERBS.isdisjoint(words[1:3]))
-
-
-def _direction(tokens: tuple[str, ...]) -> int:
-    against = sum(map(_DIRECTION_WORDS.__contains__, tokens))
-    if against and "for" in tokens:
-        joined = " ".join(tokens)
-        against -= sum(joined.count(phrase) for phrase in _FOR_PHRASES)
-    return -1 if against % 2 else 1
 
 
 def quoted_spans(post) -> list[tuple[int, str, str | None]]:
