@@ -14,6 +14,7 @@ from argmap.relation_model import (
     is_base_rate_feature,
     takes_no_side,
     text_cues,
+    within_post_cues,
 )
 from argmap.training import fit_model
 
@@ -109,3 +110,27 @@ def test_reported_views_count_as_concessions() -> None:
     assert text_cues("Landlords might want to earn as much as possible,").concession
     assert not text_cues("I would argue that dog dirt is a health risk.").concession
     assert not text_cues("Fines may reduce dog dirt on the pavements.").concession
+
+
+def test_a_concessive_clause_attacks_the_claim_it_concedes_against() -> None:
+    claim = text_cues("the EU should not intervene in local politics.")
+    conceded = text_cues("Although Ukraine is a European country,")
+    for distance in (1, 2, -2):  # after or before the claim, near it
+        _evidence, votes = within_post_cues(conceded, claim, distance, False)
+        assert votes > 0, distance
+    _evidence, far = within_post_cues(conceded, claim, 5, False)
+    assert far == 0
+    # "despite" governs a noun phrase: its unit carries the author's own point
+    despite = text_cues("Despite the death penalty there are more homicides in the US.")
+    _evidence, votes = within_post_cues(despite, claim, 1, False)
+    assert votes == 0
+
+
+def test_the_claim_after_a_concession_answers_it() -> None:
+    conceded = text_cues("Though there'd be the advantage of forgoing a visit to the doctor,")
+    answer = text_cues("women should still be informed about the risks.")
+    evidence, votes = within_post_cues(answer, conceded, 1, False)
+    assert votes > 0
+    assert any("though" in e.detail for e in evidence)
+    _evidence, later = within_post_cues(answer, conceded, 2, False)
+    assert later == 0
