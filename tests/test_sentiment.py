@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -56,6 +57,21 @@ def test_direction_of_motions() -> None:
     assert text_cues("Holocaust denial should be a criminal offence").direction == -1
     assert text_cues("We should fight for the abolition of nuclear weapons").direction == -1
     assert text_cues("This house would disband ASEAN").direction == -1
+
+
+@pytest.mark.parametrize(("motion", "direction"), [
+    ("This house believes that zoos should be closed", -1),  # an inflection the lists lacked
+    ("This house would phase out nuclear power", -1),
+    ("This house would get rid of the electoral college", -1),
+    ("This house believes that social media does more harm than good", -1),
+    ("This house would lift the ban on gay blood donors", 1),  # against "against": for
+    ("This house would withdraw from Afghanistan", -1),
+    ("This house regrets the rise of reality television", -1),
+    ("This house would legalize prostitution", 1),
+    ("This house would not censor the internet", 1),
+])
+def test_direction_of_unseen_motion_phrasings(motion: str, direction: int) -> None:
+    assert text_cues(motion).direction == direction
 
 
 def test_shipped_model_reads_claim_sentiment_through_the_motion() -> None:
