@@ -360,3 +360,135 @@ def test_link_claim_that_concludes_is_the_main_claim(monkeypatch) -> None:
     monkeypatch.setattr(linker, "CONCLUSION_BONUS", 0.0)  # without the cue: the opening claim
     relations = link(threads, claims, topics, LinkOptions(use_model=False))
     assert any(r.source == "c1:p/c2" for r in relations)
+
+
+EXAMPLE = {
+    "e1": [("e1:p", [
+        "Cities should plant more trees along their streets.",
+        "Trees cool the streets in summer.",
+        "For example, shaded pavements stay ten degrees cooler at noon.",
+        "Residents also report feeling calmer near trees.",
+    ], None)]
+}
+
+
+def test_link_example_backs_the_claim_before_it(monkeypatch) -> None:
+    import argmap.link as linker
+
+    threads, claims, topics = _build(EXAMPLE)
+    for model_on in (False, True):
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
+        example = _find(relations, "e1:p/c2", "e1:p/c1")
+        assert example is not None, relations
+        assert any("answering the claim before it" in e.detail for e in example.evidence)
+        assert _find(relations, "e1:p/c2", "e1:p/c0") is None
+    monkeypatch.setattr(linker, "_ILLUSTRATING", frozenset())  # without the cue: the thesis
+    relations = link(threads, claims, topics, LinkOptions(use_model=False))
+    assert _find(relations, "e1:p/c2", "e1:p/c0") is not None
+
+
+def _paragraphed(pid: str, tid: str, paragraphs: list[list[str]], separator: str = "\n\n"):
+    """A post whose sentences are grouped in paragraphs (``separator`` between paragraphs)."""
+    text, claims, n = "", [], 0
+    for k, sentences in enumerate(paragraphs):
+        if k:
+            text += separator
+        for j, sentence in enumerate(sentences):
+            if j:
+                text += " "
+            claims.append(Claim(claim_id(pid, n), pid, len(text), len(text) + len(sentence),
+                                sentence))
+            text += sentence
+            n += 1
+    post = Post(id=pid, thread_id=tid, text=text)
+    return [Thread(id=tid, title=None, posts=(post,))], claims, [
+        Topic(id="t00", label="all", terms=(), claim_ids=tuple(c.id for c in claims))]
+
+
+PARAGRAPHS = [
+    ["The city should build a tram line to the harbour.",
+     "Buses to the harbour are full every morning."],
+    ["Trams run on electricity from the grid.",
+     "The grid here is mostly wind power by now."],
+]
+
+
+def test_link_claim_continues_its_paragraph() -> None:
+    for model_on in (False, True):
+        options = LinkOptions(use_model=model_on)
+        relations = link(*_paragraphed("g1:p", "g1", PARAGRAPHS), options)
+        edge = _find(relations, "g1:p/c3", "g1:p/c2")
+        assert edge is not None, relations
+        assert any("in its paragraph" in e.detail for e in edge.evidence)
+        # the paragraph break: the next paragraph's first claim does not continue the last one
+        assert not any("in its paragraph" in e.detail for r in relations
+                       if r.source == "g1:p/c2" for e in r.evidence)
+        # one paragraph gives no such evidence: the claim argues for the thesis
+        flat = link(*_paragraphed("g1:p", "g1", PARAGRAPHS, separator=" "), options)
+        assert not any("in its paragraph" in e.detail for r in flat for e in r.evidence)
+        assert _find(flat, "g1:p/c3", "g1:p/c0") is not None
+
+
+LONG_POST = {
+    "l1": [("l1:p", [
+        "The council should make the old market square car free.",
+        "Traffic there is heavy at every hour of the day.",
+        "Delivery vans block the narrow lanes around the square.",
+        "Children cross the square on their way to the school.",
+        "Pollution readings on the square exceed the legal limit.",
+        "The cafes could use the space for their terraces.",
+        "Market stalls would have room to grow in summer.",
+        "Tourists would stay longer in a quiet square.",
+        "Buses could still reach the stop at the northern corner.",
+        "Residents would keep access to their garages at night.",
+        "Parking garages nearby have hundreds of empty spaces.",
+        "Other towns closed their squares and shops did well.",
+    ], None)]
+}
+
+
+def test_link_main_claim_pull_has_a_reach(monkeypatch) -> None:
+    import argmap.link as linker
+
+    threads, claims, topics = _build(LONG_POST)
+    options = LinkOptions(use_model=False, min_confidence=0.0)
+
+    def pulled(relations, source):
+        return any(r.source == source and "main claim of the post" in e.detail
+                   for r in relations for e in r.evidence)
+
+    relations = link(threads, claims, topics, options)
+    assert pulled(relations, "l1:p/c3")  # near the thesis: drawn to it
+    assert not pulled(relations, "l1:p/c11")  # 11 claims away: beyond the reach
+    monkeypatch.setattr(linker, "MAIN_CLAIM_REACH", 100)
+    assert pulled(link(threads, claims, topics, options), "l1:p/c11")
+
+
+REPLY_THREAD = {
+    "r1": [
+        ("r1:a", ["Remote work makes teams less productive.",
+                  "People chat less when they are not in one office."], None),
+        ("r1:b", ["I disagree, remote teams in my company ship more often.",
+                  "Meetings got shorter once everyone joined from home.",
+                  "Nobody commutes for an hour anymore.",
+                  "Quiet hours at home help with focused work."], "r1:a"),
+    ]
+}
+
+
+def test_link_reply_answers_through_its_opening_and_main_claim() -> None:
+    threads, claims, topics = _build(REPLY_THREAD)
+    for model_on in (False, True):
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on,
+                                                              min_confidence=0.0))
+        across = [r for r in relations
+                  if r.source.startswith("r1:b") and r.target.startswith("r1:a")]
+        assert any(r.source == "r1:b/c0" for r in across), relations
+        answering = {r.source for r in across
+                     if any(e.kind is EvidenceKind.REPLY for e in r.evidence)}
+        inside = {r.source for r in relations
+                  if r.source.startswith("r1:b") and r.target.startswith("r1:b")}
+        main = {c.id for c in claims if c.post_id == "r1:b"} - inside  # answers nothing inside
+        assert len(main) == 1
+        # only the opening and the main claim answer the parent post; the rest argue inside
+        assert answering <= {"r1:b/c0"} | main and len(answering) <= 2, across

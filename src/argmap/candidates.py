@@ -24,7 +24,9 @@ builds the ``Candidate`` objects from the columns, in the order the rules propos
 
 from __future__ import annotations
 
+import bisect
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,6 +60,7 @@ from .relation_model import (
 from .similar import similar_rows
 from .text_cues import quoted_spans
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
 
 
@@ -75,6 +78,8 @@ class Layout:
     vectors: object  # scipy CSR matrix, one L2-normalised TF-IDF row per claim
     cues: list[TextCues]
     first: list[bool]  # the claim is the first of its post
+    same_paragraph: list[bool]  # the claim and the one before it share a paragraph of a post
+    # written in several paragraphs (False for a post's first claim and unparagraphed posts)
     memo: dict = field(default_factory=dict)  # cue-rule results by the flags they read
 
 
@@ -96,7 +101,27 @@ def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
     for members in by_post.values():
         first[members[0]] = True
     return Layout(ordered, dict(by_post), post_thread, post_rank, reply_to, topic_of,
-                  _vectorise(texts), [text_cues(t) for t in texts], first)
+                  _vectorise(texts), [text_cues(t) for t in texts], first,
+                  _same_paragraph(threads, ordered, by_post))
+
+
+def _same_paragraph(threads: Sequence[Thread], ordered: tuple[Claim, ...],
+                    by_post: dict[str, list[int]]) -> list[bool]:
+    """Per claim, "the claim before it is in the same paragraph" (paragraphs: blank-line
+    separated blocks), only in posts with more than one paragraph."""
+    out = [False] * len(ordered)
+    texts = {post.id: post.text for thread in threads for post in thread.posts}
+    for post_id, members in by_post.items():
+        text = texts.get(post_id, "")
+        breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)] if len(members) > 1 else []
+        if not breaks:
+            continue
+        paragraph = [bisect.bisect_right(breaks, ordered[i].start) for i in members]
+        if len(set(paragraph)) < 2:
+            continue
+        for k in range(1, len(members)):
+            out[members[k]] = paragraph[k] == paragraph[k - 1]
+    return out
 
 
 def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix

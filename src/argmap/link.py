@@ -7,9 +7,10 @@ the model's plus 2.5 per cue vote (inside a post only the cues decide unless the
 trained on within-post stances); confidence is a noisy-OR of the cue weights blended 50/50 with
 the model's attachment probability. Within a post each claim keeps its best target and the
 post's main claim (most incoming, least outgoing, normative wording, first or last place)
-keeps none, and a claim opened by "but"/"because" leans to the claim just before it; across
-posts a claim keeps one reply link plus quote/similarity links, at most
-``max_links_per_claim`` in all.
+keeps none, the main claim draws the claims up to ``MAIN_CLAIM_REACH`` away from it, and a
+claim opened by "but"/"because"/"for example" or continuing a paragraph leans to the claim
+just before it; across posts a claim keeps one reply link (only a reply's opening and main
+claim) plus quote/similarity links, at most ``max_links_per_claim`` in all.
 
 Why two scoring paths: ``link`` scores ~8 candidates per claim, so it computes the model's
 logits for all of them at once (``pair_scores.BatchScorer``, bit-identical to the per-pair sum)
@@ -74,12 +75,30 @@ ANSWER_PREVIOUS_WEIGHT = 0.5
 # drawn unless the user lowers ``min_confidence``. Reddit agreement pairs (never trained on): 3-class macro-F1
 # 0.39 -> 0.50, and every milder factor (0.5: 0.48) did worse.
 NO_SIDE_FACTOR = 0.3
+# How far (in claims) the pull of a post's main claim reaches: twice the candidate window. A
+# short text argues for its thesis from every sentence, but in a long post a claim farther away
+# than this argues with its neighbours (CDCP attachment 0.446 -> 0.467, CMV 0.183 -> 0.184,
+# microtexts part 2 0.5545 -> 0.5550, part 1 has no claim this far from its thesis; reach 6:
+# CDCP 0.480 but part 2 -0.002; reach 10: CDCP 0.461; a "lean to the claim before" boost
+# beyond the reach helped CMV but cost CDCP 0.03).
+MAIN_CLAIM_REACH = 8
 _ANSWERING_CLASSES = frozenset({"attack", "backward"})
+# An example backs the claim just before it, not the thesis two claims up (few such openers:
+# microtexts attachment 0.634 -> 0.641, part 2 0.555 -> 0.557, CMV and CDCP within 0.001;
+# adding "in fact"/"indeed" helped part 2 and hurt CMV).
+_ILLUSTRATING = frozenset({"for example", "for instance", "e.g."})
 _CUE_LOGIT = 2.5  # how far one full-strength cue moves the stance logit
 _NO_MODEL_EVIDENCE = " (stance from cues: the model has no within-post stance training)"
 _MAIN_CLAIM = Evidence(EvidenceKind.ADJACENCY, "main claim of the post", MAIN_CLAIM_WEIGHT)
 _ANSWERS_PREVIOUS = Evidence(EvidenceKind.ADJACENCY, "opens by answering the claim before it",
                              ANSWER_PREVIOUS_WEIGHT)
+# In a post written in paragraphs, a claim continues the argument of the claim before it in
+# its paragraph (a paragraph is the writer's unit of local argument), with the weight of the
+# "but"/"because" rule: CMV attachment 0.183 -> 0.213 (within posts 0.20 -> 0.25; adjacent
+# baseline 0.207, within 0.228). Posts without paragraphs (microtexts, CDCP comments) give no
+# such evidence.
+_SAME_PARAGRAPH = Evidence(EvidenceKind.ADJACENCY, "continues the claim before it in its "
+                           "paragraph", ANSWER_PREVIOUS_WEIGHT)
 _NO_SIDE = Evidence(EvidenceKind.STANCE_CUE, "the reply takes no side (thanks, a question, "
                     '"yes, but", an answer to a question)', 0.0)
 
@@ -239,14 +258,24 @@ def _main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     return is_main
 
 
+def _far_from_main(layout: Layout, is_main: np.ndarray) -> np.ndarray:
+    """Per claim, "more than ``MAIN_CLAIM_REACH`` claims away from its post's main claim". A
+    post's claims are consecutive indices in ``by_post`` order and each post has one main
+    claim, so the k-th main claim belongs to the k-th post."""
+    sizes = np.fromiter((len(m) for m in layout.by_post.values()), np.int64, len(layout.by_post))
+    main_of = np.nonzero(is_main)[0][np.repeat(np.arange(len(sizes)), sizes)]
+    return np.abs(np.arange(len(layout.claims)) - main_of) > MAIN_CLAIM_REACH
+
+
 def _answers_previous(layout: Layout, children: np.ndarray, parents: np.ndarray,
                       rows: np.ndarray) -> np.ndarray:
-    """Per candidate, "the child opens with a contrast or a reason, or follows a concession,
+    """Per candidate, "the child opens with a contrast, a reason or an example, or follows a concession,
     and its parent is the claim just before it": "But ..." rebuts the objection it follows,
     "because ..." backs the claim it follows, and the claim after "Some say ..." or "Although ..." answers
     that view, more often than any of them answers the post's main claim (the concession rule:
     microtexts attachment 0.615 -> 0.616, part 2 0.542 -> 0.557, CMV 0.186 -> 0.186)."""
-    opens = np.fromiter((c.connective_class in _ANSWERING_CLASSES for c in layout.cues), bool,
+    opens = np.fromiter((c.connective_class in _ANSWERING_CLASSES
+                         or c.connective in _ILLUSTRATING for c in layout.cues), bool,
                         len(layout.cues))
     concedes = np.fromiter((c.concessive_opener or bool(c.concession) for c in layout.cues),
                            bool, len(layout.cues))
@@ -321,14 +350,25 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     scored_array = np.asarray(scored, dtype=np.float64)
     confidence = scored_array.copy()
     is_main = _main_claims(layout, children, parents, within_mask, confidence)
-    to_main = within_mask & is_main[parents]
-    # most claims of a post argue for its main claim, whatever their distance to it
+    far = _far_from_main(layout, is_main)
+    to_main = within_mask & is_main[parents] & ~far[children]
+    # most claims of a post argue for its main claim, whatever their distance to it, up to
+    # MAIN_CLAIM_REACH claims away
     main_rows = np.nonzero(to_main)[0]
     confidence[main_rows] = boosted(scored_array, main_rows, MAIN_CLAIM_WEIGHT)
     answers_previous = _answers_previous(layout, children, parents, within_mask & ~to_main)
-    previous_rows = np.nonzero(answers_previous)[0]
+    same_paragraph = np.asarray(layout.same_paragraph, dtype=bool)
+    local = (within_mask & ~to_main & ~answers_previous & same_paragraph[children]
+             & (parents == children - 1))
+    previous_rows = np.nonzero(answers_previous | local)[0]
     confidence[previous_rows] = boosted(scored_array, previous_rows, ANSWER_PREVIOUS_WEIGHT)
     keep = confidence >= options.min_confidence
+    # a reply answers the post it replies to through its opening and its main claim; its other
+    # claims argue for those (CMV: their reply links were ~7% right, the quote and similarity
+    # links of the same claims ~38%; attachment across posts 0.158 -> 0.192, in all 0.183 ->
+    # 0.198)
+    first_claim = np.asarray(layout.first, dtype=bool)
+    keep &= ~is_reply | first_claim[children] | is_main[children]
     rows = best_per_child(children, parents, confidence,
                            np.nonzero(keep & within_mask & ~is_main[children])[0])
     first = np.ones(len(rows), dtype=bool)
@@ -352,11 +392,11 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     cue_rows = within.cue_rows
     stances = [Stance.ATTACK if attack[k] else Stance.SUPPORT for k in kept.tolist()]
     relations = []
-    for source, cue, child, parent, stance, confidence_k, model_said, main, previous, quiet \
-            in zip(sources.tolist(), cue_of.tolist(), children[kept].tolist(),
-                   parents[kept].tolist(), stances, confidence[kept].tolist(), said,
-                   to_main[kept].tolist(), answers_previous[kept].tolist(),
-                   no_side[kept].tolist(), strict=True):
+    for source, cue, child, parent, stance, confidence_k, model_said, main, previous, para, \
+            quiet in zip(sources.tolist(), cue_of.tolist(), children[kept].tolist(),
+                         parents[kept].tolist(), stances, confidence[kept].tolist(), said,
+                         to_main[kept].tolist(), answers_previous[kept].tolist(),
+                         local[kept].tolist(), no_side[kept].tolist(), strict=True):
         evidence = (list(cue_rows[cue][0]) if source < n_within
                     else across.evidence(source - n_within))
         if model_said is not None:
@@ -365,6 +405,8 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
             evidence.append(_MAIN_CLAIM)
         if previous:
             evidence.append(_ANSWERS_PREVIOUS)
+        if para:
+            evidence.append(_SAME_PARAGRAPH)
         if quiet:
             evidence.append(_NO_SIDE)
         relations.append(Relation(source=ids[child], target=ids[parent], stance=stance,
