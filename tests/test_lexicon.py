@@ -68,6 +68,10 @@ def test_lexicon_connective_lists_are_lower_case_and_unique() -> None:
         lexicon.CLAUSE_OPENERS_AFTER_COMMA,
         lexicon.SUBORDINATORS,
         lexicon.PREMISE_OPENERS,
+        lexicon.DISAGREE_CUES,  # a cue listed twice votes twice ("not convinced" once did)
+        lexicon.AGREE_CUES,
+        lexicon.AGREE_OPENERS,
+        lexicon.DISAGREE_OPENERS,
     ):
         assert all(w == w.lower() for w in words)
         assert len(set(words)) == len(words)

@@ -61,30 +61,64 @@ PREMISE_OPENERS = (
     "for instance", "the reason is", "considering that",
 )
 
-# Cues across posts: a reply that opens with these agrees or disagrees with its parent.
+# Cues across posts: a reply that opens with these agrees or disagrees with its parent. Read
+# in a text's first words (``text_cues.HEAD_WORDS``); a cue holding punctuation ("no,", "+1",
+# "this.") is a response token set off by it and is read only where the text opens.
 DISAGREE_CUES = (
     "i disagree", "i don't agree", "i do not agree", "not really", "that's not true",
     "that is not true", "this is wrong", "that's wrong", "that is wrong", "you're wrong",
     "you are wrong", "not so sure", "i'm not sure", "i am not sure", "i doubt", "skeptical",
-    "sceptical", "no,", "nope", "actually,", "on the contrary", "that's false", "incorrect",
-    "misleading", "i don't think", "i do not think", "i don't buy", "nonsense", "not convinced",
-    "disagree", "wrong", "why i disagree", "objection", "counterpoint", "at odds",
+    "sceptical", "no,", "no.", "no!", "actually,", "on the contrary", "that's false",
+    "misleading", "wrong", "i don't think", "i do not think", "i don't buy", "not convinced",
+    "disagree", "why i disagree", "objection", "counterpoint", "at odds",
     "unrealistic", "doesn't follow", "does not follow", "isn't how", "is not how",
     "not the right", "is a mistake", "i'm skeptical", "don't see how", "do not see how",
-    "that's not how", "not convinced", "i'm not convinced", "i beg to differ",
-    "nah", "that's a lie", "makes no sense", "doesn't make sense", "does not make sense",
+    "that's not how", "i'm not convinced", "i beg to differ",
+    "that's a lie", "makes no sense", "doesn't make sense", "does not make sense",
     "citation needed", "what are you talking about", "are you serious", "i don't believe",
     "that's not what", "you have no idea",
+    # challenges: a demand for evidence, a question that puts the other in the wrong
+    "source?", "sources?", "your source", "any source", "what source", "says who",
+    "according to who", "did you even", "have you even", "do you even",
+    "you realize", "do you realize", "don't you realize", "you do realize",
+    "so you're saying", "so you are saying", "are you kidding", "you're kidding",
+    "what's your point", "how so", "how is that", "how does that",
+    "what does that have to do", "why would you", "missing the point", "miss the point",
+    "you're missing", "you are missing", "straw man", "strawman", "that's a stretch",
+    "not even close", "not true",
 )
 AGREE_CUES = (
-    "i agree", "agreed", "exactly", "good point", "well said", "this is right", "you're right",
-    "you are right", "that's right", "that's true", "that is true", "indeed", "yes,",
-    "absolutely", "same here", "+1", "i appreciate", "great point", "fair point", "true,",
-    "makes sense", "i think so too", "spot on", "yeah", "yep", "yup", "so true", "very true",
+    "i agree", "agreed", "good point", "well said", "this is right", "you're right",
+    "you are right", "that's right", "that's true", "that is true", "yes,", "yes.", "yes!",
+    "same here", "+1", "i appreciate", "great point", "fair point", "this.", "this!",
+    "makes sense", "i think so too", "spot on", "so true", "very true",
     "couldn't agree more", "could not agree more", "totally agree", "completely agree",
     "strongly agree", "agree completely", "well put", "so much this", "excellent point",
-    "hear hear", "true that", "precisely",
+    "hear hear", "true that",
 )
+# Response tokens: a reply that opens with one agrees ("Exactly.", "Yeah, ...") or disagrees
+# ("Nope"); inside a sentence the same words intensify or judge a third party ("which is
+# exactly what ...", "absolutely no role", "totally stupid"), so they are read only
+# as the text's first words, whatever punctuation follows. Where both lists match, the longer
+# opener wins: "absolutely not", "yeah, no", and the sarcastic "yeah, because ...".
+AGREE_OPENERS = (
+    "yeah", "yep", "yup", "yea", "exactly", "absolutely", "indeed", "precisely", "totally",
+    "definitely", "correct", "true", "same", "me too", "ditto", "amen", "bingo", "for sure",
+)
+DISAGREE_OPENERS = (
+    "nope", "nah", "incorrect", "false", "nonsense", "bullshit", "absolutely not",
+    "definitely not", "of course not", "not at all", "yeah no", "yeah right", "yes because",
+    "yeah because", "sure because", "right because", "um no", "uh no",
+)
+# A negative judgement of the addressee ("you're an idiot", "you sound clueless", "your a
+# troll"): a personal attack, which in a reply marks disagreement whatever the topic. The
+# subject forms, the verbs that make "you <verb>" one ("you are", "you sound"), and the words
+# before them that put the judgement in a condition or a sympathy ("if you're ...", "sorry
+# you are ...") rather than on the addressee.
+ADDRESSEE_SUBJECTS = frozenset(("you're", "youre", "ur"))
+ADDRESSEE_VERBS = frozenset(("are", "sound", "sounds", "seem", "must"))
+ADDRESSEE_ARTICLES = frozenset(("a", "an"))  # "your a troll": the common misspelling
+ADDRESSEE_NOT_JUDGED = frozenset(("if", "when", "unless", "whether", "sorry", "hope", "glad"))
 NEGATIONS = (
     "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "n't", "cannot",
     "without", "hardly", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't",
