@@ -88,3 +88,12 @@ def test_shipped_model_reads_claim_sentiment_through_the_motion() -> None:
     assert support("This house would ban boxing", healthy) < 0.5
     assert support("This house supports boxing", harmful) < 0.5
     assert support("This house supports boxing", healthy) > 0.5
+
+
+def test_a_post_length_text_has_no_direction() -> None:
+    motion = "The city should ban cars from the old town"
+    post = (motion + ". I have lived here for twenty years and I have seen the traffic grow "
+            "every single summer while the council did nothing about the noise, the fumes or "
+            "the parking on the pavements that blocks prams and wheelchairs alike.")
+    assert text_cues(motion).direction == -1
+    assert text_cues(post).direction == 1  # the parity of a post's words points nowhere

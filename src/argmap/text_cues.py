@@ -207,6 +207,11 @@ _CONCLUSION = _CueIndex(lexicon.CONCLUSION_MARKERS)
 _CUE_RUNS = _DISAGREE.keys | _AGREE.keys | _CONCESSION.keys | _CONCLUSION.keys
 _DROPPED = lexicon.STOPWORDS - _KEEP_WORDS  # not content words
 HEAD_WORDS = 30  # "X ... seems unrealistic": the verdict can come late
+# A text longer than this (tokens) is a post, not a motion: the parity of its "ban" and "not"
+# words says nothing of one object, so its direction stays +1. CreateDebate reply stance
+# (posts answering posts), CV like the shipped model: 0.573 -> 0.662; claim stance 0.648 ->
+# 0.649; Reddit 0.528 -> 0.526.
+LONG_TEXT = 40
 
 
 @lru_cache(maxsize=65536)
@@ -252,7 +257,7 @@ def text_cues(text: str) -> TextCues:
         normative=not _NORMATIVE.isdisjoint(tokens),
         question=question,
         polarity=feeling.sign,
-        direction=motion_direction(tokens),
+        direction=motion_direction(tokens) if len(tokens) <= LONG_TEXT else 1,
         sentiment=feeling.score,
         positive=feeling.positive,
         negative=feeling.negative,
