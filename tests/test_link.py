@@ -317,6 +317,104 @@ def test_link_claim_after_a_concession_answers_it() -> None:
         assert _find(relations, "k1:p/c1", "k1:p/c2") is None
 
 
+CONCEDING_OPENING = {
+    "w1": [("w1:p", [
+        "Smart watches have many useful features,",
+        "but they will never replace a smart phone.",
+        "Their screens are too small to read a book on.",
+        "Typing a message on a watch is slow and awkward.",
+    ], None)]
+}
+
+
+def test_link_post_that_opens_by_conceding_states_its_thesis_after(monkeypatch) -> None:
+    import argmap.link as linker
+
+    threads, claims, topics = _build(CONCEDING_OPENING)
+    relations = link(threads, claims, topics, LinkOptions(use_model=True))
+    assert not any(r.source == "w1:p/c1" for r in relations)  # "but ..." is the thesis
+    assert _find(relations, "w1:p/c0", "w1:p/c1") is not None  # the conceded point attacks it
+    without_model = link(threads, claims, topics, LinkOptions(use_model=False))
+    assert any(r.source == "w1:p/c0" for r in without_model)  # the concession is no thesis
+    monkeypatch.setattr(linker, "_opens_conceding", lambda first, second: False)
+    for model_on in (False, True):  # without the rule the first-place bonus keeps the concession
+        relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
+        assert not any(r.source == "w1:p/c0" for r in relations)
+        assert _find(relations, "w1:p/c1", "w1:p/c0") is not None
+
+
+def test_link_opens_conceding_reads_concessions_and_contrasts() -> None:
+    from argmap.link import _opens_conceding
+    from argmap.text_cues import text_cues
+
+    plain = text_cues("Smart watches have many useful features.")
+    assert _opens_conceding(text_cues("Although smart watches are useful,"), plain)
+    assert _opens_conceding(text_cues("Some believe paper books will soon disappear."), plain)
+    assert _opens_conceding(plain, text_cues("but they will never replace a phone."))
+    assert not _opens_conceding(plain, text_cues("Their screens are too small."))
+    # an affirming opener states the writer's own thesis ("Yes, ...")
+    assert not _opens_conceding(text_cues("Yes, recycling makes a difference."), plain)
+
+
+OBJECTION = {
+    "o1": [("o1:p", [
+        "Cities should ban cars from their centres.",
+        "Car traffic makes the air in city centres unhealthy.",
+        "Shops in the centre mostly serve customers who arrive on foot.",
+        "Some may say that shops in the centre would lose the customers who arrive by car.",
+        "Pedestrian streets attract more shoppers than busy roads.",
+    ], None)]
+}
+
+
+def test_link_claim_voicing_the_other_side_objects_to_the_main_claim(monkeypatch) -> None:
+    import argmap.link as linker
+
+    threads, claims, topics = _build(OBJECTION)
+    for model_on in (False, True):
+        options = LinkOptions(use_model=model_on)
+        objection = _find(link(threads, claims, topics, options), "o1:p/c3", "o1:p/c0")
+        assert objection is not None and objection.stance is Stance.ATTACK
+        assert any("voices the view" in e.detail for e in objection.evidence)
+        with monkeypatch.context() as patched:
+            patched.setattr(linker, "OTHER_SIDE_WEIGHT", 0.0)
+            weaker = _find(link(threads, claims, topics, options), "o1:p/c3", "o1:p/c0")
+        assert weaker is not None and weaker.confidence < objection.confidence
+    # the other claims voice no other side: no such evidence on their edges
+    relations = link(threads, claims, topics, LinkOptions(use_model=False))
+    assert not any("voices the view" in e.detail for r in relations if r.source != "o1:p/c3"
+                   for e in r.evidence)
+
+
+CONTINUED = {
+    "a1": [("a1:p", [
+        "Cities should ban cars from their centres.",
+        "Some say that cars bring customers to the shops,",
+        "and that many people need a car to get to work.",
+        "But clean air matters more than convenience.",
+    ], None)]
+}
+
+
+def test_link_claim_opened_by_and_takes_the_target_of_the_claim_before(monkeypatch) -> None:
+    import argmap.link as linker
+
+    threads, claims, topics = _build(CONTINUED)
+    for model_on in (False, True):
+        options = LinkOptions(use_model=model_on)
+        relations = link(threads, claims, topics, options)
+        assert _find(relations, "a1:p/c1", "a1:p/c0") is not None
+        second = _find(relations, "a1:p/c2", "a1:p/c0")  # a second objection beside the first
+        assert second is not None, relations
+        assert any('("and ...")' in e.detail for e in second.evidence)
+        assert _find(relations, "a1:p/c2", "a1:p/c1") is None
+        assert not any('("and ...")' in e.detail for r in relations if r is not second
+                       for e in r.evidence)
+        with monkeypatch.context() as patched:  # without the rule: the claim beside it
+            patched.setattr(linker, "_COORDINATING", frozenset())
+            assert _find(link(threads, claims, topics, options), "a1:p/c2", "a1:p/c1")
+
+
 NO_SIDE = {
     "n1": [
         ("n1:a", ["Masks cut transmission in crowded rooms."], None),

@@ -18,6 +18,7 @@ from argmap.text_cues import (
     normalise,
     opening_cues,
     text_cues,
+    voices_other_side,
 )
 
 
@@ -159,3 +160,32 @@ def test_text_cues_index_finds_what_the_definition_finds(pieces) -> None:
     opening = _opening(normalise(text))
     for index in (_DISAGREE, _AGREE):
         assert index.find(head, runs, opening) == _reference(text, index.cues)
+
+
+def test_text_cues_contrast_adverb_inside_the_sentence_is_a_contrast() -> None:
+    for text, word in (("It is indisputable, however, that the state gains from it.", "however"),
+                       ("This initial investment, though, far outweighs the costs.", "though"),
+                       ("They can harm children, though.", "though"),
+                       ("The plan failed, however.", "however")):
+        cues = text_cues(text)
+        assert (cues.connective, cues.connective_class) == (word, "attack"), text
+        assert not cues.concessive_opener  # a contrast, not a conceded clause
+    assert text_cues("However, the plan failed.").connective == "however"  # the opener as before
+    assert text_cues("Because it rains, however, we stay.").connective == "because"  # opener wins
+    for text in ("The house, which was old, fell down.",
+                 "Some people, however many warnings they get, keep smoking.",
+                 "We went home, though it was early.",
+                 ("After the long and winding first phrase of a sentence that keeps going on"
+                  " and on, however, the adverb is too far in.")):
+        assert text_cues(text).connective is None, text
+
+
+def test_text_cues_voices_other_side_tells_concessions_from_affirmations() -> None:
+    for text in ("Some may say that fracking is needed.", "It could be argued that prices rise.",
+                 "On one hand, removing the horns would help.", "Admittedly, it costs more.",
+                 "There are those that say regulation slows progress.",
+                 "One possible counter argument is that siblings bond."):
+        assert voices_other_side(text_cues(text)), text
+    for text in ("Yes, recycling really makes a difference.", "Of course the rhinos suffer.",
+                 "Certainly nobody wants more landfills.", "Recycling makes a difference."):
+        assert not voices_other_side(text_cues(text)), text

@@ -155,7 +155,8 @@ def within_cues(layout: Layout, cand: Candidate, distance: int) -> None:
     """Add ``within_post_cues`` evidence and votes, memoised by the flags the rule reads."""
     child, parent = layout.cues[cand.child], layout.cues[cand.parent]
     edge = cand.ctx.parent_first or cand.ctx.parent_last
-    key = ("w", _within_key(child), parent.connective_class, parent.connective, distance,
+    key = ("w", _within_key(child), parent.connective_class, parent.connective,
+           parent.concessive_opener, distance,
            edge if abs(distance) != 1 else None)
     hit = layout.memo.get(key)
     if hit is None:
@@ -256,7 +257,8 @@ def within_pairs(layout: Layout, options: LinkOptions) -> WithinPairs:
                 for k in first.tolist()]
     cues = layout.cues
     child_key = _ids([_within_key(c) for c in cues]).reshape(n)
-    parent_key = _ids([(c.connective_class, c.connective) for c in cues]).reshape(n)
+    parent_key = _ids([(c.connective_class, c.connective, c.concessive_opener)
+                       for c in cues]).reshape(n)
     edge = np.where(np.abs(distance) == 1, 2, (parent_first | parent_last).astype(np.int64))
     first, cue = _distinct_rows(child_key[child], parent_key[parent], distance + n, edge)
     cue_rows = [(tuple(evidence), votes) for evidence, votes in (

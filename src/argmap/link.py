@@ -10,7 +10,10 @@ post's main claim (most incoming, least outgoing, normative wording, first or la
 keeps none, the main claim draws the claims up to ``MAIN_CLAIM_REACH`` away from it, and a
 claim opened by "but"/"because"/"for example" or continuing a paragraph leans to the claim
 just before it; across posts a claim keeps one reply link (only a reply's opening and main
-claim) plus quote/similarity links, at most ``max_links_per_claim`` in all.
+claim) plus quote/similarity links, at most ``max_links_per_claim`` in all. A claim that voices
+the other side ("Some say ...") leans to the main claim, and a post that opens by conceding
+("Although ...", "X, but Y") has its first-place bonus on its second claim; a claim opened by
+"and" takes the target of the claim before it.
 
 Why two scoring paths: ``link`` scores ~8 candidates per claim, so it computes the model's
 logits for all of them at once (``pair_scores.BatchScorer``, bit-identical to the per-pair sum)
@@ -38,6 +41,7 @@ from .candidates import (
     generate_columns,
 )
 from .gcpause import collector_paused
+from .lexicon import CLAUSE_OPENERS_COORDINATING
 from .link_columns import across_kept, best_per_child, boosted, id_ranks, priors
 from .model import Claim, Evidence, EvidenceKind, Relation, Stance, Thread, Topic
 from .model import relation_sort_key as _relation_key
@@ -50,6 +54,7 @@ from .relation_model import (
     pair_features,
     takes_no_side,
 )
+from .text_cues import TextCues, voices_other_side
 
 MAIN_CLAIM_WEIGHT = 0.3  # evidence weight of "the target is the post's main claim"
 NORMATIVE_BONUS = 1.0  # rootness bonus of a "should/must/ought" claim
@@ -62,6 +67,13 @@ CONCLUSION_BONUS = 0.5
 # to 0.77 / 0.68 (weights chosen on a plateau that is best on both sets, not on either).
 FIRST_CLAIM_BONUS = 1.0
 LAST_CLAIM_BONUS = 0.5
+# ... unless the post opens by conceding ("Although X, ...", "Some say X", "X, but Y"): then the
+# author's own voice, and the first-place bonus, starts with the second claim (of 25 such
+# microtexts the first claim is the main claim of 1, the second of 5, a later one of 19).
+# Attachment: part 2 0.558 -> 0.570, CDCP +0.003, part 1 and CMV -0.001; withdrawing the bonus
+# instead: part 1 +0.009, part 2 -0.001; moving half of it: part 1 +0.009, part 2 -0.014
+# against moving all of it, with the other changes of this set; moving it past "and" claims
+# ("Although X, | and Y, | Z"): part 1 -0.004 (one text), nothing else.
 # A post's closing claim written in capitals states its thesis (the part-2 microtexts put an
 # implicit central claim there, in upper case): on that set main-claim choice by this format cue
 # raised attachment F1 0.50 -> 0.54 (flat from 3 up; the first set has no such claims).
@@ -82,7 +94,21 @@ NO_SIDE_FACTOR = 0.3
 # CDCP 0.480 but part 2 -0.002; reach 10: CDCP 0.461; a "lean to the claim before" boost
 # beyond the reach helped CMV but cost CDCP 0.03).
 MAIN_CLAIM_REACH = 8
+# A claim that grants or reports the other side's view ("Some may say ...", "It could be argued
+# ...": ``text_cues.voices_other_side``) objects to the post's thesis, not to the claim beside
+# it (of 47 such microtext claims 40 attach to the main claim and 9 to the claim before, 5 of
+# those 9 being the main claim): its pair with the main claim gets this much more evidence.
+# Attachment: part 1 +0.009, part 2 +0.008, CMV +0.001, CDCP -0.002 (0.3: part 2 -0.008;
+# 0.7: as 0.5 on the microtexts, CDCP -0.001 more).
+OTHER_SIDE_WEIGHT = 0.5
 _ANSWERING_CLASSES = frozenset({"attack", "backward"})
+# A claim opened by "and"/"or" continues the claim before it (the segmenter cuts ", and ..."): it
+# argues for what that claim argues for, a second premise beside the first, more often than it
+# argues for that claim (microtext "and" claims: 50 share the target of the claim before, 5
+# attach to that claim). It takes that claim's target when it has a kept pair with it.
+# Attachment: part 1 0.660 -> 0.673, part 2 0.591 -> 0.594, CDCP 0.469 -> 0.473, CMV +0.0004;
+# the same for additive openers ("also", "moreover"): part 2 -0.002.
+_COORDINATING = frozenset(CLAUSE_OPENERS_COORDINATING)
 # An example backs the claim just before it, not the thesis two claims up (few such openers:
 # microtexts attachment 0.634 -> 0.641, part 2 0.555 -> 0.557, CMV and CDCP within 0.001;
 # adding "in fact"/"indeed" helped part 2 and hurt CMV).
@@ -99,6 +125,10 @@ _ANSWERS_PREVIOUS = Evidence(EvidenceKind.ADJACENCY, "opens by answering the cla
 # such evidence.
 _SAME_PARAGRAPH = Evidence(EvidenceKind.ADJACENCY, "continues the claim before it in its "
                            "paragraph", ANSWER_PREVIOUS_WEIGHT)
+_OTHER_SIDE = Evidence(EvidenceKind.ADJACENCY, "voices the view the post's main claim answers",
+                      OTHER_SIDE_WEIGHT)
+_CONTINUES = Evidence(EvidenceKind.ADJACENCY, 'continues the claim before it ("and ...") and '
+                      "argues for what that claim argues for", 0.0)
 _NO_SIDE = Evidence(EvidenceKind.STANCE_CUE, "the reply takes no side (thanks, a question, "
                     '"yes, but", an answer to a question)', 0.0)
 
@@ -107,6 +137,18 @@ def _is_shouted(text: str) -> bool:
     """At least 8 letters, 80% of them upper case: a typographic thesis, not an acronym."""
     letters = list(filter(str.isalpha, text))
     return len(letters) >= 8 and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
+
+
+def _opens_conceding(first: TextCues, second: TextCues) -> bool:
+    """A post opens by conceding: its first claim is a concessive clause ("Although X,") or
+    voices the other side ("Some say X"), or its second claim contrasts ("X, | but Y")."""
+    return (first.concessive_opener or voices_other_side(first)
+            or (second.connective_class == "attack" and not second.concessive_opener))
+
+
+def _continues(cues: TextCues) -> bool:
+    """The claim opens with "and"/"or": it continues the claim before it."""
+    return bool(cues.tokens) and cues.tokens[0] in _COORDINATING
 
 
 def _sigmoid(x: float) -> float:
@@ -236,7 +278,8 @@ def _main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     claim opened by "because" or "however" (a strong outgoing edge) is not the main claim, and
     a claim about what should be done or that says it concludes is the likelier main claim,
     one that voices disagreement (it answers something) the less likely, and the post's first
-    (or last) claim the likelier, a last claim in capitals the likeliest.
+    (or last) claim the likelier, a last claim in capitals the likeliest. A post that opens by
+    conceding (``_opens_conceding``) gives the first-place bonus to its second claim.
     Returns a per-claim "is its post's main claim"."""
     incoming = np.zeros(len(layout.claims))
     outgoing = np.zeros(len(layout.claims))
@@ -244,13 +287,17 @@ def _main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     np.maximum.at(outgoing, children[within], confidence[within])
     incoming_of, outgoing_of = incoming.tolist(), outgoing.tolist()
     is_main = np.zeros(len(layout.claims), dtype=bool)
+    cues = layout.cues
     for members in layout.by_post.values():
+        lead = members[0]
+        if len(members) > 1 and _opens_conceding(cues[lead], cues[members[1]]):
+            lead = members[1]
         is_main[max(members, key=lambda i: (
             round(incoming_of[i] - 2 * outgoing_of[i]
                   + NORMATIVE_BONUS * layout.cues[i].normative
                   + CONCLUSION_BONUS * layout.cues[i].conclusion
                   - DISAGREE_PENALTY * bool(layout.cues[i].disagree)
-                  + FIRST_CLAIM_BONUS * (i == members[0])
+                  + FIRST_CLAIM_BONUS * (i == lead)
                   + LAST_CLAIM_BONUS * (i == members[-1] and len(members) > 1)
                   + SHOUTED_LAST_BONUS * (i == members[-1]
                                           and _is_shouted(layout.claims[i].text)), 6),
@@ -280,6 +327,40 @@ def _answers_previous(layout: Layout, children: np.ndarray, parents: np.ndarray,
     concedes = np.fromiter((c.concessive_opener or bool(c.concession) for c in layout.cues),
                            bool, len(layout.cues))
     return rows & (parents == children - 1) & (opens[children] | concedes[parents])
+
+
+def _continuations(layout: Layout, children: np.ndarray, parents: np.ndarray, rows: np.ndarray,
+                   chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``chosen`` (one kept within-post row per child, from the kept rows ``rows``) with each
+    claim opened by "and"/"or" moved to the target the claim before it keeps, when that pair is
+    among ``rows``; claims in text order, so a run of "and" claims shares one target. Returns
+    the rows and the moved rows."""
+    n = len(layout.claims)
+    cues = layout.cues
+    continues = np.fromiter(map(_continues, cues), bool, n) & ~np.asarray(layout.first,
+                                                                         dtype=bool)
+    chosen_children = children[chosen]
+    todo = np.nonzero(continues[chosen_children])[0]
+    if not len(todo):
+        return chosen, chosen[:0]
+    target = np.full(n, -1, dtype=np.int64)
+    target[chosen_children] = parents[chosen]
+    slot = np.full(n, -1, dtype=np.int64)
+    slot[chosen_children] = np.arange(len(chosen))
+    pool = rows[continues[children[rows]]]
+    row_of = dict(zip(zip(children[pool].tolist(), parents[pool].tolist(), strict=True),
+                      pool.tolist(), strict=True))
+    out, moved = chosen.copy(), []
+    for child in sorted(chosen_children[todo].tolist()):
+        theirs = int(target[child - 1])
+        if theirs < 0 or theirs == child or theirs == target[child]:
+            continue
+        k = row_of.get((child, theirs))
+        if k is not None:
+            out[slot[child]] = k
+            target[child] = theirs
+            moved.append(k)
+    return out, np.asarray(moved, dtype=np.int64)
 
 
 def _no_side_rows(layout: Layout, children: np.ndarray, parents: np.ndarray,
@@ -356,6 +437,10 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     # MAIN_CLAIM_REACH claims away
     main_rows = np.nonzero(to_main)[0]
     confidence[main_rows] = boosted(scored_array, main_rows, MAIN_CLAIM_WEIGHT)
+    other_side = np.fromiter(map(voices_other_side, layout.cues), bool, len(layout.cues))
+    objects = to_main & other_side[children]
+    object_rows = np.nonzero(objects)[0]
+    confidence[object_rows] = boosted(confidence, object_rows, OTHER_SIDE_WEIGHT)
     answers_previous = _answers_previous(layout, children, parents, within_mask & ~to_main)
     same_paragraph = np.asarray(layout.same_paragraph, dtype=bool)
     local = (within_mask & ~to_main & ~answers_previous & same_paragraph[children]
@@ -373,7 +458,10 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
                            np.nonzero(keep & within_mask & ~is_main[children])[0])
     first = np.ones(len(rows), dtype=bool)
     first[1:] = children[rows][1:] != children[rows][:-1]
-    kept = np.concatenate([rows[first], across_kept(
+    chosen, moved = _continuations(layout, children, parents, rows, rows[first])
+    continued = np.zeros(len(children), dtype=bool)
+    continued[moved] = True
+    kept = np.concatenate([chosen, across_kept(
         children, is_reply, best_per_child(children, parents, confidence,
                                             np.nonzero(keep & ~within_mask)[0]),
         options.max_links_per_claim)])
@@ -392,21 +480,27 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     cue_rows = within.cue_rows
     stances = [Stance.ATTACK if attack[k] else Stance.SUPPORT for k in kept.tolist()]
     relations = []
-    for source, cue, child, parent, stance, confidence_k, model_said, main, previous, para, \
-            quiet in zip(sources.tolist(), cue_of.tolist(), children[kept].tolist(),
-                         parents[kept].tolist(), stances, confidence[kept].tolist(), said,
-                         to_main[kept].tolist(), answers_previous[kept].tolist(),
-                         local[kept].tolist(), no_side[kept].tolist(), strict=True):
+    for source, cue, child, parent, stance, confidence_k, model_said, main, objection, \
+            previous, para, continuing, quiet in zip(
+                sources.tolist(), cue_of.tolist(), children[kept].tolist(),
+                parents[kept].tolist(), stances, confidence[kept].tolist(), said,
+                to_main[kept].tolist(), objects[kept].tolist(), answers_previous[kept].tolist(),
+                local[kept].tolist(), continued[kept].tolist(), no_side[kept].tolist(),
+                strict=True):
         evidence = (list(cue_rows[cue][0]) if source < n_within
                     else across.evidence(source - n_within))
         if model_said is not None:
             evidence.append(model_said)
         if main:
             evidence.append(_MAIN_CLAIM)
+        if objection:
+            evidence.append(_OTHER_SIDE)
         if previous:
             evidence.append(_ANSWERS_PREVIOUS)
         if para:
             evidence.append(_SAME_PARAGRAPH)
+        if continuing:
+            evidence.append(_CONTINUES)
         if quiet:
             evidence.append(_NO_SIDE)
         relations.append(Relation(source=ids[child], target=ids[parent], stance=stance,
