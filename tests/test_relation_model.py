@@ -134,3 +134,70 @@ def test_the_claim_after_a_concession_answers_it() -> None:
     assert any("though" in e.detail for e in evidence)
     _evidence, later = within_post_cues(answer, conceded, 2, False)
     assert later == 0
+
+
+def _motion_pairs() -> list[dict]:
+    """Claims on six motions, "for" and "against": the stance is the claim's polarity
+    (negations and "reduce" compose it) times the motion's direction."""
+    rows = []
+    for n, obj in enumerate(("nuclear power", "school uniforms", "wind farms", "zoos",
+                             "homework", "tolls")):
+        motion = f"We should ban {obj}" if n % 2 else f"We should support {obj}"
+        sign = -1 if n % 2 else 1
+        for k, (claim, good) in enumerate((("are safe", 1), ("are not safe", -1),
+                                           ("reduce costs", 1), ("are costly", -1),
+                                           ("are dangerous", -1), ("are not dangerous", 1))):
+            label = "support" if good * sign > 0 else "attack"
+            rows.append({"id": f"{n}-{k}", "parent": motion, "group": str(n),
+                         "child": f"{obj.capitalize()} {claim}", "label": label})
+    return rows
+
+
+def test_learned_lexicon_round_trips_through_the_model_json(tmp_path) -> None:
+    model, _ = fit_model({"toy": _motion_pairs()})
+    lex = {k: v for k, v in model.stance.weights.items() if k.startswith("lex:")}
+    about = model.meta["stance_lexicon"]
+    assert lex and about["words"] >= len(lex) and about["feature_weight"] > 0
+    path = tmp_path / "model.json"
+    model.save(path)
+    stored = json.loads(path.read_text(encoding="utf-8"))["heads"]["stance"]["weights"]
+    assert {k: v for k, v in stored.items() if k.startswith("lex:")} == lex
+    loaded = RelationModel.load(path)
+    assert loaded.stance.weights == model.stance.weights
+    ctx = PairContext(reply=True)
+    for parent, child in [("We should ban trams", "Trams are not safe"),
+                          ("We should support trams", "Trams reduce costs")]:
+        assert loaded.stance_proba(parent, child, ctx) == model.stance_proba(parent, child, ctx)
+    # the words move the stance: without their weights the prediction changes
+    bare = RelationModel(model.attach, type(model.stance)(
+        model.stance.positive, model.stance.negative, model.stance.intercept,
+        {k: v for k, v in model.stance.weights.items() if not k.startswith("lex:")}),
+        model.meta)
+    assert (bare.stance_proba("We should ban trams", "Trams are not safe", ctx)
+            != model.stance_proba("We should ban trams", "Trams are not safe", ctx))
+
+
+def test_batch_scorer_equals_the_per_pair_sum_with_a_learned_lexicon() -> None:
+    import numpy as np
+
+    from argmap.pair_scores import BatchScorer
+    from argmap.relation_model import pair_features
+
+    model, _ = fit_model({"toy": _motion_pairs()})
+    assert any(k.startswith("lex:") for k in model.stance.weights)
+    texts = ["We should ban zoos", "We should support tolls", "Zoos are not safe at all",
+             "Tolls reduce costs and are safe", "Homework is costly", "", "Is it dangerous?",
+             "It does not reduce costs, it is dangerous and not safe"]
+    cues = [text_cues(t) for t in texts]
+    pairs = [(c, p) for c in range(len(texts)) for p in range(len(texts)) if c != p]
+    children = np.asarray([c for c, _ in pairs], np.int64)
+    parents = np.asarray([p for _, p in pairs], np.int64)
+    contexts = [PairContext(reply=True), PairContext(same_post=True, distance=1)]
+    ctx_of = [contexts[k % 2] for k in range(len(pairs))]
+    attach, stance = BatchScorer(model).logits(cues, children, parents, ctx_of)
+    for k, (c, p) in enumerate(pairs):
+        pc, cc = cues[p], cues[c]
+        pp, cp = model.side_scores(pc, "p"), model.side_scores(cc, "c")
+        pair = pair_features(pc, cc, ctx_of[k])
+        assert stance[k] == model.stance.intercept + pp[1] + cp[1] + model.stance.partial(pair)
+        assert attach[k] == model.attach.intercept + pp[0] + cp[0] + model.attach.partial(pair)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from argmap.relation_model import PairContext, default_model
-from argmap.sentiment import sentiment, valence
+from argmap.sentiment import sentiment, signed_words, valence
 from argmap.text_cues import text_cues
 
 
@@ -97,3 +97,25 @@ def test_a_post_length_text_has_no_direction() -> None:
             "the parking on the pavements that blocks prams and wheelchairs alike.")
     assert text_cues(motion).direction == -1
     assert text_cues(post).direction == 1  # the parity of a post's words points nowhere
+
+
+def _signed(text: str) -> dict[str, int]:
+    cues = text_cues(text)
+    return dict(signed_words(cues.tokens, cues.content))
+
+
+def test_signed_words_flip_under_negation_and_decrease_verbs() -> None:
+    assert _signed("Cameras reduce crime")["crime"] == -1
+    assert _signed("The policy is not effective")["effective"] == -1
+    assert _signed("The policy is effective")["effective"] == 1
+    # a decrease verb inside a negation's scope: both flips cancel
+    assert _signed("It does not reduce crime")["crime"] == 1
+    # past the scope the sign is back
+    assert _signed("Bans reduce nothing at all in the long run for crime")["crime"] == 1
+
+
+def test_signed_words_are_sorted_and_drop_words_seen_with_both_signs() -> None:
+    cues = text_cues("Crime falls, but cameras reduce crime and zoos help")
+    words = signed_words(cues.tokens, cues.content)
+    assert [w for w, _ in words] == sorted(w for w, _ in words)
+    assert "crime" not in dict(words)  # +1 once and -1 once

@@ -17,7 +17,14 @@ from itertools import chain
 
 import numpy as np
 
-from .relation_model import SENTIMENT_TERMS, PairContext, RelationModel, TextCues
+from .relation_model import (
+    LEXICON_PREFIX,
+    SENTIMENT_TERMS,
+    PairContext,
+    RelationModel,
+    TextCues,
+    lexicon_terms,
+)
 
 _POSITIONS = ("reply", "across", "adj_after", "adj_before", "near_after", "far_after",
               "near_before", "far_before")
@@ -60,6 +67,7 @@ class BatchScorer:
                                      *SENTIMENT_TERMS)}
         self.words = {role: self._prefixed(f"{role}w:") for role in ("c", "p")}
         self.cw_dir = self._prefixed("cw_dir:")
+        self.lexicon = self._prefixed(LEXICON_PREFIX)  # the learned word polarities
         # per content word, its (cw, pw, cw_dir) weights: one look-up a word, not three
         self.by_word = {w: (self.words["c"].get(w), self.words["p"].get(w), self.cw_dir.get(w))
                         for w in (*self.words["c"], *self.words["p"], *self.cw_dir)}
@@ -150,6 +158,9 @@ class BatchScorer:
         ids = np.fromiter(map(id, used_cues), np.uint64, len(used_cues))
         _, first, of_used = np.unique(ids, return_index=True, return_inverse=True)
         per_object = [self.sides(used_cues[k]) for k in first.tolist()]
+        lexicon = self.lexicon
+        per_object_lex = [[(*lexicon[w], v) for w, v in lexicon_terms(used_cues[k])
+                           if w in lexicon] for k in first.tolist()] if lexicon else None
         sides = np.asarray([x[:4] for x in per_object], dtype=np.float64).reshape(-1, 4)
         side_c = np.zeros((len(cues), 2))
         side_p = np.zeros((len(cues), 2))
@@ -198,6 +209,10 @@ class BatchScorer:
                 pair += self.scalars[name][h] * column
             parts.append((acc, pair))
         _add_cw_dir(parts[0][1], parts[1][1], words, children, direction_f)
+        if per_object_lex is not None:
+            _add_lexicon(parts[0][1], parts[1][1],
+                         _lexicon_table(len(cues), used, of_used, per_object_lex),
+                         children, direction_f)
         return parts[0][0] + parts[0][1], parts[1][0] + parts[1][1]
 
 
@@ -237,6 +252,37 @@ def _add_cw_dir(attach: np.ndarray, stance: np.ndarray, words, children: np.ndar
         d = direction[active]
         attach[active] += flat[at, 0] * d
         stance[active] += flat[at, 1] * d
+        j += 1
+        active = active[lengths[children[active]] > j]
+
+
+def _lexicon_table(n: int, used: np.ndarray, of_used: np.ndarray, terms: list[list]):
+    """``_cw_dir_table`` for the ``lex:`` words: rows (attach weight, stance weight, value
+    before the parent's direction) in ``lexicon_terms`` order."""
+    object_lengths = np.fromiter(map(len, terms), np.int64, len(terms))
+    starts = np.zeros(len(terms), dtype=np.int64)
+    np.cumsum(object_lengths[:-1], out=starts[1:])
+    values = chain.from_iterable(chain.from_iterable(terms))
+    flat = np.fromiter(values, np.float64, 3 * int(object_lengths.sum())).reshape(-1, 3)
+    lengths = np.zeros(n, dtype=np.int64)
+    offsets = np.zeros(n, dtype=np.int64)
+    lengths[used] = object_lengths[of_used]
+    offsets[used] = starts[of_used]
+    return lengths, offsets, flat
+
+
+def _add_lexicon(attach: np.ndarray, stance: np.ndarray, table, children: np.ndarray,
+                 direction: np.ndarray) -> None:
+    """The child's ``lex:`` words, weight x (direction x value) as ``pair_features`` makes the
+    feature, added one word position at a time in ``lexicon_terms`` order."""
+    lengths, offsets, flat = table
+    active = np.nonzero(lengths[children] > 0)[0]
+    j = 0
+    while len(active):
+        at = offsets[children[active]] + j
+        value = direction[active] * flat[at, 2]
+        attach[active] += flat[at, 0] * value
+        stance[active] += flat[at, 1] * value
         j += 1
         active = active[lengths[children[active]] > j]
 

@@ -25,6 +25,7 @@ import orjson
 from . import lexicon
 from .files import canonical_json, write_atomic
 from .model import Evidence, EvidenceKind
+from .sentiment import signed_words
 from .text_cues import (  # noqa: F401  (re-exported: the model's public vocabulary)
     AGAINST_WORDS,
     CONCESSION_MARKERS,
@@ -124,7 +125,27 @@ def pair_features(parent: TextCues, child: TextCues, ctx: PairContext) -> dict[s
         feats[name] = value
     for word in child.content:
         feats[f"cw_dir:{word}"] = float(parent.direction)
+    d = float(parent.direction)
+    for word, value in lexicon_terms(child):
+        feats[f"{LEXICON_PREFIX}{word}"] = d * value
     return feats
+
+
+LEXICON_PREFIX = "lex:"
+
+
+def lexicon_terms(cues: TextCues) -> tuple[tuple[str, float], ...]:
+    """The child's words for the stance head's learned word polarities (``lex:`` features):
+    each content word with its composed sign (``sentiment.signed_words``: negated or
+    decreased words count -1) over sqrt(content words + 1), so the ``lex:`` weights add up to the
+    learned lexicon's length-normalised polarity of the text. Sorted by word (the sum order
+    of both scorers). ``training`` fits the polarities (Naive-Bayes log-count ratios) and
+    stores them, times the weight of that one dense feature, as the ``lex:`` weights."""
+    words = signed_words(cues.tokens, cues.content)
+    if not words:
+        return ()
+    scale = math.sqrt(len(cues.content) + 1)
+    return tuple((w, sign / scale) for w, sign in words)
 
 
 SENTIMENT_TERMS = ("sentiment_x_direction", "positive_x_direction", "negative_x_direction",
@@ -184,8 +205,9 @@ _CONCEDING_OPENERS = frozenset(lexicon.CONCESSIVE_OPENERS) - {"despite"}
 
 
 def _concedes(cues: TextCues) -> bool:
-    """The text is a concessive clause ("Although ...", "Even though ...", "While ...")."""
-    return cues.connective in _CONCEDING_OPENERS
+    """The text is a concessive clause ("Although ...", "Even though ...", "While ..."): it
+    opens with the connective (", though." at a sentence's end is a contrast, not a clause)."""
+    return cues.concessive_opener and cues.connective in _CONCEDING_OPENERS
 
 
 def within_post_cues(child: TextCues, parent: TextCues, distance: int,

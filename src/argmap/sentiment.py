@@ -131,3 +131,25 @@ def sentiment(tokens: tuple[str, ...]) -> Sentiment:
         positive += value > 0
         negative += value < 0
     return Sentiment(total / math.sqrt(len(tokens) + 1), positive, negative)
+
+
+@lru_cache(maxsize=1 << 16)
+def signed_words(tokens: tuple[str, ...], content: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    """The content words of a text with the sign the same composition gives them: -1 inside
+    the scope of a negation or of a decrease verb (both: +1), so "reduces crime" says crime
+    -1 and "not effective" says effective -1. A word seen with both signs sums to 0 and is
+    left out. Sorted by word, so every consumer adds the terms in one order. The relation
+    model's learned word polarities (``relation_model`` ``lex:`` features) read this."""
+    signs: dict[str, set[int]] = {}
+    negated_until = flipped_until = -1
+    for i, word in enumerate(tokens):
+        if word in NEGATION_WORDS or word.endswith("n't"):
+            negated_until = i + SCOPE
+            continue
+        if word in DECREASE_WORDS:
+            flipped_until = i + SCOPE + 1
+            continue
+        if word in content:
+            sign = (-1 if i <= negated_until else 1) * (-1 if i <= flipped_until else 1)
+            signs.setdefault(word, set()).add(sign)
+    return tuple((w, sum(s)) for w, s in sorted(signs.items()) if sum(s))

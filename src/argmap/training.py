@@ -15,6 +15,8 @@ twice on the same files writes identical bytes.
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,7 +33,13 @@ from .evaluation import load_corpora
 from .evaluation.data import GoldPair, document_topic, gold_document, gold_pair, record_format
 from .evaluation.stance import pair_records
 from .options import LinkOptions
-from .relation_model import LinearHead, RelationModel, all_features, is_base_rate_feature
+from .relation_model import (
+    LEXICON_PREFIX,
+    LinearHead,
+    RelationModel,
+    all_features,
+    is_base_rate_feature,
+)
 
 # What each known corpus's licence allows; the model file records it next to the corpus name.
 LICENCES = {
@@ -47,6 +55,15 @@ LICENCES = {
 }
 STANCE_OF = {"support": 1, "agree": 1, "attack": 0, "disagree": 0}
 MIN_FEATURE_COUNT = 2  # features seen fewer times are dropped: a smaller, steadier model
+# The learned word polarities (``learn_lexicon``): add-one smoothing, a word must occur under
+# at least two different parents (a word of one topic is that topic's vocabulary, not a
+# polarity), and the dense feature of a training example comes from a lexicon fitted on the
+# other LEXICON_FOLDS groups of parents (cross-fitting: fitted on its own label, the feature
+# would look perfect in training and take the weight of every other feature).
+LEXICON_SMOOTHING = 1.0
+LEXICON_MIN_PARENTS = 2
+LEXICON_FOLDS = 5
+LEXICON_FEATURE = "lexicon_x_direction"
 
 
 @dataclass
@@ -59,6 +76,7 @@ class Examples:
     stance_y: list[int] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     within: list[bool] = field(default_factory=list)  # per stance example: inside one post?
+    stance_parent: list[str] = field(default_factory=list)  # per stance example: parent text
 
 
 def _document_examples(corpus: str, records: list[dict[str, Any]], ex: Examples) -> None:
@@ -88,6 +106,7 @@ def _document_examples(corpus: str, records: list[dict[str, Any]], ex: Examples)
             ex.stance_y.append(STANCE_OF[stance])
             ex.counts[f"{corpus}:stance"] += 1
             ex.within.append(cand.ctx.same_post)
+            ex.stance_parent.append(layout.claims[parent].text)
     ex.counts[f"{corpus}:documents"] += len(docs)
 
 
@@ -125,6 +144,7 @@ def _pair_examples(corpus: str, records: list[dict[str, Any]], ex: Examples) -> 
             ex.stance_y.append(STANCE_OF[pair.label])
             ex.counts[f"{corpus}:stance"] += 1
             ex.within.append(False)
+            ex.stance_parent.append(pair.parent)
     ex.counts[f"{corpus}:pairs_used"] += len(usable)
     ex.counts[f"{corpus}:pairs_skipped"] += len(pairs) - len(usable)
 
@@ -163,6 +183,7 @@ def collect_examples(corpora: dict[str, list[dict[str, Any]]]) -> Examples:
             ex.stance_x += one.stance_x
             ex.stance_y += one.stance_y
             ex.within += one.within
+            ex.stance_parent += one.stance_parent
         elif one.stance_y:
             one.counts[f"{corpus}:stance_skipped_one_class"] = one.counts.pop(f"{corpus}:stance")
         ex.counts.update(one.counts)
@@ -194,14 +215,102 @@ def _fit_head(xs: list[dict[str, float]], ys: list[int], positive: str, negative
             float(clf.score(matrix, ys)))
 
 
+def _lexicon_terms(x: dict[str, float]) -> list[tuple[str, float]]:
+    """The ``lex:`` features of one example (word, direction x sign / length), in their order."""
+    n = len(LEXICON_PREFIX)
+    return [(k[n:], v) for k, v in x.items() if k.startswith(LEXICON_PREFIX)]
+
+
+def learn_lexicon(xs: Sequence[dict[str, float]], ys: Sequence[int],
+                  parents: Sequence[str]) -> dict[str, float]:
+    """Word polarities learned from stance examples: the Naive-Bayes log-count ratio (as in
+    NBSVM, Wang & Manning 2012) of a child word between texts that speak well of what the
+    parent is for and texts that speak ill of it. An occurrence counts as "well" when the
+    label (support +1, attack -1) times the parent's direction times the word's composed sign
+    (the sign of its ``lex:`` value) is positive: "reduces crime" attacking "ban X" counts
+    "crime" as ill. Words under fewer than LEXICON_MIN_PARENTS distinct parents are left out
+    (one topic's vocabulary is not a polarity). Deterministic: plain counts, sorted words."""
+    good: Counter = Counter()
+    bad: Counter = Counter()
+    under: dict[str, set[str]] = {}
+    for x, y, parent in zip(xs, ys, parents, strict=True):
+        label = 1 if y else -1
+        for word, value in _lexicon_terms(x):
+            (good if label * value > 0 else bad)[word] += 1
+            under.setdefault(word, set()).add(parent)
+    vocab = sorted(w for w, ps in under.items() if len(ps) >= LEXICON_MIN_PARENTS)
+    if not vocab:
+        return {}
+    a = LEXICON_SMOOTHING
+    total_good = sum(good[w] for w in vocab) + a * len(vocab)
+    total_bad = sum(bad[w] for w in vocab) + a * len(vocab)
+    return {w: math.log((good[w] + a) / total_good) - math.log((bad[w] + a) / total_bad)
+            for w in vocab}
+
+
+def lexicon_value(lexicon: dict[str, float], x: dict[str, float]) -> float:
+    """The dense feature: the example's ``lex:`` values weighted by the lexicon, summed in
+    the features' order (what the stored ``lex:`` weights add up to, times its weight)."""
+    return sum(lexicon[w] * v for w, v in _lexicon_terms(x) if w in lexicon)
+
+
+def _fold_of(parent: str) -> int:
+    return int.from_bytes(hashlib.sha256(parent.encode()).digest()[:4], "big") % LEXICON_FOLDS
+
+
+def cross_fitted_lexicon_values(xs: Sequence[dict[str, float]], ys: Sequence[int],
+                                parents: Sequence[str]) -> list[float]:
+    """Each example's dense feature from a lexicon learned without its group of parents."""
+    fold = [_fold_of(p) for p in parents]
+    lexicons = []
+    for k in range(LEXICON_FOLDS):
+        keep = [i for i, f in enumerate(fold) if f != k]
+        lexicons.append(learn_lexicon([xs[i] for i in keep], [ys[i] for i in keep],
+                                      [parents[i] for i in keep]))
+    return [lexicon_value(lexicons[f], x) for f, x in zip(fold, xs, strict=True)]
+
+
+def _fit_stance_head(ex: Examples, c_value: float, seed: int,
+                     ) -> tuple[LinearHead, float, dict[str, Any]]:
+    """The stance head with the learned lexicon: fitted on the cross-fitted dense feature
+    (instead of the sparse ``lex:`` words), then stored as ``lex:`` word weights = the
+    lexicon learned on all examples times that feature's weight, so prediction needs no
+    separate lexicon and both scorers read plain weights."""
+    values = cross_fitted_lexicon_values(ex.stance_x, ex.stance_y, ex.stance_parent)
+    xs = []
+    for x, value in zip(ex.stance_x, values, strict=True):
+        row = {k: v for k, v in x.items() if not k.startswith(LEXICON_PREFIX)}
+        if value:
+            row[LEXICON_FEATURE] = value
+        xs.append(row)
+    head, acc = _fit_head(xs, ex.stance_y, "support", "attack", c_value, seed, balanced=True,
+                          placement=False)
+    weight = head.weights.pop(LEXICON_FEATURE, 0.0)
+    lexicon = learn_lexicon(ex.stance_x, ex.stance_y, ex.stance_parent) if weight else {}
+    for word, polarity in lexicon.items():
+        w = round(weight * polarity, 6)
+        if w:
+            head.weights[f"{LEXICON_PREFIX}{word}"] = w
+    weights = dict(sorted(head.weights.items()))
+    about = {"words": len(lexicon), "feature_weight": round(weight, 6)}
+    return LinearHead(head.positive, head.negative, head.intercept, weights), acc, about
+
+
 def fit_model(corpora: dict[str, list[dict[str, Any]]], *, seed: int = 0, c_attach: float = 0.5,
               c_stance: float = 0.05) -> tuple[RelationModel, dict[str, Any]]:
     """The model and its training figures, without writing anything."""
     ex = collect_examples(corpora)
-    attach, attach_acc = _fit_head(ex.attach_x, ex.attach_y, "attached", "not_attached",
+    # the learned lexicon is the stance head's: the attachment head does not see its words
+    attach_x = [{k: v for k, v in x.items() if not k.startswith(LEXICON_PREFIX)}
+                for x in ex.attach_x]
+    attach, attach_acc = _fit_head(attach_x, ex.attach_y, "attached", "not_attached",
                                    c_attach, seed, balanced=True)
-    stance, stance_acc = _fit_head(ex.stance_x, ex.stance_y, "support", "attack", c_stance,
-                                   seed, balanced=True, placement=False)
+    if len(set(ex.stance_y)) > 1:
+        stance, stance_acc, lexicon_about = _fit_stance_head(ex, c_stance, seed)
+    else:
+        stance, stance_acc = _fit_head(ex.stance_x, ex.stance_y, "support", "attack",
+                                       c_stance, seed, balanced=True, placement=False)
+        lexicon_about = {"words": 0, "feature_weight": 0.0}
     try:
         version = metadata.version("argmap")
     except metadata.PackageNotFoundError:  # pragma: no cover
@@ -211,6 +320,9 @@ def fit_model(corpora: dict[str, list[dict[str, Any]]], *, seed: int = 0, c_atta
         "argmap_version": version,
         "seed": seed,
         "regularisation": {"attach_C": c_attach, "stance_C": c_stance},
+        # the learned word polarities: the head's ``lex:`` weights are polarity x feature_weight
+        "stance_lexicon": {**lexicon_about, "smoothing": LEXICON_SMOOTHING,
+                           "min_parents": LEXICON_MIN_PARENTS, "folds": LEXICON_FOLDS},
         # The linker trusts the stance head inside posts only when it learned from such pairs.
         "stance_within_post_examples": sum(ex.within),
         "stance_across_posts_examples": len(ex.within) - sum(ex.within),
