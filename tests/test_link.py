@@ -328,7 +328,7 @@ CONCEDING_OPENING = {
 
 
 def test_link_post_that_opens_by_conceding_states_its_thesis_after(monkeypatch) -> None:
-    import argmap.link as linker
+    import argmap.post_structure as structure
 
     threads, claims, topics = _build(CONCEDING_OPENING)
     relations = link(threads, claims, topics, LinkOptions(use_model=True))
@@ -336,7 +336,7 @@ def test_link_post_that_opens_by_conceding_states_its_thesis_after(monkeypatch) 
     assert _find(relations, "w1:p/c0", "w1:p/c1") is not None  # the conceded point attacks it
     without_model = link(threads, claims, topics, LinkOptions(use_model=False))
     assert any(r.source == "w1:p/c0" for r in without_model)  # the concession is no thesis
-    monkeypatch.setattr(linker, "_opens_conceding", lambda first, second: False)
+    monkeypatch.setattr(structure, "_opens_conceding", lambda first, second: False)
     for model_on in (False, True):  # without the rule the first-place bonus keeps the concession
         relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
         assert not any(r.source == "w1:p/c0" for r in relations)
@@ -344,7 +344,7 @@ def test_link_post_that_opens_by_conceding_states_its_thesis_after(monkeypatch) 
 
 
 def test_link_opens_conceding_reads_concessions_and_contrasts() -> None:
-    from argmap.link import _opens_conceding
+    from argmap.post_structure import _opens_conceding
     from argmap.text_cues import text_cues
 
     plain = text_cues("Smart watches have many useful features.")
@@ -397,7 +397,7 @@ CONTINUED = {
 
 
 def test_link_claim_opened_by_and_takes_the_target_of_the_claim_before(monkeypatch) -> None:
-    import argmap.link as linker
+    import argmap.post_structure as structure
 
     threads, claims, topics = _build(CONTINUED)
     for model_on in (False, True):
@@ -411,7 +411,7 @@ def test_link_claim_opened_by_and_takes_the_target_of_the_claim_before(monkeypat
         assert not any('("and ...")' in e.detail for r in relations if r is not second
                        for e in r.evidence)
         with monkeypatch.context() as patched:  # without the rule: the claim beside it
-            patched.setattr(linker, "_COORDINATING", frozenset())
+            patched.setattr(structure, "_COORDINATING", frozenset())
             assert _find(link(threads, claims, topics, options), "a1:p/c2", "a1:p/c1")
 
 
@@ -448,14 +448,14 @@ CONCLUDED = {
 
 
 def test_link_claim_that_concludes_is_the_main_claim(monkeypatch) -> None:
-    import argmap.link as linker
+    import argmap.post_structure as structure
 
     threads, claims, topics = _build(CONCLUDED)
     for model_on in (False, True):
         relations = link(threads, claims, topics, LinkOptions(use_model=model_on))
         assert not any(r.source == "c1:p/c2" for r in relations)  # the conclusion answers nothing
         assert any(r.target == "c1:p/c2" for r in relations)
-    monkeypatch.setattr(linker, "CONCLUSION_BONUS", 0.0)  # without the cue: the opening claim
+    monkeypatch.setattr(structure, "CONCLUSION_BONUS", 0.0)  # without the cue: the opening claim
     relations = link(threads, claims, topics, LinkOptions(use_model=False))
     assert any(r.source == "c1:p/c2" for r in relations)
 
@@ -471,7 +471,7 @@ EXAMPLE = {
 
 
 def test_link_example_backs_the_claim_before_it(monkeypatch) -> None:
-    import argmap.link as linker
+    import argmap.post_structure as structure
 
     threads, claims, topics = _build(EXAMPLE)
     for model_on in (False, True):
@@ -480,7 +480,7 @@ def test_link_example_backs_the_claim_before_it(monkeypatch) -> None:
         assert example is not None, relations
         assert any("answering the claim before it" in e.detail for e in example.evidence)
         assert _find(relations, "e1:p/c2", "e1:p/c0") is None
-    monkeypatch.setattr(linker, "_ILLUSTRATING", frozenset())  # without the cue: the thesis
+    monkeypatch.setattr(structure, "_ILLUSTRATING", frozenset())  # without the cue: the thesis
     relations = link(threads, claims, topics, LinkOptions(use_model=False))
     assert _find(relations, "e1:p/c2", "e1:p/c0") is not None
 
@@ -546,7 +546,7 @@ LONG_POST = {
 
 
 def test_link_main_claim_pull_has_a_reach(monkeypatch) -> None:
-    import argmap.link as linker
+    import argmap.post_structure as structure
 
     threads, claims, topics = _build(LONG_POST)
     options = LinkOptions(use_model=False, min_confidence=0.0)
@@ -558,7 +558,7 @@ def test_link_main_claim_pull_has_a_reach(monkeypatch) -> None:
     relations = link(threads, claims, topics, options)
     assert pulled(relations, "l1:p/c3")  # near the thesis: drawn to it
     assert not pulled(relations, "l1:p/c11")  # 11 claims away: beyond the reach
-    monkeypatch.setattr(linker, "MAIN_CLAIM_REACH", 100)
+    monkeypatch.setattr(structure, "MAIN_CLAIM_REACH", 100)
     assert pulled(link(threads, claims, topics, options), "l1:p/c11")
 
 

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import post_structure as structure
 from .across import REPLY
 from .candidates import (
     AcrossPairs,
@@ -41,7 +42,6 @@ from .candidates import (
     generate_columns,
 )
 from .gcpause import collector_paused
-from .lexicon import CLAUSE_OPENERS_COORDINATING
 from .link_columns import across_kept, best_per_child, boosted, id_ranks, priors
 from .model import Claim, Evidence, EvidenceKind, Relation, Stance, Thread, Topic
 from .model import relation_sort_key as _relation_key
@@ -54,30 +54,9 @@ from .relation_model import (
     pair_features,
     takes_no_side,
 )
-from .text_cues import TextCues, voices_other_side
+from .text_cues import voices_other_side
 
 MAIN_CLAIM_WEIGHT = 0.3  # evidence weight of "the target is the post's main claim"
-NORMATIVE_BONUS = 1.0  # rootness bonus of a "should/must/ought" claim
-DISAGREE_PENALTY = 0.6  # rootness malus of a claim that voices disagreement (it answers)
-# A claim that says it concludes ("therefore", "for these reasons") is likelier the main claim:
-# microtexts attachment 0.616 -> 0.624, part 2 0.557 -> 0.560, CMV unchanged (0.3-0.7 alike).
-CONCLUSION_BONUS = 0.5
-# Authors state their main claim first (or, less often, last): on two independently written
-# sets of argumentative microtexts these priors raised main-claim accuracy from 0.65 / 0.59
-# to 0.77 / 0.68 (weights chosen on a plateau that is best on both sets, not on either).
-FIRST_CLAIM_BONUS = 1.0
-LAST_CLAIM_BONUS = 0.5
-# ... unless the post opens by conceding ("Although X, ...", "Some say X", "X, but Y"): then the
-# author's own voice, and the first-place bonus, starts with the second claim (of 25 such
-# microtexts the first claim is the main claim of 1, the second of 5, a later one of 19).
-# Attachment: part 2 0.558 -> 0.570, CDCP +0.003, part 1 and CMV -0.001; withdrawing the bonus
-# instead: part 1 +0.009, part 2 -0.001; moving half of it: part 1 +0.009, part 2 -0.014
-# against moving all of it, with the other changes of this set; moving it past "and" claims
-# ("Although X, | and Y, | Z"): part 1 -0.004 (one text), nothing else.
-# A post's closing claim written in capitals states its thesis (the part-2 microtexts put an
-# implicit central claim there, in upper case): on that set main-claim choice by this format cue
-# raised attachment F1 0.50 -> 0.54 (flat from 3 up; the first set has no such claims).
-SHOUTED_LAST_BONUS = 3.0
 # "but"/"however"/"because" at a claim's start: it answers the claim just before it
 # (on both microtext sets: contrast openers follow the claim they rebut ~70% of the time)
 ANSWER_PREVIOUS_WEIGHT = 0.5
@@ -87,13 +66,6 @@ ANSWER_PREVIOUS_WEIGHT = 0.5
 # drawn unless the user lowers ``min_confidence``. Reddit agreement pairs (never trained on): 3-class macro-F1
 # 0.39 -> 0.50, and every milder factor (0.5: 0.48) did worse.
 NO_SIDE_FACTOR = 0.3
-# How far (in claims) the pull of a post's main claim reaches: twice the candidate window. A
-# short text argues for its thesis from every sentence, but in a long post a claim farther away
-# than this argues with its neighbours (CDCP attachment 0.446 -> 0.467, CMV 0.183 -> 0.184,
-# microtexts part 2 0.5545 -> 0.5550, part 1 has no claim this far from its thesis; reach 6:
-# CDCP 0.480 but part 2 -0.002; reach 10: CDCP 0.461; a "lean to the claim before" boost
-# beyond the reach helped CMV but cost CDCP 0.03).
-MAIN_CLAIM_REACH = 8
 # A claim that grants or reports the other side's view ("Some may say ...", "It could be argued
 # ...": ``text_cues.voices_other_side``) objects to the post's thesis, not to the claim beside
 # it (of 47 such microtext claims 40 attach to the main claim and 9 to the claim before, 5 of
@@ -101,18 +73,6 @@ MAIN_CLAIM_REACH = 8
 # Attachment: part 1 +0.009, part 2 +0.008, CMV +0.001, CDCP -0.002 (0.3: part 2 -0.008;
 # 0.7: as 0.5 on the microtexts, CDCP -0.001 more).
 OTHER_SIDE_WEIGHT = 0.5
-_ANSWERING_CLASSES = frozenset({"attack", "backward"})
-# A claim opened by "and"/"or" continues the claim before it (the segmenter cuts ", and ..."): it
-# argues for what that claim argues for, a second premise beside the first, more often than it
-# argues for that claim (microtext "and" claims: 50 share the target of the claim before, 5
-# attach to that claim). It takes that claim's target when it has a kept pair with it.
-# Attachment: part 1 0.660 -> 0.673, part 2 0.591 -> 0.594, CDCP 0.469 -> 0.473, CMV +0.0004;
-# the same for additive openers ("also", "moreover"): part 2 -0.002.
-_COORDINATING = frozenset(CLAUSE_OPENERS_COORDINATING)
-# An example backs the claim just before it, not the thesis two claims up (few such openers:
-# microtexts attachment 0.634 -> 0.641, part 2 0.555 -> 0.557, CMV and CDCP within 0.001;
-# adding "in fact"/"indeed" helped part 2 and hurt CMV).
-_ILLUSTRATING = frozenset({"for example", "for instance", "e.g."})
 _CUE_LOGIT = 2.5  # how far one full-strength cue moves the stance logit
 _NO_MODEL_EVIDENCE = " (stance from cues: the model has no within-post stance training)"
 _MAIN_CLAIM = Evidence(EvidenceKind.ADJACENCY, "main claim of the post", MAIN_CLAIM_WEIGHT)
@@ -131,24 +91,6 @@ _CONTINUES = Evidence(EvidenceKind.ADJACENCY, 'continues the claim before it ("a
                       "argues for what that claim argues for", 0.0)
 _NO_SIDE = Evidence(EvidenceKind.STANCE_CUE, "the reply takes no side (thanks, a question, "
                     '"yes, but", an answer to a question)', 0.0)
-
-
-def _is_shouted(text: str) -> bool:
-    """At least 8 letters, 80% of them upper case: a typographic thesis, not an acronym."""
-    letters = list(filter(str.isalpha, text))
-    return len(letters) >= 8 and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
-
-
-def _opens_conceding(first: TextCues, second: TextCues) -> bool:
-    """A post opens by conceding: its first claim is a concessive clause ("Although X,") or
-    voices the other side ("Some say X"), or its second claim contrasts ("X, | but Y")."""
-    return (first.concessive_opener or voices_other_side(first)
-            or (second.connective_class == "attack" and not second.concessive_opener))
-
-
-def _continues(cues: TextCues) -> bool:
-    """The claim opens with "and"/"or": it continues the claim before it."""
-    return bool(cues.tokens) and cues.tokens[0] in _COORDINATING
 
 
 def _sigmoid(x: float) -> float:
@@ -271,98 +213,6 @@ def _column_scores(layout: Layout, children: np.ndarray, parents: np.ndarray,
     return attack, rounded, logits, model_stance.tolist(), no_side
 
 
-def _main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
-                 within: np.ndarray, confidence: np.ndarray) -> np.ndarray:
-    """Per post, the claim others attach to and that attaches to nothing: it keeps no outgoing
-    within-post edge. Rootness = incoming confidence minus twice the best outgoing one, so a
-    claim opened by "because" or "however" (a strong outgoing edge) is not the main claim, and
-    a claim about what should be done or that says it concludes is the likelier main claim,
-    one that voices disagreement (it answers something) the less likely, and the post's first
-    (or last) claim the likelier, a last claim in capitals the likeliest. A post that opens by
-    conceding (``_opens_conceding``) gives the first-place bonus to its second claim.
-    Returns a per-claim "is its post's main claim"."""
-    incoming = np.zeros(len(layout.claims))
-    outgoing = np.zeros(len(layout.claims))
-    np.add.at(incoming, parents[within], confidence[within])  # in candidate order
-    np.maximum.at(outgoing, children[within], confidence[within])
-    incoming_of, outgoing_of = incoming.tolist(), outgoing.tolist()
-    is_main = np.zeros(len(layout.claims), dtype=bool)
-    cues = layout.cues
-    for members in layout.by_post.values():
-        lead = members[0]
-        if len(members) > 1 and _opens_conceding(cues[lead], cues[members[1]]):
-            lead = members[1]
-        is_main[max(members, key=lambda i: (
-            round(incoming_of[i] - 2 * outgoing_of[i]
-                  + NORMATIVE_BONUS * layout.cues[i].normative
-                  + CONCLUSION_BONUS * layout.cues[i].conclusion
-                  - DISAGREE_PENALTY * bool(layout.cues[i].disagree)
-                  + FIRST_CLAIM_BONUS * (i == lead)
-                  + LAST_CLAIM_BONUS * (i == members[-1] and len(members) > 1)
-                  + SHOUTED_LAST_BONUS * (i == members[-1]
-                                          and _is_shouted(layout.claims[i].text)), 6),
-            i == members[0], -i))] = True
-    return is_main
-
-
-def _far_from_main(layout: Layout, is_main: np.ndarray) -> np.ndarray:
-    """Per claim, "more than ``MAIN_CLAIM_REACH`` claims away from its post's main claim". A
-    post's claims are consecutive indices in ``by_post`` order and each post has one main
-    claim, so the k-th main claim belongs to the k-th post."""
-    sizes = np.fromiter((len(m) for m in layout.by_post.values()), np.int64, len(layout.by_post))
-    main_of = np.nonzero(is_main)[0][np.repeat(np.arange(len(sizes)), sizes)]
-    return np.abs(np.arange(len(layout.claims)) - main_of) > MAIN_CLAIM_REACH
-
-
-def _answers_previous(layout: Layout, children: np.ndarray, parents: np.ndarray,
-                      rows: np.ndarray) -> np.ndarray:
-    """Per candidate, "the child opens with a contrast, a reason or an example, or follows a concession,
-    and its parent is the claim just before it": "But ..." rebuts the objection it follows,
-    "because ..." backs the claim it follows, and the claim after "Some say ..." or "Although ..." answers
-    that view, more often than any of them answers the post's main claim (the concession rule:
-    microtexts attachment 0.615 -> 0.616, part 2 0.542 -> 0.557, CMV 0.186 -> 0.186)."""
-    opens = np.fromiter((c.connective_class in _ANSWERING_CLASSES
-                         or c.connective in _ILLUSTRATING for c in layout.cues), bool,
-                        len(layout.cues))
-    concedes = np.fromiter((c.concessive_opener or bool(c.concession) for c in layout.cues),
-                           bool, len(layout.cues))
-    return rows & (parents == children - 1) & (opens[children] | concedes[parents])
-
-
-def _continuations(layout: Layout, children: np.ndarray, parents: np.ndarray, rows: np.ndarray,
-                   chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``chosen`` (one kept within-post row per child, from the kept rows ``rows``) with each
-    claim opened by "and"/"or" moved to the target the claim before it keeps, when that pair is
-    among ``rows``; claims in text order, so a run of "and" claims shares one target. Returns
-    the rows and the moved rows."""
-    n = len(layout.claims)
-    cues = layout.cues
-    continues = np.fromiter(map(_continues, cues), bool, n) & ~np.asarray(layout.first,
-                                                                         dtype=bool)
-    chosen_children = children[chosen]
-    todo = np.nonzero(continues[chosen_children])[0]
-    if not len(todo):
-        return chosen, chosen[:0]
-    target = np.full(n, -1, dtype=np.int64)
-    target[chosen_children] = parents[chosen]
-    slot = np.full(n, -1, dtype=np.int64)
-    slot[chosen_children] = np.arange(len(chosen))
-    pool = rows[continues[children[rows]]]
-    row_of = dict(zip(zip(children[pool].tolist(), parents[pool].tolist(), strict=True),
-                      pool.tolist(), strict=True))
-    out, moved = chosen.copy(), []
-    for child in sorted(chosen_children[todo].tolist()):
-        theirs = int(target[child - 1])
-        if theirs < 0 or theirs == child or theirs == target[child]:
-            continue
-        k = row_of.get((child, theirs))
-        if k is not None:
-            out[slot[child]] = k
-            target[child] = theirs
-            moved.append(k)
-    return out, np.asarray(moved, dtype=np.int64)
-
-
 def _no_side_rows(layout: Layout, children: np.ndarray, parents: np.ndarray,
                   rows: np.ndarray) -> np.ndarray:
     """Per candidate, ``rows``, the child opens its post, and ``takes_no_side(parent, child)``,
@@ -430,8 +280,8 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     is_reply = np.concatenate([np.zeros(n_within, dtype=bool), across.origin == REPLY])[order]
     scored_array = np.asarray(scored, dtype=np.float64)
     confidence = scored_array.copy()
-    is_main = _main_claims(layout, children, parents, within_mask, confidence)
-    far = _far_from_main(layout, is_main)
+    is_main = structure.main_claims(layout, children, parents, within_mask, confidence)
+    far = structure.far_from_main(layout, is_main)
     to_main = within_mask & is_main[parents] & ~far[children]
     # most claims of a post argue for its main claim, whatever their distance to it, up to
     # MAIN_CLAIM_REACH claims away
@@ -441,7 +291,8 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     objects = to_main & other_side[children]
     object_rows = np.nonzero(objects)[0]
     confidence[object_rows] = boosted(confidence, object_rows, OTHER_SIDE_WEIGHT)
-    answers_previous = _answers_previous(layout, children, parents, within_mask & ~to_main)
+    answers_previous = structure.answers_previous(layout, children, parents,
+                                                  within_mask & ~to_main)
     same_paragraph = np.asarray(layout.same_paragraph, dtype=bool)
     local = (within_mask & ~to_main & ~answers_previous & same_paragraph[children]
              & (parents == children - 1))
@@ -458,7 +309,7 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
                            np.nonzero(keep & within_mask & ~is_main[children])[0])
     first = np.ones(len(rows), dtype=bool)
     first[1:] = children[rows][1:] != children[rows][:-1]
-    chosen, moved = _continuations(layout, children, parents, rows, rows[first])
+    chosen, moved = structure.continuations(layout, children, parents, rows, rows[first])
     continued = np.zeros(len(children), dtype=bool)
     continued[moved] = True
     kept = np.concatenate([chosen, across_kept(
