@@ -24,9 +24,7 @@ builds the ``Candidate`` objects from the columns, in the order the rules propos
 
 from __future__ import annotations
 
-import bisect
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,6 +46,7 @@ from .across import (
 )
 from .model import Claim, Evidence, EvidenceKind, Thread, Topic
 from .options import LinkOptions
+from .post_structure import same_paragraph
 from .relation_model import (
     OpeningCues,
     PairContext,
@@ -60,7 +59,6 @@ from .relation_model import (
 from .similar import similar_rows
 from .text_cues import quoted_spans
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
 
 
@@ -102,26 +100,7 @@ def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
         first[members[0]] = True
     return Layout(ordered, dict(by_post), post_thread, post_rank, reply_to, topic_of,
                   _vectorise(texts), [text_cues(t) for t in texts], first,
-                  _same_paragraph(threads, ordered, by_post))
-
-
-def _same_paragraph(threads: Sequence[Thread], ordered: tuple[Claim, ...],
-                    by_post: dict[str, list[int]]) -> list[bool]:
-    """Per claim, "the claim before it is in the same paragraph" (paragraphs: blank-line
-    separated blocks), only in posts with more than one paragraph."""
-    out = [False] * len(ordered)
-    texts = {post.id: post.text for thread in threads for post in thread.posts}
-    for post_id, members in by_post.items():
-        text = texts.get(post_id, "")
-        breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)] if len(members) > 1 else []
-        if not breaks:
-            continue
-        paragraph = [bisect.bisect_right(breaks, ordered[i].start) for i in members]
-        if len(set(paragraph)) < 2:
-            continue
-        for k in range(1, len(members)):
-            out[members[k]] = paragraph[k] == paragraph[k - 1]
-    return out
+                  same_paragraph(threads, ordered, by_post))
 
 
 def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix

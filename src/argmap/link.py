@@ -91,6 +91,9 @@ _CONTINUES = Evidence(EvidenceKind.ADJACENCY, 'continues the claim before it ("a
                       "argues for what that claim argues for", 0.0)
 _NO_SIDE = Evidence(EvidenceKind.STANCE_CUE, "the reply takes no side (thanks, a question, "
                     '"yes, but", an answer to a question)', 0.0)
+# in the order ``select_relations`` lists the rules a kept pair met
+_RULE_EVIDENCE = (_MAIN_CLAIM, _OTHER_SIDE, _ANSWERS_PREVIOUS, _SAME_PARAGRAPH, _CONTINUES,
+                  _NO_SIDE)
 
 
 def _sigmoid(x: float) -> float:
@@ -331,29 +334,17 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     cue_rows = within.cue_rows
     stances = [Stance.ATTACK if attack[k] else Stance.SUPPORT for k in kept.tolist()]
     relations = []
-    for source, cue, child, parent, stance, confidence_k, model_said, main, objection, \
-            previous, para, continuing, quiet in zip(
-                sources.tolist(), cue_of.tolist(), children[kept].tolist(),
-                parents[kept].tolist(), stances, confidence[kept].tolist(), said,
-                to_main[kept].tolist(), objects[kept].tolist(), answers_previous[kept].tolist(),
-                local[kept].tolist(), continued[kept].tolist(), no_side[kept].tolist(),
-                strict=True):
+    # the structure rules each kept pair met, as evidence after the model's (fixed order)
+    met = np.stack([to_main[kept], objects[kept], answers_previous[kept], local[kept],
+                    continued[kept], no_side[kept]], axis=1).tolist()
+    for source, cue, child, parent, stance, confidence_k, model_said, rules in zip(
+            sources.tolist(), cue_of.tolist(), children[kept].tolist(), parents[kept].tolist(),
+            stances, confidence[kept].tolist(), said, met, strict=True):
         evidence = (list(cue_rows[cue][0]) if source < n_within
                     else across.evidence(source - n_within))
         if model_said is not None:
             evidence.append(model_said)
-        if main:
-            evidence.append(_MAIN_CLAIM)
-        if objection:
-            evidence.append(_OTHER_SIDE)
-        if previous:
-            evidence.append(_ANSWERS_PREVIOUS)
-        if para:
-            evidence.append(_SAME_PARAGRAPH)
-        if continuing:
-            evidence.append(_CONTINUES)
-        if quiet:
-            evidence.append(_NO_SIDE)
+        evidence.extend(e for on, e in zip(rules, _RULE_EVIDENCE, strict=True) if on)
         relations.append(Relation(source=ids[child], target=ids[parent], stance=stance,
                                   confidence=confidence_k, evidence=tuple(evidence)))
     if ranked is None:

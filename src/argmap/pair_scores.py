@@ -69,7 +69,10 @@ class BatchScorer:
         self.cw_dir = self._prefixed("cw_dir:")
         self.lexicon = self._prefixed(LEXICON_PREFIX)  # the learned word polarities
         # per content word, its (cw, pw, cw_dir) weights: one look-up a word, not three
-        self.by_word = {w: (self.words["c"].get(w), self.words["p"].get(w), self.cw_dir.get(w))
+        # (cw_dir rows carry the value 1.0 beside their two weights, as ``lex:`` rows carry
+        # theirs, so one table and one loop add both: d * 1.0 == d, the same floats)
+        self.by_word = {w: (self.words["c"].get(w), self.words["p"].get(w),
+                            None if w not in self.cw_dir else (*self.cw_dir[w], 1.0))
                         for w in (*self.words["c"], *self.words["p"], *self.cw_dir)}
         # the other ``side_features`` weights per role, their names built once here
         self.start = {r: self._prefixed(f"{r}start:") for r in ("c", "p")}
@@ -190,7 +193,7 @@ class BatchScorer:
                  np.minimum(claim["positive"][children], 3) * signed,
                  np.minimum(claim["negative"][children], 3) * signed,
                  claim["sentiment"][parents] * claim["sentiment"][children])
-        words = _cw_dir_table(len(cues), used, of_used, [x[4] for x in per_object])
+        words = _word_table(len(cues), used, of_used, [x[4] for x in per_object])
         direction_f = direction.astype(np.float64)
         parts = []
         for h in range(2):
@@ -208,11 +211,11 @@ class BatchScorer:
             for name, column in zip(SENTIMENT_TERMS, terms, strict=True):
                 pair += self.scalars[name][h] * column
             parts.append((acc, pair))
-        _add_cw_dir(parts[0][1], parts[1][1], words, children, direction_f)
+        _add_words(parts[0][1], parts[1][1], words, children, direction_f)
         if per_object_lex is not None:
-            _add_lexicon(parts[0][1], parts[1][1],
-                         _lexicon_table(len(cues), used, of_used, per_object_lex),
-                         children, direction_f)
+            _add_words(parts[0][1], parts[1][1],
+                       _word_table(len(cues), used, of_used, per_object_lex),
+                       children, direction_f)
         return parts[0][0] + parts[0][1], parts[1][0] + parts[1][1]
 
 
@@ -224,45 +227,16 @@ def _used(n: int, children: np.ndarray, parents: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
-def _cw_dir_table(n: int, used: np.ndarray, of_used: np.ndarray, directed: list[list]):
-    """Per claim: how many weighted ``cw_dir`` words it has and where they start in ``flat``
-    (rows: the words in content order; columns: the two heads). ``directed`` holds the words
-    of each distinct TextCues; claims sharing one point at the same rows."""
-    object_lengths = np.fromiter(map(len, directed), np.int64, len(directed))
-    starts = np.zeros(len(directed), dtype=np.int64)
+def _word_table(n: int, used: np.ndarray, of_used: np.ndarray, rows: list[list]):
+    """Per claim: how many weighted word rows it has and where they start in ``flat`` (rows:
+    attach weight, stance weight, value before the parent's direction; 1.0 for ``cw_dir``
+    words, the signed length-normalised value for ``lex:`` words), in the order the per-pair
+    reference adds them. ``rows`` holds the words of each distinct TextCues; claims sharing
+    one point at the same rows."""
+    object_lengths = np.fromiter(map(len, rows), np.int64, len(rows))
+    starts = np.zeros(len(rows), dtype=np.int64)
     np.cumsum(object_lengths[:-1], out=starts[1:])
-    weights = chain.from_iterable(chain.from_iterable(directed))  # (attach, stance) pairs
-    flat = np.fromiter(weights, np.float64, 2 * int(object_lengths.sum())).reshape(-1, 2)
-    lengths = np.zeros(n, dtype=np.int64)
-    offsets = np.zeros(n, dtype=np.int64)
-    lengths[used] = object_lengths[of_used]
-    offsets[used] = starts[of_used]
-    return lengths, offsets, flat
-
-
-def _add_cw_dir(attach: np.ndarray, stance: np.ndarray, words, children: np.ndarray,
-                direction: np.ndarray) -> None:
-    """The child's ``cw_dir`` words times the parent's direction, added to both heads one word
-    position at a time in the child's content order (words without a weight add nothing)."""
-    lengths, offsets, flat = words
-    active = np.nonzero(lengths[children] > 0)[0]
-    j = 0
-    while len(active):
-        at = offsets[children[active]] + j
-        d = direction[active]
-        attach[active] += flat[at, 0] * d
-        stance[active] += flat[at, 1] * d
-        j += 1
-        active = active[lengths[children[active]] > j]
-
-
-def _lexicon_table(n: int, used: np.ndarray, of_used: np.ndarray, terms: list[list]):
-    """``_cw_dir_table`` for the ``lex:`` words: rows (attach weight, stance weight, value
-    before the parent's direction) in ``lexicon_terms`` order."""
-    object_lengths = np.fromiter(map(len, terms), np.int64, len(terms))
-    starts = np.zeros(len(terms), dtype=np.int64)
-    np.cumsum(object_lengths[:-1], out=starts[1:])
-    values = chain.from_iterable(chain.from_iterable(terms))
+    values = chain.from_iterable(chain.from_iterable(rows))
     flat = np.fromiter(values, np.float64, 3 * int(object_lengths.sum())).reshape(-1, 3)
     lengths = np.zeros(n, dtype=np.int64)
     offsets = np.zeros(n, dtype=np.int64)
@@ -271,10 +245,10 @@ def _lexicon_table(n: int, used: np.ndarray, of_used: np.ndarray, terms: list[li
     return lengths, offsets, flat
 
 
-def _add_lexicon(attach: np.ndarray, stance: np.ndarray, table, children: np.ndarray,
-                 direction: np.ndarray) -> None:
-    """The child's ``lex:`` words, weight x (direction x value) as ``pair_features`` makes the
-    feature, added one word position at a time in ``lexicon_terms`` order."""
+def _add_words(attach: np.ndarray, stance: np.ndarray, table, children: np.ndarray,
+               direction: np.ndarray) -> None:
+    """The child's word rows, weight x (parent's direction x value) as ``pair_features`` makes
+    the ``cw_dir`` and ``lex:`` features, added to both heads one word position at a time."""
     lengths, offsets, flat = table
     active = np.nonzero(lengths[children] > 0)[0]
     j = 0
