@@ -40,10 +40,18 @@ _FOR_PHRASES = ("fight for", "fighting for", "vote for", "campaign for", "argue 
 _NEGATION_WORDS = frozenset(w for w in lexicon.NEGATIONS if " " not in w)
 _DIRECTION_WORDS = AGAINST_WORDS | _NEGATION_WORDS
 _PHRASE_WORDS = frozenset(p.split()[0] for p in AGAINST_PHRASES)
+# A text longer than this (tokens) is a post, not a motion: the parity of its "ban" and "not"
+# words says nothing of one object, so its direction stays +1. CreateDebate reply stance
+# (posts answering posts), CV like the shipped model: 0.573 -> 0.662; claim stance 0.648 ->
+# 0.649; Reddit 0.528 -> 0.526.
+LONG_TEXT = 40
 
 
 def motion_direction(tokens: tuple[str, ...]) -> int:
-    """+1 when the text argues for its object, -1 when against (``text_cues`` tokens)."""
+    """+1 when the text argues for its object, -1 when against (``text_cues`` tokens); +1
+    for a text longer than ``LONG_TEXT`` tokens."""
+    if len(tokens) > LONG_TEXT:
+        return 1
     against = sum(map(_DIRECTION_WORDS.__contains__, tokens))
     joined = None
     if against and "for" in tokens:

@@ -139,14 +139,19 @@ def signed_words(tokens: tuple[str, ...], content: frozenset[str]) -> tuple[tupl
     the scope of a negation or of a decrease verb (both: +1), so "reduces crime" says crime
     -1 and "not effective" says effective -1. A word seen with both signs sums to 0 and is
     left out. Sorted by word, so every consumer adds the terms in one order. The relation
-    model's learned word polarities (``relation_model`` ``lex:`` features) read this."""
+    model's learned word polarities (``relation_model`` ``lex:`` features) read this. Roles
+    come from ``_role`` (memoised in ``_ROLES``), the one definition ``sentiment`` uses."""
     signs: dict[str, set[int]] = {}
     negated_until = flipped_until = -1
+    roles = _ROLES
     for i, word in enumerate(tokens):
-        if word in NEGATION_WORDS or word.endswith("n't"):
+        role = roles.get(word)
+        if role is None:
+            role = roles[word] = _role(word)
+        if role is _NEGATES:
             negated_until = i + SCOPE
             continue
-        if word in DECREASE_WORDS:
+        if role is _DECREASES:
             flipped_until = i + SCOPE + 1
             continue
         if word in content:

@@ -187,6 +187,16 @@ def _response(head: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (agree,) if agree else (), (disagree,) if disagree else ()
 
 
+def _stance_cues(head: str, runs: frozenset[str], opening: str,
+                 words: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(disagree, agree) cues of a text's first ``HEAD_WORDS`` words: the listed cues, the
+    response token it opens with and a judgement of the addressee (``text_cues`` and
+    ``opening_cues`` read them the same way)."""
+    said_agree, said_disagree = _response(head)
+    return (_DISAGREE.find(head, runs, opening) + said_disagree + addressed_judgement(words),
+            _AGREE.find(head, runs, opening) + said_agree)
+
+
 def _runs(text: str, tokens: Sequence[str]) -> frozenset[str]:
     """The runs of letters and digits of ``text``, the ``tokens`` joined by spaces (the tokens
     themselves unless one has an apostrophe: "don't" is the runs "don" and "t"), kept to those
@@ -225,11 +235,6 @@ _CONCLUSION = _CueIndex(lexicon.CONCLUSION_MARKERS)
 _CUE_RUNS = _DISAGREE.keys | _AGREE.keys | _CONCESSION.keys | _CONCLUSION.keys
 _DROPPED = lexicon.STOPWORDS - _KEEP_WORDS  # not content words
 HEAD_WORDS = 30  # "X ... seems unrealistic": the verdict can come late
-# A text longer than this (tokens) is a post, not a motion: the parity of its "ban" and "not"
-# words says nothing of one object, so its direction stays +1. CreateDebate reply stance
-# (posts answering posts), CV like the shipped model: 0.573 -> 0.662; claim stance 0.648 ->
-# 0.649; Reddit 0.528 -> 0.526.
-LONG_TEXT = 40
 
 
 @lru_cache(maxsize=65536)
@@ -260,10 +265,7 @@ def text_cues(text: str) -> TextCues:
     else:
         negations = tuple(t for t in tokens if t in _NEGATION_WORDS or t.endswith("n't"))
     feeling = sentiment(tokens)
-    said_agree, said_disagree = _response(head)
-    disagree = (_DISAGREE.find(head, head_runs, opening) + said_disagree
-                + addressed_judgement(tokens[:HEAD_WORDS]))
-    agree = _AGREE.find(head, head_runs, opening) + said_agree
+    disagree, agree = _stance_cues(head, head_runs, opening, tokens[:HEAD_WORDS])
     question = text.rstrip().endswith("?")
     return TextCues(
         tokens=tokens,
@@ -279,7 +281,7 @@ def text_cues(text: str) -> TextCues:
         normative=not _NORMATIVE.isdisjoint(tokens),
         question=question,
         polarity=feeling.sign,
-        direction=motion_direction(tokens) if len(tokens) <= LONG_TEXT else 1,
+        direction=motion_direction(tokens),
         sentiment=feeling.score,
         positive=feeling.positive,
         negative=feeling.negative,
@@ -308,11 +310,7 @@ def opening_cues(text: str) -> OpeningCues:
     words = _TOKEN.findall(low)[:HEAD_WORDS]
     head = " ".join(words)
     runs = _runs(head, words)
-    opening = _opening(low)
-    said_agree, said_disagree = _response(head)
-    return OpeningCues(_DISAGREE.find(head, runs, opening) + said_disagree
-                       + addressed_judgement(words),
-                       _AGREE.find(head, runs, opening) + said_agree)
+    return OpeningCues(*_stance_cues(head, runs, _opening(low), words))
 
 
 # "Dog owners may think ...", "Landlords might want ...": a view the writer reports in order to
