@@ -19,7 +19,7 @@ import numpy as np
 
 from .lexicon import CLAUSE_OPENERS_COORDINATING
 from .model import Claim, Thread
-from .text_cues import TextCues, voices_other_side
+from .text_cues import TextCues, concedes, voices_other_side
 
 if TYPE_CHECKING:  # candidates builds the Layout with ``same_paragraph`` below
     from .candidates import Layout
@@ -76,7 +76,7 @@ def _is_shouted(text: str) -> bool:
 def _opens_conceding(first: TextCues, second: TextCues) -> bool:
     """A post opens by conceding: its first claim is a concessive clause ("Although X,") or
     voices the other side ("Some say X"), or its second claim contrasts ("X, | but Y")."""
-    return (first.concessive_opener or voices_other_side(first)
+    return (concedes(first) or voices_other_side(first)
             or (second.connective_class == "attack" and not second.concessive_opener))
 
 
@@ -138,9 +138,9 @@ def answers_previous(layout: Layout, children: np.ndarray, parents: np.ndarray,
     opens = np.fromiter((c.connective_class in _ANSWERING_CLASSES
                          or c.connective in _ILLUSTRATING for c in layout.cues), bool,
                         len(layout.cues))
-    concedes = np.fromiter((c.concessive_opener or bool(c.concession) for c in layout.cues),
+    concessions = np.fromiter((concedes(c) or bool(c.concession) for c in layout.cues),
                            bool, len(layout.cues))
-    return rows & (parents == children - 1) & (opens[children] | concedes[parents])
+    return rows & (parents == children - 1) & (opens[children] | concessions[parents])
 
 
 def continuations(layout: Layout, children: np.ndarray, parents: np.ndarray, rows: np.ndarray,

@@ -22,7 +22,6 @@ from typing import Any
 
 import orjson
 
-from . import lexicon
 from .files import canonical_json, write_atomic
 from .model import Evidence, EvidenceKind
 from .sentiment import signed_words
@@ -32,6 +31,7 @@ from .text_cues import (  # noqa: F401  (re-exported: the model's public vocabul
     CONCESSION_OPENERS,
     OpeningCues,
     TextCues,
+    concedes,
     find_cues,
     normalise,
     opening_cues,
@@ -198,18 +198,6 @@ def takes_no_side(parent: TextCues, child: TextCues) -> bool:
     return child.no_side or (parent.question and not child.agree and not child.disagree)
 
 
-# "Although X, ..." is a clause that concedes X, the opponent's voice; "despite X" governs a noun
-# phrase, so its unit also holds the author's own main clause ("Despite the death penalty
-# there are more homicides") and concedes nothing on its own.
-_CONCEDING_OPENERS = frozenset(lexicon.CONCESSIVE_OPENERS) - {"despite"}
-
-
-def _concedes(cues: TextCues) -> bool:
-    """The text is a concessive clause ("Although ...", "Even though ...", "While ..."): it
-    opens with the connective (", though." at a sentence's end is a contrast, not a clause)."""
-    return cues.concessive_opener and cues.connective in _CONCEDING_OPENERS
-
-
 def within_post_cues(child: TextCues, parent: TextCues, distance: int,
                      parent_at_edge: bool) -> tuple[list[Evidence], float]:
     """Evidence and stance votes (> 0 attack) between two claims of one post; ``distance`` is
@@ -242,11 +230,11 @@ def within_post_cues(child: TextCues, parent: TextCues, distance: int,
         ev.append(Evidence(EvidenceKind.CONNECTIVE, f'"{child.connective}" concedes a point the '
                            "next claim answers", 0.6))
         votes += 0.8
-    elif _concedes(child) and 1 <= abs(distance) <= 3:
+    elif concedes(child) and 1 <= abs(distance) <= 3:
         ev.append(Evidence(EvidenceKind.CONNECTIVE, f'"{child.connective}" concedes a point '
                            "against this claim", 0.5 if abs(distance) == 1 else 0.3))
         votes += 0.8 if abs(distance) == 1 else 0.5
-    elif distance == 1 and _concedes(parent):
+    elif distance == 1 and concedes(parent):
         ev.append(Evidence(EvidenceKind.CONNECTIVE, f'answers the point conceded with '
                            f'"{parent.connective}"', 0.5))
         votes += 0.8

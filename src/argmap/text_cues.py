@@ -290,6 +290,18 @@ def text_cues(text: str) -> TextCues:
     )
 
 
+# "Although X, ..." is a clause that concedes X, the opponent's voice; "despite X" governs a noun
+# phrase, so its unit also holds the author's own main clause ("Despite the death penalty
+# there are more homicides") and concedes nothing on its own.
+_CONCEDING_OPENERS = frozenset(lexicon.CONCESSIVE_OPENERS) - {"despite"}
+
+
+def concedes(cues: TextCues) -> bool:
+    """The text is a concessive clause ("Although ...", "Even though ...", "While ..."): it
+    opens with the connective (", though." at a sentence's end is a contrast, not a clause)."""
+    return cues.concessive_opener and cues.connective in _CONCEDING_OPENERS
+
+
 def voices_other_side(cues: TextCues) -> bool:
     """The text grants or reports the opposing view ("Some may say ...", "Admittedly ...", "It
     could be argued ..."): a concession cue other than an affirming one (``AFFIRMING_CONCESSIONS``)."""
