@@ -14,6 +14,12 @@ trained on that corpus, i.e. the figure is not held out).
 held-out part of that size may show. ``--shipped-recipe`` trains each fold the way the shipped model is trained: the held-in folds
 plus every other shippable corpus (SHIPPABLE). For a corpus the shipped model learns from
 (claim stance), that fold mean is the honest estimate of its held-out figure.
+
+``--bow-reference`` adds, for the pair corpora, what a supervised bag-of-words model reaches
+when it is trained on the corpus itself (TF-IDF of word 1-2-grams of both texts, logistic
+regression, the same grouped folds). It is a ceiling for word-level evidence, not a product
+figure: the shipped model may not learn from most of these corpora, so a target the in-domain
+reference cannot reach needs more than words (entailment, world knowledge).
 """
 
 from __future__ import annotations
@@ -87,6 +93,45 @@ def cross_validate(corpus: str, records: list[dict], k: int,
     return {"folds": len(per_fold), **means}
 
 
+def _pair_matrix(vectorisers: tuple, rows: list[dict], fit: bool):
+    """Child and parent TF-IDF side by side (fitted on the training rows only)."""
+    from scipy.sparse import hstack
+
+    parts = []
+    for vectoriser, field in zip(vectorisers, ("child", "parent"), strict=True):
+        texts = [r[field] for r in rows]
+        parts.append(vectoriser.fit_transform(texts) if fit else vectoriser.transform(texts))
+    return hstack(parts).tocsr()
+
+
+def bow_reference(corpus: str, records: list[dict], k: int) -> dict:
+    """Grouped-CV macro-F1 of an in-domain TF-IDF + logistic regression pair classifier."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+
+    usable = [r for r in records if r.get("label") in STANCE_LABELS]
+    scores = []
+    for test in folds(corpus, usable, k):
+        held = set(test)
+        train = [r for i, r in enumerate(usable) if i not in held]
+        if not test or len({r["label"] for r in train}) < 2:
+            continue
+        vectorisers = tuple(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+                            for _ in range(2))
+        clf = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+        clf.fit(_pair_matrix(vectorisers, train, True), [r["label"] for r in train])
+        tested = [usable[i] for i in test]
+        predicted = clf.predict(_pair_matrix(vectorisers, tested, False))
+        scores.append(f1_score([r["label"] for r in tested], predicted, average="macro"))
+    return {"folds": len(scores),
+            "stance_macro_f1": round(sum(scores) / len(scores), 4) if scores else None,
+            "fold_figures": [round(v, 4) for v in scores]}
+
+
+STANCE_LABELS = ("support", "attack", "agree", "disagree", "neutral")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpora", nargs="*", default=[*RELATION_CORPORA, *STANCE_CORPORA])
@@ -96,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="train every fold on the other shippable corpora too")
     parser.add_argument("--shipped-folds", action="store_true",
                         help="no training: the shipped model on each fold (its spread)")
+    parser.add_argument("--bow-reference", action="store_true",
+                        help="pair corpora: add an in-domain TF-IDF + LR reference (a ceiling "
+                             "for word-level evidence, never shipped)")
     args = parser.parse_args(argv)
     shipped = default_model()
     shipped_on = {c["name"] for c in (shipped.meta.get("training_corpora", []) if shipped else [])}
@@ -125,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
                               if k in KEYS and v is not None},
             "shipped_model_trained_on_this_corpus": corpus in shipped_on,
         }
+        if args.bow_reference and corpus in STANCE_CORPORA:
+            report[corpus]["in_domain_bag_of_words"] = bow_reference(corpus, records,
+                                                                     args.folds)
         print(json.dumps({corpus: report[corpus]}, sort_keys=True), flush=True)
     return 0
 
