@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
 from .gcpause import collector_paused
-from .model import Analysis, ArgumentMap, Camp, Claim, Post, Stance, Summary
+from .model import Analysis, ArgumentMap, Camp, Post, Stance, Summary
 from .options import AnalyseOptions
 
 IN, OUT, UNDECIDED = "in", "out", "undecided"
@@ -377,11 +377,11 @@ def _summaries(
     if size <= 0 or not amap.claims:
         return ()
     # the summariser is another stage; imported when needed
-    from .summarize import TextFacts, facts_of, rank_stems, summarize
+    from .summary_batch import GroupSummariser
 
-    claims = {claim.id: claim for claim in amap.claims}
+    position = {claim.id: i for i, claim in enumerate(amap.claims)}  # the last claim of an id
     urls = _post_urls(posts)
-    groups: list[tuple[str, str, str, list[Claim]]] = []
+    groups: list[tuple[str, str, str, list[int]]] = []
     threads = sorted(amap.threads, key=lambda t: t.id)
     # One pass over the claims, not one per thread (that was quadratic in the corpus size).
     threads_of_post: dict[str, list[int]] = defaultdict(list)
@@ -389,31 +389,27 @@ def _summaries(
         for post in thread.posts:
             if index not in threads_of_post[post.id][-1:]:
                 threads_of_post[post.id].append(index)
-    in_thread: list[list[Claim]] = [[] for _ in threads]
-    for claim in amap.claims:
+    in_thread: list[list[int]] = [[] for _ in threads]
+    for at, claim in enumerate(amap.claims):
         for index in threads_of_post.get(claim.post_id, ()):
-            in_thread[index].append(claim)
+            in_thread[index].append(at)
     for thread, members in zip(threads, in_thread, strict=True):
         groups.append(("thread", thread.id, thread.title or thread.id, members))
     for topic in amap.topics:
-        members = [claims[cid] for cid in topic.claim_ids if cid in claims]
+        members = [position[cid] for cid in topic.claim_ids if cid in position]
         groups.append(("topic", topic.id, topic.label or topic.id, members))
     for camp in camps:
         shown = ", ".join(camp.authors[:5]) + (", …" if len(camp.authors) > 5 else "")
-        members = [claims[cid] for cid in camp.claim_ids if cid in claims]
+        members = [position[cid] for cid in camp.claim_ids if cid in position]
         groups.append(("camp", camp.id, f"{camp.id}: {shown}", members))
-    text_cache: dict[str, TextFacts] = {}  # every claim is in several groups: tokenise it once
-    facts_of(amap.claims, text_cache)
-    rank_stems(text_cache)
+    groups = [group for group in groups if group[3]]
+    # Every claim is in several groups: its facts are computed once, as columns over the map,
+    # and all groups are summarised together.
+    items = GroupSummariser(amap.claims, weights, urls).summarize_all(
+        [np.asarray(members, dtype=np.int64) for *_, members in groups], size)
     return tuple(
-        Summary(
-            scope=scope,
-            scope_id=scope_id,
-            title=title,
-            items=summarize(members, size, urls=urls, weights=weights, text_cache=text_cache),
-        )
-        for scope, scope_id, title, members in groups
-        if members
+        Summary(scope=scope, scope_id=scope_id, title=title, items=chosen)
+        for (scope, scope_id, title, _), chosen in zip(groups, items, strict=True)
     )
 
 

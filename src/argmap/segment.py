@@ -24,6 +24,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from . import lexicon
+from .gcpause import collector_paused
 from .model import Claim, Dropped, DropReason, Post, Role, Thread, claim_id
 from .options import SegmentOptions
 from .sentences import TEXT, punkt_spans, scan_blocks
@@ -122,22 +123,28 @@ _LEADING_CONNECTIVE = re.compile(
 def segment(
     threads: Sequence[Thread], options: SegmentOptions
 ) -> tuple[tuple[Claim, ...], tuple[Dropped, ...]]:
-    """Claims and drops of every post: threads as given, posts in thread order, by offset."""
+    """Claims and drops of every post: threads as given, posts in thread order, by offset.
+    The collector is paused (``gcpause``): no cycles here, and it cost ~0.2 CPU s at 10k."""
     claims: list[Claim] = []
     dropped: list[Dropped] = []
-    for thread in threads:
-        for post in thread.posts:
-            post_claims, post_dropped = segment_post(post, options)
-            claims.extend(post_claims)
-            dropped.extend(post_dropped)
+    memo: SentenceMemo = {}
+    with collector_paused():
+        for thread in threads:
+            for post in thread.posts:
+                post_claims, post_dropped = segment_post(post, options, memo)
+                claims.extend(post_claims)
+                dropped.extend(post_dropped)
     return tuple(claims), tuple(dropped)
 
 
 def segment_post(
-    post: Post, options: SegmentOptions
+    post: Post, options: SegmentOptions, memo: SentenceMemo | None = None
 ) -> tuple[tuple[Claim, ...], tuple[Dropped, ...]]:
-    """Claims of one post (ids ``claim_id(post.id, n)`` by offset) and its dropped spans."""
-    text = post.text
+    """Claims of one post (ids ``claim_id(post.id, n)`` by offset) and its dropped spans.
+
+    ``memo`` (one dict per ``options``, filled as a side effect) lets a caller segmenting many
+    posts cut each distinct sentence once (see ``_memo_sentence``)."""
+    text, memo = post.text, {} if memo is None else memo
     gone = _removed_reason(post)
     if gone is not None:
         return (), (Dropped(post.id, 0, len(text), gone, text),)
@@ -151,7 +158,7 @@ def segment_post(
             drops.append((start, end, DropReason(kind)))
             continue
         for s_start, s_end in punkt_spans(text, start, end):
-            _segment_sentence(text, s_start, s_end, options, kept, drops)
+            _memo_sentence(text, s_start, s_end, options, kept, drops, memo)
     _drop_uncovered(text[:limit], kept, drops)
     kept.sort()
     claims = tuple(
@@ -169,6 +176,27 @@ def _removed_reason(post: Post) -> DropReason | None:
     if flags & _HIDDEN_FLAGS or _HIDDEN_TEXT.match(post.text):
         return DropReason.HIDDEN
     return None
+
+
+SentenceMemo = dict[str, tuple[list[tuple[int, int]], list[tuple[int, int, DropReason]]]]
+
+
+def _memo_sentence(text: str, start: int, end: int, options: SegmentOptions,
+                   kept: list[tuple[int, int]], drops: list[tuple[int, int, DropReason]],
+                   memo: SentenceMemo) -> None:
+    """``_segment_sentence`` through ``memo``, by the sentence's text. Exact: every rule there
+    reads only text[start:end] (regexes with ``pos``/``endpos`` and no lookbehind, ``\\b`` or
+    ``^`` at the start; slices), so the spans relative to ``start`` depend on the sentence
+    alone. Forums quote and repeat (at 10k benchmark posts 20k of 50k sentences are distinct)."""
+    sentence = text[start:end]
+    found = memo.get(sentence)
+    if found is None:
+        found = ([], [])
+        if len(memo) < 200_000:  # bounded: a few hundred bytes a sentence
+            memo[sentence] = found
+        _segment_sentence(sentence, 0, len(sentence), options, found[0], found[1])
+    kept.extend((start + s, start + e) for s, e in found[0])
+    drops.extend((start + s, start + e, reason) for s, e, reason in found[1])
 
 
 def _segment_sentence(
