@@ -164,6 +164,47 @@ def test_readers_hn_firebase_items_list_and_lines(tmp_path):
         assert thread.posts[1].source.url == "https://news.ycombinator.com/item?id=2"
 
 
+def test_readers_hn_algolia_search_hits_group_by_story(tmp_path):
+    hits = {"nbHits": 5, "page": 0, "hits": [
+        {"objectID": "100", "title": "Ask HN: Are tariffs a tax?", "story_text": "<p>Curious.</p>",
+         "author": "op", "created_at_i": 1000, "story_id": 100, "parent_id": None, "points": 12},
+        {"objectID": "101", "comment_text": "Yes, importers pay them.", "author": "ana",
+         "created_at_i": 1100, "story_id": 100, "parent_id": 100},
+        {"objectID": "102", "comment_text": "I disagree: exporters absorb part &amp; more.",
+         "author": "bo", "created_at_i": 1200, "story_id": 100, "parent_id": 101},
+        {"objectID": "103", "comment_text": "Its parent is on another page.", "author": "cy",
+         "created_at_i": 1300, "story_id": 100, "parent_id": 999},
+        {"objectID": "201", "comment_text": "Another story.", "author": "di",
+         "created_at_i": 2100, "story_id": 200, "parent_id": 200},
+    ]}
+    path = tmp_path / "search.json"  # pretty-printed, as saved from a browser or jq
+    path.write_text(json.dumps(hits, indent=2), encoding="utf-8")
+    assert sniff(path) == "hn"
+    result = read_threads([path])
+    threads = {t.id: t for t in result.threads}
+    assert set(threads) == {"hn:100", "hn:200"}
+    story = threads["hn:100"]
+    assert [(p.id, p.reply_to) for p in story.posts] == [
+        ("hn:100", None), ("hn:101", "hn:100"), ("hn:102", "hn:101"), ("hn:103", "hn:100")]
+    assert story.posts[0].text == "Ask HN: Are tariffs a tax?\n\nCurious."
+    assert story.posts[2].text == "I disagree: exporters absorb part & more."
+    # a parent missing from the page is reported, and the reply kept (not invented, not lost)
+    assert sorted(p.post_id for p in result.problems if p.code == "orphan_reply") == [
+        "hn:103", "hn:201"]
+
+
+def test_readers_hn_pretty_printed_algolia_tree(tmp_path):
+    tree = {"id": 1, "type": "story", "author": "pg", "created_at_i": 5, "title": "T",
+            "text": None, "story_id": 1, "parent_id": None, "children": [
+                {"id": 2, "type": "comment", "author": "a", "created_at_i": 6,
+                 "text": "<p>A reply.</p>", "story_id": 1, "parent_id": 1, "children": []}]}
+    path = tmp_path / "item.json"
+    path.write_text(json.dumps(tree, indent=2), encoding="utf-8")
+    (thread,) = read_threads([path]).threads
+    assert [(p.id, p.reply_to, p.text) for p in thread.posts] == [
+        ("hn:1", None, "T"), ("hn:2", "hn:1", "A reply.")]
+
+
 @needs_raw
 def test_readers_discourse_matches_gold():
     path = RAW / "original" / "discourse" / "topic.json"

@@ -21,7 +21,7 @@ from ..options import ReadOptions
 from ..threads import build_thread
 from .convokit import read_convokit
 from .discourse import read_discourse
-from .hn import HN_TYPES, read_hn
+from .hn import HN_TYPES, is_search_result, read_hn
 from .jsonl import read_json, read_jsonl
 from .lesswrong import read_lesswrong
 from .reddit import read_reddit, read_reddit_ndjson
@@ -78,7 +78,7 @@ def _shape_of_document(document: object) -> str:
             return "lesswrong"
         if "children" in document and ("story_id" in document or "created_at_i" in document):
             return "hn"
-        if _is_hn_item(document):
+        if _is_hn_item(document) or is_search_result(document):
             return "hn"
     return "json"
 

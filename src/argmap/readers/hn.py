@@ -1,16 +1,25 @@
-"""Hacker News: the Algolia ``/items/<id>`` nested tree and Firebase items (list or lines).
+"""Hacker News: the Algolia ``/items/<id>`` nested tree, Algolia search results and Firebase
+items (list or lines).
 
 HN ``text`` is HTML, so it goes through ``html_to_text``. Deleted items (no author, no text)
 stay as placeholders flagged ``deleted``; ``dead`` items are flagged ``dead``. The Algolia
 tree is walked with an explicit stack (threads can be hundreds of levels deep), and a reply's
 parent is the node it is nested under, which is what the tree says even when ``parent_id`` is
 stale. Post ids are ``hn:<item id>``; a thread is ``hn:<id of its root item>``.
+
+Search results (``/search?tags=comment,story_<id>`` and ``/search_by_date``, the usual way to
+collect a story's comments or a query's comments in bulk) are flat ``hits``: ``objectID``,
+``comment_text`` or ``story_text``, ``parent_id``, ``story_id``. Each hit joins the thread of
+its ``story_id``; a parent not among the hits (a page of results rarely holds the whole
+thread) is reported and the reply kept at the top of its thread, as for any orphan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+
+import orjson
 
 from ..errors import InputError
 from ..model import Post, Problem, SourceRef
@@ -95,12 +104,42 @@ def _read_algolia(tree: Mapping[str, object], path: Path) -> ReadResult:
     return ReadResult((thread,) if thread.posts else (), tuple(problems), records)
 
 
+def is_search_result(document: object) -> bool:
+    """An Algolia search response: ``{"hits": [{"objectID": ...}, ...]}``."""
+    if not isinstance(document, Mapping):
+        return False
+    hits = document.get("hits")
+    return (isinstance(hits, list) and bool(hits) and isinstance(hits[0], Mapping)
+            and "objectID" in hits[0])
+
+
+def _hit_mapper(record: Mapping[str, object], where: Located, path: str,
+                options: ReadOptions) -> Draft:
+    native = as_id(record.get("objectID"), "objectID")
+    if native is None:
+        raise RecordError("missing_field", "HN search hit without objectID")
+    story = as_id(record.get("story_id"), "story_id") or native
+    parent = as_id(record.get("parent_id"), "parent_id")
+    post = hn_post({**record, "id": native}, parent if native != story else None,
+                   where.line, path)
+    return Draft(post, f"hn:{story}")
+
+
+def _is_object(line: bytes) -> bool:
+    """The line is a whole JSON object (JSON Lines), not the start of a pretty-printed one."""
+    try:
+        return isinstance(orjson.loads(line), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
 def read_hn(path: Path, options: ReadOptions) -> ReadResult:
-    """An Algolia item tree, a JSON list of Firebase items, or Firebase items one per line."""
+    """An Algolia item tree or search response, a JSON list of Firebase items, or Firebase
+    items one per line."""
     data = read_bytes(path, options.max_input_bytes)
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     first, _, rest = stripped.partition(b"\n")
-    if stripped.startswith(b"{") and rest.strip():
+    if stripped.startswith(b"{") and rest.strip() and _is_object(first):  # items one a line
         problems: list[Problem] = []
         located = list(iter_lines(data, str(path), options, problems))
         result = read_records(path, options, _firebase_mapper, "hn", located)
@@ -108,6 +147,9 @@ def read_hn(path: Path, options: ReadOptions) -> ReadResult:
     document = load_json(data, path)
     if isinstance(document, Mapping) and "children" in document:
         return _read_algolia(document, path)
+    if is_search_result(document):
+        hits = [Located(0, None, hit) for hit in document["hits"]]
+        return read_records(path, options, _hit_mapper, "hn", hits)
     if isinstance(document, Mapping | list):
         located = whole_document_records(document, path)
         return read_records(path, options, _firebase_mapper, "hn", located)
