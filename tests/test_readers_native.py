@@ -12,6 +12,7 @@ from argmap.errors import InputError
 from argmap.options import ReadOptions
 from argmap.readers import read_threads, sniff
 from argmap.readers.html_text import html_to_text
+from argmap.readers.markdown_text import markdown_to_text
 from argmap.readers.reddit import unescape_reddit
 from conftest import shared_dir
 
@@ -48,8 +49,10 @@ def test_readers_reddit_matches_gold_posts_and_tree():
     got = sorted((p.id.removeprefix("reddit:"), p.author,
                   p.reply_to.removeprefix("reddit:") if p.reply_to else None, p.text)
                  for p in thread.posts)
-    # gold keeps Reddit's &gt; escaping; argmap undoes exactly &lt; &gt; &amp; (its policy)
-    want = sorted((pid, None if author == "[deleted]" else author, reply, unescape_reddit(text))
+    # gold keeps Reddit's &gt; escaping and the markdown source; argmap undoes exactly &lt; &gt;
+    # &amp; and renders inline markdown (its policies; markdown_text has its own tests)
+    want = sorted((pid, None if author == "[deleted]" else author, reply,
+                   markdown_to_text(unescape_reddit(text)))
                   for pid, author, reply, text in _gold_posts(_gold("reddit:1ffeo0g")))
     assert got == want
     assert thread.posts[0].id == "reddit:t3_1ffeo0g"  # the submission is the root

@@ -44,6 +44,7 @@ class DropReason(str, Enum):
     NOT_ARGUMENTATIVE = "not_argumentative"  # instructions, pure description, fragments
     DELETED = "deleted"  # deleted or removed content
     HIDDEN = "hidden"  # moderation placeholder text
+    BOT = "bot"  # a post written by a bot (AutoModerator, "I am a bot" footers)
     CODE = "code"
     TOO_LONG = "too_long"  # beyond the per-post character cap
 
@@ -91,7 +92,7 @@ class Post:
     created: float | None = None  # seconds since the epoch, UTC
     source: SourceRef = field(default_factory=lambda: SourceRef(path=""))
     quotes: tuple[Quote, ...] = ()
-    flags: tuple[str, ...] = ()  # sorted: deleted, removed, hidden, retracted, dead, orphan, ...
+    flags: tuple[str, ...] = ()  # sorted: deleted, removed, hidden, retracted, dead, bot, ...
     score: float | None = None
     title: str | None = None
 

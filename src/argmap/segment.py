@@ -2,7 +2,7 @@
 
 Pipeline per post (all spans index ``post.text``; nothing is rewritten):
 
-1. deleted/removed/hidden posts give one DELETED/HIDDEN drop and no claims;
+1. deleted/removed/hidden/bot posts give one DELETED/HIDDEN/BOT drop and no claims;
 2. text beyond ``max_post_chars`` is one TOO_LONG drop (hostile-input cap);
 3. ``sentences.scan_blocks`` sorts lines into prose and drops (quotes, code, headings, ...);
 4. Punkt splits prose into sentences; a leading "Edit:"/"TL;DR:" label is dropped as META;
@@ -175,6 +175,8 @@ def _removed_reason(post: Post) -> DropReason | None:
         return DropReason.DELETED
     if flags & _HIDDEN_FLAGS or _HIDDEN_TEXT.match(post.text):
         return DropReason.HIDDEN
+    if "bot" in flags:
+        return DropReason.BOT
     return None
 
 

@@ -9,12 +9,18 @@ Policies, decided once for both shapes:
 - ``more`` stubs are reported as "N replies not loaded", never turned into fake posts.
 - A submission's text is its title, a blank line, then its selftext (the title is usually
   the claim under discussion); the title is also kept in ``Post.title``.
+- Markdown: a body is markdown source; its inline syntax is rendered (``markdown_text``: link
+  and image text, escapes, emphasis, superscript) and its block markers kept for segmenting.
+- Bots: a post by AutoModerator or signed "I am a bot" / "I'm a bot" / "this action was
+  performed automatically" is flagged ``bot``: it stays in the tree (people reply to bots),
+  and segmenting drops its text with the reason ``bot``.
 - ``replies`` is ``""`` when a comment has no replies; the comment forest is walked with an
   explicit stack, so thread depth is unbounded.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,12 +29,19 @@ from ..model import Post, Problem, SourceRef
 from ..options import ReadOptions
 from ..threads import build_thread
 from .jsonl import Draft, Located, read_records
+from .markdown_text import markdown_to_text
 from .records import RecordError, as_id, as_optional_str, as_score, as_text, as_time, safe_url
 from .result import ReadResult
 from .source import load_json, read_bytes
 
 REDDIT = "https://www.reddit.com"
 DELETED_TEXT = {"[deleted]": "deleted", "[removed]": "removed"}
+BOT_AUTHORS = frozenset({"AutoModerator"})
+# bots sign their footers; read in the last BOT_FOOTER_CHARS characters of the rendered text
+_BOT_SIGNATURE = re.compile(
+    r"\bI(?:'|\u2019| a)?m a bot\b|\bthis (?:action|comment|post) was performed automatically",
+    re.IGNORECASE)
+BOT_FOOTER_CHARS = 600
 
 
 def unescape_reddit(text: str) -> str:
@@ -56,7 +69,10 @@ def reddit_post(data: Mapping[str, object], kind: str, thread_id: str, path: str
     flags: set[str] = set()
     if text.strip() in DELETED_TEXT:
         flags.add(DELETED_TEXT[text.strip()])
+    text = markdown_to_text(text)
     author = as_optional_str(data.get("author"))
+    if author in BOT_AUTHORS or _BOT_SIGNATURE.search(text[-BOT_FOOTER_CHARS:]):
+        flags.add("bot")
     if author in DELETED_TEXT:
         author = None
     parent = as_id(data.get("parent_id"), "parent_id")
