@@ -112,3 +112,31 @@ def test_reddit_thread_renders_markdown_and_drops_bot_posts(tmp_path):
         assert claims == () and [d.reason for d in dropped] == [DropReason.BOT]
     claims, _ = segment_post(posts["t1_c1"], options)
     assert [c.text for c in claims] == ["Tariffs are clearly a tax on consumers, see this study."]
+
+
+def test_convokit_reddit_corpus_reads_bodies_as_reddit(tmp_path):
+    corpus = tmp_path / "subreddit-Economics"
+    corpus.mkdir()
+    reddit_meta = {"subreddit": "Economics", "score": 3}
+    utterances = [
+        {"id": "a", "speaker": "ana", "conversation_id": "a", "reply_to": None, "timestamp": 1,
+         "text": "Tariffs are **clearly** a tax, see [the study](https://example.org/s).",
+         "meta": reddit_meta},
+        {"id": "b", "speaker": "AutoModerator", "conversation_id": "a", "reply_to": "a",
+         "timestamp": 2, "text": "Please stay civil.", "meta": reddit_meta},
+        {"id": "c", "speaker": "[deleted]", "conversation_id": "a", "reply_to": "a",
+         "timestamp": 3, "text": "[deleted]", "meta": reddit_meta},
+    ]
+    (corpus / "utterances.jsonl").write_bytes(b"\n".join(orjson.dumps(u) for u in utterances))
+    other = tmp_path / "court-corpus"  # not Reddit: its text is kept as written
+    other.mkdir()
+    (other / "utterances.jsonl").write_bytes(orjson.dumps(
+        {"id": "x", "speaker": "j", "conversation_id": "x", "reply_to": None, "timestamp": 1,
+         "text": "The **statute** applies.", "meta": {"case": "1"}}))
+    threads = {t.id: t for t in read_threads([corpus, other]).threads}
+    posts = {p.id.rsplit(":", 1)[1]: p for p in threads["convokit:subreddit-Economics:a"].posts}
+    assert posts["a"].text == "Tariffs are clearly a tax, see the study."
+    assert posts["b"].flags == ("bot",)
+    assert posts["c"].flags == ("deleted",) and posts["c"].author is None
+    (court,) = threads["convokit:court-corpus:x"].posts
+    assert court.text == "The **statute** applies." and court.flags == ()

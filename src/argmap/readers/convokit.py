@@ -4,6 +4,10 @@ Each utterance has ``id``, ``speaker`` (legacy ``user``), ``conversation_id`` (l
 ``reply_to`` (legacy ``reply-to``), ``timestamp`` and ``text``. ConvoKit stores "bin" metadata
 in ``*-bin.p`` pickles; argmap never unpickles anything (loading an untrusted pickle runs
 code), so those files are reported as "binary metadata ignored" and left alone.
+
+Utterances whose ``meta`` names a ``subreddit`` (ConvoKit's Reddit corpora, the largest family)
+are Reddit bodies and read as the Reddit readers read them (``reddit.reddit_body``: markdown
+rendered, ``[deleted]`` placeholders and bots flagged); other corpora's text is kept as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from ..model import Post, Problem, SourceRef
 from ..options import ReadOptions
 from .jsonl import Draft, Located, Mapper, read_records
 from .records import RecordError, as_id, as_optional_str, as_text, as_time
+from .reddit import DELETED_TEXT, reddit_body
 from .result import ReadResult
 
 
@@ -35,9 +40,15 @@ def _mapper_for(corpus: str) -> Mapper:
         speaker = record.get("speaker", record.get("user"))
         if isinstance(speaker, Mapping):  # very old corpora store {"name": ...}
             speaker = speaker.get("name")
+        author = as_optional_str(speaker)
+        text, flags = as_text(record.get("text")), set()
+        meta = record.get("meta")
+        if isinstance(meta, Mapping) and "subreddit" in meta:
+            text, flags = reddit_body(text, author)
+            author = None if author in DELETED_TEXT else author
         post = Post(
-            id=f"convokit:{corpus}:{native}", thread_id="", text=as_text(record.get("text")),
-            author=as_optional_str(speaker),
+            id=f"convokit:{corpus}:{native}", thread_id="", text=text, author=author,
+            flags=tuple(sorted(flags)),
             reply_to=f"convokit:{corpus}:{parent}" if parent else None,
             created=as_time(record.get("timestamp")),
             source=SourceRef(path, where.line, where.line),

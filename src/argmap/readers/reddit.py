@@ -49,6 +49,20 @@ def unescape_reddit(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def reddit_body(raw: str, author: str | None) -> tuple[str, set[str]]:
+    """A Reddit body as a reader sees it, and its flags: entities undone, markdown rendered,
+    ``[deleted]``/``[removed]`` placeholders and bots flagged (the module policies). Shared
+    with ConvoKit's Reddit corpora, whose utterances are the same bodies."""
+    text = unescape_reddit(raw)
+    flags: set[str] = set()
+    if text.strip() in DELETED_TEXT:
+        flags.add(DELETED_TEXT[text.strip()])
+    text = markdown_to_text(text)
+    if author in BOT_AUTHORS or _BOT_SIGNATURE.search(text[-BOT_FOOTER_CHARS:]):
+        flags.add("bot")
+    return text, flags
+
+
 def _native(data: Mapping[str, object], prefix: str) -> str:
     name = as_id(data.get("name"), "name")
     if name and name.startswith(("t1_", "t3_")):
@@ -65,14 +79,9 @@ def reddit_post(data: Mapping[str, object], kind: str, thread_id: str, path: str
     is_submission = kind == "t3"
     native = _native(data, "t3_" if is_submission else "t1_")
     raw = data.get("selftext" if is_submission else "body")
-    text = unescape_reddit(as_text(raw if raw is not None or not is_submission else ""))
-    flags: set[str] = set()
-    if text.strip() in DELETED_TEXT:
-        flags.add(DELETED_TEXT[text.strip()])
-    text = markdown_to_text(text)
     author = as_optional_str(data.get("author"))
-    if author in BOT_AUTHORS or _BOT_SIGNATURE.search(text[-BOT_FOOTER_CHARS:]):
-        flags.add("bot")
+    text, flags = reddit_body(as_text(raw if raw is not None or not is_submission else ""),
+                              author)
     if author in DELETED_TEXT:
         author = None
     parent = as_id(data.get("parent_id"), "parent_id")
