@@ -29,9 +29,10 @@ _LINK = re.compile(
 # "\#" -> "#": markdown's escapable punctuation
 _ESCAPABLE = "\\`*_{}[]()#+-.!|>~^"
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~^])")
-_HELD = 0xE000  # private-use code points stand in for escaped characters while rendering
-_HELD_CHARS = re.compile(f"[{chr(_HELD)}-{chr(_HELD + len(_ESCAPABLE) - 1)}]")
-_RESTORE = {_HELD + n: c for n, c in enumerate(_ESCAPABLE)}
+# While inline syntax is rendered, escaped characters are held as private-use code points (the
+# first block of them the text does not use), so "\*not emphasis\*" keeps its two stars.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_HOLD_BASES = range(0xE000, 0xF8FF - len(_ESCAPABLE), 0x100)
 # an escape at the start of a line that would turn into block syntax if undone ("\> x" must
 # not become a quote, "\# x" a heading, "\- x" a bullet)
 _BLOCK_ESCAPE = re.compile(r"^([ \t]*)\\(>|[#+*-](?=[ \t]|$))", re.M)
@@ -39,13 +40,14 @@ _EMPHASIS = (
     # ***x***, **x**, __x__, ~~x~~: the delimiters hug the text
     re.compile(r"(\*\*\*|\*\*|__|~~)(?=\S)([^\n]{1,1000}?)(?<=\S)\1"),
     # *x* and _x_ only between non-word characters ("2*3*4" and snake_case stay)
-    re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,1000}?)(?<=[^\s*])\*(?![\w*])"),
-    re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]{1,1000}?)(?<=[^\s_])_(?![\w_])"),
+    # (the look-behind follows the literal, so the engine scans for the mark first)
+    re.compile(r"\*(?<![\w*]\*)(?=[^\s*])([^*\n]{1,1000}?)(?<=[^\s*])\*(?![\w*])"),
+    re.compile(r"_(?<![\w_]_)(?=[^\s_])([^_\n]{1,1000}?)(?<=[^\s_])_(?![\w_])"),
 )
 _SPOILER = re.compile(r">!([^\n]{1,500}?)!<")
 # "^(small print)" and "^^word": Reddit's superscript, only where a word starts ("2^10" stays)
-_SUPERSCRIPT_GROUP = re.compile(r"(?:^|(?<=[\s^]))\^\(([^()\n]{0,300})\)")
-_SUPERSCRIPT = re.compile(r"(?:^|(?<=\s))\^+(?=\S)")
+_SUPERSCRIPT_GROUP = re.compile(r"\^(?<![^\s^]\^)\(([^()\n]{0,300})\)")
+_SUPERSCRIPT = re.compile(r"\^(?<![^\s]\^)\^*(?=\S)")
 _TABLE_RULE = re.compile(r"[ \t|:-]{3,2000}")  # |---|:-:| (with "|" and "-" in the line)
 _ZERO_WIDTH = re.compile("&#x200[bB];|&#8203;|\u200b|\ufeff")
 _NBSP = re.compile(r"&nbsp;")
@@ -59,6 +61,12 @@ def markdown_to_text(text: str) -> str:
     """The text of a markdown post as a reader sees it, with its block markers kept."""
     if not _SPECIAL.search(text):
         return text
+    if "`" in text or "~~~" in text or "|" in text:  # code and tables: a look at each line
+        return "\n".join(_by_line(text))
+    return _keep_block_starts(text, _render(text))  # no rule crosses a line break
+
+
+def _by_line(text: str) -> list[str]:
     out: list[str] = []
     in_code = False
     for line in text.split("\n"):
@@ -69,21 +77,29 @@ def markdown_to_text(text: str) -> str:
             out.append(line)
         elif "|" in line and "-" in line and _TABLE_RULE.fullmatch(line):
             continue  # the |---|---| row under a table header carries no text
-        else:
-            out.append(_render_line(line))
-    return "\n".join(out)
+        elif not _SPECIAL.search(line):
+            out.append(line)
+        else:  # inline code spans stay verbatim
+            pieces, last = [], 0
+            for code in _INLINE_CODE.finditer(line):
+                pieces += [_render(line[last:code.start()]), code.group()]
+                last = code.end()
+            pieces.append(_render(line[last:]))
+            out.append(_keep_block_starts(line, "".join(pieces)))
+    return out
 
 
-def _render_line(line: str) -> str:
-    """Inline markdown of one line rendered, inline code spans left verbatim. A line whose
-    rendering would start block syntax it did not start ("^>" -> ">", "**#**" -> "#") is
-    left as it is: a writer's words must not turn into a quote or a heading."""
-    if not _SPECIAL.search(line):
-        return line
-    rendered = _render_inline(line)
-    if _block_start(rendered) != _block_start(line):
-        return line
-    return rendered
+def _keep_block_starts(source: str, rendered: str) -> str:
+    """``rendered``, except a line whose rendering would start block syntax it did not start
+    (or lose one it did: "^>" -> ">", "**#** x" -> "# x"), which stays as written: a writer's
+    words must not turn into a quote or a heading."""
+    if rendered == source:
+        return source
+    before, after = source.split("\n"), rendered.split("\n")
+    for n, (old, new) in enumerate(zip(before, after, strict=True)):
+        if old != new and _block_start(old) != _block_start(new):
+            after[n] = old
+    return "\n".join(after)
 
 
 def _block_start(line: str) -> str | None:
@@ -91,39 +107,45 @@ def _block_start(line: str) -> str | None:
     return found.group(1) if found else None
 
 
-def _render_inline(line: str) -> str:
-    pieces, last = [], 0
-    for code in _INLINE_CODE.finditer(line):
-        pieces.append(_render_prose(line[last:code.start()]))
-        pieces.append(code.group())
-        last = code.end()
-    pieces.append(_render_prose(line[last:]))
-    return "".join(pieces)
+def _hold_base(text: str) -> int | None:
+    """The first block of private-use code points ``text`` does not use (None: it uses all)."""
+    if not _PRIVATE_USE.search(text):
+        return _HOLD_BASES[0]
+    used = {ord(c) for c in _PRIVATE_USE.findall(text)}
+    for base in _HOLD_BASES:
+        if used.isdisjoint(range(base, base + len(_ESCAPABLE))):
+            return base
+    return None
 
 
-def _render_prose(text: str) -> str:
-    """Links, spoilers, emphasis and superscript rendered, then escapes undone. Escaped
-    characters are held as private-use code points meanwhile, so "\\*not emphasis\\*" stays
-    two stars (a text that already holds such code points has its escapes undone last)."""
-    if not text:
+def _render(text: str) -> str:
+    """Links, spoilers, emphasis and superscript rendered, then escapes undone; an escape at a
+    line start that would make block syntax ("\\> x", "\\# x") stays escaped."""
+    base = _hold_base(text) if text else None
+    if base is None:
         return text
-    head = ""
-    kept = _BLOCK_ESCAPE.match(text)
-    if kept is not None:  # "\\> x" at a line start stays escaped: undone, it would quote
-        head, text = text[:kept.end()], text[kept.end():]
-    hold = _HELD_CHARS.search(text) is None
-    if hold:
-        text = _ESCAPE.sub(lambda m: chr(_HELD + _ESCAPABLE.index(m.group(1))), text)
-    text = _ZERO_WIDTH.sub("", text)
-    text = _NBSP.sub(" ", text)
-    text = _LINK.sub(_link_text, text)
-    text = _SPOILER.sub(r"\1", text)
-    for pattern in _EMPHASIS:
-        text = pattern.sub(lambda m: m.group(m.lastindex or 1), text)
-    text = _SUPERSCRIPT_GROUP.sub(r"\1", text)
-    text = _SUPERSCRIPT.sub("", text)
-    text = text.translate(_RESTORE) if hold else _ESCAPE.sub(r"\1", text)
-    return head + text
+    held = {base + n: c for n, c in enumerate(_ESCAPABLE)}
+
+    def hold(char: str) -> str:
+        return chr(base + _ESCAPABLE.index(char))
+
+    # each rule runs only where its mark occurs (a substring test is ~100x cheaper than a
+    # pattern with a look-behind, which is tried at every position)
+    if "\\" in text:
+        text = _BLOCK_ESCAPE.sub(lambda m: m.group(1) + hold("\\") + hold(m.group(2)), text)
+        text = _ESCAPE.sub(lambda m: hold(m.group(1)), text)
+    if "&" in text or "\u200b" in text or "\ufeff" in text:
+        text = _NBSP.sub(" ", _ZERO_WIDTH.sub("", text))
+    if "](" in text:
+        text = _LINK.sub(_link_text, text)
+    if ">!" in text:
+        text = _SPOILER.sub(r"\1", text)
+    for mark, pattern in zip(("**", "*", "_"), _EMPHASIS, strict=True):
+        if mark in text or (mark == "**" and ("__" in text or "~~" in text)):
+            text = pattern.sub(lambda m: m.group(m.lastindex or 1), text)
+    if "^" in text:
+        text = _SUPERSCRIPT.sub("", _SUPERSCRIPT_GROUP.sub(r"\1", text))
+    return text.translate(held)
 
 
 def _link_text(match: re.Match[str]) -> str:
