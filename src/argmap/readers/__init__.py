@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 
 from ..errors import InputError, MissingInput
+from ..gcpause import collector_paused
 from ..model import Thread
 from ..options import ReadOptions
 from ..threads import build_thread
@@ -175,12 +176,15 @@ def read_threads(paths: Sequence[str | Path], options: ReadOptions | None = None
     threads: list[Thread] = []
     problems = []
     records_in = 0
-    for path in _expand(paths):
-        result = _read_one(path, options)
-        threads.extend(result.threads)
-        problems.extend(result.problems)
-        records_in += result.records_in
-    merged = _merge(threads)
+    # posts, records and parsed JSON are trees without cycles: the cyclic collector's full
+    # passes over the growing heap were ~30% of read time at 10k posts (``gcpause``)
+    with collector_paused():
+        for path in _expand(paths):
+            result = _read_one(path, options)
+            threads.extend(result.threads)
+            problems.extend(result.problems)
+            records_in += result.records_in
+        merged = _merge(threads)
     kept = sum(len(t.posts) for t in merged)
     skipped = records_in - kept
     if skipped > 0 and (options.strict or skipped / records_in > options.max_errors):
