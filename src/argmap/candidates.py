@@ -338,11 +338,11 @@ def _similar_routes(routes: Routes, origin: int,
     for in-thread similarity only, as the per-pair rule did."""
     child, parent, sims = columns
     values = sims.tolist()
-    if with_first is None:
-        contexts = [PairContext(similarity=s) for s in values]
-    else:
-        contexts = [PairContext(similarity=s, child_first=with_first[c])
-                    for s, c in zip(values, child.tolist(), strict=True)]
+    # rows alike share one immutable context (10k posts: ~2k distinct in ~50k rows)
+    made: dict[tuple[float, bool], PairContext] = {}
+    firsts = [False] * len(values) if with_first is None else [with_first[c] for c in child]
+    contexts = [made.get(key) or made.setdefault(key, PairContext(
+        similarity=key[0], child_first=key[1])) for key in zip(values, firsts, strict=True)]
     none = np.full(len(child), -1)
     routes.add(child, parent, origin, sims.astype(np.float64), none, none, contexts)
 

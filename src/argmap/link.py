@@ -94,6 +94,9 @@ _NO_SIDE = Evidence(EvidenceKind.STANCE_CUE, "the reply takes no side (thanks, a
 # in the order ``select_relations`` lists the rules a kept pair met
 _RULE_EVIDENCE = (_MAIN_CLAIM, _OTHER_SIDE, _ANSWERS_PREVIOUS, _SAME_PARAGRAPH, _CONTINUES,
                   _NO_SIDE)
+# the rule evidence of each set of rules met, by its bits (bit j: ``_RULE_EVIDENCE[j]``)
+_RULE_SETS = tuple(tuple(e for j, e in enumerate(_RULE_EVIDENCE) if code >> j & 1)
+                   for code in range(1 << len(_RULE_EVIDENCE)))
 
 
 def _sigmoid(x: float) -> float:
@@ -334,19 +337,21 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     cue_rows = within.cue_rows
     stances = [Stance.ATTACK if attack[k] else Stance.SUPPORT for k in kept.tolist()]
     relations = []
-    # the structure rules each kept pair met, as evidence after the model's (fixed order)
-    met = np.stack([to_main[kept], objects[kept], answers_previous[kept], local[kept],
-                    continued[kept], no_side[kept]], axis=1).tolist()
+    # the structure rules each kept pair met, as evidence after the model's (fixed order):
+    # one bit per rule, so a pair's rule evidence is one look-up in ``_RULE_SETS``
+    met = np.zeros(n_kept, dtype=np.int64)
+    for bit, rule in enumerate((to_main, objects, answers_previous, local, continued,
+                                no_side)):
+        met |= rule[kept].astype(np.int64) << bit
     for source, cue, child, parent, stance, confidence_k, model_said, rules in zip(
             sources.tolist(), cue_of.tolist(), children[kept].tolist(), parents[kept].tolist(),
-            stances, confidence[kept].tolist(), said, met, strict=True):
-        evidence = (list(cue_rows[cue][0]) if source < n_within
-                    else across.evidence(source - n_within))
+            stances, confidence[kept].tolist(), said, met.tolist(), strict=True):
+        evidence = (cue_rows[cue][0] if source < n_within
+                    else tuple(across.evidence(source - n_within)))
         if model_said is not None:
-            evidence.append(model_said)
-        evidence.extend(e for on, e in zip(rules, _RULE_EVIDENCE, strict=True) if on)
+            evidence += (model_said,)
         relations.append(Relation(source=ids[child], target=ids[parent], stance=stance,
-                                  confidence=confidence_k, evidence=tuple(evidence)))
+                                  confidence=confidence_k, evidence=evidence + _RULE_SETS[rules]))
     if ranked is None:
         relations.sort(key=_relation_key)
     return relations

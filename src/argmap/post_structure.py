@@ -95,28 +95,51 @@ def main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     (or last) claim the likelier, a last claim in capitals the likeliest. A post that opens by
     conceding (``_opens_conceding``) gives the first-place bonus to its second claim.
     Returns a per-claim "is its post's main claim"."""
-    incoming = np.zeros(len(layout.claims))
-    outgoing = np.zeros(len(layout.claims))
+    n = len(layout.claims)
+    incoming = np.zeros(n)
+    outgoing = np.zeros(n)
     np.add.at(incoming, parents[within], confidence[within])  # in candidate order
     np.maximum.at(outgoing, children[within], confidence[within])
-    incoming_of, outgoing_of = incoming.tolist(), outgoing.tolist()
-    is_main = np.zeros(len(layout.claims), dtype=bool)
+    # Rootness for all claims at once (was a key function per claim): the same float64 terms
+    # added in the same order, then Python's round(x, 6) (``_round6``), then per post the
+    # greatest (rootness, is first, -index), the key ``max`` compared, by one sort.
     cues = layout.cues
-    for members in layout.by_post.values():
-        lead = members[0]
-        if len(members) > 1 and _opens_conceding(cues[lead], cues[members[1]]):
-            lead = members[1]
-        is_main[max(members, key=lambda i: (
-            round(incoming_of[i] - 2 * outgoing_of[i]
-                  + NORMATIVE_BONUS * layout.cues[i].normative
-                  + CONCLUSION_BONUS * layout.cues[i].conclusion
-                  - DISAGREE_PENALTY * bool(layout.cues[i].disagree)
-                  + FIRST_CLAIM_BONUS * (i == lead)
-                  + LAST_CLAIM_BONUS * (i == members[-1] and len(members) > 1)
-                  + SHOUTED_LAST_BONUS * (i == members[-1]
-                                          and _is_shouted(layout.claims[i].text)), 6),
-            i == members[0], -i))] = True
+    posts = list(layout.by_post.values())
+    first = np.fromiter((members[0] for members in posts), np.int64, len(posts))
+    last = np.fromiter((members[-1] for members in posts), np.int64, len(posts))
+    lead = np.zeros(n, dtype=bool)
+    lead[[members[1] if len(members) > 1 and _opens_conceding(cues[members[0]], cues[members[1]])
+          else members[0] for members in posts]] = True
+    closing = np.zeros(n, dtype=bool)  # the last claim of a post of several
+    closing[last[last != first]] = True
+    shouted = np.zeros(n, dtype=bool)  # the last claim, in capitals
+    shouted[last] = [_is_shouted(layout.claims[i].text) for i in last.tolist()]
+    rootness = (incoming - 2 * outgoing
+                + NORMATIVE_BONUS * np.fromiter((c.normative for c in cues), bool, n)
+                + CONCLUSION_BONUS * np.fromiter((c.conclusion for c in cues), bool, n)
+                - DISAGREE_PENALTY * np.fromiter((bool(c.disagree) for c in cues), bool, n)
+                + FIRST_CLAIM_BONUS * lead
+                + LAST_CLAIM_BONUS * closing
+                + SHOUTED_LAST_BONUS * shouted)
+    is_first = np.zeros(n, dtype=bool)
+    is_first[first] = True
+    post_of = np.repeat(np.arange(len(posts)), [len(members) for members in posts])
+    index = np.arange(n)
+    order = np.lexsort((-index, is_first, _round6(rootness), post_of))
+    is_main = np.zeros(n, dtype=bool)
+    is_main[order[np.cumsum([len(members) for members in posts]) - 1]] = True
     return is_main
+
+
+def _round6(values: np.ndarray) -> np.ndarray:
+    """Python's ``round(x, 6)`` of each value: numpy's rint(x * 1e6) / 1e6 away from a
+    rounding boundary (the integer it picks is then the one Python's decimal rounding picks,
+    and dividing it by 1e6 gives the same nearest double), Python's own round near one."""
+    scaled = values * 1e6
+    out = np.rint(scaled) / 1e6
+    for k in np.nonzero(~(np.abs(scaled - np.floor(scaled) - 0.5) >= 1e-6))[0].tolist():
+        out[k] = round(float(values[k]), 6)
+    return out
 
 
 def far_from_main(layout: Layout, is_main: np.ndarray) -> np.ndarray:

@@ -86,6 +86,7 @@ def valence(word: str) -> float:
     return value
 
 
+_SCOPED_WORDS = NEGATION_WORDS | DECREASE_WORDS  # the words with a role, besides "...n't"
 _NEGATES, _DECREASES = "negates", "decreases"  # the two roles a word can have besides valence
 # word -> its role or valence, filled as words come (it memoises ``valence``: clear both)
 _ROLES: dict[str, float | str] = {}
@@ -140,7 +141,14 @@ def signed_words(tokens: tuple[str, ...], content: frozenset[str]) -> tuple[tupl
     -1 and "not effective" says effective -1. A word seen with both signs sums to 0 and is
     left out. Sorted by word, so every consumer adds the terms in one order. The relation
     model's learned word polarities (``relation_model`` ``lex:`` features) read this. Roles
-    come from ``_role`` (memoised in ``_ROLES``), the one definition ``sentiment`` uses."""
+    come from ``_role`` (memoised in ``_ROLES``), the one definition ``sentiment`` uses.
+
+    Most texts (~80% of claims) hold no negation or decrease word: then every content word
+    has the sign +1 and the answer is the sorted content, found with two C-level tests (a
+    token ends in "n't" exactly where "n't " occurs in the tokens joined and closed by spaces)
+    instead of the per-word loop."""
+    if _SCOPED_WORDS.isdisjoint(tokens) and "n't " not in " ".join(tokens) + " ":
+        return tuple((w, 1) for w in sorted(content))
     signs: dict[str, set[int]] = {}
     negated_until = flipped_until = -1
     roles = _ROLES
