@@ -21,6 +21,8 @@ from argmap.segment import segment_post
      "#2: Power BI laughs nervously | 83 comments"),
     ("This is **very** important, *really*, ~~not~~ so.", "This is very important, really, not so."),
     ("2*3*4 = 24 and my_var_name and snake_case_too stay", "2*3*4 = 24 and my_var_name and snake_case_too stay"),
+    ("a __bold__ word, ~~gone~~ and ***both***, but my__var__name stays",
+     "a bold word, gone and both, but my__var__name stays"),
     ("^^I'm ^^a ^^bot and ^(small print) but 2^10 stays", "I'm a bot and small print but 2^10 stays"),
     ("See [Foo](https://en.wikipedia.org/wiki/Foo_(bar)) now.", "See Foo now."),
     ("[](https://a.example/c) and ![a chart](https://i.example/x.png)",

@@ -28,7 +28,7 @@ _LINK = re.compile(
 )
 # "\#" -> "#": markdown's escapable punctuation
 _ESCAPABLE = "\\`*_{}[]()#+-.!|>~^"
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~^])")
+_ESCAPE = re.compile(f"\\\\([{re.escape(_ESCAPABLE)}])")
 # While inline syntax is rendered, escaped characters are held as private-use code points (the
 # first block of them the text does not use), so "\*not emphasis\*" keeps its two stars.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -36,13 +36,17 @@ _HOLD_BASES = range(0xE000, 0xF8FF - len(_ESCAPABLE), 0x100)
 # an escape at the start of a line that would turn into block syntax if undone ("\> x" must
 # not become a quote, "\# x" a heading, "\- x" a bullet)
 _BLOCK_ESCAPE = re.compile(r"^([ \t]*)\\(>|[#+*-](?=[ \t]|$))", re.M)
+# (mark, pattern) in the order they apply; a pattern runs only where its mark occurs. The
+# look-behinds follow the literal, so the engine scans for the mark first.
 _EMPHASIS = (
-    # ***x***, **x**, __x__, ~~x~~: the delimiters hug the text
-    re.compile(r"(\*\*\*|\*\*|__|~~)(?=\S)([^\n]{1,1000}?)(?<=\S)\1"),
-    # *x* and _x_ only between non-word characters ("2*3*4" and snake_case stay)
-    # (the look-behind follows the literal, so the engine scans for the mark first)
-    re.compile(r"\*(?<![\w*]\*)(?=[^\s*])([^*\n]{1,1000}?)(?<=[^\s*])\*(?![\w*])"),
-    re.compile(r"_(?<![\w_]_)(?=[^\s_])([^_\n]{1,1000}?)(?<=[^\s_])_(?![\w_])"),
+    # ***x***, **x**, ~~x~~: the delimiters hug the text
+    ("*", re.compile(r"(\*\*\*|\*\*)(?=\S)([^\n]{1,1000}?)(?<=\S)\1")),
+    ("~~", re.compile(r"(~~)(?=\S)([^\n]{1,1000}?)(?<=\S)\1")),
+    # __x__, *x* and _x_ only between non-word characters ("__init__", "2*3*4" and snake_case
+    # stay)
+    ("__", re.compile(r"(__)(?<![\w_]__)(?=[^\s_])([^\n]{1,1000}?)(?<=[^\s_])__(?![\w_])")),
+    ("*", re.compile(r"\*(?<![\w*]\*)(?=[^\s*])([^*\n]{1,1000}?)(?<=[^\s*])\*(?![\w*])")),
+    ("_", re.compile(r"_(?<![\w_]_)(?=[^\s_])([^_\n]{1,1000}?)(?<=[^\s_])_(?![\w_])")),
 )
 _SPOILER = re.compile(r">!([^\n]{1,500}?)!<")
 # "^(small print)" and "^^word": Reddit's superscript, only where a word starts ("2^10" stays)
@@ -140,8 +144,8 @@ def _render(text: str) -> str:
         text = _LINK.sub(_link_text, text)
     if ">!" in text:
         text = _SPOILER.sub(r"\1", text)
-    for mark, pattern in zip(("**", "*", "_"), _EMPHASIS, strict=True):
-        if mark in text or (mark == "**" and ("__" in text or "~~" in text)):
+    for mark, pattern in _EMPHASIS:
+        if mark in text:
             text = pattern.sub(lambda m: m.group(m.lastindex or 1), text)
     if "^" in text:
         text = _SUPERSCRIPT.sub("", _SUPERSCRIPT_GROUP.sub(r"\1", text))
