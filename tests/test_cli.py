@@ -16,6 +16,10 @@ def test_cli_version_and_help():
     helptext = run_cli("--help").stdout.decode()
     for command in ("map", "demo", "eval", "train", "inspect"):
         assert command in helptext
+    # option help is rendered as rich markup: bracketed words must survive it
+    for command in ("map", "batch"):
+        shown = run_cli(command, "--help").stdout.decode()
+        assert "[read]" in shown and "[segment]" in shown
 
 
 def test_cli_map_writes_svg_summary_json_and_announces_each(tmp_path):

@@ -84,7 +84,7 @@ def build_options(
 
 
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="TOML file with [read], [segment], ... tables.")
+    Path | None, typer.Option("--config", help="TOML file with \\[read], \\[segment], ... tables.")  # \[: not rich markup
 ]
 SetOpt = Annotated[
     list[str] | None,
