@@ -35,23 +35,26 @@ def best_per_child(children: np.ndarray, parents: np.ndarray, confidence: np.nda
     return rows[np.lexsort((parents[rows], -confidence[rows], children[rows]))]
 
 
-def round4(values: np.ndarray) -> np.ndarray:
-    """``round(v, 4)`` of every value, as Python floats would give it. Why numpy: the ~10^5
-    main-claim and answer boosts of a 10k-post corpus were a Python loop. Away from a rounding
-    boundary ``rint(v * 1e4) / 1e4`` is Python's correctly rounded result (the product's
-    error is ~1e-12 of a unit); the values within 1e-6 of a boundary are redone by ``round``."""
-    scaled = values * 1e4
-    out = np.rint(scaled) / 1e4
+def round_as_python(values: np.ndarray, digits: int) -> np.ndarray:
+    """``round(v, digits)`` of every value, as Python floats would give it. Why numpy: the
+    ~10^5 main-claim and answer boosts and rootness scores of a 10k-post corpus were Python
+    loops. Away from a rounding boundary ``rint(v * 10**d) / 10**d`` is Python's correctly
+    rounded result (the product's error is ~1e-12 of a unit; the integer is the one Python's
+    decimal rounding picks, and dividing gives the same nearest double); the values within
+    1e-6 of a boundary are redone by ``round``."""
+    scale = 10.0**digits
+    scaled = values * scale
+    out = np.rint(scaled) / scale
     fragile = ~(np.abs(scaled - np.floor(scaled) - 0.5) >= 1e-6)  # NaN is fragile too
     for k in np.nonzero(fragile)[0].tolist():
-        out[k] = round(float(values[k]), 4)
+        out[k] = round(float(values[k]), digits)
     return out
 
 
 def boosted(scored: np.ndarray, rows: np.ndarray, weight: float) -> np.ndarray:
     """``round(1 - (1 - s) * (1 - weight), 4)`` of ``scored[rows]``: an evidence of this
     weight joins the pair's confidence by noisy-OR (numpy's float64 arithmetic is Python's)."""
-    return round4(1.0 - (1.0 - scored[rows]) * (1.0 - weight))
+    return round_as_python(1.0 - (1.0 - scored[rows]) * (1.0 - weight), 4)
 
 
 def across_kept(children: np.ndarray, is_reply: np.ndarray, rows: np.ndarray,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .lexicon import CLAUSE_OPENERS_COORDINATING
+from .link_columns import round_as_python
 from .model import Claim, Thread
 from .text_cues import TextCues, concedes, voices_other_side
 
@@ -101,7 +102,7 @@ def main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     np.add.at(incoming, parents[within], confidence[within])  # in candidate order
     np.maximum.at(outgoing, children[within], confidence[within])
     # Rootness for all claims at once (was a key function per claim): the same float64 terms
-    # added in the same order, then Python's round(x, 6) (``_round6``), then per post the
+    # added in the same order, then Python's round(x, 6) (``round_as_python``), then per post the
     # greatest (rootness, is first, -index), the key ``max`` compared, by one sort.
     cues = layout.cues
     posts = list(layout.by_post.values())
@@ -125,21 +126,10 @@ def main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     is_first[first] = True
     post_of = np.repeat(np.arange(len(posts)), [len(members) for members in posts])
     index = np.arange(n)
-    order = np.lexsort((-index, is_first, _round6(rootness), post_of))
+    order = np.lexsort((-index, is_first, round_as_python(rootness, 6), post_of))
     is_main = np.zeros(n, dtype=bool)
     is_main[order[np.cumsum([len(members) for members in posts]) - 1]] = True
     return is_main
-
-
-def _round6(values: np.ndarray) -> np.ndarray:
-    """Python's ``round(x, 6)`` of each value: numpy's rint(x * 1e6) / 1e6 away from a
-    rounding boundary (the integer it picks is then the one Python's decimal rounding picks,
-    and dividing it by 1e6 gives the same nearest double), Python's own round near one."""
-    scaled = values * 1e6
-    out = np.rint(scaled) / 1e6
-    for k in np.nonzero(~(np.abs(scaled - np.floor(scaled) - 0.5) >= 1e-6))[0].tolist():
-        out[k] = round(float(values[k]), 6)
-    return out
 
 
 def far_from_main(layout: Layout, is_main: np.ndarray) -> np.ndarray:
