@@ -177,9 +177,9 @@ def _labels(path: Path, seed: int) -> dict[str, str]:
     """claim id -> topic id through read + segment + cluster (what topics depend on)."""
     from dataclasses import replace
 
-    from argmap.cluster import cluster
     from argmap.options import Options
-    from argmap.segment import segment
+    from argmap.segment.segmenter import segment
+    from argmap.topics.clustering import cluster
 
     options = Options()
     threads = tuple(sorted(read_corpus(path), key=lambda t: t.id))
@@ -215,7 +215,7 @@ def stability(path: Path, runs: int = 3) -> Row:
 def worker(path: Path, with_stability: bool, profile_out: str | None) -> Row:
     """Everything measured in one fresh process for one corpus size."""
     t0 = time.perf_counter()
-    import argmap.analysis  # noqa: F401  (import cost is reported, not timed in posts/s)
+    import argmap.analysis.analyser  # noqa: F401  (import cost is reported, not timed in posts/s)
     import argmap.pipeline  # noqa: F401
 
     imports = time.perf_counter() - t0

@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from argmap.errors import EX_DATAERR, EX_NOINPUT, EX_PARTIAL
-from conftest import SEED, run_cli
+from tests.support import SEED, run_cli
 
 
 def test_cli_version_and_help():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli
+from tests.support import run_cli
 
 DOC_TEXT = (
     "Cars pollute the air in our cities every single day. "

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import CORPORA, OUTPUTS, run_cli
+from tests.support import CORPORA, OUTPUTS, run_cli
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

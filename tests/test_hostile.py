@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 
 from argmap.render.svg import svg_problems
-from conftest import run_cli
+from tests.support import run_cli
 
 HOSTILE = [
     "</script><script>alert(1)</script> because cars are bad",

@@ -10,7 +10,7 @@ import argmap
 from argmap.exports.native import to_json
 from argmap.lexicon import STOPWORDS
 from argmap.model import Stance
-from conftest import SEED, SEED2, run_cli
+from tests.support import SEED, SEED2, run_cli
 
 SENTENCES = [
     "Public transport should be free in every city",

@@ -7,7 +7,7 @@ import json
 import os
 import re
 
-from conftest import REPO, run_cli
+from tests.support import REPO, run_cli
 
 
 def _readme() -> str:

@@ -33,8 +33,8 @@ from pathlib import Path
 from argmap.evaluation import load_corpora
 from argmap.evaluation.relations import evaluate_relations
 from argmap.evaluation.stance import evaluate_stance
-from argmap.relation_model import default_model
-from argmap.training import fit_model
+from argmap.link.relation_model import default_model
+from argmap.link.training import fit_model
 
 RELATION_CORPORA = ("arg_microtexts", "arg_microtexts_part2", "cmv_hidey2017",
                     "createdebate_argmin2016", "cdcp")

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from argmap import summarize as summarize_module
+from argmap.analysis import summarize as summarize_module
 from argmap.evaluation.summaries import summary_group_figures
 from argmap.evaluation.topics import ARGUMENT_OPTIONS, topic_group_figures
 

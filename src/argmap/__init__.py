@@ -17,7 +17,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from .errors import (
+from argmap.errors import (
     ArgmapError,
     InputError,
     MissingDependency,
@@ -25,7 +25,7 @@ from .errors import (
     OutputError,
     RenderError,
 )
-from .model import (
+from argmap.model import (
     Analysis,
     ArgumentMap,
     Claim,
@@ -38,7 +38,7 @@ from .model import (
     Thread,
     Topic,
 )
-from .options import Options
+from argmap.options import Options
 
 _LAZY = {
     "read_threads": ("argmap.readers", "read_threads"),
@@ -50,8 +50,8 @@ _LAZY = {
     "map_inputs": ("argmap.api", "map_inputs"),
     "demo": ("argmap.api", "demo"),
     "evaluate": ("argmap.evaluation", "evaluate"),
-    "train": ("argmap.training", "train"),
-    "run_batch": ("argmap.batch", "run_batch"),
+    "train": ("argmap.link.training", "train"),
+    "run_batch": ("argmap.corpus", "run_batch"),
 }
 
 __all__ = [

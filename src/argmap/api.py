@@ -11,18 +11,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .analysis import analyse
-from .errors import InputError
-from .exports import export_map
-from .exports.summary import to_markdown
-from .files import inside, safe_filename, write_atomic
-from .model import Analysis, ArgumentMap, Post, Problem, Thread
-from .options import Options
-from .pipeline import Progress, build_map
-from .readers import ReadResult, read_threads
-from .render.dot import overview_dot, to_dot
-from .render.html import render_html
-from .render.svg import render_svg, require_dot
+from argmap.analysis import analyse
+from argmap.errors import InputError
+from argmap.exports import export_map
+from argmap.exports.summary import to_markdown
+from argmap.files import inside, safe_filename, write_atomic
+from argmap.model import Analysis, ArgumentMap, Post, Problem, Thread
+from argmap.options import Options
+from argmap.pipeline import Progress, build_map
+from argmap.readers import ReadResult, read_threads
+from argmap.render.dot import overview_dot, to_dot
+from argmap.render.html import render_html
+from argmap.render.svg import render_svg, require_dot
 
 DEMO_FORMATS = ("svg", "dot", "json", "summary", "html")
 OVERVIEW_MIN_TOPICS = 3  # below this an overview of topics says nothing the map does not

@@ -27,8 +27,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import EX_IOERR, EX_PARTIAL, ArgmapError, OptionsError
-from .options import Options
+from argmap.errors import EX_IOERR, EX_PARTIAL, ArgmapError, OptionsError
+from argmap.options import Options
 
 app = typer.Typer(
     name="argmap",
@@ -113,7 +113,7 @@ def map_command(
     settings: SetOpt = None,
 ) -> None:
     """Map each thread in INPUTS: an SVG map, a summary and a JSON export per thread."""
-    from .api import map_inputs
+    from argmap.api import map_inputs
 
     options = build_options(
         config,
@@ -154,7 +154,7 @@ def batch(
     settings: SetOpt = None,
 ) -> None:
     """Map a corpus of many files with worker processes (or Dask); resumable with --resume."""
-    from .batch import run_batch
+    from argmap.corpus.runner import run_batch
 
     options = build_options(
         config, settings, **{"read.format": input_format, "export.formats": export}
@@ -181,7 +181,7 @@ def demo(
     quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
 ) -> None:
     """Render every corpus under corpora/ into outputs/ (SVG, DOT, JSON, summary, HTML)."""
-    from .api import demo as run_demo
+    from argmap.api import demo as run_demo
 
     report = run_demo(corpora, out, on_output=None if quiet else _announce)
     _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations")
@@ -196,7 +196,7 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with every figure.")] = False,
 ) -> None:
     """Score argmap against labelled data, beside trivial baselines computed in the same run."""
-    from .evaluation import evaluate
+    from argmap.evaluation import evaluate
 
     result = evaluate([str(f) for f in files], task=task)
     if as_json:
@@ -212,7 +212,7 @@ def train(
     seed: Annotated[int, typer.Option(help="Seed for the training run.")] = 0,
 ) -> None:
     """Train the relation model from labelled files and write it as JSON text (never a pickle)."""
-    from .training import train as run_train
+    from argmap.link.training import train as run_train
 
     figures = run_train([str(f) for f in files], out, seed=seed)
     err.print(f"wrote {escape(str(out))}")
@@ -227,7 +227,7 @@ def inspect(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show the sniffed format, threads, posts and problems of each input, without mapping."""
-    from .readers import read_threads
+    from argmap.readers import read_threads
 
     options = build_options(None, None, **{"read.format": input_format})
     result = read_threads(inputs, options.read)

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from .errors import OutputError
+from argmap.errors import OutputError
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _WINDOWS_RESERVED = {

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from .errors import OptionsError
+from argmap.errors import OptionsError
 
 
 @dataclass(frozen=True, slots=True)

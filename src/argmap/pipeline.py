@@ -6,11 +6,11 @@ from collections.abc import Callable, Sequence
 
 from threadpoolctl import threadpool_limits
 
-from .cluster import cluster
-from .link import link
-from .model import ArgumentMap, Thread
-from .options import Options
-from .segment import segment
+from argmap.link.linker import link
+from argmap.model import ArgumentMap, Thread
+from argmap.options import Options
+from argmap.segment.segmenter import segment
+from argmap.topics.clustering import cluster
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; library code never prints."""

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap.analysis import analyse, grounded_labelling
+from argmap.analysis.analyser import analyse, grounded_labelling
 from argmap.model import (
     ArgumentMap,
     Claim,
@@ -215,7 +215,7 @@ def test_analysis_summaries_per_thread_topic_and_camp():
 def test_analysis_centrality_agrees_with_networkx_pagerank():
     import networkx as nx
 
-    from argmap.graph import to_networkx
+    from argmap.exports.nx_graph import to_networkx
 
     rng = random.Random(3)
     posts = [(f"p{i}", f"u{i}", None) for i in range(30)]

@@ -7,8 +7,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from argmap.analysis.summarize import TextFacts, summarize
 from argmap.model import Claim
-from argmap.summarize import TextFacts, summarize
 
 
 def make_claim(post: str, text: str, n: int = 0) -> Claim:
@@ -127,7 +127,7 @@ def test_summarize_counts_are_laid_out_like_count_vectorizer(docs: list[list[str
     # The hand-built matrices must sum in scikit-learn's order, or summaries drift in ties.
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-    from argmap.summarize import _concepts, _term_counts, _tfidf
+    from argmap.analysis.summarize import _concepts, _term_counts, _tfidf
 
     counts = _term_counts(docs)
     if not any(docs):

@@ -12,9 +12,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from argmap.analysis.summarize import summarize
+from argmap.analysis.summary_batch import GroupSummariser
 from argmap.model import Claim, Role
-from argmap.summarize import summarize
-from argmap.summary_batch import GroupSummariser
 
 _VOCAB = ("tax taxes school schools health cost costs price freedom speech safety risk car "
           "cars city energy power nuclear solar wind water food farm").split()

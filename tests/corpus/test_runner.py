@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from argmap.batch import (
+from argmap.corpus.runner import (
     ManifestMismatch,
     _read_manifest,
     input_folder,

@@ -22,7 +22,7 @@ from argmap.model import (
     Role,
     Thread,
 )
-from test_render_dot import make_map
+from tests.builders import make_map
 
 NASTY = ["</script><script>alert(1)</script>", "\x00\x01\x0c", "\u202e evil", "\ufffe\uffff",
          "emoji 😀 中文 e\u0301", "\\N \\G \\", '"{|}:;', "\u2028\u2029"]

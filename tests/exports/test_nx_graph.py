@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from argmap.graph import evidence_summary, to_networkx
+from argmap.exports.nx_graph import evidence_summary, to_networkx
 from argmap.model import (
     ArgumentMap,
     Claim,

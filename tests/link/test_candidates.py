@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from argmap.candidates import generate_candidates
+from argmap.link.candidates import generate_candidates
+from argmap.link.relation_model import across_post_cues, within_post_cues
 from argmap.options import LinkOptions
-from argmap.relation_model import across_post_cues, within_post_cues
-from test_link import _cue_corpus  # tests/ is on sys.path (pytest prepend import mode)
+from tests.link.test_linker import _cue_corpus
 
 
 def test_candidates_memoised_cues_equal_the_rules() -> None:
@@ -44,7 +44,7 @@ def test_candidates_similarity_respects_thread_order_and_limit() -> None:
 def test_candidates_within_columns_follow_the_window_rule() -> None:
     """Within-post pairs: each claim and the claims within the window, plus its post's first
     and last claim, once each, in (child, parent) order, with the context of that placement."""
-    from argmap.candidates import generate_columns
+    from argmap.link.candidates import generate_columns
 
     threads, claims, topics = _cue_corpus(60, seed=3)
     options = LinkOptions(within_post_window=1)

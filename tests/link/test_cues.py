@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from argmap import lexicon
-from argmap.text_cues import (
+from argmap.link.cues import (
     _AGREE,
     _DISAGREE,
     _TOKEN_ALPHABET,

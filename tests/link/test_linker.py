@@ -8,7 +8,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap.link import generate_candidates, link
+from argmap.link.linker import generate_candidates, link
 from argmap.model import Claim, EvidenceKind, Post, Stance, Thread, Topic, claim_id
 from argmap.options import LinkOptions
 
@@ -233,8 +233,8 @@ def _cue_corpus(posts: int, seed: int = 3):
 
 
 def test_link_batch_scores_equal_the_per_pair_reference() -> None:
-    from argmap.link import _batch_scores, score_candidate
-    from argmap.relation_model import default_model
+    from argmap.link.linker import _batch_scores, score_candidate
+    from argmap.link.relation_model import default_model
 
     threads, claims, topics = _cue_corpus(120)
     extra, extra_claims, _ = _build(NO_SIDE)  # replies that take no side
@@ -328,7 +328,7 @@ CONCEDING_OPENING = {
 
 
 def test_link_post_that_opens_by_conceding_states_its_thesis_after(monkeypatch) -> None:
-    import argmap.post_structure as structure
+    import argmap.link.post_structure as structure
 
     threads, claims, topics = _build(CONCEDING_OPENING)
     relations = link(threads, claims, topics, LinkOptions(use_model=True))
@@ -344,8 +344,8 @@ def test_link_post_that_opens_by_conceding_states_its_thesis_after(monkeypatch) 
 
 
 def test_link_opens_conceding_reads_concessions_and_contrasts() -> None:
-    from argmap.post_structure import _opens_conceding
-    from argmap.text_cues import text_cues
+    from argmap.link.cues import text_cues
+    from argmap.link.post_structure import _opens_conceding
 
     plain = text_cues("Smart watches have many useful features.")
     assert _opens_conceding(text_cues("Although smart watches are useful,"), plain)
@@ -368,7 +368,7 @@ OBJECTION = {
 
 
 def test_link_claim_voicing_the_other_side_objects_to_the_main_claim(monkeypatch) -> None:
-    import argmap.link as linker
+    import argmap.link.linker as linker
 
     threads, claims, topics = _build(OBJECTION)
     for model_on in (False, True):
@@ -397,7 +397,7 @@ CONTINUED = {
 
 
 def test_link_claim_opened_by_and_takes_the_target_of_the_claim_before(monkeypatch) -> None:
-    import argmap.post_structure as structure
+    import argmap.link.post_structure as structure
 
     threads, claims, topics = _build(CONTINUED)
     for model_on in (False, True):
@@ -448,7 +448,7 @@ CONCLUDED = {
 
 
 def test_link_claim_that_concludes_is_the_main_claim(monkeypatch) -> None:
-    import argmap.post_structure as structure
+    import argmap.link.post_structure as structure
 
     threads, claims, topics = _build(CONCLUDED)
     for model_on in (False, True):
@@ -471,7 +471,7 @@ EXAMPLE = {
 
 
 def test_link_example_backs_the_claim_before_it(monkeypatch) -> None:
-    import argmap.post_structure as structure
+    import argmap.link.post_structure as structure
 
     threads, claims, topics = _build(EXAMPLE)
     for model_on in (False, True):
@@ -546,7 +546,7 @@ LONG_POST = {
 
 
 def test_link_main_claim_pull_has_a_reach(monkeypatch) -> None:
-    import argmap.post_structure as structure
+    import argmap.link.post_structure as structure
 
     threads, claims, topics = _build(LONG_POST)
     options = LinkOptions(use_model=False, min_confidence=0.0)

@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap.relation_model import (
+from argmap.link.relation_model import (
     PairContext,
     RelationModel,
     default_model,
@@ -16,7 +16,7 @@ from argmap.relation_model import (
     text_cues,
     within_post_cues,
 )
-from argmap.training import fit_model
+from argmap.link.training import fit_model
 
 SHIPPABLE = {"cdcp", "createdebate_argmin2016", "ibm_claim_stance", "argkp"}
 
@@ -180,8 +180,8 @@ def test_learned_lexicon_round_trips_through_the_model_json(tmp_path) -> None:
 def test_batch_scorer_equals_the_per_pair_sum_with_a_learned_lexicon() -> None:
     import numpy as np
 
-    from argmap.pair_scores import BatchScorer
-    from argmap.relation_model import pair_features
+    from argmap.link.pair_scores import BatchScorer
+    from argmap.link.relation_model import pair_features
 
     model, _ = fit_model({"toy": _motion_pairs()})
     assert any(k.startswith("lex:") for k in model.stance.weights)

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from argmap.relation_model import PairContext, default_model
-from argmap.sentiment import sentiment, signed_words, valence
-from argmap.text_cues import text_cues
+from argmap.link.cues import text_cues
+from argmap.link.relation_model import PairContext, default_model
+from argmap.link.sentiment import sentiment, signed_words, valence
 
 
 def _score(text: str) -> float:

@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from argmap.similar import similar_rows
+from argmap.link.similar import similar_rows
 
 
 def _vectors(m: int, width: int, seed: int):

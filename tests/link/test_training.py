@@ -7,8 +7,8 @@ import json
 import pytest
 
 from argmap.errors import InputError, MissingInput
-from argmap.relation_model import PairContext, RelationModel
-from argmap.training import (
+from argmap.link.relation_model import PairContext, RelationModel
+from argmap.link.training import (
     LEXICON_FOLDS,
     LEXICON_PREFIX,
     _fold_of,
@@ -142,7 +142,7 @@ def test_learned_lexicon_gives_words_their_polarity_across_directions() -> None:
 
 
 def test_learned_lexicon_negation_counts_for_the_opposite_side() -> None:
-    from argmap.relation_model import all_features
+    from argmap.link.relation_model import all_features
 
     ctx = PairContext(reply=True)
     xs, ys, parents = [], [], []
@@ -163,7 +163,7 @@ def test_learned_lexicon_negation_counts_for_the_opposite_side() -> None:
 
 
 def test_cross_fitted_lexicon_never_sees_its_own_group_of_parents() -> None:
-    from argmap.relation_model import all_features
+    from argmap.link.relation_model import all_features
 
     ctx = PairContext(reply=True)
     rows = _topic_pairs()

@@ -16,7 +16,7 @@ from argmap.readers.boundaries import (
     split_units,
 )
 
-CORPORA = Path(__file__).resolve().parents[1] / "corpora"
+CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 
 # Four posts on unrelated subjects, three paragraphs each, pasted with no separator and
 # no cue phrase at any post start: only the change of vocabulary marks the boundaries.

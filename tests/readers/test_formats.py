@@ -14,7 +14,7 @@ from argmap.readers import read_threads, sniff
 from argmap.readers.html_text import html_to_text
 from argmap.readers.markdown_text import markdown_to_text
 from argmap.readers.reddit import unescape_reddit
-from conftest import shared_dir
+from tests.support import shared_dir
 
 SHARED = shared_dir()
 RAW = SHARED / "data" / "raw_threads" if SHARED else None

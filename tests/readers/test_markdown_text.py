@@ -13,7 +13,7 @@ from argmap.model import DropReason
 from argmap.options import SegmentOptions
 from argmap.readers import read_threads
 from argmap.readers.markdown_text import markdown_to_text
-from argmap.segment import segment_post
+from argmap.segment.segmenter import segment_post
 
 
 @pytest.mark.parametrize(("source", "rendered"), [

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from argmap.model import Post
-from argmap.threads import build_thread
+from argmap.readers.reply_tree import build_thread
 
 
 def _post(pid: str, reply_to: str | None = None, created: float | None = None,

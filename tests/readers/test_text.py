@@ -10,9 +10,9 @@ from argmap.errors import InputError
 from argmap.options import ReadOptions
 from argmap.readers import read_threads, sniff
 from argmap.readers.boundaries import find_boundaries, is_truncated, split_units
-from conftest import shared_dir
+from tests.support import shared_dir
 
-FIXTURES = Path(__file__).parent / "fixtures" / "readers"
+FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = shared_dir()
 SEEDS = [SHARED / "seeds" / "000_75579187bcdd6b7a.txt", SHARED / "seeds" /
          "002_3d8d04164e2029b3.txt"] if SHARED else []

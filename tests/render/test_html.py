@@ -19,7 +19,7 @@ from argmap.options import RenderOptions
 from argmap.render.dot import to_dot
 from argmap.render.html import render_html
 from argmap.render.svg import render_svg
-from test_render_dot import make_map
+from tests.builders import make_map
 
 CHROMIUM = "/usr/bin/chromium"
 HOSTILE = [

@@ -17,7 +17,7 @@ from argmap.options import RenderOptions
 from argmap.render.dot import _claim_tooltip, node_ids, overview_dot, to_dot
 from argmap.render.labels import label_lines, tooltip_visible
 from argmap.render.svg import render_svg, svg_problems, svg_size
-from test_render_dot import make_map
+from tests.builders import make_map
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
 

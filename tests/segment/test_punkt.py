@@ -47,7 +47,7 @@ def test_lexicon_punkt_loads_with_empty_nltk_data_path(tmp_path: Path, monkeypat
 def test_lexicon_punkt_needs_no_nltk_data_in_a_fresh_process(tmp_path: Path) -> None:
     code = (
         "import nltk, sys; nltk.data.path[:] = [sys.argv[1]];"
-        "from argmap.sentences import split_sentences;"
+        "from argmap.segment.sentences import split_sentences;"
         "t = 'The U.S. is big. So is Canada, i.e. the north.';"
         "print([t[s:e] for s, e in split_sentences(t)])"
     )

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from argmap.lexicon import punkt_tokenizer
-from argmap.punkt_fast import span_tokenize
+from argmap.segment.punkt_fast import span_tokenize
 
 CASES = [
     "",

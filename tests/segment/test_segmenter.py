@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from argmap.model import Claim, Dropped, DropReason, Post, Role, Thread, claim_id
 from argmap.options import SegmentOptions
-from argmap.segment import segment, segment_post, split_clauses
-from argmap.sentences import scan_blocks, split_sentences
+from argmap.segment.segmenter import segment, segment_post, split_clauses
+from argmap.segment.sentences import scan_blocks, split_sentences
 
 OPTIONS = SegmentOptions()
 
@@ -263,7 +263,7 @@ def test_segment_lead_in_line_is_prose_but_short_title_is_heading() -> None:
 def test_segment_link_whose_text_is_a_url_is_url_only_but_prose_with_links_is_kept():
     from argmap.model import DropReason, Post
     from argmap.options import SegmentOptions
-    from argmap.segment import segment_post
+    from argmap.segment.segmenter import segment_post
 
     link = "[https://youtu.be/6UxFkU0LI8g?si=Lj3f](https://youtu.be/6UxFkU0LI8g?si=Lj3f)"
     prose = "Cars pollute the air in cities [source](https://x.org/a) and we should act now."

@@ -8,10 +8,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap.cluster import OTHER_ID, TopicModel, cluster, topic_assignment, topic_stats
 from argmap.lexicon import STOPWORDS
 from argmap.model import Claim, Topic, claim_id
 from argmap.options import ClusterOptions
+from argmap.topics.clustering import OTHER_ID, TopicModel, cluster, topic_assignment, topic_stats
 
 SUBJECTS = {
     "security": "insiders weights theft security employees hackers access safeguards".split(),
@@ -175,7 +175,7 @@ def test_cluster_fits_on_a_sample_and_assigns_the_rest() -> None:
 def test_cluster_projects_stems_exactly_like_texts() -> None:
     # cluster() projects precomputed stems through a numpy path; it must give the vectoriser's
     # very floats, or topics would depend on which path a caller took.
-    from argmap.cluster import content_words
+    from argmap.topics.clustering import content_words
 
     claims, _ = subject_claims(per_subject=10)
     texts = [c.text for c in claims] + ["qwertyuiop", "", "pasta pasta pasta garlic"]

@@ -26,9 +26,9 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
-from .gcpause import collector_paused
-from .model import Analysis, ArgumentMap, Camp, Post, Stance, Summary
-from .options import AnalyseOptions
+from argmap.gcpause import collector_paused
+from argmap.model import Analysis, ArgumentMap, Camp, Post, Stance, Summary
+from argmap.options import AnalyseOptions
 
 IN, OUT, UNDECIDED = "in", "out", "undecided"
 _SCORE_DECIMALS = 10  # rounding makes ties exact, so "ties by id" holds on every platform
@@ -377,7 +377,7 @@ def _summaries(
     if size <= 0 or not amap.claims:
         return ()
     # the summariser is another stage; imported when needed
-    from .summary_batch import GroupSummariser
+    from argmap.analysis.summary_batch import GroupSummariser
 
     position = {claim.id: i for i, claim in enumerate(amap.claims)}  # the last claim of an id
     urls = _post_urls(posts)

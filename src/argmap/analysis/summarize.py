@@ -37,8 +37,8 @@ except ImportError:  # pragma: no cover - a future scikit-learn may move it
     def inplace_csr_row_normalize_l2(matrix: sparse.csr_matrix) -> None:
         normalize(matrix, norm="l2", copy=False)
 
-from .cluster import content_word_tuple
-from .model import Claim, SummaryItem
+from argmap.model import Claim, SummaryItem
+from argmap.topics.clustering import content_word_tuple
 
 CONCEPT_POWER = 0.25  # a concept weighs (claims sharing it) ** this (tuned on ArgKP)
 MAX_CONCEPT_SHARE = 0.3  # words in more than this share of the claims are the subject, not a point

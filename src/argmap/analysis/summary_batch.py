@@ -21,10 +21,7 @@ from itertools import chain
 import numpy as np
 from scipy import sparse
 
-from .cluster import content_word_tuple
-from .cluster_counts import index_ranges, summed_counts
-from .model import Claim, SummaryItem
-from .summarize import (
+from argmap.analysis.summarize import (
     CONCEPT_POWER,
     FALLBACK_MIN_WORDS,
     MAX_CONCEPT_SHARE,
@@ -35,6 +32,9 @@ from .summarize import (
     SUBJECT_DAMPING,
     inplace_csr_row_normalize_l2,
 )
+from argmap.model import Claim, SummaryItem
+from argmap.topics.clustering import content_word_tuple
+from argmap.topics.term_counts import index_ranges, summed_counts
 
 
 def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,

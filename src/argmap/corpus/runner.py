@@ -33,10 +33,17 @@ from typing import Any
 
 import orjson
 
-from .errors import EX_OK, EX_PARTIAL, EX_TEMPFAIL, ArgmapError, MissingDependency, MissingInput
-from .files import inside, safe_filename, write_atomic
-from .model import SCHEMA_VERSION
-from .options import Options
+from argmap.errors import (
+    EX_OK,
+    EX_PARTIAL,
+    EX_TEMPFAIL,
+    ArgmapError,
+    MissingDependency,
+    MissingInput,
+)
+from argmap.files import inside, safe_filename, write_atomic
+from argmap.model import SCHEMA_VERSION
+from argmap.options import Options
 
 MANIFEST_VERSION = 1
 Progress = Callable[[str, int, int], None]
@@ -106,9 +113,9 @@ def content_hash(path: str | Path) -> str:
 
 def process_input(item: WorkItem) -> dict[str, Any]:
     """Map one input file: every thread to its outputs, written atomically. Runs in a worker."""
-    from .analysis import analyse
-    from .pipeline import build_map
-    from .readers import read_threads
+    from argmap.analysis import analyse
+    from argmap.pipeline import build_map
+    from argmap.readers import read_threads
 
     path, out_dir, option_map = item
     options = Options.from_mapping(option_map)
@@ -137,9 +144,9 @@ def process_input(item: WorkItem) -> dict[str, Any]:
 def _thread_outputs(amap: Any, analysis: Any, options: Options) -> dict[str, bytes]:
     """The lead's per-thread outputs when ``api`` provides them, else the native JSON export."""
     try:
-        from .api import thread_outputs
+        from argmap.api import thread_outputs
     except ImportError:  # pragma: no cover - api is part of the package
-        from .exports.native import to_json
+        from argmap.exports.native import to_json
 
         return {".json": to_json(amap, analysis)}
     return thread_outputs(amap, analysis, options)
@@ -273,7 +280,7 @@ def _dask(items: list[WorkItem], jobs: int, worker: Worker,
 
 def _preload() -> None:
     """Import the stages once in the parent: forked workers then start warm (~2 s saved each)."""
-    from . import analysis, api, pipeline, readers  # noqa: F401
+    from argmap import analysis, api, pipeline, readers  # noqa: F401
 
 
 # --- the entry point --------------------------------------------------------------------------

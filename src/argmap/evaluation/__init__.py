@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ArgmapError, InputError
-from .data import corpus_name, detect_task, read_records
+from argmap.errors import ArgmapError, InputError
+from argmap.evaluation.data import corpus_name, detect_task, read_records
 
 TASKS = ("segmentation", "relations", "stance", "topics", "summaries")
 _OTHERS = {
@@ -42,11 +42,11 @@ def evaluate(paths: Sequence[str | Path], task: str = "auto") -> dict[str, Any]:
             raise InputError(f"the files call for different tasks {detected}; pass task=...")
         task = next(iter(detected.values()))
     if task == "relations":
-        from .relations import evaluate_relations
+        from argmap.evaluation.relations import evaluate_relations
 
         return evaluate_relations(corpora)
     if task == "stance":
-        from .stance import evaluate_stance
+        from argmap.evaluation.stance import evaluate_stance
 
         return evaluate_stance(corpora)
     module_name, function_name = _OTHERS[task]

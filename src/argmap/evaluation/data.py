@@ -17,8 +17,8 @@ from typing import Any
 
 import orjson
 
-from ..errors import InputError, MissingInput
-from ..model import Claim, Post, SourceRef, Thread, Topic, claim_id
+from argmap.errors import InputError, MissingInput
+from argmap.model import Claim, Post, SourceRef, Thread, Topic, claim_id
 
 
 @dataclass(frozen=True, slots=True)

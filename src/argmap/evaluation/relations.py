@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..link import judge_pairs, link
-from ..model import Stance
-from ..options import LinkOptions
-from ..relation_model import RelationModel
-from .data import GoldDocument, document_topic, gold_document
-from .metrics import accuracy, macro_f1, majority_label, precision_recall_f1
+from argmap.evaluation.data import GoldDocument, document_topic, gold_document
+from argmap.evaluation.metrics import accuracy, macro_f1, majority_label, precision_recall_f1
+from argmap.link.linker import judge_pairs, link
+from argmap.link.relation_model import RelationModel
+from argmap.model import Stance
+from argmap.options import LinkOptions
 
 STANCES = ("support", "attack")
 
@@ -124,7 +124,7 @@ def evaluate_relations(
 
 
 def _model_note(model: RelationModel | None) -> dict[str, Any]:
-    from ..relation_model import default_model
+    from argmap.link.relation_model import default_model
 
     used = model or default_model()
     if used is None:

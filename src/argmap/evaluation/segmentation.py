@@ -32,10 +32,10 @@ from pathlib import Path
 
 import orjson
 
-from ..model import Post
-from ..options import SegmentOptions
-from ..segment import segment_post
-from ..sentences import punkt_spans
+from argmap.model import Post
+from argmap.options import SegmentOptions
+from argmap.segment.segmenter import segment_post
+from argmap.segment.sentences import punkt_spans
 
 _TRIM_START = " \t\r\n.,;:!?-*_\"'\u201c\u201d\u2018\u2019("
 _TRIM_END = " \t\r\n.,;:!?-*_\"'\u201c\u201d\u2018\u2019)"

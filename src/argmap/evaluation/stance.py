@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..link import judge_pairs
-from ..model import Claim, Post, SourceRef, Thread
-from ..options import LinkOptions
-from ..relation_model import RelationModel
-from .data import GoldPair, gold_pair
-from .metrics import accuracy, macro_f1, majority_label
+from argmap.evaluation.data import GoldPair, gold_pair
+from argmap.evaluation.metrics import accuracy, macro_f1, majority_label
+from argmap.link.linker import judge_pairs
+from argmap.link.relation_model import RelationModel
+from argmap.model import Claim, Post, SourceRef, Thread
+from argmap.options import LinkOptions
 
 # A pair is "neutral" exactly when the linker would draw no edge. A band of unsure stance
 # (certainty below some level) was tried and dropped: on the Reddit agreement pairs the stance

@@ -18,9 +18,9 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..model import Claim
-from ..summarize import summarize
-from .topics import KeyPointGroup, key_point_groups
+from argmap.analysis.summarize import summarize
+from argmap.evaluation.topics import KeyPointGroup, key_point_groups
+from argmap.model import Claim
 
 RANDOM_DRAWS = 20
 

@@ -17,9 +17,9 @@ from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, v_measure_score
 
-from ..cluster import cluster, topic_assignment
-from ..model import Claim
-from ..options import ClusterOptions
+from argmap.model import Claim
+from argmap.options import ClusterOptions
+from argmap.topics.clustering import cluster, topic_assignment
 
 # Crowd arguments are one sentence each and a stance group holds ~100 of them over 2-7 key
 # points: the same cluster code, with topic sizes and floors suited to that scale.

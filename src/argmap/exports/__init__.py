@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import OptionsError
-from ..model import Analysis, ArgumentMap
-from ..options import ExportOptions
-from .aif import to_aif
-from .argdown import to_argdown
-from .graphml import to_graphml
-from .native import to_json
-from .tables import to_csv, to_parquet
+from argmap.errors import OptionsError
+from argmap.exports.aif import to_aif
+from argmap.exports.argdown import to_argdown
+from argmap.exports.graphml import to_graphml
+from argmap.exports.native import to_json
+from argmap.exports.tables import to_csv, to_parquet
+from argmap.model import Analysis, ArgumentMap
+from argmap.options import ExportOptions
 
 Exporter = Callable[[ArgumentMap, Analysis, ExportOptions], dict[str, bytes]]
 

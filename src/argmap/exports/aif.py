@@ -18,10 +18,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from itertools import count
 
-from ..files import canonical_json
-from ..model import SCHEMA_VERSION, Analysis, ArgumentMap, Post, Stance, relation_sort_key
-from ..options import ExportOptions
-from .graphml import xml_safe
+from argmap.exports.graphml import xml_safe
+from argmap.files import canonical_json
+from argmap.model import SCHEMA_VERSION, Analysis, ArgumentMap, Post, Stance, relation_sort_key
+from argmap.options import ExportOptions
 
 UNKNOWN_AUTHOR = "unknown"
 

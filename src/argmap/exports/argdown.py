@@ -22,8 +22,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..model import Analysis, ArgumentMap, Stance, relation_sort_key
-from ..options import ExportOptions
+from argmap.model import Analysis, ArgumentMap, Stance, relation_sort_key
+from argmap.options import ExportOptions
 
 _SPECIAL = re.compile(r"[\\\[\]<>#@{}*_`~]|/(?=[/*])|:(?=\w)")
 _UNESCAPE = re.compile(r"\\(.)")

@@ -14,9 +14,9 @@ import re
 
 import networkx as nx
 
-from ..graph import to_networkx
-from ..model import Analysis, ArgumentMap
-from ..options import ExportOptions
+from argmap.exports.nx_graph import to_networkx
+from argmap.model import Analysis, ArgumentMap
+from argmap.options import ExportOptions
 
 # XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -44,9 +44,9 @@ from typing import Any
 
 import orjson
 
-from ..errors import InputError
-from ..files import canonical_json
-from ..model import SCHEMA_VERSION, Analysis, ArgumentMap
+from argmap.errors import InputError
+from argmap.files import canonical_json
+from argmap.model import SCHEMA_VERSION, Analysis, ArgumentMap
 
 FORMAT_NAME = "argmap"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .model import ArgumentMap, Evidence, Relation, Stance
+from argmap.model import ArgumentMap, Evidence, Relation, Stance
 
 
 def evidence_summary(evidence: tuple[Evidence, ...]) -> str:

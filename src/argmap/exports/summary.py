@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..model import Analysis, ArgumentMap, Claim, Post
+from argmap.model import Analysis, ArgumentMap, Claim, Post
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!~&])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")

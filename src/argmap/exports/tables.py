@@ -21,9 +21,9 @@ from typing import Any
 
 import orjson
 
-from ..errors import MissingDependency
-from ..model import Analysis, ArgumentMap, relation_sort_key
-from ..options import ExportOptions
+from argmap.errors import MissingDependency
+from argmap.model import Analysis, ArgumentMap, relation_sort_key
+from argmap.options import ExportOptions
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-from .across import (
+from argmap.link.cross_post import (
     CROSS,
     QUOTE,
     REPLY,
@@ -44,10 +44,9 @@ from .across import (
     child_flags,
     parent_flags,
 )
-from .model import Claim, Evidence, EvidenceKind, Thread, Topic
-from .options import LinkOptions
-from .post_structure import same_paragraph
-from .relation_model import (
+from argmap.link.cues import quoted_spans
+from argmap.link.post_structure import same_paragraph
+from argmap.link.relation_model import (
     OpeningCues,
     PairContext,
     TextCues,
@@ -56,8 +55,9 @@ from .relation_model import (
     text_cues,
     within_post_cues,
 )
-from .similar import similar_rows
-from .text_cues import quoted_spans
+from argmap.link.similar import similar_rows
+from argmap.model import Claim, Evidence, EvidenceKind, Thread, Topic
+from argmap.options import LinkOptions
 
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .model import Evidence
+from argmap.model import Evidence
 
 
 def priors(evidence_lists: Sequence[Sequence[Evidence]]) -> np.ndarray:

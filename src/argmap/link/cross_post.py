@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .model import Evidence, EvidenceKind
-from .relation_model import OpeningCues, PairContext, TextCues, across_post_cues
+from argmap.link.relation_model import OpeningCues, PairContext, TextCues, across_post_cues
+from argmap.model import Evidence, EvidenceKind
 
 if TYPE_CHECKING:
-    from .candidates import Layout
+    from argmap.link.candidates import Layout
 
 REPLY, QUOTE, SIMILARITY, CROSS = range(4)
 ORIGINS = ("reply", "quote", "similarity", "cross_thread")

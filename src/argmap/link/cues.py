@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import lexicon
-from .motion import AGAINST_WORDS, motion_direction  # noqa: F401  (re-exported)
-from .sentiment import sentiment, valence
+from argmap import lexicon
+from argmap.link.motion import AGAINST_WORDS, motion_direction  # noqa: F401  (re-exported)
+from argmap.link.sentiment import sentiment, valence
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Debatepedia and some dumps write apostrophes as double quotes: doesn"t -> doesn't.

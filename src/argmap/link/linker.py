@@ -30,9 +30,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import post_structure as structure
-from .across import REPLY
-from .candidates import (
+from argmap.gcpause import collector_paused
+from argmap.link import post_structure as structure
+from argmap.link.candidates import (
     AcrossPairs,
     Candidate,
     Layout,
@@ -41,20 +41,20 @@ from .candidates import (
     generate_candidates,
     generate_columns,
 )
-from .gcpause import collector_paused
-from .link_columns import across_kept, best_per_child, boosted, id_ranks, priors
-from .model import Claim, Evidence, EvidenceKind, Relation, Stance, Thread, Topic
-from .model import relation_sort_key as _relation_key
-from .options import LinkOptions
-from .pair_scores import BatchScorer
-from .relation_model import (
+from argmap.link.columns import across_kept, best_per_child, boosted, id_ranks, priors
+from argmap.link.cross_post import REPLY
+from argmap.link.cues import voices_other_side
+from argmap.link.pair_scores import BatchScorer
+from argmap.link.relation_model import (
     PairContext,
     RelationModel,
     default_model,
     pair_features,
     takes_no_side,
 )
-from .text_cues import voices_other_side
+from argmap.model import Claim, Evidence, EvidenceKind, Relation, Stance, Thread, Topic
+from argmap.model import relation_sort_key as _relation_key
+from argmap.options import LinkOptions
 
 MAIN_CLAIM_WEIGHT = 0.3  # evidence weight of "the target is the post's main claim"
 # "but"/"however"/"because" at a claim's start: it answers the claim just before it

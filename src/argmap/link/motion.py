@@ -9,7 +9,7 @@ is for X).
 
 from __future__ import annotations
 
-from . import lexicon
+from argmap import lexicon
 
 # Words that turn a motion against its object ("ban X", "abandon X", "X should be a criminal
 # offence"), with their inflections: held-out motions may say "zoos should be closed" where

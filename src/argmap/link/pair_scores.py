@@ -17,7 +17,7 @@ from itertools import chain
 
 import numpy as np
 
-from .relation_model import (
+from argmap.link.relation_model import (
     LEXICON_PREFIX,
     SENTIMENT_TERMS,
     PairContext,

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .lexicon import CLAUSE_OPENERS_COORDINATING
-from .link_columns import round_as_python
-from .model import Claim, Thread
-from .text_cues import TextCues, concedes, voices_other_side
+from argmap.lexicon import CLAUSE_OPENERS_COORDINATING
+from argmap.link.columns import round_as_python
+from argmap.link.cues import TextCues, concedes, voices_other_side
+from argmap.model import Claim, Thread
 
 if TYPE_CHECKING:  # candidates builds the Layout with ``same_paragraph`` below
-    from .candidates import Layout
+    from argmap.link.candidates import Layout
 
 NORMATIVE_BONUS = 1.0  # rootness bonus of a "should/must/ought" claim
 DISAGREE_PENALTY = 0.6  # rootness malus of a claim that voices disagreement (it answers)

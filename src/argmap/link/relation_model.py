@@ -22,10 +22,8 @@ from typing import Any
 
 import orjson
 
-from .files import canonical_json, write_atomic
-from .model import Evidence, EvidenceKind
-from .sentiment import signed_words
-from .text_cues import (  # noqa: F401  (re-exported: the model's public vocabulary)
+from argmap.files import canonical_json, write_atomic
+from argmap.link.cues import (  # noqa: F401  (re-exported: the model's public vocabulary)
     AGAINST_WORDS,
     CONCESSION_MARKERS,
     CONCESSION_OPENERS,
@@ -38,9 +36,11 @@ from .text_cues import (  # noqa: F401  (re-exported: the model's public vocabul
     starts_with,
     text_cues,
 )
+from argmap.link.sentiment import signed_words
+from argmap.model import Evidence, EvidenceKind
 
 MODEL_FORMAT = "argmap-relation-model/1"
-DEFAULT_MODEL_PATH = Path(__file__).parent / "resources" / "relation_model.json"
+DEFAULT_MODEL_PATH = Path(__file__).parents[1] / "resources" / "relation_model.json"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-LEXICON_PATH = Path(__file__).parent / "resources" / "sentiment" / "valence.tsv"
+LEXICON_PATH = Path(__file__).parents[1] / "resources" / "sentiment" / "valence.tsv"
 NEGATION_DAMPING = -0.74  # VADER's own factor: "not good" is less bad than "bad" is bad
 SCOPE = 3  # words after a negation or a decrease verb that it acts on
 # Verbs (and a preposition) that turn the value of what follows: "reduce harm" is good.

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from .candidates import Layout
+    from argmap.link.candidates import Layout
 
 _SLACK = 1e-3  # margin of the bound, far above float32 rounding of a ~100-term sum
 _HEAVY_SHARE = 0.05  # a word in more than this share of the members is heavy

@@ -27,19 +27,19 @@ from typing import Any
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from .candidates import forced_candidate, generate_candidates
-from .errors import InputError
-from .evaluation import load_corpora
-from .evaluation.data import GoldPair, document_topic, gold_document, gold_pair, record_format
-from .evaluation.stance import pair_records
-from .options import LinkOptions
-from .relation_model import (
+from argmap.errors import InputError
+from argmap.evaluation import load_corpora
+from argmap.evaluation.data import GoldPair, document_topic, gold_document, gold_pair, record_format
+from argmap.evaluation.stance import pair_records
+from argmap.link.candidates import forced_candidate, generate_candidates
+from argmap.link.relation_model import (
     LEXICON_PREFIX,
     LinearHead,
     RelationModel,
     all_features,
     is_base_rate_feature,
 )
+from argmap.options import LinkOptions
 
 # What each known corpus's licence allows; the model file records it next to the corpus name.
 LICENCES = {
@@ -157,7 +157,7 @@ def _reply_context(thread):
 
 
 def _pair_claims(thread):
-    from .model import Claim
+    from argmap.model import Claim
 
     return [Claim(f"{p.id}/c0", p.id, 0, len(p.text), p.text) for p in thread.posts]
 

@@ -15,20 +15,20 @@ from pathlib import Path
 
 import orjson
 
-from ..errors import InputError, MissingInput
-from ..gcpause import collector_paused
-from ..model import Thread
-from ..options import ReadOptions
-from ..threads import build_thread
-from .convokit import read_convokit
-from .discourse import read_discourse
-from .hn import HN_TYPES, is_search_result, read_hn
-from .jsonl import read_json, read_jsonl
-from .lesswrong import read_lesswrong
-from .reddit import read_reddit, read_reddit_ndjson
-from .result import ReadResult
-from .source import read_bytes
-from .text import read_text
+from argmap.errors import InputError, MissingInput
+from argmap.gcpause import collector_paused
+from argmap.model import Thread
+from argmap.options import ReadOptions
+from argmap.readers.convokit import read_convokit
+from argmap.readers.discourse import read_discourse
+from argmap.readers.hn import HN_TYPES, is_search_result, read_hn
+from argmap.readers.jsonl import read_json, read_jsonl
+from argmap.readers.lesswrong import read_lesswrong
+from argmap.readers.reddit import read_reddit, read_reddit_ndjson
+from argmap.readers.reply_tree import build_thread
+from argmap.readers.result import ReadResult
+from argmap.readers.source import read_bytes
+from argmap.readers.text import read_text
 
 __all__ = ["FORMATS", "ReadResult", "read_threads", "sniff"]
 

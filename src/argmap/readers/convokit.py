@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import Post, Problem, SourceRef
-from ..options import ReadOptions
-from .jsonl import Draft, Located, Mapper, read_records
-from .records import RecordError, as_id, as_optional_str, as_text, as_time
-from .reddit import DELETED_TEXT, reddit_body
-from .result import ReadResult
+from argmap.errors import InputError
+from argmap.model import Post, Problem, SourceRef
+from argmap.options import ReadOptions
+from argmap.readers.jsonl import Draft, Located, Mapper, read_records
+from argmap.readers.records import RecordError, as_id, as_optional_str, as_text, as_time
+from argmap.readers.reddit import DELETED_TEXT, reddit_body
+from argmap.readers.result import ReadResult
 
 
 def _corpus_name(folder: Path) -> str:

@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import Post, Problem, Quote, SourceRef
-from ..options import ReadOptions
-from ..threads import build_thread
-from .html_text import html_to_text
-from .records import RecordError, as_id, as_optional_str, as_score, as_time
-from .result import ReadResult
-from .source import load_json, read_bytes
+from argmap.errors import InputError
+from argmap.model import Post, Problem, Quote, SourceRef
+from argmap.options import ReadOptions
+from argmap.readers.html_text import html_to_text
+from argmap.readers.records import RecordError, as_id, as_optional_str, as_score, as_time
+from argmap.readers.reply_tree import build_thread
+from argmap.readers.result import ReadResult
+from argmap.readers.source import load_json, read_bytes
 
 
 def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:

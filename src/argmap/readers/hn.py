@@ -21,14 +21,14 @@ from pathlib import Path
 
 import orjson
 
-from ..errors import InputError
-from ..model import Post, Problem, SourceRef
-from ..options import ReadOptions
-from .html_text import html_to_text
-from .jsonl import Draft, Located, iter_lines, read_records, whole_document_records
-from .records import RecordError, as_id, as_optional_str, as_score, as_time, safe_url
-from .result import ReadResult
-from .source import load_json, read_bytes
+from argmap.errors import InputError
+from argmap.model import Post, Problem, SourceRef
+from argmap.options import ReadOptions
+from argmap.readers.html_text import html_to_text
+from argmap.readers.jsonl import Draft, Located, iter_lines, read_records, whole_document_records
+from argmap.readers.records import RecordError, as_id, as_optional_str, as_score, as_time, safe_url
+from argmap.readers.result import ReadResult
+from argmap.readers.source import load_json, read_bytes
 
 HN_TYPES = frozenset({"story", "comment", "poll", "pollopt", "job"})
 HN_ITEM = "https://news.ycombinator.com/item?id="
@@ -73,7 +73,7 @@ def _firebase_mapper(record: Mapping[str, object], where: Located, path: str,
 
 
 def _read_algolia(tree: Mapping[str, object], path: Path) -> ReadResult:
-    from ..threads import build_thread
+    from argmap.readers.reply_tree import build_thread
 
     shown = str(path)
     problems: list[Problem] = []

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import orjson
 
-from ..errors import InputError
-from ..model import Post, Problem, SourceRef, Thread
-from ..options import ReadOptions
-from ..threads import build_thread
-from .records import (
+from argmap.errors import InputError
+from argmap.model import Post, Problem, SourceRef, Thread
+from argmap.options import ReadOptions
+from argmap.readers.records import (
     RecordError,
     as_id,
     as_optional_str,
@@ -30,8 +29,9 @@ from .records import (
     field_value,
     safe_url,
 )
-from .result import ReadResult
-from .source import decode_line, load_json, read_bytes, split_lines
+from argmap.readers.reply_tree import build_thread
+from argmap.readers.result import ReadResult
+from argmap.readers.source import decode_line, load_json, read_bytes, split_lines
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,14 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import Post, SourceRef
-from ..options import ReadOptions
-from .html_text import html_to_text
-from .jsonl import Draft, Located, read_records, whole_document_records
-from .records import RecordError, as_id, as_optional_str, as_score, as_time, lookup, safe_url
-from .result import ReadResult
-from .source import load_json, read_bytes
+from argmap.errors import InputError
+from argmap.model import Post, SourceRef
+from argmap.options import ReadOptions
+from argmap.readers.html_text import html_to_text
+from argmap.readers.jsonl import Draft, Located, read_records, whole_document_records
+from argmap.readers.records import (
+    RecordError,
+    as_id,
+    as_optional_str,
+    as_score,
+    as_time,
+    lookup,
+    safe_url,
+)
+from argmap.readers.result import ReadResult
+from argmap.readers.source import load_json, read_bytes
 
 
 def _mapper(record: Mapping[str, object], where: Located, path: str,

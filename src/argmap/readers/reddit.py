@@ -24,15 +24,23 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import Post, Problem, SourceRef
-from ..options import ReadOptions
-from ..threads import build_thread
-from .jsonl import Draft, Located, read_records
-from .markdown_text import markdown_to_text
-from .records import RecordError, as_id, as_optional_str, as_score, as_text, as_time, safe_url
-from .result import ReadResult
-from .source import load_json, read_bytes
+from argmap.errors import InputError
+from argmap.model import Post, Problem, SourceRef
+from argmap.options import ReadOptions
+from argmap.readers.jsonl import Draft, Located, read_records
+from argmap.readers.markdown_text import markdown_to_text
+from argmap.readers.records import (
+    RecordError,
+    as_id,
+    as_optional_str,
+    as_score,
+    as_text,
+    as_time,
+    safe_url,
+)
+from argmap.readers.reply_tree import build_thread
+from argmap.readers.result import ReadResult
+from argmap.readers.source import load_json, read_bytes
 
 REDDIT = "https://www.reddit.com"
 DELETED_TEXT = {"[deleted]": "deleted", "[removed]": "removed"}

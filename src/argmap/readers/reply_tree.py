@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .model import Post, Problem, Thread
+from argmap.model import Post, Problem, Thread
 
 ORPHAN_FLAG = "orphan"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Problem, Thread
+from argmap.model import Problem, Thread
 
 
 @dataclass(frozen=True, slots=True)

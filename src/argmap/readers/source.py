@@ -19,8 +19,8 @@ from typing import BinaryIO
 
 import orjson
 
-from ..errors import InputError, MissingInput
-from ..model import Problem
+from argmap.errors import InputError, MissingInput
+from argmap.model import Problem
 
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 GZIP_MAGIC = b"\x1f\x8b"

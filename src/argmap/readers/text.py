@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..model import Post, Problem, Quote, SourceRef
-from ..options import ReadOptions
-from ..threads import build_thread
-from . import boundaries
-from .result import ReadResult
-from .source import decode_text, read_bytes
+from argmap.model import Post, Problem, Quote, SourceRef
+from argmap.options import ReadOptions
+from argmap.readers import boundaries
+from argmap.readers.reply_tree import build_thread
+from argmap.readers.result import ReadResult
+from argmap.readers.source import decode_text, read_bytes
 
 _DEBATE_HEADER = re.compile(
     r"#(?P<n>\d{1,6})[ \t]+(?P<author>\S{1,80})"

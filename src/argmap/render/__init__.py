@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .dot import overview_dot, to_dot
-from .html import render_html
-from .labels import dot_text
-from .svg import render_svg, svg_size
+from argmap.render.dot import overview_dot, to_dot
+from argmap.render.html import render_html
+from argmap.render.labels import dot_text
+from argmap.render.svg import render_svg, svg_size
 
 __all__ = ["dot_text", "overview_dot", "render_html", "render_svg", "svg_size", "to_dot"]

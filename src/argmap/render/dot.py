@@ -24,9 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote as url_quote
 
-from ..model import Analysis, ArgumentMap, Claim, Post, Relation, Stance, claim_sort_key
-from ..options import RenderOptions
-from .labels import clean_text, dot_text, quoted, tooltip_text
+from argmap.model import Analysis, ArgumentMap, Claim, Post, Relation, Stance, claim_sort_key
+from argmap.options import RenderOptions
+from argmap.render.labels import clean_text, dot_text, quoted, tooltip_text
 
 TOOLTIP_CHARS = 300
 TOPIC_LABEL_CHARS = 90

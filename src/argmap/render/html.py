@@ -19,12 +19,12 @@ from importlib import resources
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined, select_autoescape
 
-from ..errors import RenderError
-from ..model import Analysis, ArgumentMap, claim_sort_key, relation_sort_key
-from ..options import RenderOptions
-from .dot import STATUS_WORDS, node_ids, safe_url, topic_ids
-from .labels import clean_text, truncate
-from .svg import svg_problems
+from argmap.errors import RenderError
+from argmap.model import Analysis, ArgumentMap, claim_sort_key, relation_sort_key
+from argmap.options import RenderOptions
+from argmap.render.dot import STATUS_WORDS, node_ids, safe_url, topic_ids
+from argmap.render.labels import clean_text, truncate
+from argmap.render.svg import svg_problems
 
 POST_TEXT_CHARS = 2000
 LIST_LIMIT = 200  # claims per list section; the rest is counted, not dropped silently

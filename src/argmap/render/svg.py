@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
-from ..errors import MissingDependency, RenderError
+from argmap.errors import MissingDependency, RenderError
 
 INSTALL_HINT = (
     "Graphviz 'dot' not found on PATH; install it: apt-get install graphviz / brew install graphviz"

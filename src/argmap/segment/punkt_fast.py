@@ -26,7 +26,7 @@ from typing import Any
 
 from nltk.tokenize.punkt import PunktLanguageVars
 
-from .lexicon import punkt_tokenizer
+from argmap.lexicon import punkt_tokenizer
 
 _WHITESPACE = string.whitespace  # what Punkt's _get_last_whitespace_index looks for (ASCII)
 # The memo is bounded in entries and in key length (a context is a word, the mark and the next

@@ -23,11 +23,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
-from . import lexicon
-from .gcpause import collector_paused
-from .model import Claim, Dropped, DropReason, Post, Role, Thread, claim_id
-from .options import SegmentOptions
-from .sentences import TEXT, punkt_spans, scan_blocks
+from argmap import lexicon
+from argmap.gcpause import collector_paused
+from argmap.model import Claim, Dropped, DropReason, Post, Role, Thread, claim_id
+from argmap.options import SegmentOptions
+from argmap.segment.sentences import TEXT, punkt_spans, scan_blocks
 
 _DELETED_FLAGS = frozenset({"deleted", "removed"})
 _HIDDEN_FLAGS = frozenset({"hidden", "dead", "flagged"})

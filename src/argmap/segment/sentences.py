@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from .model import DropReason
-from .punkt_fast import span_tokenize
+from argmap.model import DropReason
+from argmap.segment.punkt_fast import span_tokenize
 
 TEXT = "text"  # block kind for prose; every other block kind is a DropReason
 MAX_BLOCK_CHARS = 20_000

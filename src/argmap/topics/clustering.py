@@ -40,12 +40,11 @@ except ImportError:  # pragma: no cover - a future scikit-learn may move it
     def inplace_csr_row_normalize_l2(matrix: sparse.csr_matrix) -> None:
         normalize(matrix, norm="l2", copy=False)
 
-from .cluster_counts import ClaimTerms, StreamTfidf, stream_fit_available
-from .gcpause import collector_paused
-from .lexicon import STOPWORDS
-from .model import Claim, Topic
-from .options import ClusterOptions
-from .topic_labels import (  # noqa: F401  (OTHER_ID, topic_stats, topic_assignment: public here)
+from argmap.gcpause import collector_paused
+from argmap.lexicon import STOPWORDS
+from argmap.model import Claim, Topic
+from argmap.options import ClusterOptions
+from argmap.topics.labels import (  # noqa: F401  (OTHER_ID, topic_stats, topic_assignment: public here)
     OTHER_ID,
     OTHER_LABEL,
     label_topics,
@@ -53,6 +52,7 @@ from .topic_labels import (  # noqa: F401  (OTHER_ID, topic_stats, topic_assignm
     topic_assignment,
     topic_stats,
 )
+from argmap.topics.term_counts import ClaimTerms, StreamTfidf, stream_fit_available
 
 # The SVD and k-means++ draws use this fixed state, not ``options.seed``: topics are a property
 # of the claims, and the seed changing them (adjusted Rand 0.40 between seeds 0 and 1 on 8.6k

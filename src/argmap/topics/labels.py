@@ -12,9 +12,9 @@ from itertools import chain
 import numpy as np
 from scipy import sparse
 
-from .cluster_counts import ClaimTerms
-from .model import Claim, Topic
-from .options import ClusterOptions
+from argmap.model import Claim, Topic
+from argmap.options import ClusterOptions
+from argmap.topics.term_counts import ClaimTerms
 
 OTHER_ID = "other"
 OTHER_LABEL = "other (claims that fit no topic)"
