@@ -1,17 +1,11 @@
-"""Language resources: discourse connectives, stance cues, negation, stopwords, Punkt parameters.
+"""Word lists: discourse connectives, stance cues, negation, stopwords.
 
-The only module that touches ``nltk.data``. Word lists live here so that the segmenter, the
-linker and the relation model read the same cues, and a change to a list is one edit.
+They live here, outside any one stage, so that the segmenter, the topic model, the linker and
+the relation model read the same cues, and a change to a list is one edit.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from collections import defaultdict
-from importlib.resources import files
-
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Connectives that introduce a reason for what came before: "X because Y" -> Y supports X.
@@ -149,65 +143,3 @@ OPINION_VERBS = frozenset(("think", "believe", "feel", "guess", "mean", "doubt",
                            "hate", "love", "wish", "would"))
 
 STOPWORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
-
-
-# --- Punkt sentence-splitter parameters ------------------------------------------------------
-# Trained by tools/train_punkt.py on real English prose and shipped as text (the punkt_tab
-# layout), so sentence splitting works with no nltk data package and no pickle ever loads.
-
-PUNKT_FILES = ("abbrev_types.txt", "collocations.tab", "sent_starters.txt", "ortho_context.tab")
-
-
-def _punkt_lines(name: str) -> list[str]:
-    text = files("argmap").joinpath("resources", "punkt", name).read_text(encoding="utf-8")
-    return [line for line in text.split("\n") if line]
-
-
-@functools.cache
-def punkt_parameters() -> PunktParameters:
-    """argmap's shipped Punkt parameters, read once from text files under resources/punkt."""
-    params = PunktParameters()
-    params.abbrev_types = set(_punkt_lines("abbrev_types.txt"))
-    params.sent_starters = set(_punkt_lines("sent_starters.txt"))
-    params.collocations = {
-        (left, right)
-        for left, _, right in (line.partition("\t") for line in _punkt_lines("collocations.tab"))
-    }
-    ortho: defaultdict[str, int] = defaultdict(int)
-    for line in _punkt_lines("ortho_context.tab"):
-        word, _, flags = line.rpartition("\t")
-        ortho[word] = int(flags)
-    params.ortho_context = ortho  # type: ignore[assignment]
-    return params
-
-
-class _PlainWordPunkt(PunktSentenceTokenizer):
-    """Punkt with an exact shortcut for the commonest candidate, "word. Next".
-
-    Punkt decides each candidate break from a small context string. When the word before the
-    period is plain letters (two or more, so not an initial), is no abbreviation and starts no
-    collocation, Punkt's first pass marks a break and its second pass has no rule that can
-    undo it; the shortcut returns that answer without building Punkt's token objects. Every
-    other context goes to Punkt unchanged (tests/test_lexicon.py checks they agree).
-    """
-
-    def __init__(self, params: PunktParameters) -> None:
-        super().__init__(params)
-        self._blockers = frozenset(params.abbrev_types) | {
-            left for left, _ in params.collocations
-        }
-
-    def text_contains_sentbreak(self, text: str) -> bool:
-        plain = _PLAIN_WORD_END.fullmatch(text)
-        if plain is not None and plain.group(1).lower() not in self._blockers:
-            return True
-        return super().text_contains_sentbreak(text)
-
-
-_PLAIN_WORD_END = re.compile(r"([A-Za-z]{2,})\.\s+[A-Za-z\"'(\[]\S*")
-
-
-@functools.cache
-def punkt_tokenizer() -> PunktSentenceTokenizer:
-    """One shared tokenizer over the shipped parameters (it keeps no per-call state)."""
-    return _PlainWordPunkt(punkt_parameters())

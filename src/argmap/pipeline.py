@@ -6,11 +6,11 @@ from collections.abc import Callable, Sequence
 
 from threadpoolctl import threadpool_limits
 
-from argmap.link.linker import link
+from argmap.link import link
 from argmap.model import ArgumentMap, Thread
 from argmap.options import Options
-from argmap.segment.segmenter import segment
-from argmap.topics.clustering import cluster
+from argmap.segment import segment
+from argmap.topics import cluster
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; library code never prints."""

@@ -11,20 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-from argmap import lexicon
+from argmap.segment import punkt
 
-PUNKT_DIR = Path(lexicon.__file__).parent / "resources" / "punkt"
+PUNKT_DIR = Path(punkt.__file__).parents[1] / "resources" / "punkt"
 
 
-def test_lexicon_punkt_files_are_sorted_text() -> None:
-    for name in lexicon.PUNKT_FILES:
+def test_punkt_files_are_sorted_text() -> None:
+    for name in punkt.PUNKT_FILES:
         lines = (PUNKT_DIR / name).read_text(encoding="utf-8").splitlines()
         assert lines, name
         assert lines == sorted(lines), f"{name} is not in canonical order"
 
 
-def test_lexicon_punkt_parameters_hold_forum_abbreviations() -> None:
-    params = lexicon.punkt_parameters()
+def test_punkt_parameters_hold_forum_abbreviations() -> None:
+    params = punkt.punkt_parameters()
     for abbreviation in ("e.g", "i.e", "etc", "vs", "approx", "u.s", "dr", "mr"):
         assert abbreviation in params.abbrev_types
     assert "no" not in params.abbrev_types  # "The answer is no. We ..." must split
@@ -32,11 +32,11 @@ def test_lexicon_punkt_parameters_hold_forum_abbreviations() -> None:
     assert params.ortho_context["never-seen-token"] == 0  # a defaultdict, as Punkt expects
 
 
-def test_lexicon_punkt_loads_with_empty_nltk_data_path(tmp_path: Path, monkeypatch) -> None:
+def test_punkt_loads_with_empty_nltk_data_path(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(nltk.data, "path", [str(tmp_path)])
-    lexicon.punkt_parameters.cache_clear()
-    lexicon.punkt_tokenizer.cache_clear()
-    tokenizer = lexicon.punkt_tokenizer()
+    punkt.punkt_parameters.cache_clear()
+    punkt.punkt_tokenizer.cache_clear()
+    tokenizer = punkt.punkt_tokenizer()
     text = "We met Dr. Brown at 5 p.m. today. He agreed with us."
     assert [text[s:e] for s, e in tokenizer.span_tokenize(text)] == [
         "We met Dr. Brown at 5 p.m. today.",
@@ -44,7 +44,7 @@ def test_lexicon_punkt_loads_with_empty_nltk_data_path(tmp_path: Path, monkeypat
     ]
 
 
-def test_lexicon_punkt_needs_no_nltk_data_in_a_fresh_process(tmp_path: Path) -> None:
+def test_punkt_needs_no_nltk_data_in_a_fresh_process(tmp_path: Path) -> None:
     code = (
         "import nltk, sys; nltk.data.path[:] = [sys.argv[1]];"
         "from argmap.segment.sentences import split_sentences;"
@@ -59,24 +59,6 @@ def test_lexicon_punkt_needs_no_nltk_data_in_a_fresh_process(tmp_path: Path) -> 
     assert result.stdout.strip() == "['The U.S. is big.', 'So is Canada, i.e. the north.']"
 
 
-def test_lexicon_connective_lists_are_lower_case_and_unique() -> None:
-    for words in (
-        lexicon.SUPPORT_BACKWARD,
-        lexicon.SUPPORT_FORWARD,
-        lexicon.ATTACK,
-        lexicon.CLAUSE_OPENERS_BARE,
-        lexicon.CLAUSE_OPENERS_AFTER_COMMA,
-        lexicon.SUBORDINATORS,
-        lexicon.PREMISE_OPENERS,
-        lexicon.DISAGREE_CUES,  # a cue listed twice votes twice ("not convinced" once did)
-        lexicon.AGREE_CUES,
-        lexicon.AGREE_OPENERS,
-        lexicon.DISAGREE_OPENERS,
-    ):
-        assert all(w == w.lower() for w in words)
-        assert len(set(words)) == len(words)
-
-
 PUNKT_PIECES = st.sampled_from(
     ["air", "The", "we", "Dr", "etc", "e.g", "U.S", "A", "a", "5", "no", "It", "(", ")", '"']
 )
@@ -85,9 +67,9 @@ PUNKT_GLUE = st.sampled_from([". ", " ", ".  ", "! ", "? ", ".\n", ", ", "... ",
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(PUNKT_PIECES, PUNKT_GLUE), max_size=40))
-def test_lexicon_plain_word_shortcut_agrees_with_punkt(parts: list[tuple[str, str]]) -> None:
+def test_punkt_plain_word_shortcut_agrees_with_punkt(parts: list[tuple[str, str]]) -> None:
     text = "".join(word + glue for word, glue in parts)
-    reference = PunktSentenceTokenizer(lexicon.punkt_parameters())
-    assert list(lexicon.punkt_tokenizer().span_tokenize(text)) == list(
+    reference = PunktSentenceTokenizer(punkt.punkt_parameters())
+    assert list(punkt.punkt_tokenizer().span_tokenize(text)) == list(
         reference.span_tokenize(text)
     )

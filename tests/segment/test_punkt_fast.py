@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap.lexicon import punkt_tokenizer
+from argmap.segment.punkt import punkt_tokenizer
 from argmap.segment.punkt_fast import span_tokenize
 
 CASES = [

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from argmap.model import Claim, Dropped, DropReason, Post, Role, Thread, claim_id
 from argmap.options import SegmentOptions
-from argmap.segment.segmenter import segment, segment_post, split_clauses
+from argmap.segment.clauses import split_clauses
+from argmap.segment.segmenter import segment, segment_post
 from argmap.segment.sentences import scan_blocks, split_sentences
 
 OPTIONS = SegmentOptions()

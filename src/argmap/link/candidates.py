@@ -27,25 +27,23 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-from argmap.link.cross_post import (
+from argmap.link.cross_post import AcrossPairs, build_pairs, child_flags, parent_flags
+from argmap.link.cues import quoted_spans
+from argmap.link.layout import (
     CROSS,
     QUOTE,
     REPLY,
     SIMILARITY,
-    AcrossPairs,
     Candidate,
+    Layout,
     Routes,
-    build_pairs,
-    child_flags,
-    parent_flags,
+    cosine,
+    make_layout,
 )
-from argmap.link.cues import quoted_spans
-from argmap.link.post_structure import same_paragraph
 from argmap.link.relation_model import (
     OpeningCues,
     PairContext,
@@ -60,69 +58,6 @@ from argmap.model import Claim, Evidence, EvidenceKind, Thread, Topic
 from argmap.options import LinkOptions
 
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
-
-
-@dataclass(slots=True)
-class Layout:
-    """Claims indexed by post and thread, the posts' places in their threads, and each claim's
-    text cues (computed once: every claim is in several candidates)."""
-
-    claims: tuple[Claim, ...]
-    by_post: dict[str, list[int]]
-    post_thread: dict[str, str]
-    post_rank: dict[str, int]
-    reply_to: dict[str, str | None]
-    topic_of: list[str]
-    vectors: object  # scipy CSR matrix, one L2-normalised TF-IDF row per claim
-    cues: list[TextCues]
-    first: list[bool]  # the claim is the first of its post
-    same_paragraph: list[bool]  # the claim and the one before it share a paragraph of a post
-    # written in several paragraphs (False for a post's first claim and unparagraphed posts)
-    memo: dict = field(default_factory=dict)  # cue-rule results by the flags they read
-
-
-def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
-                topics: Sequence[Topic]) -> Layout:
-    ordered = tuple(sorted(claims, key=lambda c: (c.post_id, c.start, c.end, c.id)))
-    by_post: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(ordered):
-        by_post[c.post_id].append(i)
-    post_thread, post_rank, reply_to = {}, {}, {}
-    for thread in threads:
-        for rank, post in enumerate(thread.posts):
-            post_thread[post.id], post_rank[post.id] = thread.id, rank
-            reply_to[post.id] = post.reply_to
-    topic_by_claim = {cid: t.id for t in topics for cid in t.claim_ids}
-    topic_of = [topic_by_claim.get(c.id, "other") for c in ordered]
-    texts = [c.text for c in ordered]
-    first = [False] * len(ordered)
-    for members in by_post.values():
-        first[members[0]] = True
-    return Layout(ordered, dict(by_post), post_thread, post_rank, reply_to, topic_of,
-                  _vectorise(texts), [text_cues(t) for t in texts], first,
-                  same_paragraph(threads, ordered, by_post))
-
-
-def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
-    """``TfidfVectorizer(sublinear_tf=True, dtype=float32).fit_transform(texts)``, with each
-    distinct text tokenised once (near-duplicate claims are common: at 10k posts 24k of 55k
-    texts are distinct): the counts of the distinct texts, one row per claim, then the
-    transformer ``TfidfVectorizer`` applies (document frequencies count every claim, every
-    step is row by row, so the matrix is the same to the bit)."""
-    from scipy.sparse import csr_matrix
-
-    numbers: dict[str, int] = {}
-    row = [numbers.setdefault(t, len(numbers)) for t in texts]
-    try:
-        counts = CountVectorizer(dtype=np.float32).fit_transform(list(numbers))[row]
-    except ValueError:  # no words at all
-        return csr_matrix((len(texts), 1), dtype=np.float32)
-    return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
-
-
-def cosine(layout: Layout, a: int, b: int) -> float:
-    va, vb = layout.vectors[a], layout.vectors[b]
-    return float(va.multiply(vb).sum())
 
 
 def _within_key(cues: TextCues) -> tuple:
@@ -476,5 +411,5 @@ def forced_candidate(layout: Layout, threads_by_post: dict, child: int, parent: 
     return cand
 
 
-__all__ = ["AcrossPairs", "Candidate", "Layout", "WithinPairs", "forced_candidate",
+__all__ = ["WithinPairs", "forced_candidate",
            "generate_candidates", "generate_columns"]

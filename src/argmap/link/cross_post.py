@@ -16,62 +16,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
 
-from argmap.link.relation_model import OpeningCues, PairContext, TextCues, across_post_cues
+from argmap.link.layout import CROSS, ORIGINS, QUOTE, REPLY, SIMILARITY, Candidate, Layout, Routes
+from argmap.link.relation_model import PairContext, TextCues, across_post_cues
 from argmap.model import Evidence, EvidenceKind
 
-if TYPE_CHECKING:
-    from argmap.link.candidates import Layout
-
-REPLY, QUOTE, SIMILARITY, CROSS = range(4)
-ORIGINS = ("reply", "quote", "similarity", "cross_thread")
 _SIM_DETAIL = ("similarity {:.2f}", "similarity {:.2f}", "similarity {:.2f}",
                "similarity {:.2f} (other thread, same topic)")
-
-
-@dataclass(slots=True)
-class Candidate:
-    """A possible edge child -> parent and everything that speaks for it."""
-
-    child: int
-    parent: int
-    ctx: PairContext
-    origin: str  # within | reply | quote | similarity | cross_thread
-    evidence: list[Evidence] = field(default_factory=list)
-    stance_votes: float = 0.0  # > 0 leans attack, < 0 leans support
-
-
-@dataclass(slots=True)
-class Routes:
-    """Route rows in the order the rules emit them; ``head`` indexes ``heads`` (the reply or
-    quote evidence, -1 for none), ``opening`` indexes ``openings`` (-1 for none)."""
-
-    child: list[np.ndarray] = field(default_factory=list)
-    parent: list[np.ndarray] = field(default_factory=list)
-    origin: list[np.ndarray] = field(default_factory=list)
-    sim: list[np.ndarray] = field(default_factory=list)  # float64, NaN for quotes
-    head: list[np.ndarray] = field(default_factory=list)
-    opening: list[np.ndarray] = field(default_factory=list)
-    contexts: list[PairContext] = field(default_factory=list)
-    heads: list[Evidence] = field(default_factory=list)
-    openings: list[OpeningCues] = field(default_factory=list)
-
-    def add(self, child: ArrayLike, parent: ArrayLike, origin: int, sim: ArrayLike,
-            head: ArrayLike, opening: ArrayLike, contexts: list[PairContext]) -> None:
-        """Append rows (one per element of the columns, with its context)."""
-        n = len(child)
-        column = np.asarray
-        self.child.append(column(child, dtype=np.int64).reshape(n))
-        self.parent.append(column(parent, dtype=np.int64).reshape(n))
-        self.origin.append(np.full(n, origin, dtype=np.int64))
-        self.sim.append(column(sim, dtype=np.float64).reshape(n))
-        self.head.append(column(head, dtype=np.int64).reshape(n))
-        self.opening.append(column(opening, dtype=np.int64).reshape(n))
-        self.contexts.extend(contexts)
 
 
 def child_flags(cues: TextCues) -> tuple:
@@ -234,5 +187,4 @@ def build_pairs(layout: Layout, routes: Routes) -> AcrossPairs:
     return pairs
 
 
-__all__ = ["CROSS", "ORIGINS", "QUOTE", "REPLY", "SIMILARITY", "AcrossPairs", "Candidate",
-           "Routes", "build_pairs", "child_flags", "parent_flags"]
+__all__ = ["AcrossPairs", "build_pairs", "child_flags", "parent_flags"]

@@ -30,20 +30,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
+import argmap.link.post_structure as structure
 from argmap.gcpause import collector_paused
-from argmap.link import post_structure as structure
 from argmap.link.candidates import (
-    AcrossPairs,
-    Candidate,
-    Layout,
     WithinPairs,
     forced_candidate,
     generate_candidates,
     generate_columns,
 )
 from argmap.link.columns import across_kept, best_per_child, boosted, id_ranks, priors
-from argmap.link.cross_post import REPLY
+from argmap.link.cross_post import AcrossPairs
 from argmap.link.cues import voices_other_side
+from argmap.link.layout import REPLY, Candidate, Layout
 from argmap.link.pair_scores import BatchScorer
 from argmap.link.relation_model import (
     PairContext,
@@ -399,5 +397,5 @@ def link(
     return relations
 
 
-__all__ = ["Candidate", "forced_candidate", "generate_candidates", "judge_pairs", "link",
+__all__ = ["forced_candidate", "generate_candidates", "judge_pairs", "link",
            "score_candidate"]

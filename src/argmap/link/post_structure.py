@@ -10,20 +10,12 @@ builds (``children``, ``parents``: claim indices into ``layout.claims``).
 
 from __future__ import annotations
 
-import bisect
-import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from argmap.lexicon import CLAUSE_OPENERS_COORDINATING
 from argmap.link.columns import round_as_python
 from argmap.link.cues import TextCues, concedes, voices_other_side
-from argmap.model import Claim, Thread
-
-if TYPE_CHECKING:  # candidates builds the Layout with ``same_paragraph`` below
-    from argmap.link.candidates import Layout
+from argmap.link.layout import Layout
 
 NORMATIVE_BONUS = 1.0  # rootness bonus of a "should/must/ought" claim
 DISAGREE_PENALTY = 0.6  # rootness malus of a claim that voices disagreement (it answers)
@@ -65,7 +57,6 @@ _COORDINATING = frozenset(CLAUSE_OPENERS_COORDINATING)
 # microtexts attachment 0.634 -> 0.641, part 2 0.555 -> 0.557, CMV and CDCP within 0.001;
 # adding "in fact"/"indeed" helped part 2 and hurt CMV).
 _ILLUSTRATING = frozenset({"for example", "for instance", "e.g."})
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def _is_shouted(text: str) -> bool:
@@ -188,22 +179,3 @@ def continuations(layout: Layout, children: np.ndarray, parents: np.ndarray, row
             target[child] = theirs
             moved.append(k)
     return out, np.asarray(moved, dtype=np.int64)
-
-
-def same_paragraph(threads: Sequence[Thread], ordered: tuple[Claim, ...],
-                    by_post: dict[str, list[int]]) -> list[bool]:
-    """Per claim, "the claim before it is in the same paragraph" (paragraphs: blank-line
-    separated blocks), only in posts with more than one paragraph."""
-    out = [False] * len(ordered)
-    texts = {post.id: post.text for thread in threads for post in thread.posts}
-    for post_id, members in by_post.items():
-        text = texts.get(post_id, "")
-        breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)] if len(members) > 1 else []
-        if not breaks:
-            continue
-        paragraph = [bisect.bisect_right(breaks, ordered[i].start) for i in members]
-        if len(set(paragraph)) < 2:
-            continue
-        for k in range(1, len(members)):
-            out[members[k]] = paragraph[k] == paragraph[k - 1]
-    return out

@@ -16,12 +16,10 @@ full product. The pairs and their float32 cosines are those of the full product,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from argmap.link.candidates import Layout
+from argmap.link.layout import Layout
 
 _SLACK = 1e-3  # margin of the bound, far above float32 rounding of a ~100-term sum
 _HEAVY_SHARE = 0.05  # a word in more than this share of the members is heavy

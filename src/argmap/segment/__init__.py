@@ -6,6 +6,7 @@ forum blocks (quotes, code, lists), sentences (Punkt with the parameters shipped
 claim is returned as ``Dropped`` with its reason. ``post.text[c.start:c.end] == c.text``.
 """
 
-from argmap.segment.segmenter import segment, segment_post, split_clauses
+from argmap.segment.clauses import split_clauses
+from argmap.segment.segmenter import segment, segment_post
 
 __all__ = ["segment", "segment_post", "split_clauses"]

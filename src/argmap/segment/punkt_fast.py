@@ -14,7 +14,7 @@ fresh ``text_contains_sentbreak`` decision. This module runs the same algorithm
   without the per-call timeout wrapper. That guard is not needed here: argmap feeds Punkt at
   most ``sentences.MAX_BLOCK_CHARS`` at a time and these two patterns are linear.
 
-tests/test_punkt_fast.py checks the spans equal NLTK's on tricky and generated text.
+tests/segment/test_punkt_fast.py checks the spans equal NLTK's on tricky and generated text.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 from nltk.tokenize.punkt import PunktLanguageVars
 
-from argmap.lexicon import punkt_tokenizer
+from argmap.segment.punkt import punkt_tokenizer
 
 _WHITESPACE = string.whitespace  # what Punkt's _get_last_whitespace_index looks for (ASCII)
 # The memo is bounded in entries and in key length (a context is a word, the mark and the next

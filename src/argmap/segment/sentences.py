@@ -3,7 +3,7 @@
 Why a layer before Punkt: forum posts are not prose. Quoted lines, code fences, markdown
 headings, bullets, footnote lines and bare links would otherwise be glued into sentences and
 become claims. ``scan_blocks`` sorts every line into text or a drop reason; ``split_sentences``
-then runs Punkt (argmap's shipped parameters, see ``lexicon.punkt_tokenizer``; run through
+then runs Punkt (argmap's shipped parameters, see ``punkt.punkt_tokenizer``; run through
 ``punkt_fast``) inside text blocks only. Every span indexes the original string, so
 ``text[start:end]`` is always verbatim.
 

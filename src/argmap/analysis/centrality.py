@@ -1,0 +1,100 @@
+"""Which claims matter: PageRank centrality, contested claims (both supported and attacked) and
+attacks nobody answered."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+import numpy as np
+from scipy import sparse
+
+from argmap.analysis.edges import SCORE_DECIMALS, Edges
+from argmap.model import ArgumentMap, Post
+
+
+def claim_centrality(edges: Edges, damping: float = 0.85) -> tuple[tuple[str, float], ...]:
+    """PageRank over support and attack edges (weighted by confidence), for every claim that
+    takes part in at least one relation; highest first, ties by claim id.
+
+    Edges point from the claim that reacts to the claim reacted to, so a claim many others
+    support or attack ranks high: it is what the discussion is about. Power iteration on a
+    scipy CSR matrix keeps a 100k-claim corpus in seconds.
+    """
+    if len(edges.source) == 0:
+        return ()
+    used = np.unique(np.concatenate([edges.source, edges.target]))
+    local = np.full(len(edges.ids), -1, dtype=np.int64)
+    local[used] = np.arange(len(used))
+    n = len(used)
+    src, dst = local[edges.source], local[edges.target]
+    out_weight = np.bincount(src, weights=edges.confidence, minlength=n)
+    norm = np.divide(
+        edges.confidence, out_weight[src], out=np.zeros_like(edges.confidence),
+        where=out_weight[src] > 0,
+    )
+    transition = sparse.csr_matrix((norm, (dst, src)), shape=(n, n))
+    dangling = out_weight <= 0
+    d = min(max(damping, 0.0), 1.0)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(200):
+        spread = d * (transition @ rank + rank[dangling].sum() / n) + (1.0 - d) / n
+        spread /= spread.sum()
+        done = np.abs(spread - rank).sum() < 1e-13 * n
+        rank = spread
+        if done:
+            break
+    scores = np.round(rank, SCORE_DECIMALS)
+    pairs = [(edges.ids[int(used[i])], float(scores[i])) for i in range(n)]
+    return tuple(sorted(pairs, key=lambda pair: (-pair[1], pair[0])))
+
+
+def contested_claims(edges: Edges) -> tuple[str, ...]:
+    """Claims both attacked and supported, most disputed first (attacks + supports received),
+    then by id."""
+    n = len(edges.ids)
+    attacked = np.bincount(edges.target[edges.attack], minlength=n)
+    supported = np.bincount(edges.target[~edges.attack], minlength=n)
+    both = np.flatnonzero((attacked > 0) & (supported > 0))
+    ranked = sorted(both, key=lambda i: (-int(attacked[i] + supported[i]), edges.ids[i]))
+    return tuple(edges.ids[i] for i in ranked)
+
+
+def unanswered_attacks(
+    amap: ArgumentMap, edges: Edges, posts: Mapping[str, Post]
+) -> tuple[str, ...]:
+    """Attacking claims nobody answered, sorted by id.
+
+    A claim is unanswered when it attacks a claim of another post (and, when both authors are
+    known, of another author: a writer's own "but ..." needs no answer), no claim supports or
+    attacks it, and no attacked author replied to or quoted its post afterwards.
+    """
+    post_of = {claim.id: claim.post_id for claim in amap.claims}
+    responders: dict[str, set[str]] = defaultdict(set)  # post id -> authors who answered it
+    for post in posts.values():
+        if post.author is None:
+            continue
+        if post.reply_to is not None:
+            responders[post.reply_to].add(post.author)
+        for quote in post.quotes:
+            if quote.post_id is not None:
+                responders[quote.post_id].add(post.author)
+    received = np.bincount(edges.target, minlength=len(edges.ids))
+    open_attack: dict[str, bool] = {}
+    candidates = edges.attack & (received[edges.source] == 0)
+    for s, t in zip(
+        edges.source[candidates].tolist(), edges.target[candidates].tolist(), strict=True
+    ):
+        attacker, attacked = edges.ids[s], edges.ids[t]
+        own_post, other_post = post_of[attacker], post_of[attacked]
+        if own_post == other_post:
+            continue
+        own, other = posts.get(own_post), posts.get(other_post)
+        own_author = own.author if own else None
+        other_author = other.author if other else None
+        if own_author is not None and own_author == other_author:
+            continue
+        answered = other_author is not None and other_author in responders.get(own_post, ())
+        open_attack[attacker] = open_attack.get(attacker, False) or not answered
+    result = [cid for cid, is_open in open_attack.items() if is_open]
+    return tuple(sorted(result))

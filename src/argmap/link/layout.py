@@ -1,0 +1,150 @@
+"""What the linker's parts share: the claims laid out by post and thread (``Layout``) and the
+records of a candidate pair (``Candidate``, ``Routes`` and the route origins).
+
+Why one module: candidate generation, the across-post columns, the similarity search and the
+post-structure rules all read the layout, and the linker reads the pairs they emit. Kept here,
+they import this module and not each other (they used to import each other in a circle).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+from argmap.link.cues import OpeningCues, TextCues, text_cues
+from argmap.link.relation_model import PairContext
+from argmap.model import Claim, Evidence, Thread, Topic
+
+REPLY, QUOTE, SIMILARITY, CROSS = range(4)
+ORIGINS = ("reply", "quote", "similarity", "cross_thread")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+@dataclass(slots=True)
+class Layout:
+    """Claims indexed by post and thread, the posts' places in their threads, and each claim's
+    text cues (computed once: every claim is in several candidates)."""
+
+    claims: tuple[Claim, ...]
+    by_post: dict[str, list[int]]
+    post_thread: dict[str, str]
+    post_rank: dict[str, int]
+    reply_to: dict[str, str | None]
+    topic_of: list[str]
+    vectors: object  # scipy CSR matrix, one L2-normalised TF-IDF row per claim
+    cues: list[TextCues]
+    first: list[bool]  # the claim is the first of its post
+    same_paragraph: list[bool]  # the claim and the one before it share a paragraph of a post
+    # written in several paragraphs (False for a post's first claim and unparagraphed posts)
+    memo: dict = field(default_factory=dict)  # cue-rule results by the flags they read
+
+
+def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
+                topics: Sequence[Topic]) -> Layout:
+    ordered = tuple(sorted(claims, key=lambda c: (c.post_id, c.start, c.end, c.id)))
+    by_post: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(ordered):
+        by_post[c.post_id].append(i)
+    post_thread, post_rank, reply_to = {}, {}, {}
+    for thread in threads:
+        for rank, post in enumerate(thread.posts):
+            post_thread[post.id], post_rank[post.id] = thread.id, rank
+            reply_to[post.id] = post.reply_to
+    topic_by_claim = {cid: t.id for t in topics for cid in t.claim_ids}
+    topic_of = [topic_by_claim.get(c.id, "other") for c in ordered]
+    texts = [c.text for c in ordered]
+    first = [False] * len(ordered)
+    for members in by_post.values():
+        first[members[0]] = True
+    return Layout(ordered, dict(by_post), post_thread, post_rank, reply_to, topic_of,
+                  _vectorise(texts), [text_cues(t) for t in texts], first,
+                  same_paragraph(threads, ordered, by_post))
+
+
+def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
+    """``TfidfVectorizer(sublinear_tf=True, dtype=float32).fit_transform(texts)``, with each
+    distinct text tokenised once (near-duplicate claims are common: at 10k posts 24k of 55k
+    texts are distinct): the counts of the distinct texts, one row per claim, then the
+    transformer ``TfidfVectorizer`` applies (document frequencies count every claim, every
+    step is row by row, so the matrix is the same to the bit)."""
+    from scipy.sparse import csr_matrix
+
+    numbers: dict[str, int] = {}
+    row = [numbers.setdefault(t, len(numbers)) for t in texts]
+    try:
+        counts = CountVectorizer(dtype=np.float32).fit_transform(list(numbers))[row]
+    except ValueError:  # no words at all
+        return csr_matrix((len(texts), 1), dtype=np.float32)
+    return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
+
+
+def cosine(layout: Layout, a: int, b: int) -> float:
+    va, vb = layout.vectors[a], layout.vectors[b]
+    return float(va.multiply(vb).sum())
+
+
+def same_paragraph(threads: Sequence[Thread], ordered: tuple[Claim, ...],
+                    by_post: dict[str, list[int]]) -> list[bool]:
+    """Per claim, "the claim before it is in the same paragraph" (paragraphs: blank-line
+    separated blocks), only in posts with more than one paragraph."""
+    out = [False] * len(ordered)
+    texts = {post.id: post.text for thread in threads for post in thread.posts}
+    for post_id, members in by_post.items():
+        text = texts.get(post_id, "")
+        breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)] if len(members) > 1 else []
+        if not breaks:
+            continue
+        paragraph = [bisect.bisect_right(breaks, ordered[i].start) for i in members]
+        if len(set(paragraph)) < 2:
+            continue
+        for k in range(1, len(members)):
+            out[members[k]] = paragraph[k] == paragraph[k - 1]
+    return out
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A possible edge child -> parent and everything that speaks for it."""
+
+    child: int
+    parent: int
+    ctx: PairContext
+    origin: str  # within | reply | quote | similarity | cross_thread
+    evidence: list[Evidence] = field(default_factory=list)
+    stance_votes: float = 0.0  # > 0 leans attack, < 0 leans support
+
+
+@dataclass(slots=True)
+class Routes:
+    """Route rows in the order the rules emit them; ``head`` indexes ``heads`` (the reply or
+    quote evidence, -1 for none), ``opening`` indexes ``openings`` (-1 for none)."""
+
+    child: list[np.ndarray] = field(default_factory=list)
+    parent: list[np.ndarray] = field(default_factory=list)
+    origin: list[np.ndarray] = field(default_factory=list)
+    sim: list[np.ndarray] = field(default_factory=list)  # float64, NaN for quotes
+    head: list[np.ndarray] = field(default_factory=list)
+    opening: list[np.ndarray] = field(default_factory=list)
+    contexts: list[PairContext] = field(default_factory=list)
+    heads: list[Evidence] = field(default_factory=list)
+    openings: list[OpeningCues] = field(default_factory=list)
+
+    def add(self, child: ArrayLike, parent: ArrayLike, origin: int, sim: ArrayLike,
+            head: ArrayLike, opening: ArrayLike, contexts: list[PairContext]) -> None:
+        """Append rows (one per element of the columns, with its context)."""
+        n = len(child)
+        column = np.asarray
+        self.child.append(column(child, dtype=np.int64).reshape(n))
+        self.parent.append(column(parent, dtype=np.int64).reshape(n))
+        self.origin.append(np.full(n, origin, dtype=np.int64))
+        self.sim.append(column(sim, dtype=np.float64).reshape(n))
+        self.head.append(column(head, dtype=np.int64).reshape(n))
+        self.opening.append(column(opening, dtype=np.int64).reshape(n))
+        self.contexts.extend(contexts)
