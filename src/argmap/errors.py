@@ -21,6 +21,11 @@ EX_IOERR = 74
 EX_TEMPFAIL = 75
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 thread``, ``2 threads``, ``1,204 records``: counts in messages read as English."""
+    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 class ArgmapError(Exception):
     """Base class: an error a user can act on. ``exit_code`` is what the CLI exits with."""
 
