@@ -84,7 +84,20 @@ class MissingDependency(ArgmapError):
     exit_code = EX_UNAVAILABLE
 
 
+class ServiceUnavailable(ArgmapError):
+    """A service argmap was pointed at does not answer (a Dask scheduler address)."""
+
+    exit_code = EX_UNAVAILABLE
+
+
 class OutputError(ArgmapError):
     """An output could not be written (disk full, outside the output folder, ...)."""
 
     exit_code = EX_IOERR
+
+
+class CannotCreate(OutputError):
+    """An output file or folder cannot be created there (not a folder, no permission, a name
+    that would land outside the output folder)."""
+
+    exit_code = EX_CANTCREAT
