@@ -160,9 +160,11 @@ def _merge(threads: list[Thread]) -> tuple[Thread, ...]:
     return tuple(merged)
 
 
-def read_threads(paths: Sequence[str | Path], options: ReadOptions | None = None) -> ReadResult:
+def read_threads(paths: Sequence[str | Path], options: ReadOptions | None = None, *,
+                 budget: bool = True) -> ReadResult:
     """Read every file in ``paths`` (folders are expanded, ``expand_inputs``) into threads
-    sorted by id, then apply the error budget (``check_budget``)."""
+    sorted by id, then apply the error budget (``check_budget``; ``budget=False`` leaves that
+    to the caller, as ``inspect`` does to show every problem first)."""
     options = options or ReadOptions()
     if isinstance(paths, str | Path):
         paths = [paths]
@@ -194,7 +196,8 @@ def read_threads(paths: Sequence[str | Path], options: ReadOptions | None = None
                          + (f"; first: {first.path}: {first.message}" if first else ""),
                          ", ".join(str(p) for p in paths), code="empty_input")
     result = ReadResult(merged, tuple(problems), records_in, tuple(sources))
-    check_budget(result, options)
+    if budget:
+        check_budget(result, options)
     return result
 
 
