@@ -186,3 +186,20 @@ def test_source_lines_carry_numbers_offsets_and_whether_they_ended(tmp_path: Pat
     assert [(ln.number, ln.offset, ln.data, ln.ended) for ln in lines] == [
         (1, 0, b"one", True), (2, 4, b"", True), (3, 5, b"two\r", True), (4, 10, b"three", False)]
     assert source.damage is None and source.codec is None
+
+
+def test_codecs_xz_streams_with_padding_between_them_are_all_read(tmp_path: Path):
+    first = lzma.compress(b"\n".join(_records(20)) + b"\n")
+    second = lzma.compress(b"\n".join(_records(20, seed=2)).replace(b'"c', b'"d') + b"\n")
+    path = tmp_path / "padded.xz"
+    path.write_bytes(first + b"\x00" * 12 + second)
+    result = read_threads([path])
+    assert result.posts_kept == 40 and result.problems == ()
+
+
+def test_codecs_text_that_starts_like_a_magic_number_is_text(tmp_path: Path):
+    path = tmp_path / "note.txt"
+    path.write_text("BZh, as in the abbreviation, opens this post about bicycle lanes.\n")
+    result = read_threads([path])
+    assert result.sources[0].codec is None and result.sources[0].format == "text"
+    assert result.threads[0].posts[0].text.startswith("BZh, as in")

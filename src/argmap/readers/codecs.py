@@ -121,12 +121,14 @@ class _Zstd:
 
 
 def codec_of(head: bytes) -> str | None:
-    """The codec a file's first bytes announce, or None for plain content."""
+    """The codec a file's first bytes announce, or None for plain content (a text that
+    happens to start with "BZh" is not bzip2: the block size digit must follow)."""
     if head.startswith(ZSTD_MAGIC):
         return "zstd"
-    if head.startswith(GZIP_MAGIC):
+    if head.startswith(GZIP_MAGIC) and head[2:3] == b"\x08":  # deflate, the only method
         return "gzip"
-    if head.startswith(BZ2_MAGIC):
+    if head.startswith(BZ2_MAGIC) and head[3:4] in (b"1", b"2", b"3", b"4", b"5", b"6", b"7",
+                                                     b"8", b"9"):
         return "bz2"
     if head.startswith(XZ_MAGIC):
         return "xz"
@@ -182,12 +184,15 @@ class Decoded:
             if decoder.eof:
                 pending = decoder.unused_data + pending
                 position -= len(decoder.unused_data)
-                while len(pending) < 6:
-                    more = self._raw.read(READ_SIZE)
+                while True:  # zero padding (xz stream padding, tape blocks) is not data
+                    stripped = pending.lstrip(b"\x00")
+                    position += len(pending) - len(stripped)
+                    pending = stripped
+                    more = self._raw.read(READ_SIZE) if len(pending) < 6 else b""
                     if not more:
                         break
                     pending += more
-                if not pending.strip(b"\x00"):  # the end, or zero padding (xz, tape blocks)
+                if not pending:  # the clean end of the last member
                     return
                 if not _starts_member(self.codec, pending):
                     self._fail("trailing", position)
