@@ -12,7 +12,6 @@ reader.
 
 from __future__ import annotations
 
-import errno
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,14 +24,16 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.markup import escape
-from rich.table import Table
-from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from argmap.cli_output import (
     EX_PIPE,
+    ArgmapCommand,
+    ArgmapGroup,
     StdoutClosed,
     err,
-    out_console,
+    os_error_exit,
+    print_eval,
+    print_inspection,
     progress_bar,
     report_problems,
     safe_terminal,
@@ -41,12 +42,8 @@ from argmap.cli_output import (
     write_stdout,
 )
 from argmap.errors import (
-    EX_CANTCREAT,
-    EX_IOERR,
-    EX_NOINPUT,
     EX_OK,
     EX_PARTIAL,
-    EX_UNAVAILABLE,
     ArgmapError,
     OptionsError,
     ServiceUnavailable,
@@ -57,47 +54,6 @@ from argmap.options import EXPORT_FORMATS, READ_FORMATS, Options
 EX_INTERRUPTED = 130
 EVAL_TASKS = ("auto", "segmentation", "relations", "stance", "topics", "summaries")
 SCHEDULERS = ("local", "dask")
-
-
-def _no_type(ctx: Any) -> None:
-    return None
-
-
-class ArgmapCommand(TyperCommand):
-    """Help as Unix manuals write it: ``argmap map [OPTIONS] FILE...`` (typer would print
-    ``{inputs}...``), metavars that name what is expected and no Python type names
-    (``<list[Path]>``, ``<bool>``) beside them."""
-
-    def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        pieces = [self.options_metavar] if self.options_metavar else []
-        for param in self.get_params(ctx):
-            if isinstance(param, TyperArgument):
-                name = param.metavar or (param.name or "ARG").upper()
-                pieces.append(name if param.required else f"[{name}]")
-        return pieces
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        params = super().get_params(ctx)
-        for param in params:
-            if isinstance(param, TyperArgument):
-                param.display_type_rich = _no_type  # type: ignore[method-assign]
-        return params
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.metavar = ""
-        return option
-
-
-class ArgmapGroup(TyperGroup):
-    """The top-level ``argmap --help``, without ``<bool>`` beside --help."""
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.metavar = ""
-        return option
 
 
 app = typer.Typer(
@@ -341,7 +297,7 @@ def eval_command(
     if as_json:
         write_stdout(orjson.dumps(result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n")
         return
-    _print_eval(result)
+    print_eval(result)
 
 
 @app.command(cls=ArgmapCommand)
@@ -397,7 +353,7 @@ def inspect(
     if as_json:
         write_stdout(orjson.dumps(info, option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        _print_inspection(info)
+        print_inspection(info)
         report_problems(problems, quiet=False)
         err.print(f"{plural(result.records_in, 'record')} read: {result.posts_kept:,} "
                   f"{'post' if result.posts_kept == 1 else 'posts'} kept, "
@@ -405,19 +361,6 @@ def inspect(
     check_budget(result, options.read)
     if result.losses:
         raise typer.Exit(EX_PARTIAL)
-
-
-def _print_inspection(info: dict[str, Any]) -> None:
-    console = out_console()
-    files = Table("file", "format", "compression", "records", "posts")
-    for f in info["files"]:
-        files.add_row(safe_terminal(f["path"]), f["format"], f["codec"] or "none",
-                      f"{f['records']:,}", f"{f['posts']:,}")
-    console.print(files)
-    threads = Table("thread", "title", "posts")
-    for t in info["threads"]:
-        threads.add_row(safe_terminal(t["id"]), safe_terminal(t["title"] or ""), f"{t['posts']:,}")
-    console.print(threads)
 
 
 def _announce(path: Path) -> None:
@@ -443,21 +386,6 @@ def _finish(report: Any, quiet: bool) -> None:
         raise typer.Exit(EX_PARTIAL)
 
 
-def _print_eval(result: dict) -> None:
-    console = out_console()
-    tables = sorted((result.get("corpora") or {}).items())
-    if result.get("pooled"):
-        tables.append(("pooled", result["pooled"]))
-    for name, figures in tables:
-        table = Table(title=safe_terminal(f"{name} ({result.get('task', '')})"))
-        table.add_column("figure")
-        table.add_column("value", justify="right")
-        for key, value in sorted(figures.items()):
-            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-            table.add_row(safe_terminal(key), safe_terminal(shown))
-        console.print(table)
-
-
 def _interrupted() -> None:
     if _written:
         was = "was" if len(_written) == 1 else "were"
@@ -465,24 +393,6 @@ def _interrupted() -> None:
                   "it, each whole (outputs are written atomically); the rest were not written")
     else:
         err.print("[red]interrupted[/]: no output was written")
-
-
-def _os_error(exc: OSError) -> int:
-    """An OSError no command turned into an argmap error: say what and where, and exit with
-    the code its cause calls for."""
-    name = f"{safe_terminal(exc.filename)}: " if exc.filename else ""
-    reason = safe_terminal(exc.strerror or exc)
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        err.print(f"[bold red]error:[/] {name}{reason}")
-        return EX_NOINPUT
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.EEXIST, errno.EISDIR):
-        err.print(f"[bold red]error:[/] cannot create output: {name}{reason}")
-        return EX_CANTCREAT
-    if isinstance(exc, ConnectionError | TimeoutError):
-        err.print(f"[bold red]error:[/] cannot reach a service: {name}{reason}")
-        return EX_UNAVAILABLE
-    err.print(f"[bold red]error:[/] cannot write output: {name}{reason}")
-    return EX_IOERR
 
 
 def main() -> None:
@@ -503,7 +413,7 @@ def main() -> None:
         sys.exit(EX_PIPE)
     except OSError as exc:
         silence_stdout()
-        sys.exit(_os_error(exc))
+        sys.exit(os_error_exit(exc))
     except Exception as exc:
         # Usage errors come from the click that typer bundles (typer._click in recent typer,
         # click itself in older ones): recognise them by behaviour, not by class.

@@ -1,4 +1,8 @@
-"""What the ``argmap`` command prints, and how it survives the terminal and the pipe it prints to.
+"""What the ``argmap`` command prints - help, tables, problems, exit messages - and how it
+survives the terminal and the pipe it prints to.
+
+Help reads like a Unix manual (``ArgmapCommand``): ``argmap map [OPTIONS] FILE...`` and
+metavars that name what is expected, never Python type names.
 
 Data goes to stdout, messages to stderr. Text from inputs (file names, post ids, messages that
 quote records) is made inert before it reaches a terminal. A reader that closes stdout early
@@ -10,6 +14,7 @@ Unix tool stopped by SIGPIPE, so pipelines and ``set -o pipefail`` treat argmap 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -19,12 +24,22 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from argmap.errors import OutputError, plural
+from argmap.errors import (
+    EX_CANTCREAT,
+    EX_IOERR,
+    EX_NOINPUT,
+    EX_UNAVAILABLE,
+    OutputError,
+    plural,
+)
 from argmap.model import Problem
 from argmap.readers.result import is_loss
 
@@ -175,3 +190,90 @@ def spooled_inputs(inputs: Sequence[Path]) -> Iterator[tuple[list[Path], dict[st
             paths.append(spooled)
             names[str(spooled)] = str(path)
         yield paths, names
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+class ArgmapCommand(TyperCommand):
+    """Help as Unix manuals write it: ``argmap map [OPTIONS] FILE...`` (typer would print
+    ``{inputs}...``), metavars that name what is expected and no Python type names
+    (``<list[Path]>``, ``<bool>``) beside them."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.metavar or (param.name or "ARG").upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperArgument):
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+        return params
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class ArgmapGroup(TyperGroup):
+    """The top-level ``argmap --help``, without ``<bool>`` beside --help."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+def print_inspection(info: dict[str, Any]) -> None:
+    console = out_console()
+    files = Table("file", "format", "compression", "records", "posts")
+    for f in info["files"]:
+        files.add_row(safe_terminal(f["path"]), f["format"], f["codec"] or "none",
+                      f"{f['records']:,}", f"{f['posts']:,}")
+    console.print(files)
+    threads = Table("thread", "title", "posts")
+    for t in info["threads"]:
+        threads.add_row(safe_terminal(t["id"]), safe_terminal(t["title"] or ""), f"{t['posts']:,}")
+    console.print(threads)
+
+
+def print_eval(result: dict) -> None:
+    console = out_console()
+    tables = sorted((result.get("corpora") or {}).items())
+    if result.get("pooled"):
+        tables.append(("pooled", result["pooled"]))
+    for name, figures in tables:
+        table = Table(title=safe_terminal(f"{name} ({result.get('task', '')})"))
+        table.add_column("figure")
+        table.add_column("value", justify="right")
+        for key, value in sorted(figures.items()):
+            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+            table.add_row(safe_terminal(key), safe_terminal(shown))
+        console.print(table)
+
+
+def os_error_exit(exc: OSError) -> int:
+    """An OSError no command turned into an argmap error: say what and where, and exit with
+    the code its cause calls for."""
+    name = f"{safe_terminal(exc.filename)}: " if exc.filename else ""
+    reason = safe_terminal(exc.strerror or exc)
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        err.print(f"[bold red]error:[/] {name}{reason}")
+        return EX_NOINPUT
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.EEXIST, errno.EISDIR):
+        err.print(f"[bold red]error:[/] cannot create output: {name}{reason}")
+        return EX_CANTCREAT
+    if isinstance(exc, ConnectionError | TimeoutError):
+        err.print(f"[bold red]error:[/] cannot reach a service: {name}{reason}")
+        return EX_UNAVAILABLE
+    err.print(f"[bold red]error:[/] cannot write output: {name}{reason}")
+    return EX_IOERR
