@@ -52,7 +52,8 @@ class InputError(ArgmapError):
         self.detail = message
         where = ""
         if self.path is not None:
-            where = self.path + (f":{line}" if line else "") + ": "
+            where = self.path + (f":{line}" if line else "")
+            where += (f" (byte {byte_offset:,})" if byte_offset is not None else "") + ": "
         super().__init__(where + message)
 
 
