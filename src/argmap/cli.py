@@ -68,6 +68,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _written: list[Path] = []  # outputs announced so far, for the message on Ctrl-C
+_manifest: list[Path] = []  # batch: where the finished inputs are recorded
 
 
 def _version() -> str:
@@ -219,6 +220,7 @@ def batch(
     from argmap.corpus.runner import run_batch
 
     _choice("--scheduler", scheduler, SCHEDULERS)
+    _manifest.append(out / ".argmap" / "manifest.jsonl")
     options = build_options(
         config, settings, **{"read.format": input_format, "export.formats": export}
     )
@@ -387,7 +389,11 @@ def _finish(report: Any, quiet: bool) -> None:
 
 
 def _interrupted() -> None:
-    if _written:
+    if _manifest:
+        err.print(f"[red]interrupted[/]: the inputs finished before it are recorded in "
+                  f"{safe_terminal(_manifest[0])}; run the same command with --resume to "
+                  "continue")
+    elif _written:
         was = "was" if len(_written) == 1 else "were"
         err.print(f"[red]interrupted[/]: {plural(len(_written), 'file')} {was} written before "
                   "it, each whole (outputs are written atomically); the rest were not written")
