@@ -47,6 +47,7 @@ class MapReport:
     relations: int
     problems: tuple[Problem, ...]
     records_in: int
+    posts: int = 0  # records kept as posts: records_in = posts + skipped
 
 
 def render_map(
@@ -157,7 +158,8 @@ def map_inputs(
     if not any(t.posts for t in result.threads):
         raise InputError("no posts found", path=", ".join(str(i) for i in inputs), code="empty")
     report = map_threads(result.threads, out_dir, options, on_output=on_output, progress=progress)
-    return replace(report, problems=result.problems, records_in=result.records_in)
+    return replace(report, problems=result.problems, records_in=result.records_in,
+                   posts=result.posts_kept)
 
 
 def _rename_sources(result: ReadResult, names: dict[str, str]) -> ReadResult:

@@ -1,34 +1,60 @@
 """The ``argmap`` command: a thin typer skin over ``argmap.api``.
 
 Each command parses its flags into ``Options``, makes one API call and reports. Messages go to
-stderr (one line per output written; errors as one red line); data goes to stdout. Exit codes
-follow sysexits: 64 usage, 65 bad data, 66 missing input, 69 missing dependency, 73/74 output
-problems, 3 when the run finished but skipped records, 130 on Ctrl-C.
+stderr (one line per output written; errors as one red line); data goes to stdout
+(``cli_output``). Exit codes (README "Exit codes", ``errors``): 0 done; 2 command-line syntax
+(unknown flag, missing argument); 3 finished, but something was left out (records skipped, a
+map not drawn: stderr says what); 64 bad option value; 65 unusable input or error budget
+exceeded; 66 missing input; 69 missing dependency or unreachable scheduler; 73/74 cannot
+write output; 75 batch locked or resume refused; 130 interrupted; 141 stdout closed by its
+reader.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import shutil
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from argmap.errors import EX_IOERR, EX_PARTIAL, ArgmapError, OptionsError
-from argmap.options import Options
+from argmap.cli_output import (
+    EX_PIPE,
+    ArgmapCommand,
+    ArgmapGroup,
+    StdoutClosed,
+    err,
+    os_error_exit,
+    print_eval,
+    print_inspection,
+    progress_bar,
+    report_problems,
+    safe_terminal,
+    silence_stdout,
+    spooled_inputs,
+    write_stdout,
+)
+from argmap.errors import (
+    EX_OK,
+    EX_PARTIAL,
+    ArgmapError,
+    OptionsError,
+    ServiceUnavailable,
+    plural,
+)
+from argmap.options import EXPORT_FORMATS, READ_FORMATS, Options
+
+EX_INTERRUPTED = 130
+EVAL_TASKS = ("auto", "segmentation", "relations", "stance", "topics", "summaries")
+SCHEDULERS = ("local", "dask")
+
 
 app = typer.Typer(
     name="argmap",
@@ -37,10 +63,12 @@ app = typer.Typer(
         "what is contested and unanswered, summaries. Offline and deterministic."
     ),
     no_args_is_help=True,
+    cls=ArgmapGroup,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+_written: list[Path] = []  # outputs announced so far, for the message on Ctrl-C
+_manifest: list[Path] = []  # batch: where the finished inputs are recorded
 
 
 def _version() -> str:
@@ -60,7 +88,8 @@ def _version_callback(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
+        typer.Option("--version", callback=_version_callback, is_eager=True, metavar="",
+                     help="Show the version and exit."),
     ] = False,
 ) -> None:
     """argmap: offline argument maps of discussions."""
@@ -83,36 +112,60 @@ def build_options(
     return options.with_overrides(overrides)
 
 
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    """A flag value from a fixed list, or a usage error (64) that lists the list."""
+    if value not in allowed:
+        raise OptionsError(name, f"one of {', '.join(allowed)}", value)
+    return value
+
+
+FORMAT_HELP = f"Input format: {', '.join(READ_FORMATS)} ('auto' sniffs the content)."
+FILES_HELP = ("Thread files or folders ('-' reads standard input): text, JSON, JSON Lines, Reddit, "
+              "HN, Discourse, LessWrong, ConvoKit; gzip/bz2/xz/zstd compressed or not.")
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="TOML file with \\[read], \\[segment], ... tables.")  # \[: not rich markup
+    Path | None,
+    typer.Option("--config", metavar="FILE",
+                 help="TOML file with \\[read], \\[segment], ... tables."),  # \[: not rich markup
 ]
 SetOpt = Annotated[
     list[str] | None,
-    typer.Option("--set", help="Override any option: --set cluster.max_topics=20 (repeatable)."),
+    typer.Option("--set", metavar="KEY=VALUE",
+                 help="Override any option: --set cluster.max_topics=20 (repeatable)."),
 ]
+FromOpt = Annotated[str | None, typer.Option("--from", metavar="FORMAT", help=FORMAT_HELP)]
+QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", metavar="",
+                                        help="Print nothing but errors and what was skipped.")]
 
 
-@app.command("map")
+@app.command("map", cls=ArgmapCommand)
 def map_command(
-    inputs: Annotated[list[Path], typer.Argument(help="Thread files (text, JSON, JSONL, Reddit, HN, Discourse, ...).")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (created if missing).")] = Path("argmap-out"),
-    input_format: Annotated[str | None, typer.Option("--from", help="Input format; 'auto' sniffs the content.")] = None,
+    inputs: Annotated[list[Path], typer.Argument(metavar="FILE...", help=FILES_HELP)],
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="DIR",
+                                      help="Output folder (created if missing).")] = Path("argmap-out"),
+    input_format: FromOpt = None,
     fields: Annotated[
         list[str] | None,
-        typer.Option("--field", help="Map a JSON field: --field text=body --field reply_to=parent_id."),
+        typer.Option("--field", metavar="NAME=FIELD",
+                     help="Map a JSON field: --field text=body --field reply_to=parent_id "
+                          "(names: text, id, reply_to, author, created, thread, title, url)."),
     ] = None,
-    single_post: Annotated[bool, typer.Option("--single-post", help="Keep each text file as one post.")] = False,
+    single_post: Annotated[bool, typer.Option("--single-post", metavar="",
+                                              help="Keep each text file as one post.")] = False,
     export: Annotated[
         str | None,
-        typer.Option("--export", help="Comma list: svg,dot,json,summary,html,graphml,aif,argdown,csv,parquet."),
+        typer.Option("--export", metavar="FORMAT,...",
+                     help=f"Outputs per thread, a comma list of: {', '.join(EXPORT_FORMATS)} "
+                          "(default: svg,json,summary)."),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on any malformed record.")] = False,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for topic clustering.")] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", metavar="",
+                                         help="Fail (65) on any malformed or skipped record.")] = False,
+    seed: Annotated[int | None, typer.Option("--seed", metavar="N",
+                                             help="Seed for topic clustering.")] = None,
+    quiet: QuietOpt = False,
     config: ConfigOpt = None,
     settings: SetOpt = None,
 ) -> None:
-    """Map each thread in INPUTS: an SVG map, a summary and a JSON export per thread."""
+    """Map each thread in FILE...: an SVG map, a summary and a JSON export per thread."""
     from argmap.api import map_inputs
 
     options = build_options(
@@ -127,212 +180,231 @@ def map_command(
             "cluster.seed": seed,
         },
     )
-    with _stdin_as_file(inputs) as (paths, names), _progress_bar(quiet) as progress:
+    with spooled_inputs(inputs) as (paths, names), progress_bar(quiet) as progress:
         report = map_inputs(
             paths,
             out,
             options,
-            on_output=None if quiet else _announce,
+            on_output=_announce if not quiet else _written.append,
             progress=progress,
             source_names=names,
         )
-    _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations")
+    _finish(report, quiet)
 
 
-@app.command()
+@app.command(cls=ArgmapCommand)
 def batch(
-    inputs: Annotated[list[Path], typer.Argument(help="Input files or folders (one unit of work per file).")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder: one sub-folder per input.")],
-    jobs: Annotated[int | None, typer.Option("--jobs", help="Worker processes (default: CPU count).")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Skip inputs the manifest says are done.")] = False,
-    scheduler: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
-    address: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
-    input_format: Annotated[str | None, typer.Option("--from", help="Input format; 'auto' sniffs.")] = None,
-    export: Annotated[str | None, typer.Option("--export", help="Comma list of output formats.")] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
+    inputs: Annotated[list[Path], typer.Argument(
+        metavar="PATH...", help="Input files or folders (one unit of work per file).")],
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="DIR",
+                                      help="Output folder: one sub-folder per input.")],
+    jobs: Annotated[int | None, typer.Option("--jobs", metavar="N",
+                                             help="Worker processes (default: CPU count).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", metavar="",
+                                         help="Skip inputs the manifest says are done.")] = False,
+    scheduler: Annotated[str, typer.Option(
+        metavar="local|dask", help="local (a process pool) or dask (a LocalCluster, or the "
+                                   "scheduler at --address).")] = "local",
+    address: Annotated[str | None, typer.Option(
+        metavar="URL", help="Dask scheduler address, e.g. tcp://host:8786 (default: start a "
+                            "LocalCluster).")] = None,
+    input_format: FromOpt = None,
+    export: Annotated[str | None, typer.Option(
+        "--export", metavar="FORMAT,...",
+        help=f"Outputs per thread, a comma list of: {', '.join(EXPORT_FORMATS)}.")] = None,
+    quiet: QuietOpt = False,
     config: ConfigOpt = None,
     settings: SetOpt = None,
 ) -> None:
     """Map a corpus of many files with worker processes (or Dask); resumable with --resume."""
     from argmap.corpus.runner import run_batch
 
+    _choice("--scheduler", scheduler, SCHEDULERS)
+    _manifest.append(out / ".argmap" / "manifest.jsonl")
     options = build_options(
         config, settings, **{"read.format": input_format, "export.formats": export}
     )
-    report = run_batch(
-        inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler, address=address
-    )
+    with _scheduler_errors(scheduler, address):
+        report = run_batch(
+            inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler, address=address
+        )
     if not quiet:
         err.print(
-            f"{len(report.done)} inputs mapped, {len(report.resumed)} already done, "
-            f"{len(report.failed)} failed; {report.threads} threads, {len(report.outputs)} files; "
-            f"manifest {escape(str(report.manifest))}"
+            f"{plural(len(report.done), 'input')} mapped, {len(report.resumed):,} already done, "
+            f"{len(report.failed):,} failed; {plural(report.threads, 'thread')}, "
+            f"{plural(len(report.outputs), 'file')}; manifest {escape(str(report.manifest))}"
         )
         if report.problems:
-            err.print(f"[yellow]{report.problems} problems listed in {escape(str(out / 'skipped.jsonl'))}[/]")
+            err.print(f"[yellow]{plural(report.problems, 'problem')} listed in "
+                      f"{escape(str(out / 'skipped.jsonl'))}[/]")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 
 
-@app.command()
+@contextmanager
+def _scheduler_errors(scheduler: str, address: str | None) -> Iterator[None]:
+    """A Dask scheduler that does not answer is unavailable (69), not an output error."""
+    try:
+        yield
+    except OSError as exc:
+        text = str(exc)
+        if scheduler == "dask" and ("connect" in text.lower() or isinstance(
+                exc, ConnectionError | TimeoutError)):
+            raise ServiceUnavailable(
+                f"cannot reach the Dask scheduler at {address or 'the LocalCluster'} ({text}); "
+                "is it running, and is the address right? Or drop --address to start a "
+                "LocalCluster") from exc
+        raise
+
+
+def packaged_corpora() -> Path:
+    """The demo corpora shipped inside the package (a copy of the repository's corpora/)."""
+    return Path(__file__).resolve().parent / "resources" / "corpora"
+
+
+@app.command(cls=ArgmapCommand)
 def demo(
-    corpora: Annotated[Path, typer.Option(help="Folder of demo corpora.")] = Path("corpora"),
-    out: Annotated[Path, typer.Option("-o", "--out", help="Where the maps go.")] = Path("outputs"),
-    quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
+    corpora: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="Folder of demo corpora (default: the two seed documents shipped "
+                            "with argmap).")] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="DIR",
+                                      help="Where the maps go.")] = Path("outputs"),
+    quiet: QuietOpt = False,
 ) -> None:
-    """Render every corpus under corpora/ into outputs/ (SVG, DOT, JSON, summary, HTML)."""
+    """Render the demo corpora into the --out folder (SVG, DOT, JSON, summary, HTML), from any folder."""
     from argmap.api import demo as run_demo
 
-    report = run_demo(corpora, out, on_output=None if quiet else _announce)
-    _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations")
+    folder = corpora if corpora is not None else packaged_corpora()
+    if not folder.is_dir():
+        from argmap.errors import MissingInput
+
+        raise MissingInput("no such folder of demo corpora", folder, code="missing_input")
+    report = run_demo(folder, out, on_output=_announce if not quiet else _written.append)
+    _finish(report, quiet)
 
 
-@app.command("eval")
+@app.command("eval", cls=ArgmapCommand)
 def eval_command(
-    files: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (format A documents or B pairs).")],
-    task: Annotated[
-        str, typer.Option(help="auto|segmentation|relations|stance|topics|summaries")
-    ] = "auto",
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with every figure.")] = False,
+    files: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", help="Labelled JSONL files (format A documents or B pairs).")],
+    task: Annotated[str, typer.Option(metavar="TASK", help=f"One of {', '.join(EVAL_TASKS)}.")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", metavar="",
+                                          help="Print one JSON object with every figure.")] = False,
 ) -> None:
     """Score argmap against labelled data, beside trivial baselines computed in the same run."""
     from argmap.evaluation import evaluate
 
+    _choice("--task", task, EVAL_TASKS)
     result = evaluate([str(f) for f in files], task=task)
     if as_json:
-        sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n")
+        write_stdout(orjson.dumps(result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n")
         return
-    _print_eval(result)
+    print_eval(result)
 
 
-@app.command()
+@app.command(cls=ArgmapCommand)
 def train(
-    files: Annotated[list[Path], typer.Argument(help="Labelled JSONL files to learn from.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the model (JSON text).")],
-    seed: Annotated[int, typer.Option(help="Seed for the training run.")] = 0,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...",
+                                                help="Labelled JSONL files to learn from.")],
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="FILE",
+                                      help="Where to write the model (JSON text).")],
+    seed: Annotated[int, typer.Option(metavar="N", help="Seed for the training run.")] = 0,
 ) -> None:
     """Train the relation model from labelled files and write it as JSON text (never a pickle)."""
     from argmap.link.training import train as run_train
 
     figures = run_train([str(f) for f in files], out, seed=seed)
-    err.print(f"wrote {escape(str(out))}")
+    err.print(f"wrote {safe_terminal(out)}")
     for key, value in sorted(figures.items()):
-        err.print(f"  {escape(str(key))}: {escape(str(value))}")
+        err.print(f"  {safe_terminal(key)}: {safe_terminal(value)}")
 
 
-@app.command()
+@app.command(cls=ArgmapCommand)
 def inspect(
-    inputs: Annotated[list[Path], typer.Argument(help="Files to look at.")],
-    input_format: Annotated[str | None, typer.Option("--from", help="Input format; 'auto' sniffs.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    inputs: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", help="Files or folders to look at ('-' reads standard input).")],
+    input_format: FromOpt = None,
+    fields: Annotated[list[str] | None, typer.Option(
+        "--field", metavar="NAME=FIELD", help="Map a JSON field, as for map.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", metavar="",
+                                          help="Print JSON (every problem, not the first 20).")] = False,
 ) -> None:
-    """Show the sniffed format, threads, posts and problems of each input, without mapping."""
-    from argmap.readers import read_threads
+    """Show each file's sniffed format, threads, posts and problems, without mapping.
 
-    options = build_options(None, None, **{"read.format": input_format})
-    result = read_threads(inputs, options.read)
+    Also each file's compression and record counts. Exits 3 when records would be skipped and 65 when they are over the error budget, as map would.
+    """
+    from argmap.readers import check_budget, read_threads
+
+    options = build_options(None, None, **{"read.format": input_format,
+                                           "read.fields": ",".join(fields) if fields else None})
+    with spooled_inputs(inputs) as (paths, names):
+        result = read_threads(paths, options.read, budget=False)  # show all, then judge
+    shown = dict(names)
+    problems = tuple(replace(p, path=shown.get(p.path, p.path)) for p in result.problems)
     info = {
         "records_in": result.records_in,
-        "threads": [
-            {"id": t.id, "title": t.title, "posts": len(t.posts)} for t in result.threads
-        ],
-        "problems": [
-            {"code": p.code, "path": p.path, "line": p.line, "message": p.message}
-            for p in result.problems
-        ],
+        "posts": result.posts_kept,
+        "skipped": result.skipped,
+        "files": [{"path": shown.get(s.path, s.path), "format": s.format, "codec": s.codec,
+                   "records": s.records_in, "posts": s.posts_kept} for s in result.sources],
+        "threads": [{"id": t.id, "title": t.title, "posts": len(t.posts)} for t in result.threads],
+        "problems": [{"code": p.code, "path": p.path, "line": p.line,
+                      "byte_offset": p.byte_offset, "message": p.message, "post_id": p.post_id}
+                     for p in problems],
     }
     if as_json:
-        sys.stdout.buffer.write(orjson.dumps(info, option=orjson.OPT_INDENT_2) + b"\n")
-        return
-    table = Table("thread", "title", "posts")
-    for t in info["threads"]:
-        table.add_row(safe_terminal(t["id"]), safe_terminal(t["title"] or ""), str(t["posts"]))
-    Console().print(table)
-    for p in info["problems"]:
-        err.print(f"[yellow]{safe_terminal(p['path'])}:{p['line']}: {safe_terminal(p['message'])}[/]")
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def safe_terminal(text: object) -> str:
-    """Text from inputs, made inert for a terminal: control and bidi characters (ANSI escapes
-    start with one) are replaced and rich markup is escaped."""
-    return escape(_CONTROL.sub("\ufffd", str(text)))
-
-
-@contextlib.contextmanager
-def _progress_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A rich progress bar on stderr, only when stderr is a terminal (never in pipes or logs)."""
-    if quiet or not err.is_terminal:
-        yield None
-        return
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=err, transient=True,
-    ) as bar:
-        task = bar.add_task("mapping threads", total=None)
-
-        def update(stage: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
-@contextlib.contextmanager
-def _stdin_as_file(inputs: list[Path]) -> Iterator[tuple[list[Path], dict[str, str]]]:
-    """``-`` among the inputs means standard input: spooled to a temporary file named
-    ``stdin`` (so its thread id is ``...:stdin``), sniffed like any other input."""
-    if not any(str(p) == "-" for p in inputs):
-        yield inputs, {}
-        return
-    with tempfile.TemporaryDirectory(prefix="argmap-stdin-") as folder:
-        spooled = Path(folder) / "stdin"
-        with open(spooled, "wb") as handle:
-            shutil.copyfileobj(sys.stdin.buffer, handle)
-        yield [spooled if str(p) == "-" else p for p in inputs], {str(spooled): "-"}
-
-
-def _announce(path: Path) -> None:
-    err.print(f"wrote {safe_terminal(path)}")
-
-
-def _finish(problems: tuple, quiet: bool, totals: str) -> None:
-    if not quiet:
-        err.print(escape(totals))
-    if problems:
-        for p in problems[:20]:
-            err.print(f"[yellow]{safe_terminal(p.path)}:{p.line}: {safe_terminal(p.message)}[/]")
-        if len(problems) > 20:
-            err.print(f"[yellow]… and {len(problems) - 20} more problems[/]")
+        write_stdout(orjson.dumps(info, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        print_inspection(info)
+        report_problems(problems, quiet=False)
+        err.print(f"{plural(result.records_in, 'record')} read: {result.posts_kept:,} "
+                  f"{'post' if result.posts_kept == 1 else 'posts'} kept, "
+                  f"{result.skipped:,} skipped")
+    check_budget(result, options.read)
+    if result.losses:
         raise typer.Exit(EX_PARTIAL)
 
 
-def _print_eval(result: dict) -> None:
-    console = Console()
-    tables = sorted((result.get("corpora") or {}).items())
-    if result.get("pooled"):
-        tables.append(("pooled", result["pooled"]))
-    for name, figures in tables:
-        table = Table(title=safe_terminal(f"{name} ({result.get('task', '')})"))
-        table.add_column("figure")
-        table.add_column("value", justify="right")
-        for key, value in sorted(figures.items()):
-            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-            table.add_row(safe_terminal(key), safe_terminal(shown))
-        console.print(table)
+def _announce(path: Path) -> None:
+    _written.append(path)
+    err.print(f"wrote {safe_terminal(path)}")
 
 
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so Python's exit-time flush cannot fail a second time."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+def _finish(report: Any, quiet: bool) -> None:
+    """The totals, records in = mapped + skipped, then what was left out (exit 3) or repaired."""
+    problems = tuple(getattr(report, "problems", ()))
+    posts = getattr(report, "posts", None)
+    if not quiet:
+        err.print(escape(f"{plural(report.threads, 'thread')}, {plural(report.claims, 'claim')}, "
+                         f"{plural(report.relations, 'relation')}"))
+        if posts is not None:
+            skipped = report.records_in - posts
+            err.print(f"{plural(report.records_in, 'record')} read = {posts:,} mapped + "
+                      f"{skipped:,} skipped")
+    report_problems(problems, quiet=quiet)
+    from argmap.readers.result import is_loss
+
+    if any(is_loss(p) for p in problems):
+        raise typer.Exit(EX_PARTIAL)
+
+
+def _interrupted() -> None:
+    if _manifest:
+        err.print(f"[red]interrupted[/]: the inputs finished before it are recorded in "
+                  f"{safe_terminal(_manifest[0])}; run the same command with --resume to "
+                  "continue")
+    elif _written:
+        was = "was" if len(_written) == 1 else "were"
+        err.print(f"[red]interrupted[/]: {plural(len(_written), 'file')} {was} written before "
+                  "it, each whole (outputs are written atomically); the rest were not written")
+    else:
+        err.print("[red]interrupted[/]: no output was written")
 
 
 def main() -> None:
     """Entry point: run the app, turning argmap errors into one red line and an exit code."""
     try:
-        rc = app(standalone_mode=False)
+        rc = app(standalone_mode=False, prog_name="argmap")
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at interpreter exit
     except ArgmapError as exc:
         err.print(f"[bold red]error:[/] {safe_terminal(exc)}")
@@ -340,15 +412,14 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err.print("[red]interrupted[/]")
-        sys.exit(130)
-    except BrokenPipeError:
-        _silence_stdout()
-        sys.exit(1)
-    except OSError as exc:  # writing results to standard output: ENOSPC, EIO, EFBIG
-        _silence_stdout()
-        err.print(f"[bold red]error:[/] cannot write output: {safe_terminal(exc.strerror or exc)}")
-        sys.exit(EX_IOERR)
+        _interrupted()
+        sys.exit(EX_INTERRUPTED)
+    except (StdoutClosed, BrokenPipeError):
+        silence_stdout()
+        sys.exit(EX_PIPE)
+    except OSError as exc:
+        silence_stdout()
+        sys.exit(os_error_exit(exc))
     except Exception as exc:
         # Usage errors come from the click that typer bundles (typer._click in recent typer,
         # click itself in older ones): recognise them by behaviour, not by class.
@@ -356,4 +427,6 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
-    sys.exit(rc if isinstance(rc, int) else 0)
+    if rc == EX_INTERRUPTED:  # typer turns Ctrl-C inside a command into Exit(130)
+        _interrupted()
+    sys.exit(rc if isinstance(rc, int) else EX_OK)

@@ -21,6 +21,11 @@ EX_IOERR = 74
 EX_TEMPFAIL = 75
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 thread``, ``2 threads``, ``1,204 records``: counts in messages read as English."""
+    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 class ArgmapError(Exception):
     """Base class: an error a user can act on. ``exit_code`` is what the CLI exits with."""
 
@@ -47,7 +52,8 @@ class InputError(ArgmapError):
         self.detail = message
         where = ""
         if self.path is not None:
-            where = self.path + (f":{line}" if line else "") + ": "
+            where = self.path + (f":{line}" if line else "")
+            where += (f" (byte {byte_offset:,})" if byte_offset is not None else "") + ": "
         super().__init__(where + message)
 
 
@@ -79,7 +85,20 @@ class MissingDependency(ArgmapError):
     exit_code = EX_UNAVAILABLE
 
 
+class ServiceUnavailable(ArgmapError):
+    """A service argmap was pointed at does not answer (a Dask scheduler address)."""
+
+    exit_code = EX_UNAVAILABLE
+
+
 class OutputError(ArgmapError):
     """An output could not be written (disk full, outside the output folder, ...)."""
 
     exit_code = EX_IOERR
+
+
+class CannotCreate(OutputError):
+    """An output file or folder cannot be created there (not a folder, no permission, a name
+    that would land outside the output folder)."""
+
+    exit_code = EX_CANTCREAT

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from argmap.errors import OutputError
+from argmap.errors import CannotCreate, OutputError
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _WINDOWS_RESERVED = {
@@ -48,7 +48,7 @@ def inside(base: Path, name: str) -> Path:
     root = base.resolve()
     target = (root / name).resolve()
     if target != root and root not in target.parents:
-        raise OutputError(f"refusing to write {name!r}: it resolves outside {root}")
+        raise CannotCreate(f"refusing to write {name!r}: it resolves outside {root}")
     return target
 
 
@@ -68,7 +68,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"cannot create {target}: {exc.strerror or exc}") from exc
+        raise CannotCreate(f"cannot create {target}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), 0o666 & ~_current_umask())

@@ -21,11 +21,23 @@ import orjson
 
 from argmap.errors import OptionsError
 
+# the readers' formats (``argmap.readers.FORMATS``; a test keeps the two equal), listed here so
+# that a wrong --from is refused with the valid values before anything is read
+READ_FORMATS = ("auto", "text", "jsonl", "json", "reddit", "reddit-ndjson", "hn", "discourse",
+                "lesswrong", "convokit")
+# what --export accepts: the drawn views and every exporter (``argmap.exports.EXPORTERS``)
+EXPORT_FORMATS = ("svg", "dot", "html", "json", "summary", "graphml", "aif", "argdown", "csv",
+                  "parquet")
+
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     """How inputs are read. ``fields`` maps argmap's names (text, id, reply_to, author,
-    created, thread, title, url) to the names in a JSON record."""
+    created, thread, title, url) to the names in a JSON record.
+
+    The error budget: a run fails (exit 65) when more than ``max(max_errors_min,
+    max_errors x records)`` records are skipped, so one bad line in a small file is skipped
+    and reported (exit 3) while a real share of a real number of bad records stops the run."""
 
     format: str = "auto"
     fields: tuple[tuple[str, str], ...] = ()
@@ -33,7 +45,8 @@ class ReadOptions:
     max_record_bytes: int = 16 * 1024 * 1024
     max_text_chars: int = 200_000
     max_errors: float = 0.01  # share of records that may be skipped before the run fails
-    strict: bool = False  # any skipped record fails the run
+    max_errors_min: int = 10  # ... but this many skipped records never fail a run
+    strict: bool = False  # anything skipped or left out fails the run
     max_input_bytes: int = 1 << 30  # cap on one file's (decompressed) bytes: zip bombs
 
 
@@ -191,6 +204,8 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
     if key not in hints or key not in {f.name for f in dataclasses.fields(section)}:  # type: ignore[arg-type]
         raise OptionsError(dotted, f"one of {_known_keys()}", value)
     hint = hints[key]
+    if dotted in _CHOICES:
+        return _choice(dotted, value, _CHOICES[dotted], many=hint == tuple[str, ...])
     if hint is bool:
         if isinstance(value, bool):
             return value
@@ -228,6 +243,28 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
             raise OptionsError(dotted, "NAME=FIELD pairs or a table", value)
         return pairs
     raise OptionsError(dotted, f"a value of type {hint}", value)  # pragma: no cover
+
+
+_CHOICES = {"read.format": READ_FORMATS, "export.formats": EXPORT_FORMATS}
+
+
+def _choice(dotted: str, value: Any, allowed: tuple[str, ...], *, many: bool) -> Any:
+    """A value (or, with ``many``, a comma list or list of values) from ``allowed``; the
+    message lists every valid value."""
+    if many:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+            raise OptionsError(dotted, f"a comma list of {', '.join(allowed)}", value)
+        chosen = tuple(i.strip().lower() for i in items if i.strip())
+    else:
+        if not isinstance(value, str):
+            raise OptionsError(dotted, f"one of {', '.join(allowed)}", value)
+        chosen = (value.strip().lower(),)
+    unknown = [c for c in chosen if c not in allowed]
+    if unknown or not chosen:
+        raise OptionsError(dotted, f"{'a comma list of' if many else 'one of'} "
+                           f"{', '.join(allowed)}", unknown[0] if unknown else value)
+    return chosen if many else chosen[0]
 
 
 def _pairs(value: Any) -> tuple[tuple[str, str], ...] | None:

@@ -150,3 +150,34 @@ def test_readers_boundaries_hostile_lines_give_ordered_valid_starts(lines: list[
     assert starts == sorted(set(starts))
     assert (starts[:1] == [0]) if units else starts == []
     assert all(0 <= s < len(units) for s in starts)
+
+
+def test_readers_boundaries_no_recovered_post_is_longer_than_a_post(tmp_path: Path):
+    """20,000 five-word posts with no cue between them were one 598,000-character post."""
+    rng = __import__("random").Random(3)
+    words = [w.lower().strip(".,") for w in " ".join(BREAD + BIKES + SOLAR).split()]
+    lines = [" ".join(rng.choice(words) for _ in range(5)).capitalize() + "."
+             for _ in range(20_000)]
+    path = tmp_path / "many.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    posts = read_threads([path]).threads[0].posts
+    spans = sorted((p.source.line, p.source.end_line) for p in posts)
+    assert all(end - start + 1 <= 2 * 40 for start, end in spans)
+    assert max(len(p.text) for p in posts) <= 20_000
+    assert len(posts) >= 20_000 // 80
+    # every line is in exactly one post, in order
+    assert spans[0][0] == 1 and spans[-1][1] == 20_000
+    assert all(b[0] == a[1] + 1 for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_readers_boundaries_blank_separated_dump_is_split_into_posts(tmp_path: Path):
+    rng = __import__("random").Random(5)
+    words = [w.lower().strip(".,") for w in " ".join(CHESS + SOLAR).split()]
+    paragraphs = [" ".join(rng.choice(words) for _ in range(rng.randint(5, 12))).capitalize()
+                  + "." for _ in range(20_000)]
+    path = tmp_path / "blank.txt"
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    posts = read_threads([path]).threads[0].posts
+    assert len(posts) > 20_000 * 2 // 80
+    assert all(p.source.end_line - p.source.line + 1 <= 80 for p in posts)
+    assert not any(p.flags for p in posts)  # nothing cut at read.max_text_chars

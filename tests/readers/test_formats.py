@@ -141,9 +141,12 @@ def test_readers_hn_algolia_tree_matches_gold(tmp_path):
     want = _gold_posts(_gold("hackernews:17"))
     assert got[1:] == want[1:]
     assert got[0][:2] == want[0][:2] and got[0][3] == want[0][3]
-    # item 17 replies to 15, which is not in the file: reported and flagged, not invented
-    assert thread.posts[0].flags == ("orphan",)
-    assert [p.code for p in result.problems] == ["orphan_reply"]
+    # item 17 replies to 15, which is not in the file: the tree starts at a reply, which is
+    # its root here; reported as a note, since nothing in the file was skipped or lost
+    assert thread.posts[0].reply_to is None and thread.posts[0].flags == ()
+    assert [p.code for p in result.problems] == ["partial_thread"]
+    assert "hn:15" in result.problems[0].message
+    assert result.losses == () and result.skipped == 0
 
 
 def test_readers_hn_firebase_items_list_and_lines(tmp_path):

@@ -137,7 +137,31 @@ def test_readers_error_budget_and_strict_mode(tmp_path):
         read_threads([path], ReadOptions(strict=True))
     assert caught.value.line == 201
     with pytest.raises(InputError, match="max_errors"):
-        read_threads([path], ReadOptions(max_errors=0.001))
+        read_threads([path], ReadOptions(max_errors=0.001, max_errors_min=0))
+
+
+def test_readers_error_budget_has_a_floor_so_one_bad_line_in_a_small_file_is_skipped(tmp_path):
+    lines = [json.dumps({"id": n, "text": f"post {n}"}) for n in range(6)]
+    lines.insert(3, '{"id": "x", "text": ')
+    path = tmp_path / "small.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = read_threads([path])  # 1 bad of 7 records: 14 %, but one record is no real number
+    assert result.posts_kept == 6 and result.skipped == 1
+    assert [(p.code, p.line) for p in result.losses] == [("invalid_json", 4)]
+    with pytest.raises(InputError, match="max_errors_min=0"):
+        read_threads([path], ReadOptions(max_errors_min=0))
+
+
+def test_readers_error_budget_fails_on_a_real_share_of_a_real_number(tmp_path):
+    good = [json.dumps({"id": n, "text": f"post {n}"}) for n in range(980)]
+    bad = ["{broken"] * 20  # 2 % of 1,000, over the 1 % budget and over its floor of 10
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(good + bad) + "\n")
+    with pytest.raises(InputError) as caught:
+        read_threads([path])
+    assert caught.value.code == "too_many_errors" and caught.value.line == 981
+    assert "skipped 20 of 1,000 records" in str(caught.value)
+    assert read_threads([path], ReadOptions(max_errors=0.05)).skipped == 20
 
 
 def test_readers_record_over_size_cap_is_skipped(tmp_path):
@@ -152,7 +176,8 @@ def test_readers_bom_first_line_and_truncated_last_line(tmp_path):
     path.write_bytes(b'\xef\xbb\xbf{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}\n{"id": 3, "te')
     result = read_threads([path], _lenient())
     assert [p.text for p in result.threads[0].posts] == ["a", "b"]
-    assert [(p.code, p.line) for p in result.problems] == [("invalid_json", 3)]
+    assert [(p.code, p.line) for p in result.problems] == [("truncated_record", 3)]
+    assert result.problems[0].byte_offset == path.read_bytes().rindex(b"\n") + 1
 
 
 def test_readers_duplicate_ids_are_reported_and_count_as_skipped(tmp_path):
@@ -160,8 +185,9 @@ def test_readers_duplicate_ids_are_reported_and_count_as_skipped(tmp_path):
     result = read_threads([path], _lenient())
     assert [p.text for p in result.threads[0].posts] == ["a"]
     assert [p.code for p in result.problems] == ["duplicate_id"]
+    assert result.skipped == 1 and result.losses == result.problems
     with pytest.raises(InputError):
-        read_threads([path])
+        read_threads([path], ReadOptions(strict=True))
 
 
 def test_readers_missing_and_empty_inputs(tmp_path):
@@ -257,3 +283,18 @@ def test_readers_corrupt_compressed_file_is_an_input_error(tmp_path):
     path.write_bytes(gzip.compress(b'{"id": 1, "text": "a"}\n' * 1000)[:60])
     with pytest.raises(InputError):
         read_threads([path])
+
+
+def test_readers_option_values_are_the_registry():
+    from argmap.options import READ_FORMATS
+
+    assert set(READ_FORMATS) == {"auto"} | set(FORMATS)
+
+
+def test_readers_sources_name_each_file_format_and_codec(tmp_path):
+    plain = _jsonl(tmp_path / "a.jsonl", [{"id": 1, "text": "a"}, {"id": 2, "text": "b"}])
+    packed = tmp_path / "b.txt.gz"
+    packed.write_bytes(gzip.compress(b"Just one post of plain text.\n"))
+    result = read_threads([plain, packed])
+    assert [(s.path, s.format, s.codec, s.records_in, s.posts_kept) for s in result.sources] == [
+        (str(plain), "jsonl", None, 2, 2), (str(packed), "text", "gzip", 1, 1)]

@@ -93,8 +93,12 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
 
 
 def input_key(path: str | Path) -> str:
-    """The identity of an input in the manifest: its absolute path."""
-    return str(Path(path).resolve())
+    """The identity of an input in the manifest: its absolute path (a symbolic link loop has
+    no real path: it keeps its absolute one, and fails as an unreadable input, not a crash)."""
+    try:
+        return str(Path(path).resolve())
+    except (RuntimeError, OSError):
+        return str(Path(path).absolute())
 
 
 def input_folder(key: str) -> str:

@@ -15,22 +15,25 @@ from pathlib import Path
 
 import orjson
 
-from argmap.errors import InputError, MissingInput
+from argmap.errors import InputError, MissingInput, plural
 from argmap.gcpause import collector_paused
-from argmap.model import Thread
+from argmap.model import Problem, Thread
 from argmap.options import ReadOptions
+from argmap.readers.codecs import DAMAGE_CODES, codec_of
 from argmap.readers.convokit import read_convokit
 from argmap.readers.discourse import read_discourse
 from argmap.readers.hn import HN_TYPES, is_search_result, read_hn
+from argmap.readers.inputs import expand_inputs
 from argmap.readers.jsonl import read_json, read_jsonl
 from argmap.readers.lesswrong import read_lesswrong
 from argmap.readers.reddit import read_reddit, read_reddit_ndjson
 from argmap.readers.reply_tree import build_thread
-from argmap.readers.result import ReadResult
+from argmap.readers.result import ReadResult, SourceInfo, is_loss
 from argmap.readers.source import read_bytes
 from argmap.readers.text import read_text
 
-__all__ = ["FORMATS", "ReadResult", "read_threads", "sniff"]
+__all__ = ["FORMATS", "ReadResult", "SourceInfo", "check_budget", "expand_inputs", "is_loss",
+           "read_threads", "sniff"]
 
 FORMATS: dict[str, Callable[[Path, ReadOptions], ReadResult]] = {
     "text": read_text,
@@ -118,26 +121,14 @@ def sniff(path: Path) -> str:
     return _shape_of_document(document)
 
 
-def _expand(paths: Sequence[str | Path]) -> list[Path]:
-    """Files to read: a plain folder stands for its visible files, a ConvoKit folder for itself."""
-    expanded: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if not path.exists():
-            raise MissingInput("no such file or folder", path, code="missing_input")
-        if path.is_dir() and not (path / "utterances.jsonl").is_file():
-            children = sorted(p for p in path.iterdir()
-                              if not p.name.startswith(".") and (p.is_file() or p.is_dir()))
-            if not children:
-                raise InputError("no posts found in this folder (it is empty)", path,
-                                 code="empty_input")
-            expanded.extend(_expand(children))
-        else:
-            expanded.append(path)
-    return expanded
+def _codec(path: Path) -> str | None:
+    if path.is_dir():
+        return None
+    with open(path, "rb") as handle:
+        return codec_of(handle.read(6))
 
 
-def _read_one(path: Path, options: ReadOptions) -> ReadResult:
+def _read_one(path: Path, options: ReadOptions) -> tuple[SourceInfo, ReadResult]:
     name = options.format if options.format != "auto" else sniff(path)
     reader = FORMATS.get(name)
     if reader is None:
@@ -145,8 +136,9 @@ def _read_one(path: Path, options: ReadOptions) -> ReadResult:
                          code="unknown_format")
     result = reader(path, options)
     if result.records_in == 0 or (not result.posts_kept and not result.problems):
-        raise InputError(f"no posts found in {path}", path, code="empty_input")
-    return result
+        raise InputError("no posts found", path, code="empty_input")
+    info = SourceInfo(str(path), name, _codec(path), result.records_in, result.posts_kept)
+    return info, result
 
 
 def _merge(threads: list[Thread]) -> tuple[Thread, ...]:
@@ -168,34 +160,75 @@ def _merge(threads: list[Thread]) -> tuple[Thread, ...]:
     return tuple(merged)
 
 
-def read_threads(paths: Sequence[str | Path], options: ReadOptions | None = None) -> ReadResult:
-    """Read every file in ``paths`` (folders are expanded) into threads sorted by id."""
+def read_threads(paths: Sequence[str | Path], options: ReadOptions | None = None, *,
+                 budget: bool = True) -> ReadResult:
+    """Read every file in ``paths`` (folders are expanded, ``expand_inputs``) into threads
+    sorted by id, then apply the error budget (``check_budget``; ``budget=False`` leaves that
+    to the caller, as ``inspect`` does to show every problem first)."""
     options = options or ReadOptions()
     if isinstance(paths, str | Path):
         paths = [paths]
+    inputs = expand_inputs(paths)
     threads: list[Thread] = []
-    problems = []
+    problems: list[Problem] = list(inputs.problems)
+    sources: list[SourceInfo] = []
     records_in = 0
     # posts, records and parsed JSON are trees without cycles: the cyclic collector's full
     # passes over the growing heap were ~30% of read time at 10k posts (``gcpause``)
     with collector_paused():
-        for path in _expand(paths):
-            result = _read_one(path, options)
+        for item in inputs.files:
+            try:
+                info, result = _read_one(item.path, options)
+            except InputError as exc:
+                if item.named or isinstance(exc, MissingInput):
+                    raise
+                problems.append(Problem(exc.code, f"file skipped: {exc.detail}", str(item.path),
+                                        exc.line or 0, exc.byte_offset))
+                continue
+            sources.append(info)
             threads.extend(result.threads)
             problems.extend(result.problems)
             records_in += result.records_in
         merged = _merge(threads)
-    kept = sum(len(t.posts) for t in merged)
-    skipped = records_in - kept
-    if skipped > 0 and (options.strict or skipped / records_in > options.max_errors):
-        first = next((p for p in problems if p.line or p.byte_offset is not None),
-                     problems[0] if problems else None)
-        why = "strict mode" if options.strict else f"over read.max_errors={options.max_errors}"
-        detail = f"; first: {first.code}: {first.message}" if first else ""
-        way_out = ("; fix the record(s), or drop --strict to skip them" if options.strict else
-                   "; fix the record(s), or allow more with --set read.max_errors=0.5")
-        raise InputError(f"skipped {skipped} of {records_in} records ({why}){detail}{way_out}",
-                         first.path if first else None, first.line if first else None,
-                         code="too_many_errors",
-                         byte_offset=first.byte_offset if first else None)
-    return ReadResult(merged, tuple(problems), records_in)
+    if not sources:
+        first = problems[0] if problems else None
+        raise InputError("no file could be read as a thread"
+                         + (f"; first: {first.path}: {first.message}" if first else ""),
+                         ", ".join(str(p) for p in paths), code="empty_input")
+    result = ReadResult(merged, tuple(problems), records_in, tuple(sources))
+    if budget:
+        check_budget(result, options)
+    return result
+
+
+def check_budget(result: ReadResult, options: ReadOptions) -> None:
+    """Fail (InputError, exit 65) when the input is too broken to map as if it were whole.
+
+    The budget is ``max(read.max_errors_min, read.max_errors x records)`` skipped records:
+    a real share of a real number, so one bad line in a 7-record file is skipped and reported
+    (exit 3), while 2 % of 100,000 records fails the run. A file of which no record could be
+    read fails whatever the budget, and ``--strict`` fails on anything left out."""
+    skipped = result.skipped
+    losses = result.losses
+    allowed = max(options.max_errors_min, options.max_errors * result.records_in)
+    if options.strict:
+        failed = bool(losses) or skipped > 0
+        why = "strict mode"
+    elif skipped > 0 and result.posts_kept == 0:
+        failed, why = True, "no record could be read"
+    else:
+        failed = skipped > allowed
+        why = (f"over the error budget: max(read.max_errors_min={options.max_errors_min}, "
+               f"read.max_errors={options.max_errors:g} x {plural(result.records_in, 'record')})")
+    if not failed:
+        return
+    damaged = [p for p in losses if p.code in DAMAGE_CODES]  # the cause, when there is one
+    first = next((p for p in damaged + list(losses) if p.line or p.byte_offset is not None),
+                 losses[0] if losses else None)
+    detail = f"; first: {first.code}: {first.message}" if first else ""
+    way_out = ("; fix the record(s), or drop --strict to skip them" if options.strict else
+               "; fix the record(s), or allow more with --set read.max_errors=0.5")
+    raise InputError(f"skipped {skipped:,} of {plural(result.records_in, 'record')} ({why})"
+                     f"{detail}"
+                     f"{way_out}", first.path if first else None, first.line if first else None,
+                     code="too_many_errors", byte_offset=first.byte_offset if first else None)

@@ -47,6 +47,7 @@ WINDOW_TERMS = 40  # content terms compared on each side of a gap
 PEAK_REACH = 20  # how far a depth score climbs to its peaks (bounds the work per gap)
 SHORT_POST_CHARS = 160  # a one-unit "post" shorter than this is merged into a neighbour
 MAX_POST_LINES = 40  # a post rarely runs longer: past twice this, split at the best gap
+MAX_POST_CHARS = 20_000  # nor is a recovered post longer than this (characters)
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
 _BULLET = re.compile(r"\s*([*+\-\u2022]|\d{1,3}[.)])\s+")
@@ -320,30 +321,61 @@ def find_boundaries(units: Sequence[Unit]) -> list[int]:
 
 
 def _apply_length_prior(units: Sequence[Unit], starts: list[int], scores: list[float]) -> list[int]:
-    """Merge short one-unit segments into the side with the weaker boundary; split long ones."""
-    changed = True
-    while changed and len(starts) > 1:
-        changed = False
-        for k, start in enumerate(starts):
-            end = starts[k + 1] if k + 1 < len(starts) else len(units)
-            if end - start != 1 or len(units[start].text) >= SHORT_POST_CHARS:
+    """Merge short one-unit segments into the side with the weaker boundary; split long ones.
+
+    One left-to-right pass (a merge never makes an earlier segment one unit long again, so
+    rescanning from the start, as a naive loop would, finds nothing new): linear in the units.
+    """
+    return _split_long(units, _merge_short(units, starts, scores), scores)
+
+
+def _merge_short(units: Sequence[Unit], starts: list[int], scores: list[float]) -> list[int]:
+    n = len(units)
+    kept: list[int] = []
+    k = 0
+    while k < len(starts):
+        start = starts[k]
+        end = starts[k + 1] if k + 1 < len(starts) else n
+        if end - start == 1 and len(units[start].text) < SHORT_POST_CHARS:
+            left = scores[start] if kept else math.inf
+            right = scores[end] if end < n else math.inf
+            if left < right:  # joins the segment before it
+                k += 1
                 continue
-            left = scores[start] if k > 0 else math.inf
-            right = scores[end] if end < len(units) else math.inf
-            if left == right == math.inf:
+            if right < math.inf or left < math.inf:  # joins the one after (ties: an opener)
+                kept.append(start)
+                k += 2
                 continue
-            starts.remove(start if left < right else end)  # ties: an opener joins what follows
-            changed = True
-            break
+        kept.append(start)
+        k += 1
+    return kept
+
+
+def _split_long(units: Sequence[Unit], starts: list[int], scores: list[float]) -> list[int]:
+    """Split every segment longer than MAX_POST_LINES * 2 lines or MAX_POST_CHARS characters
+    at the strongest gap among the units that still fit, until every piece fits: a recovered
+    post stays the size of a post whatever the dump (20,000 one-line posts with no cue between
+    them are not one 600,000-character post). Each cut looks at one post's worth of units, so
+    this is linear in the units."""
+    n = len(units)
+    chars = [0]
+    for unit in units:
+        chars.append(chars[-1] + len(unit.text))
+
+    def fits(a: int, b: int) -> bool:  # units a..b-1 can be one post
+        return b - a < 2 or (units[b - 1].last - units[a].first + 1 <= MAX_POST_LINES * 2
+                             and chars[b] - chars[a] <= MAX_POST_CHARS)
+
     result: list[int] = []
     for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(units)
+        end = starts[k + 1] if k + 1 < len(starts) else n
         result.append(start)
-        while units[end - 1].last - units[start].first + 1 > MAX_POST_LINES * 2:
-            inner = range(start + 2, end - 1)
-            best = max(inner, key=lambda g: (scores[g], -g), default=None)
-            if best is None or scores[best] < BOUNDARY_THRESHOLD / 2:
-                break
+        while not fits(start, end):
+            last = start + 1  # the furthest cut that leaves a piece that fits before it
+            while fits(start, last + 1):
+                last += 1
+            lowest = min(start + 2, last)  # leave two units before a cut when they fit
+            best = max(range(lowest, last + 1), key=lambda g: (scores[g], -g))
             result.append(best)
             start = best
     return result

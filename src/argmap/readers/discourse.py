@@ -21,7 +21,7 @@ from argmap.readers.html_text import html_to_text
 from argmap.readers.records import RecordError, as_id, as_optional_str, as_score, as_time
 from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
-from argmap.readers.source import load_json, read_bytes
+from argmap.readers.source import read_document
 
 
 def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:
@@ -57,7 +57,7 @@ def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:
 def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
     """One Discourse topic (or a posts.json page of one)."""
     shown = str(path)
-    document = load_json(read_bytes(path, options.max_input_bytes), path)
+    document, damage = read_document(path, options.max_input_bytes)
     stream = document.get("post_stream") if isinstance(document, Mapping) else None
     raw_posts = stream.get("posts") if isinstance(stream, Mapping) else None
     if not isinstance(raw_posts, list):
@@ -67,7 +67,7 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
     if topic is None:
         topic = next((as_id(p.get("topic_id"), "topic_id") for p in raw_posts
                       if isinstance(p, Mapping) and p.get("topic_id") is not None), path.stem)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(damage)
     posts: list[Post] = []
     for index, raw in enumerate(raw_posts):
         if not isinstance(raw, Mapping):

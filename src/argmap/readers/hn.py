@@ -25,13 +25,14 @@ from argmap.errors import InputError
 from argmap.model import Post, Problem, SourceRef
 from argmap.options import ReadOptions
 from argmap.readers.html_text import html_to_text
-from argmap.readers.jsonl import Draft, Located, iter_lines, read_records, whole_document_records
+from argmap.readers.jsonl import Draft, Located, read_records, whole_document_records
 from argmap.readers.records import RecordError, as_id, as_optional_str, as_score, as_time, safe_url
 from argmap.readers.result import ReadResult
-from argmap.readers.source import load_json, read_bytes
+from argmap.readers.source import read_bytes, read_document
 
 HN_TYPES = frozenset({"story", "comment", "poll", "pollopt", "job"})
 HN_ITEM = "https://news.ycombinator.com/item?id="
+HEAD_BYTES = 1 << 20  # enough to see whether the first line is a whole item
 
 
 def hn_post(item: Mapping[str, object], parent: str | None, line: int, path: str) -> Post:
@@ -80,8 +81,14 @@ def _read_algolia(tree: Mapping[str, object], path: Path) -> ReadResult:
     posts: list[Post] = []
     records = 0
     root_parent = as_id(tree.get("parent_id"), "parent_id") if not isinstance(
-        tree.get("parent_id"), bool) else None
-    stack: list[tuple[object, str | None]] = [(tree, root_parent)]
+        tree.get("parent_id"), (bool, float, list, dict)) else None
+    if root_parent:
+        # a subtree saved from a reply (/items/<comment id>): it starts at that comment, which
+        # is its root here; nothing of what the file holds is missing or skipped
+        problems.append(Problem("partial_thread", f"the item tree starts at a reply (its "
+                                f"parent hn:{root_parent} is not in this file); that reply is "
+                                "the thread's root here", shown))
+    stack: list[tuple[object, str | None]] = [(tree, None)]
     while stack:
         node, parent = stack.pop()
         if not isinstance(node, Mapping):
@@ -136,21 +143,19 @@ def _is_object(line: bytes) -> bool:
 def read_hn(path: Path, options: ReadOptions) -> ReadResult:
     """An Algolia item tree or search response, a JSON list of Firebase items, or Firebase
     items one per line."""
-    data = read_bytes(path, options.max_input_bytes)
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = read_bytes(path, options.max_input_bytes, head_only=HEAD_BYTES)
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     first, _, rest = stripped.partition(b"\n")
     if stripped.startswith(b"{") and rest.strip() and _is_object(first):  # items one a line
-        problems: list[Problem] = []
-        located = list(iter_lines(data, str(path), options, problems))
-        result = read_records(path, options, _firebase_mapper, "hn", located)
-        return ReadResult(result.threads, tuple(problems) + result.problems, result.records_in)
-    document = load_json(data, path)
+        return read_records(path, options, _firebase_mapper, "hn")
+    document, problems = read_document(path, options.max_input_bytes)
     if isinstance(document, Mapping) and "children" in document:
-        return _read_algolia(document, path)
+        result = _read_algolia(document, path)
+        return ReadResult(result.threads, problems + result.problems, result.records_in)
     if is_search_result(document):
         hits = [Located(0, None, hit) for hit in document["hits"]]
-        return read_records(path, options, _hit_mapper, "hn", hits)
+        return read_records(path, options, _hit_mapper, "hn", hits, problems)
     if isinstance(document, Mapping | list):
         located = whole_document_records(document, path)
-        return read_records(path, options, _firebase_mapper, "hn", located)
+        return read_records(path, options, _firebase_mapper, "hn", located, problems)
     raise InputError("is not a Hacker News item or list of items", path, code="unknown_shape")

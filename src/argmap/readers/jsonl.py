@@ -10,15 +10,16 @@ whole file is one thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import orjson
 
-from argmap.errors import InputError
+from argmap.errors import InputError, plural
 from argmap.model import Post, Problem, SourceRef, Thread
 from argmap.options import ReadOptions
+from argmap.readers.codecs import Damage
 from argmap.readers.records import (
     RecordError,
     as_id,
@@ -31,7 +32,13 @@ from argmap.readers.records import (
 )
 from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
-from argmap.readers.source import decode_line, load_json, read_bytes, split_lines
+from argmap.readers.source import (
+    RawLine,
+    Source,
+    damage_problem,
+    decode_line,
+    read_document,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +61,25 @@ class Draft:
 Mapper = Callable[[Mapping[str, object], Located, str, ReadOptions], Draft]
 
 
-def iter_lines(data: bytes, path: str, options: ReadOptions,
-               problems: list[Problem]) -> Iterator[Located]:
-    """Parsed JSON lines; bad ones become problems (and still count as records)."""
-    for line in split_lines(data):
-        if not line.data.strip():
+def iter_lines(lines: Iterable[RawLine], path: str, options: ReadOptions,
+               problems: list[Problem],
+               damage: Callable[[], Damage | None] = lambda: None) -> Iterator[Located]:
+    """Parsed JSON lines; bad ones become problems (and still count as records).
+
+    A last line without its newline that does not parse was cut off (``truncated_record``);
+    after damaged compressed data (``damage()``) it is cut off even when it parses."""
+    for line in lines:
+        if line.size == len(line.data) and not line.data.strip():
             continue
-        if len(line.data) > options.max_record_bytes:
-            problems.append(Problem("record_too_large", f"record of {len(line.data)} bytes is "
-                                    f"over read.max_record_bytes={options.max_record_bytes}",
+        if line.size > options.max_record_bytes:
+            problems.append(Problem("record_too_large", f"record of {line.size:,} bytes is "
+                                    f"over read.max_record_bytes={options.max_record_bytes:,}",
                                     path, line.number, line.offset))
+            yield Located(line.number, line.offset, None)
+            continue
+        if not line.ended and damage() is not None:
+            problems.append(Problem("truncated_record", "record cut off where the damaged "
+                                    "data ends", path, line.number, line.offset))
             yield Located(line.number, line.offset, None)
             continue
         text, problem = decode_line(line, path)
@@ -74,11 +90,40 @@ def iter_lines(data: bytes, path: str, options: ReadOptions,
         try:
             record = orjson.loads(text or "")
         except (orjson.JSONDecodeError, RecursionError) as exc:
-            problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", path,
-                                    line.number, line.offset))
+            if line.ended:
+                problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})",
+                                        path, line.number, line.offset))
+            else:
+                problems.append(Problem("truncated_record", "last record cut off (the file "
+                                        "ends inside it, with no newline)", path,
+                                        line.number, line.offset))
             yield Located(line.number, line.offset, None)
             continue
         yield Located(line.number, line.offset, record)
+
+
+def read_lines(path: Path, options: ReadOptions, problems: list[Problem]) -> list[Located]:
+    """Every line of ``path`` (decompressed, streamed) as a located record; damaged compressed
+    data is reported with how many records were read before it, and those are kept."""
+    shown = str(path)
+    with Source(path) as source:
+        stream = source.lines(options.max_record_bytes, options.max_input_bytes)
+        located = list(iter_lines(stream, shown, options, problems, lambda: source.damage))
+        if source.damage is not None:
+            problems.append(damage_note(source.damage, shown, located, source.end_line))
+    return located
+
+
+def damage_note(damage: Damage, path: str, located: Sequence[Located], line: int) -> Problem:
+    """The problem for damaged data under line records (the damage is on ``line``): where,
+    and how many records before it were read."""
+    before = sum(1 for where in located if where.line < line)
+    if damage.kind == "trailing":
+        return damage_problem(damage, path, line, damage.produced,
+                              f"read the {plural(before, 'record')} before them")
+    return damage_problem(damage, path, line, damage.produced,
+                          f"kept the {plural(before, 'record')} read before it; whatever "
+                          "followed it is lost")
 
 
 def whole_document_records(document: object, path: Path) -> list[Located]:
@@ -168,37 +213,37 @@ def assemble(drafts: list[Draft], file_thread: str, path: str) -> list[Thread]:
 
 
 def read_records(path: Path, options: ReadOptions, mapper: Mapper, file_thread: str,
-                 located: list[Located] | None = None, data: bytes | None = None) -> ReadResult:
-    """Shared loop: parse, map, skip-and-report, assemble. ``located`` for whole documents."""
+                 located: list[Located] | None = None,
+                 problems: Sequence[Problem] = ()) -> ReadResult:
+    """Shared loop: parse, map, skip-and-report, assemble. ``located`` for whole documents
+    (``problems``: what reading them met), else the file is read line by line."""
     shown = str(path)
-    problems: list[Problem] = []
+    found: list[Problem] = list(problems)
     if located is None:
-        if data is None:
-            data = read_bytes(path, options.max_input_bytes)
-        located = list(iter_lines(data, shown, options, problems))
+        located = read_lines(path, options, found)
     drafts: list[Draft] = []
     for where in located:
         if where.record is None:
             continue
         if not isinstance(where.record, dict):
-            problems.append(Problem("wrong_type", f"record is {type(where.record).__name__}, "
-                                    "expected an object", shown, where.line, where.offset))
+            found.append(Problem("wrong_type", f"record is {type(where.record).__name__}, "
+                                 "expected an object", shown, where.line, where.offset))
             continue
         try:
             draft = mapper(where.record, where, shown, options)
         except RecordError as exc:
-            problems.append(Problem(exc.code, str(exc), shown, where.line, where.offset))
+            found.append(Problem(exc.code, str(exc), shown, where.line, where.offset))
             continue
         if len(draft.post.text) > options.max_text_chars:
-            problems.append(Problem("text_too_long", f"text of {len(draft.post.text)} "
-                                    "characters is over read.max_text_chars", shown,
-                                    where.line, where.offset, draft.post.id))
+            found.append(Problem("text_too_long", f"text of {len(draft.post.text):,} "
+                                 "characters is over read.max_text_chars", shown,
+                                 where.line, where.offset, draft.post.id))
             continue
         drafts.append(draft)
     threads = assemble(drafts, file_thread, shown)
     for thread in threads:
-        problems.extend(thread.problems)
-    return ReadResult(tuple(threads), tuple(problems), len(located))
+        found.extend(thread.problems)
+    return ReadResult(tuple(threads), tuple(found), len(located))
 
 
 def read_jsonl(path: Path, options: ReadOptions) -> ReadResult:
@@ -208,6 +253,6 @@ def read_jsonl(path: Path, options: ReadOptions) -> ReadResult:
 
 def read_json(path: Path, options: ReadOptions) -> ReadResult:
     """A JSON array of post objects, or an object holding one (``{"posts": [...]}``)."""
-    data = read_bytes(path, options.max_input_bytes)
-    located = whole_document_records(load_json(data, path), path)
-    return read_records(path, options, generic_mapper(path.stem), path.stem, located)
+    document, problems = read_document(path, options.max_input_bytes)
+    located = whole_document_records(document, path)
+    return read_records(path, options, generic_mapper(path.stem), path.stem, located, problems)

@@ -40,7 +40,7 @@ from argmap.readers.records import (
 )
 from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
-from argmap.readers.source import load_json, read_bytes
+from argmap.readers.source import read_document
 
 REDDIT = "https://www.reddit.com"
 DELETED_TEXT = {"[deleted]": "deleted", "[removed]": "removed"}
@@ -118,7 +118,7 @@ def _listing_children(listing: object) -> list[object]:
 def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
     """A ``/comments/<id>.json`` response: ``[submission Listing, comment Listing]``."""
     shown = str(path)
-    document = load_json(read_bytes(path, options.max_input_bytes), path)
+    document, damage = read_document(path, options.max_input_bytes)
     if not (isinstance(document, list) and len(document) == 2):
         raise InputError("is not a Reddit thread (expected a list of two Listings)", path,
                          code="unknown_shape")
@@ -129,7 +129,7 @@ def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
     top = submissions[0]["data"]
     link = as_id(top.get("id"), "id") or "unknown"
     thread_id = f"reddit:{link.removeprefix('t3_')}"
-    problems: list[Problem] = []
+    problems: list[Problem] = list(damage)
     posts: list[Post] = []
     records = 1
     try:

@@ -20,12 +20,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from argmap.errors import plural
 from argmap.model import Post, Problem, Quote, SourceRef
 from argmap.options import ReadOptions
 from argmap.readers import boundaries
 from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
-from argmap.readers.source import decode_text, read_bytes
+from argmap.readers.source import damage_problem, decode_text, read_content
 
 _DEBATE_HEADER = re.compile(
     r"#(?P<n>\d{1,6})[ \t]+(?P<author>\S{1,80})"
@@ -140,8 +141,14 @@ def _recovered_posts(thread_id: str, lines: list[str], path: str,
 def read_text(path: Path, options: ReadOptions) -> ReadResult:
     """Read one plain-text thread; see the module docstring for the shapes understood."""
     shown = str(path)
-    text, problems = decode_text(read_bytes(path, options.max_input_bytes), shown)
+    content = read_content(path, options.max_input_bytes)
+    text, problems = decode_text(content.data, shown)
     lines = _clean_lines(text)
+    if content.damage is not None:
+        problems.append(damage_problem(content.damage, shown, len(lines), len(content.data),
+                                       f"read the {plural(len(content.data), 'byte')} of text "
+                                       "before it" + ("" if content.damage.kind == "trailing"
+                                                      else "; whatever followed is lost")))
     thread_id = f"text:{path.stem}"
     title = next((m["title"].strip() for line in lines[:5] if (m := _TOPIC.match(line))), None)
     if options.single_post:
