@@ -56,6 +56,7 @@ from argmap.link.relation_model import (
 from argmap.link.similar import similar_rows
 from argmap.model import Claim, Evidence, EvidenceKind, Thread, Topic
 from argmap.options import LinkOptions
+from argmap.robust import tie_ranks
 
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
 
@@ -207,7 +208,8 @@ def _reply_tree(layout: Layout, threads: Sequence[Thread], routes: Routes) -> No
     child, parent = child_of[group], ps[reply[group]] + j
     sims = np.asarray(layout.vectors[child].multiply(layout.vectors[parent]).sum(axis=1)
                       ).ravel().astype(np.float64)
-    order = np.lexsort((j, -sims, group))  # per child: best first, ties keep the first parent
+    # per child: best first, ties (within ``robust.TOLERANCE``) keep the first parent
+    order = np.lexsort((j, tie_ranks(sims, group)))
     top = np.zeros(len(group), dtype=bool)
     top[order[np.arange(len(order)) - (np.cumsum(size) - size)[group[order]] < 2]] = True
     rows = np.nonzero(top | (j == 0))[0]
@@ -292,8 +294,7 @@ def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
     topic = np.asarray([topic_names[t] for t in layout.topic_of], dtype=np.int64)
     thread_of = np.full(n, -1, dtype=np.int64)
     tree = np.zeros(n, dtype=bool)
-    # float32 as the product: ``data >= 0.35`` compares in float32, so must the array
-    threshold = np.zeros(n, dtype=np.float32)
+    threshold = np.zeros(n, dtype=np.float64)
     groups = []
     for number, thread in enumerate(threads):
         members = [i for p in thread.posts for i in layout.by_post.get(p.id, [])]
