@@ -146,3 +146,33 @@ def test_pipeline_map_inputs_reports_progress_per_thread(tmp_path):
     report = map_inputs([source], tmp_path / "out", options, progress=lambda *a: calls.append(a))
     assert report.threads == 3
     assert calls == [("threads", 0, 3), ("threads", 1, 3), ("threads", 2, 3), ("threads", 3, 3)]
+
+
+def _chain(n: int, texts: list[str]) -> argmap.Thread:
+    from argmap.model import Post, Thread
+
+    posts = tuple(Post(id=f"c:p{i}", thread_id="c", text=texts[i % len(texts)],
+                       author=f"u{i % 5}", reply_to=f"c:p{i - 1}" if i else None,
+                       created=1_600_000_000.0 + i) for i in range(n))
+    return Thread(id="c", title=None, posts=posts)
+
+
+def test_pipeline_similarity_in_a_long_thread_looks_a_bounded_way_back():
+    """In-thread similarity candidates come from the SIMILARITY_WINDOW claims before a claim
+    (thread order), so a thread of any length costs the same per claim: every similarity
+    edge spans at most the window, and a claim repeated all along the thread still finds
+    its nearest earlier copies."""
+    from argmap.link.candidates import SIMILARITY_WINDOW
+
+    posts = SIMILARITY_WINDOW + 600
+    texts = [f"{s}. {SENTENCES[(k + 3) % len(SENTENCES)]}." for k, s in enumerate(SENTENCES)]
+    amap = argmap.build_map([_chain(posts, texts)])
+    order = {c.id: n for n, c in enumerate(sorted(
+        amap.claims, key=lambda c: (int(c.post_id.split("p")[-1]), c.start)))}
+    similar = [r for r in amap.relations
+               if any(e.kind.value == "similarity" for e in r.evidence)
+               and not any(e.kind.value == "reply" for e in r.evidence)]
+    assert similar
+    assert max(order[r.source] - order[r.target] for r in similar) <= SIMILARITY_WINDOW
+    late = [r for r in similar if order[r.source] > SIMILARITY_WINDOW * 1.2]
+    assert late  # claims past the window still have their similar earlier claims

@@ -59,6 +59,10 @@ from argmap.options import LinkOptions
 from argmap.robust import tie_ranks
 
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
+# In-thread similarity looks at most this many claims back (in thread order, ~500 posts): a
+# claim answers what is near it in the conversation, and without a bound one 10k-post thread
+# (47k claims) compared every pair: quadratic time, and 1.4 GB of products (issue 13).
+SIMILARITY_WINDOW = 2_500
 
 
 def _within_key(cues: TextCues) -> tuple:
@@ -313,8 +317,8 @@ def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
 
     def emit(members: list[int]) -> None:
         _similar_routes(routes, SIMILARITY, similar_rows(
-            layout, members, threshold, keep_pair, options.max_links_per_claim, _CHUNK),
-            layout.first)
+            layout, members, threshold, keep_pair, options.max_links_per_claim, _CHUNK,
+            SIMILARITY_WINDOW), layout.first)
 
     batch: list[int] = []
     for members in groups:
