@@ -14,6 +14,7 @@ from argmap.robust import (
     group_first_max,
     settle,
     significant,
+    tie_ranks,
 )
 
 
@@ -52,3 +53,14 @@ def test_robust_group_first_max():
     values = np.array([1.0, 3.0, 3.0 + 1e-12, -np.inf, -np.inf, 2.0, 5.0])
     starts = np.array([0, 3, 5])
     assert group_first_max(values, starts).tolist() == [1, 7, 6]
+
+
+def test_robust_tie_ranks_group_values_within_the_tolerance():
+    values = np.array([0.5, 0.9, 0.5 + 1e-13, 0.7, 0.9 - 1e-12, 0.3])
+    groups = np.array([0, 0, 0, 1, 0, 1])
+    ranks = tie_ranks(values, groups)
+    # group 0: 0.9 and 0.9-1e-12 share the first rank, the two 0.5s the next; group 1 after
+    assert ranks[1] == ranks[4] < ranks[0] == ranks[2] < ranks[3] < ranks[5]
+    # a sort by (rank, tie-break) orders the tied ones by the tie-break, whatever the noise
+    order = np.lexsort((np.arange(6), ranks))
+    assert order.tolist() == [1, 4, 0, 2, 3, 5]
