@@ -67,31 +67,32 @@ def _exact_cosines(x, child: np.ndarray, parent: np.ndarray) -> np.ndarray:
     return out
 
 
-def _products(a, b, positions: np.ndarray, chunk: int, window: int | None = None):
+def _products(a, b, positions: np.ndarray, chunk: int, earliest: np.ndarray | None = None):
     """(row position, column position, value) of ``a[positions] @ b`` by row chunks, each
     chunk against the columns before its last row only (a parent precedes its child) and,
-    with a ``window``, at most ``window`` positions before each row."""
+    with ``earliest`` (per position, ascending), from ``earliest[row]`` on only."""
     for lo in range(0, len(positions), chunk):
         rows = positions[lo:lo + chunk]
-        first = 0 if window is None else max(0, int(rows[0]) - window)
+        first = 0 if earliest is None else int(earliest[rows[0]])
         product = (a[rows] @ b[:, first:int(rows[-1])]).tocoo()
         row, column = rows[product.row], product.col.astype(np.int64) + first
-        if window is None:
+        if earliest is None:
             yield row, column, product.data
         else:
-            near = row - column <= window
+            near = column >= earliest[row]
             yield row[near], column[near], product.data[near]
 
 
 def similar_rows(layout: Layout, members: list[int], threshold, keep_pair: Callable,
-                 limit: int, chunk: int, window: int | None = None,
+                 limit: int, chunk: int, earliest: np.ndarray | None = None,
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(child, parent, cosine) columns: per member, its ``limit`` most similar members with
     cosine >= threshold (a float, or a float64 array by claim) that ``keep_pair(children,
     parents)`` (numpy claim index arrays) allows, by child, best first (ties: lower parent
     index). ``keep_pair`` must allow only parents that come before their child in
-    ``members``; with a ``window``, only the ``window`` members before a child are its
-    candidates (the work per member is then bounded, whatever the number of members)."""
+    ``members``; with ``earliest`` (per position in ``members``, never decreasing), a child's
+    candidates start at that position (so the work per member can be bounded, whatever the
+    number of members)."""
     index = np.asarray(members, dtype=np.int64)
     m = len(members)
     x = layout.vectors[members]
@@ -105,12 +106,12 @@ def similar_rows(layout: Layout, members: list[int], threshold, keep_pair: Calla
     full = norm_h * earlier >= floor  # the bound rules out no earlier member: full product
     full[:1] = False  # the first member has no earlier one
     parts = [_best(index, c, p, s, threshold, keep_pair, limit)
-             for c, p, s in _products(x, x.T.tocsc(), np.nonzero(full)[0], chunk, window)]
+             for c, p, s in _products(x, x.T.tocsc(), np.nonzero(full)[0], chunk, earliest)]
     light = x.copy()
     light.data[heavy] = 0.0
     light.eliminate_zeros()
     for c, p, s in _products(light, light.T.tocsc(), np.nonzero(~full)[0][1:], chunk,
-                             window):
+                             earliest):
         maybe = s + norm_h[c] * norm_h[p] >= floor[c]
         c, p = c[maybe], p[maybe]
         ok = keep_pair(index[c], index[p])
