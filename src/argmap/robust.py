@@ -17,7 +17,8 @@ The rules here, used at every such decision:
 - **thresholds and output values** are compared and written after ``settle``: rounded to
   ``DIGITS`` decimals (or to ``significant`` digits for scores that span magnitudes), so
   ``-1e-17`` is ``0.0`` and a value equal to a threshold in exact arithmetic reaches it.
-- **rankings** sort by the settled value, then by an explicit tie-break key.
+- **rankings** give values within ``TOLERANCE`` of each other one rank (``tie_ranks``), or
+  sort settled values, and then go by an explicit tie-break key (an id, an index).
 
 ``TOLERANCE`` (1e-9) is far above the noise of float64 arithmetic on these magnitudes (values
 of order 1 accumulate ~1e-15) and far below any difference that means something (cosines and
