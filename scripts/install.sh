@@ -17,5 +17,5 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[all]'
+.venv/bin/python -m pip install -q -c constraints.txt -e '.[all]'
 .venv/bin/argmap demo

@@ -13,6 +13,6 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test,all]'
+.venv/bin/python -m pip install -q -c constraints.txt -e '.[test,all]'
 .venv/bin/ruff check src tests benchmarks tools
 .venv/bin/python -m pytest -q -n 2 "$@"

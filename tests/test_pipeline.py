@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
+
 import argmap
 from argmap.exports.native import to_json
 from argmap.lexicon import STOPWORDS
@@ -146,3 +148,49 @@ def test_pipeline_map_inputs_reports_progress_per_thread(tmp_path):
     report = map_inputs([source], tmp_path / "out", options, progress=lambda *a: calls.append(a))
     assert report.threads == 3
     assert calls == [("threads", 0, 3), ("threads", 1, 3), ("threads", 2, 3), ("threads", 3, 3)]
+
+
+def _chain(n: int, texts: list[str]) -> argmap.Thread:
+    from argmap.model import Post, Thread
+
+    posts = tuple(Post(id=f"c:p{i}", thread_id="c", text=texts[i % len(texts)],
+                       author=f"u{i % 5}", reply_to=f"c:p{i - 1}" if i else None,
+                       created=1_600_000_000.0 + i) for i in range(n))
+    return Thread(id="c", title=None, posts=posts)
+
+
+def test_pipeline_similarity_in_a_long_thread_looks_a_bounded_way_back():
+    """In-thread similarity candidates come from the SIMILARITY_WINDOW_POSTS posts before a
+    claim's post (thread order), so a thread of any length costs the same per claim: every
+    similarity edge spans at most the window, and a claim repeated all along the thread
+    still finds its nearest earlier copies. (Without the window, ties among the copies go to
+    the lowest index: the first copies, the whole thread back.)"""
+    from argmap.link.candidates import SIMILARITY_WINDOW_POSTS
+
+    posts = SIMILARITY_WINDOW_POSTS * 2 + 100
+    texts = [f"{s}. {SENTENCES[(k + 3) % len(SENTENCES)]}." for k, s in enumerate(SENTENCES)]
+    amap = argmap.build_map([_chain(posts, texts)])
+    number = {c.id: int(c.post_id.split("p")[-1]) for c in amap.claims}
+    similar = [r for r in amap.relations
+               if any(e.kind.value == "similarity" for e in r.evidence)
+               and not any(e.kind.value == "reply" for e in r.evidence)]
+    assert similar
+    assert max(number[r.source] - number[r.target] for r in similar) <= SIMILARITY_WINDOW_POSTS
+    late = [r for r in similar if number[r.source] > SIMILARITY_WINDOW_POSTS * 1.5]
+    assert late  # claims past the window still have their similar earlier claims
+
+
+def test_pipeline_window_starts_stay_in_the_thread_and_bound_claims():
+    from argmap.link.candidates import (
+        SIMILARITY_WINDOW_CLAIMS,
+        SIMILARITY_WINDOW_POSTS,
+        window_starts,
+    )
+
+    thread = np.array([0, 0, 0, 1, 1, 1, 1])
+    rank = np.array([0, 1, 1, 0, 2, SIMILARITY_WINDOW_POSTS + 2, SIMILARITY_WINDOW_POSTS + 3])
+    assert window_starts(thread, rank).tolist() == [0, 0, 0, 3, 3, 4, 5]
+    many = window_starts(np.zeros(SIMILARITY_WINDOW_CLAIMS + 10, dtype=np.int64),
+                         np.zeros(SIMILARITY_WINDOW_CLAIMS + 10, dtype=np.int64))
+    assert many[-1] == 9  # one post of many claims: at most the claim window back
+    assert (np.diff(many) >= 0).all()

@@ -139,3 +139,17 @@ def test_summarize_counts_are_laid_out_like_count_vectorizer(docs: list[list[str
         assert mine.indptr.tolist() == theirs.indptr.tolist()
         assert mine.indices.tolist() == theirs.indices.tolist()
         assert mine.data.tolist() == theirs.data.tolist()
+
+
+def test_summarize_ties_go_to_the_lowest_id_whatever_the_noise() -> None:
+    """Claims that cover the group equally and weigh the same (leaves of equal centrality)
+    tie exactly; weights off by 1e-12 used to pick whichever came out larger."""
+    words = "rent control keeps tenants homes protects families landlords".split()
+    texts = [" ".join(words[n:] + words[:n]) for n in range(3)]  # one concept set, 3 orders
+    claims = [make_claim(f"p:{n}", text) for n, text in enumerate(texts)]
+    clean = summarize(claims, 1, weights={c.id: 0.25 for c in claims})
+    assert clean[0].claim_id == "p:0/c0"
+    rng = random.Random(4)
+    for _ in range(10):
+        noisy = {c.id: 0.25 * (1.0 + 1e-12 * rng.gauss(0.0, 1.0)) for c in claims}
+        assert summarize(claims, 1, weights=noisy) == clean

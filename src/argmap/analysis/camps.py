@@ -14,6 +14,14 @@ from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 from argmap.analysis.edges import Edges
 from argmap.model import ArgumentMap, Camp, Post
 from argmap.options import AnalyseOptions
+from argmap.robust import TOLERANCE, first_max_index, settle
+
+# Eigenvalues this close (relative) to the largest are the same eigenvalue, repeated.
+_EIGEN_GAP = 1e-7
+# Eigenvector components below this share of the largest are zero: the sparse solver's accuracy
+# is ~1e-12 of the norm, the dense one's ~1e-15, and a sign decided by less would be noise.
+_ZERO_SHARE = 1e-6
+_MAX_EIGENSPACE = 64  # the sparse solver looks for a repeated eigenvalue's vectors up to this
 
 
 def find_camps(
@@ -40,7 +48,9 @@ def find_camps(
     pairs = sparse.coo_matrix(
         (weight, (np.minimum(a, b)[keep], np.maximum(a, b)[keep])), shape=(len(names),) * 2
     ).tocsr()  # duplicates summed in canonical edge order: the same floats every run
-    pairs.data[np.abs(pairs.data) < 1e-12] = 0.0
+    # sums of four-decimal confidences, settled: a pair whose supports and attacks cancel is
+    # exactly zero (no edge) on every machine
+    pairs.data = settle(pairs.data)
     pairs.eliminate_zeros()
     involved = np.flatnonzero(np.diff((pairs + pairs.T).tocsr().indptr) > 0)
     if len(involved) < 2:
@@ -85,31 +95,75 @@ def _one_blas_thread() -> AbstractContextManager[object]:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _balanced_split(block: sparse.csr_matrix, dense_limit: int) -> list[bool]:
-    """Two sides of one connected part of the signed author graph (True/False per author)."""
+def _spectrum(block: sparse.csr_matrix, dense_limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The two largest eigenvalues (ascending) of a symmetric block and their eigenvectors
+    (columns); all of them for a block small enough for the dense solver. ARPACK (above
+    ``dense_limit``) starts from a fixed vector; if it does not converge, (0, 0) and a
+    constant vector, from which the local search in ``_balanced_split`` still finds a split."""
     n = block.shape[0]
     if n <= max(dense_limit, 2):
         with _one_blas_thread():
-            _, vectors = np.linalg.eigh(block.toarray())
-        leading = vectors[:, -1]
-    else:
-        start = np.random.default_rng(0).random(n) + 0.5
+            return np.linalg.eigh(block.toarray())
+    start = np.random.default_rng(0).random(n) + 0.5
+    k = 2
+    while True:
         try:
             with _one_blas_thread():
-                _, vectors = eigsh(block.astype(np.float64), k=1, which="LA", v0=start, tol=1e-8)
-            leading = vectors[:, 0]
-        except ArpackNoConvergence:  # rare; the local search below still finds a split
-            leading = np.ones(n)
-    pivot = int(np.argmax(np.abs(leading)))
-    oriented = leading * (1.0 if leading[pivot] >= 0 else -1.0)  # a fixed sign: same split
-    side = oriented >= -1e-12
+                values, vectors = eigsh(block.astype(np.float64), k=k, which="LA", v0=start,
+                                        tol=1e-12)
+        except ArpackNoConvergence:  # rare
+            return np.zeros(2), np.ones((n, 2)) / np.sqrt(n)
+        order = np.argsort(values)
+        values, vectors = values[order], vectors[:, order]
+        # every eigenvalue found equals the largest: its eigenspace may be larger still
+        if not _repeated(values).all() or k >= min(n - 1, _MAX_EIGENSPACE):
+            return values, vectors
+        k = min(2 * k, n - 1, _MAX_EIGENSPACE)
+
+
+def _repeated(values: np.ndarray) -> np.ndarray:
+    """Which of the (ascending) eigenvalues equal the largest, within ``_EIGEN_GAP``."""
+    top = values[-1]
+    return values >= top - _EIGEN_GAP * max(1.0, abs(top))
+
+
+def _leading_direction(values: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """The leading eigenvector with a sign and, when the largest eigenvalue is repeated, a
+    direction that do not depend on the solver's last bits.
+
+    A repeated leading eigenvalue is common (three authors who all attack each other: the
+    eigenvalue 1 twice); any vector of its eigenspace is then "the" eigenvector and the solver
+    returns whichever its rounding led to. The projection of a fixed, generic vector onto that
+    eigenspace depends only on the eigenspace. The sign makes the first largest component
+    (within the tolerance) positive."""
+    repeated = _repeated(values)
+    if repeated.sum() > 1:
+        basis = vectors[:, repeated]
+        probe = 1.0 / (1.0 + np.arange(vectors.shape[0], dtype=np.float64))
+        leading = basis @ (basis.T @ probe)
+    else:
+        leading = vectors[:, -1].copy()
+    size = np.abs(leading)
+    scale = float(size.max()) if len(size) else 0.0
+    if scale <= 0:
+        return np.zeros(len(leading))
+    leading[size <= _ZERO_SHARE * scale] = 0.0  # no side: below the solver's accuracy
+    pivot = first_max_index(np.abs(leading) / scale)
+    return leading * (1.0 if leading[pivot] > 0 else -1.0)
+
+
+def _balanced_split(block: sparse.csr_matrix, dense_limit: int) -> list[bool]:
+    """Two sides of one connected part of the signed author graph (True/False per author)."""
+    n = block.shape[0]
+    oriented = _leading_direction(*_spectrum(block, dense_limit))
+    side = oriented >= 0  # an author with no side joins the side of the largest component
     sign = np.where(side, 1.0, -1.0)
     pull = block @ sign  # > 0: the author agrees more with the True side
     indptr, indices, data = block.indptr, block.indices, block.data
     for _ in range(50):  # local search; each move raises agreement, so it ends
         moved = False
         for i in range(n):
-            if pull[i] * sign[i] < -1e-12:
+            if pull[i] * sign[i] < -TOLERANCE:  # a balanced author stays where they are
                 sign[i] = -sign[i]
                 lo, hi = indptr[i], indptr[i + 1]
                 pull[indices[lo:hi]] += 2.0 * sign[i] * data[lo:hi]

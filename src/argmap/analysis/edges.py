@@ -12,8 +12,6 @@ import numpy as np
 
 from argmap.model import ArgumentMap, Stance
 
-SCORE_DECIMALS = 10  # rounding makes ties exact, so "ties by id" holds on every platform
-
 
 @dataclass(frozen=True, slots=True)
 class Edges:

@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover - a future scikit-learn may move it
         normalize(matrix, norm="l2", copy=False)
 
 from argmap.model import Claim, SummaryItem
+from argmap.robust import first_max, first_max_index, settle
 from argmap.topics.clustering import content_word_tuple
 
 CONCEPT_POWER = 0.25  # a concept weighs (claims sharing it) ** this (tuned on ArgKP)
@@ -224,7 +225,7 @@ def _choose(
         # (so a point made by one person beats a rewording of a point already chosen).
         score = prior * (gain + 1e-4 * novelty)
         score[blocked] = -np.inf
-        pick = int(np.argmax(score))
+        pick = first_max_index(score)  # ties within the tolerance: the lowest id
         if not np.isfinite(score[pick]):
             break
         taken.append(pick)
@@ -297,7 +298,7 @@ def _shares(counts: sparse.csr_matrix, chosen: Sequence[int]) -> list[float]:
         return [0.0] * len(chosen)
     matrix = _tfidf(counts)
     sims = (matrix @ matrix[list(chosen)].T).toarray()
-    nearest = sims.argmax(axis=1)
-    represented = sims.max(axis=1) > 0
+    nearest = first_max(sims, axis=1)  # ties within the tolerance: the item chosen first
+    represented = settle(sims.max(axis=1)) > 0
     per_item = np.bincount(nearest[represented], minlength=len(chosen))
     return [round(float(c) / counts.shape[0], 6) for c in per_item]

@@ -33,6 +33,7 @@ from argmap.analysis.summarize import (
     inplace_csr_row_normalize_l2,
 )
 from argmap.model import Claim, SummaryItem
+from argmap.robust import first_max, group_first_max, settle
 from argmap.topics.clustering import content_word_tuple
 from argmap.topics.term_counts import index_ranges, summed_counts
 
@@ -167,16 +168,16 @@ class GroupSummariser:
         limit = np.minimum(k, sizes)
         active = limit > 0
         picks = np.full((n_groups, k), -1, dtype=np.int64)
-        positions = np.arange(m)
         for step in range(k):
             if not active.any():
                 break
             both = binary @ np.column_stack((uncovered, unseen))
             score = prior * (both[:, 0] + 1e-4 * both[:, 1])
             score[blocked] = -np.inf
-            best = np.maximum.reduceat(score, gstart)
-            pick = np.minimum.reduceat(np.where(score == best[gid], positions, m), gstart)
-            active &= np.isfinite(score[pick])
+            # per group the first row within the tolerance of its best (``first_max_index``)
+            pick = group_first_max(score, gstart)
+            active &= pick < m
+            pick = np.minimum(pick, m - 1)
             rows = pick[active]
             picks[active, step] = rows - gstart[active]
             pair_blocked[pair[rows]] = True
@@ -215,8 +216,8 @@ def _shares_all(counts: sparse.csr_matrix, picks: np.ndarray, gid: np.ndarray, g
     columns = np.zeros((n_columns, k))
     columns[counts.indices[entries], np.repeat(chosen_slot, distinct[rows])] = data[entries]
     sims = tfidf @ columns
-    nearest = sims.argmax(axis=1)
-    represented = sims.max(axis=1) > 0
+    nearest = first_max(sims, axis=1)
+    represented = settle(sims.max(axis=1)) > 0
     per_item = np.bincount(gid[represented] * k + nearest[represented],
                            minlength=n_groups * k).reshape(n_groups, k).tolist()
     return [[round(float(c) / n, 6) for c in row] for row, n in zip(per_item, sizes.tolist(),

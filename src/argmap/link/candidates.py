@@ -56,8 +56,15 @@ from argmap.link.relation_model import (
 from argmap.link.similar import similar_rows
 from argmap.model import Claim, Evidence, EvidenceKind, Thread, Topic
 from argmap.options import LinkOptions
+from argmap.robust import tie_ranks
 
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
+# In-thread similarity looks at most this many posts back in thread order (and this many
+# claims, for posts of hundreds of claims): a claim answers what is near it in the
+# conversation, and without a bound one 10k-post thread (47k claims) compared every pair:
+# quadratic time, and 1.4 GB of products (issue 13). Threads of up to 500 posts are whole.
+SIMILARITY_WINDOW_POSTS = 500
+SIMILARITY_WINDOW_CLAIMS = 5_000
 
 
 def _within_key(cues: TextCues) -> tuple:
@@ -207,7 +214,8 @@ def _reply_tree(layout: Layout, threads: Sequence[Thread], routes: Routes) -> No
     child, parent = child_of[group], ps[reply[group]] + j
     sims = np.asarray(layout.vectors[child].multiply(layout.vectors[parent]).sum(axis=1)
                       ).ravel().astype(np.float64)
-    order = np.lexsort((j, -sims, group))  # per child: best first, ties keep the first parent
+    # per child: best first, ties (within ``robust.TOLERANCE``) keep the first parent
+    order = np.lexsort((j, tie_ranks(sims, group)))
     top = np.zeros(len(group), dtype=bool)
     top[order[np.arange(len(order)) - (np.cumsum(size) - size)[group[order]] < 2]] = True
     rows = np.nonzero(top | (j == 0))[0]
@@ -292,8 +300,7 @@ def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
     topic = np.asarray([topic_names[t] for t in layout.topic_of], dtype=np.int64)
     thread_of = np.full(n, -1, dtype=np.int64)
     tree = np.zeros(n, dtype=bool)
-    # float32 as the product: ``data >= 0.35`` compares in float32, so must the array
-    threshold = np.zeros(n, dtype=np.float32)
+    threshold = np.zeros(n, dtype=np.float64)
     groups = []
     for number, thread in enumerate(threads):
         members = [i for p in thread.posts for i in layout.by_post.get(p.id, [])]
@@ -311,9 +318,10 @@ def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
         return ok & (~tree[child] | (topic[child] == topic[parent]))
 
     def emit(members: list[int]) -> None:
+        index = np.asarray(members, dtype=np.int64)
         _similar_routes(routes, SIMILARITY, similar_rows(
-            layout, members, threshold, keep_pair, options.max_links_per_claim, _CHUNK),
-            layout.first)
+            layout, members, threshold, keep_pair, options.max_links_per_claim, _CHUNK,
+            window_starts(thread_of[index], rank[index])), layout.first)
 
     batch: list[int] = []
     for members in groups:
@@ -326,6 +334,20 @@ def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
         batch.extend(members)
     if batch:
         emit(batch)
+
+
+def window_starts(thread: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Per member (members come thread by thread, each in post order), the first member
+    position its similar parents may hold: ``SIMILARITY_WINDOW_POSTS`` posts back in its own
+    thread, at most ``SIMILARITY_WINDOW_CLAIMS`` members back. Never decreasing."""
+    m = len(rank)
+    if not m:
+        return np.zeros(0, dtype=np.int64)
+    block = np.cumsum(np.concatenate([[False], thread[1:] != thread[:-1]]))
+    span = int(rank.max()) + SIMILARITY_WINDOW_POSTS + 1  # > any rank reach: blocks apart
+    key = block * span + rank
+    first = np.searchsorted(key, key - SIMILARITY_WINDOW_POSTS, side="left")
+    return np.maximum(first, np.arange(m, dtype=np.int64) - SIMILARITY_WINDOW_CLAIMS)
 
 
 def _cross_thread(layout: Layout, options: LinkOptions, routes: Routes) -> None:

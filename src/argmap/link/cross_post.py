@@ -54,7 +54,7 @@ def _factor(weight: float) -> float:
 
 def _round3(values: np.ndarray) -> np.ndarray:
     """Python's ``round(x, 3)`` of each value: numpy's rint(x * 1e3) / 1e3 away from a
-    rounding boundary (cosines are float32 values, so x * 1e3 is exact), Python near one."""
+    rounding boundary, Python near one."""
     scaled = values * 1e3
     out = np.rint(scaled) / 1e3
     for k in np.nonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)[0].tolist():

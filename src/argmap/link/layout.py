@@ -69,19 +69,21 @@ def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
 
 
 def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
-    """``TfidfVectorizer(sublinear_tf=True, dtype=float32).fit_transform(texts)``, with each
+    """``TfidfVectorizer(sublinear_tf=True).fit_transform(texts)``, with each
     distinct text tokenised once (near-duplicate claims are common: at 10k posts 24k of 55k
     texts are distinct): the counts of the distinct texts, one row per claim, then the
     transformer ``TfidfVectorizer`` applies (document frequencies count every claim, every
-    step is row by row, so the matrix is the same to the bit)."""
+    step is row by row, so the matrix is the same to the bit). Float64, not float32: a
+    float32 cosine carries noise of ~6e-8 between machines (numpy's vectorised ``log``
+    differs by CPU), enough to flip a threshold or a ranking somewhere in a large map."""
     from scipy.sparse import csr_matrix
 
     numbers: dict[str, int] = {}
     row = [numbers.setdefault(t, len(numbers)) for t in texts]
     try:
-        counts = CountVectorizer(dtype=np.float32).fit_transform(list(numbers))[row]
+        counts = CountVectorizer(dtype=np.float64).fit_transform(list(numbers))[row]
     except ValueError:  # no words at all
-        return csr_matrix((len(texts), 1), dtype=np.float32)
+        return csr_matrix((len(texts), 1), dtype=np.float64)
     return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
 
 

@@ -119,7 +119,10 @@ def main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     index = np.arange(n)
     order = np.lexsort((-index, is_first, round_as_python(rootness, 6), post_of))
     is_main = np.zeros(n, dtype=bool)
-    is_main[order[np.cumsum([len(members) for members in posts]) - 1]] = True
+    # integer sizes: ``np.cumsum([])`` is a float array, and a map without claims indexed
+    # with it was the IndexError of issue 13
+    sizes = np.fromiter((len(members) for members in posts), np.int64, len(posts))
+    is_main[order[np.cumsum(sizes) - 1]] = True
     return is_main
 
 

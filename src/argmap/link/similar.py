@@ -8,9 +8,9 @@ threshold. The member set's frequent ("heavy") words carry a small part of most 
 cosine(a, b) <= cosine over the other words + |a's heavy part| * |b's heavy part|
 (Cauchy-Schwarz, nonnegative weights). So: the product over the light words only (a few % of the
 work) and that bound pick the pairs that may reach the threshold, and their cosines are then
-recomputed exactly as scipy's product sums them (float32 products added in the order of the
+recomputed exactly as scipy's product sums them (float64 products added in the order of the
 child row's entries); rows for which the bound rules nothing out (mostly common words) take the
-full product. The pairs and their float32 cosines are those of the full product, bit for bit.
+full product. The pairs and their cosines are those of the full product, bit for bit.
 """
 
 from __future__ import annotations
@@ -20,20 +20,21 @@ from collections.abc import Callable
 import numpy as np
 
 from argmap.link.layout import Layout
+from argmap.robust import TOLERANCE, tie_ranks
 
-_SLACK = 1e-3  # margin of the bound, far above float32 rounding of a ~100-term sum
+_SLACK = 1e-3  # margin of the bound, far above the rounding of a ~100-term sum
 _HEAVY_SHARE = 0.05  # a word in more than this share of the members is heavy
 
 
 def _exact_cosines(x, child: np.ndarray, parent: np.ndarray) -> np.ndarray:
     """Row ``child[k]`` of CSR ``x`` times row ``parent[k]``, summed as scipy's sparse product
-    does: float32 products added in the order of the child row's stored entries.
+    does: products added in the order of the child row's stored entries.
 
     Only the parents' rows are sorted into the look-up keys (at 10k posts ~0.1M pairs read a
     small part of the 5.5M entries the member sets hold), and every (pair, child entry) is
     looked up at once (one ``searchsorted``, not one per entry position: that was thousands of
     small numpy calls); the hits are then added position by position, each pair's in its child
-    row's order: the same float32 sums. The stable sort keeps a repeated (row, column) entry's
+    row's order: the same sums. The stable sort keeps a repeated (row, column) entry's
     first stored value first, as the sort over all rows did."""
     width = x.shape[1]
     used, local = np.unique(parent, return_inverse=True)
@@ -46,7 +47,7 @@ def _exact_cosines(x, child: np.ndarray, parent: np.ndarray) -> np.ndarray:
     parent = local.reshape(-1).astype(np.int64)  # the parents as rows of the keys
     start = x.indptr[child].astype(np.int64)
     length = (x.indptr[child + 1] - start).astype(np.int64)
-    out = np.zeros(len(child), dtype=np.float32)
+    out = np.zeros(len(child), dtype=x.dtype)
     total = int(length.sum())
     if not total or not len(keys):
         return out
@@ -66,22 +67,32 @@ def _exact_cosines(x, child: np.ndarray, parent: np.ndarray) -> np.ndarray:
     return out
 
 
-def _products(a, b, positions: np.ndarray, chunk: int):
+def _products(a, b, positions: np.ndarray, chunk: int, earliest: np.ndarray | None = None):
     """(row position, column position, value) of ``a[positions] @ b`` by row chunks, each
-    chunk against the columns before its last row only (a parent precedes its child)."""
+    chunk against the columns before its last row only (a parent precedes its child) and,
+    with ``earliest`` (per position, ascending), from ``earliest[row]`` on only."""
     for lo in range(0, len(positions), chunk):
         rows = positions[lo:lo + chunk]
-        product = (a[rows] @ b[:, :int(rows[-1])]).tocoo()
-        yield rows[product.row], product.col.astype(np.int64), product.data
+        first = 0 if earliest is None else int(earliest[rows[0]])
+        product = (a[rows] @ b[:, first:int(rows[-1])]).tocoo()
+        row, column = rows[product.row], product.col.astype(np.int64) + first
+        if earliest is None:
+            yield row, column, product.data
+        else:
+            near = column >= earliest[row]
+            yield row[near], column[near], product.data[near]
 
 
 def similar_rows(layout: Layout, members: list[int], threshold, keep_pair: Callable,
-                 limit: int, chunk: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 limit: int, chunk: int, earliest: np.ndarray | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(child, parent, cosine) columns: per member, its ``limit`` most similar members with
-    cosine >= threshold (a float, or a float32 array by claim) that ``keep_pair(children,
+    cosine >= threshold (a float, or a float64 array by claim) that ``keep_pair(children,
     parents)`` (numpy claim index arrays) allows, by child, best first (ties: lower parent
     index). ``keep_pair`` must allow only parents that come before their child in
-    ``members``."""
+    ``members``; with ``earliest`` (per position in ``members``, never decreasing), a child's
+    candidates start at that position (so the work per member can be bounded, whatever the
+    number of members)."""
     index = np.asarray(members, dtype=np.int64)
     m = len(members)
     x = layout.vectors[members]
@@ -95,11 +106,12 @@ def similar_rows(layout: Layout, members: list[int], threshold, keep_pair: Calla
     full = norm_h * earlier >= floor  # the bound rules out no earlier member: full product
     full[:1] = False  # the first member has no earlier one
     parts = [_best(index, c, p, s, threshold, keep_pair, limit)
-             for c, p, s in _products(x, x.T.tocsc(), np.nonzero(full)[0], chunk)]
+             for c, p, s in _products(x, x.T.tocsc(), np.nonzero(full)[0], chunk, earliest)]
     light = x.copy()
     light.data[heavy] = 0.0
     light.eliminate_zeros()
-    for c, p, s in _products(light, light.T.tocsc(), np.nonzero(~full)[0][1:], chunk):
+    for c, p, s in _products(light, light.T.tocsc(), np.nonzero(~full)[0][1:], chunk,
+                             earliest):
         maybe = s + norm_h[c] * norm_h[p] >= floor[c]
         c, p = c[maybe], p[maybe]
         ok = keep_pair(index[c], index[p])
@@ -108,7 +120,7 @@ def similar_rows(layout: Layout, members: list[int], threshold, keep_pair: Calla
                            keep_pair, limit))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32)
+        return empty, empty, np.zeros(0, dtype=np.float64)
     child, parent, sims = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.argsort(child, kind="stable")  # a child's pairs are all in one part
     return child[order], parent[order], sims[order]
@@ -119,11 +131,15 @@ def _best(index: np.ndarray, c: np.ndarray, p: np.ndarray, sims: np.ndarray, thr
     """The pairs at or above the threshold that ``keep_pair`` allows, per child its ``limit``
     best (ties: lower parent index), by child."""
     child, parent = index[c], index[p]
-    keep = sims >= (threshold if isinstance(threshold, float) else threshold[child])
+    # within the tolerance of the threshold reaches it, and cosines within the tolerance of
+    # each other are tied and go by parent index (``argmap.robust``): equal texts give equal
+    # cosines in exact arithmetic, and last-bit noise must not pick between them
+    floor = threshold if isinstance(threshold, float) else threshold[child]
+    keep = sims >= floor - TOLERANCE
     child, parent, sims = child[keep], parent[keep], sims[keep]
     allowed = keep_pair(child, parent)
     child, parent, sims = child[allowed], parent[allowed], sims[allowed]
-    order = np.lexsort((parent, -sims.astype(np.float64), child))
+    order = np.lexsort((parent, tie_ranks(sims, child)))
     child, parent, sims = child[order], parent[order], sims[order]
     best = np.arange(len(child)) - np.searchsorted(child, child) < limit
     return child[best], parent[best], sims[best]

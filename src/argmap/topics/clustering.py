@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,9 +25,7 @@ from itertools import chain, repeat
 import numpy as np
 from nltk.stem.porter import PorterStemmer
 from scipy import sparse
-from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
@@ -44,6 +41,8 @@ from argmap.gcpause import collector_paused
 from argmap.lexicon import STOPWORDS
 from argmap.model import Claim, Topic
 from argmap.options import ClusterOptions
+from argmap.robust import first_max, settle
+from argmap.topics.kmeans import kmeans
 from argmap.topics.labels import (  # noqa: F401  (OTHER_ID, topic_stats, topic_assignment: public here)
     OTHER_ID,
     OTHER_LABEL,
@@ -117,9 +116,14 @@ def _sample_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).digest()
 
 
+# A row whose norm is below this is numerically zero: normalising it would turn rounding noise
+# into a direction (the projections of unit TF-IDF rows have norms in [0, 1]).
+_ZERO_NORM = 1e-9
+
+
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > _ZERO_NORM)
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,13 +197,10 @@ class TopicModel:
             centres = _unit_rows(points[live].mean(axis=0, keepdims=True))
         else:
             # Restarts are cheap on small inputs, where one bad k-means++ draw shows most.
+            # ``kmeans`` decides every comparison with a tolerance (``argmap.robust``): the
+            # topics must not depend on the last bits of the BLAS (issue 13).
             restarts = max(1, min(10, 5_000 // max(int(live.sum()), 1)))
-            km = KMeans(n_clusters=k, init="k-means++", n_init=restarts, random_state=_FIXED_STATE)
-            with warnings.catch_warnings():
-                # duplicate points leave fewer distinct clusters than k: expected, not news
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                km.fit(points[live])
-            centres = _unit_rows(km.cluster_centers_)
+            centres = _unit_rows(kmeans(points[live], k, restarts, seed=_FIXED_STATE))
         return cls(vectorizer, components, centres, options.min_similarity)
 
     def project(self, texts: Sequence[str] | Sequence[list[str]]) -> np.ndarray:
@@ -258,8 +259,8 @@ class TopicModel:
         sims = self.similarities(texts)
         if sims.shape[1] == 0:
             return [-1] * len(texts)
-        best = sims.argmax(axis=1)
-        top = sims[np.arange(len(texts)), best]
+        best = first_max(sims, axis=1)
+        top = settle(sims.max(axis=1))
         return [int(b) if s >= self.min_similarity else -1 for b, s in zip(best, top, strict=True)]
 
 
@@ -341,7 +342,10 @@ def _cluster(claims: Sequence[Claim], options: ClusterOptions) -> tuple[Topic, .
         typicality = _own_closeness(model, terms, best) if options.post_context else closeness
     groups: dict[int, list[int]] = {}
     other: list[int] = []
-    for i, (label, sim) in enumerate(zip(best.tolist(), closeness.tolist(), strict=True)):
+    # thresholds compare settled values: a cosine equal to one in exact arithmetic reaches it
+    # on every machine, and -1e-17 is not above zero
+    for i, (label, sim) in enumerate(zip(best.tolist(), settle(closeness).tolist(),
+                                         strict=True)):
         if sim >= model.min_similarity and sim > 0:
             groups.setdefault(label, []).append(i)
         else:
@@ -349,7 +353,7 @@ def _cluster(claims: Sequence[Claim], options: ClusterOptions) -> tuple[Topic, .
     kept: list[list[int]] = []
     for label in sorted(groups):
         members = groups[label]
-        coherence = float(np.mean(closeness[members]))
+        coherence = float(settle(np.mean(settle(closeness[members]))))
         if len(members) < options.min_topic_size or coherence < options.min_coherence:
             other.extend(members)
         else:
@@ -409,7 +413,7 @@ def _nearest_centres(
         rows = np.arange(start, min(start + chunk, terms.n))
         counts = terms.counts(rows, columns, n_columns, context=context)
         sims = model.project_counts(counts) @ model.centres.T
-        best[start : start + len(sims)] = sims.argmax(axis=1)
+        best[start : start + len(sims)] = first_max(sims, axis=1)  # ties: the lower centre
         closeness[start : start + len(sims)] = sims.max(axis=1)
     return best, closeness
 

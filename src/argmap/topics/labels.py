@@ -14,6 +14,7 @@ from scipy import sparse
 
 from argmap.model import Claim, Topic
 from argmap.options import ClusterOptions
+from argmap.robust import first_max_index, significant
 from argmap.topics.term_counts import ClaimTerms
 
 OTHER_ID = "other"
@@ -28,7 +29,8 @@ def make_topic(
     ids = tuple(ordered[i].id for i in members)
     representative = ids[0] if ids else None
     if closeness is not None and len(members) and topic_id != OTHER_ID:
-        representative = ids[int(np.argmax(closeness[list(members)]))]
+        # ties within the tolerance (equal texts, noise) go to the first member, lowest id
+        representative = ids[first_max_index(closeness[list(members)])]
     return Topic(
         id=topic_id,
         label=OTHER_LABEL if topic_id == OTHER_ID else "",
@@ -79,14 +81,14 @@ def label_topics(
     for topic, counter in zip(topics, counts, strict=True):
         size = max(len(topic.claim_ids), 1)
         min_count = 1 if size < 10 else 2
-        scored = sorted(
-            (
-                -(count / size) * np.log(1.0 + average / total[stem]),
-                stem,
-            )
-            for stem, count in counter.items()
-            if count >= min_count and stem not in too_common
-        )
+        stems = [stem for stem, count in counter.items()
+                 if count >= min_count and stem not in too_common]
+        counts_of = np.fromiter((counter[stem] for stem in stems), np.float64, len(stems))
+        totals = np.fromiter((total[stem] for stem in stems), np.float64, len(stems))
+        # scores settled to 12 significant digits: equal in exact arithmetic, equal on every
+        # machine, and then ranked by stem
+        weights = significant(-(counts_of / size) * np.log(1.0 + average / totals), 12)
+        scored = sorted(zip(weights.tolist(), stems, strict=True))
         terms = tuple(
             min(surface[stem].items(), key=lambda kv: (-kv[1], kv[0]))[0]
             for _, stem in scored[: options.label_terms]

@@ -1,0 +1,48 @@
+"""Tests for analysis/camps.py: the signed spectral split, decided the same on every machine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from argmap.analysis.analyser import analyse
+from argmap.analysis.camps import _balanced_split
+from argmap.options import AnalyseOptions
+from tests.analysis.test_analyse import build_map
+
+
+def noisy_block(dense: np.ndarray, seed: int) -> sparse.csr_matrix:
+    """A symmetric block with relative noise of 1e-12 on its weights (as another machine's
+    sums of the same confidences might give)."""
+    rng = np.random.default_rng(seed)
+    noise = np.triu(1e-12 * rng.standard_normal(dense.shape), 1)
+    return sparse.csr_matrix(dense * (1.0 + noise + noise.T))
+
+
+@pytest.mark.parametrize("dense_limit", [200, 2])
+def test_camps_split_of_a_repeated_eigenvalue_survives_noise(dense_limit):
+    """Four authors who all attack each other: the largest eigenvalue (1) is repeated, any
+    vector of its eigenspace is "the" eigenvector, and the solver's pick used to follow the
+    last bits. The split now depends on the eigenspace only (dense and ARPACK alike)."""
+    everyone_attacks = -(np.ones((4, 4)) - np.eye(4))
+    clean = _balanced_split(sparse.csr_matrix(everyone_attacks), dense_limit)
+    for seed in range(12):
+        assert _balanced_split(noisy_block(everyone_attacks, seed), dense_limit) == clean
+    assert sum(clean) in (1, 2, 3)  # a split, not everyone on one side
+
+
+def test_camps_of_symmetric_quarrels_are_the_same_under_noise():
+    """Through ``analyse``: three authors attacking each other with equal confidences, and a
+    fourth who supports one of them; confidences off by 1e-12 give the same camps."""
+    posts = [("p0", "ann", None), ("p1", "bob", "p0"), ("p2", "cy", "p1"), ("p3", "dee", "p2")]
+    edges = [("p1/c0", "p0/c0", "attack", 0.8), ("p2/c0", "p1/c0", "attack", 0.8),
+             ("p2/c0", "p0/c0", "attack", 0.8), ("p3/c0", "p2/c0", "support", 0.6)]
+    options = AnalyseOptions(summary_size=0)
+    clean = analyse(build_map(posts, edges), options).camps
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        jittered = [(s, t, stance, conf * (1.0 + 1e-12 * rng.standard_normal()))
+                    for s, t, stance, conf in edges]
+        assert analyse(build_map(posts, jittered), options).camps == clean
+    assert clean and all(camp.authors for camp in clean)
