@@ -82,11 +82,6 @@ def test_hostile_text_through_every_output_stays_inert(tmp_path):
 
 # --- the hostile inputs issue 13 names, each through a real `argmap map` ------------------------
 
-STAGE_BUG = pytest.mark.xfail(
-    reason="link/post_structure.py main_claims IndexError on a thread with no claims: a stage "
-           "bug fixed on the stages branch; remove this mark after that merge", strict=False)
-
-
 def _rows(texts, **extra):
     return b"".join(json.dumps({"id": str(i), "reply_to": None if i == 0 else "0",
                                 "author": f"u{i % 2}", "text": t, **extra}).encode() + b"\n"
@@ -115,17 +110,16 @@ ISSUE_13 = [
      "reply cycles"),
     ("orphans.jsonl", _rows([REAL, REAL + " Yes.", REAL + " No."], reply_to="gone"), {0},
      "not in the input"),
-    pytest.param("thanks.txt", b"Thanks!\n", {0}, "", marks=STAGE_BUG),
-    pytest.param("empty-texts.jsonl", _rows(["", "", " "]), {0, 3}, "", marks=STAGE_BUG),
-    pytest.param("one-word.jsonl", _rows(["Yes"]), {0}, "", marks=STAGE_BUG),
-    pytest.param("emoji.txt", "🙂🙂🙂 🎉🎉\n".encode(), {0}, "", marks=STAGE_BUG),
-    pytest.param("quotes.txt", b"> quoted line one\n> quoted line two\n", {0}, "", marks=STAGE_BUG),
-    pytest.param("numbers.txt", b"1 2 3 4 5\n6 7 8 9 10\n", {0}, "", marks=STAGE_BUG),
+    pytest.param("thanks.txt", b"Thanks!\n", {0}, ""),
+    pytest.param("empty-texts.jsonl", _rows(["", "", " "]), {0, 3}, ""),
+    pytest.param("one-word.jsonl", _rows(["Yes"]), {0}, ""),
+    pytest.param("emoji.txt", "🙂🙂🙂 🎉🎉\n".encode(), {0}, ""),
+    pytest.param("quotes.txt", b"> quoted line one\n> quoted line two\n", {0}, ""),
+    pytest.param("numbers.txt", b"1 2 3 4 5\n6 7 8 9 10\n", {0}, ""),
     pytest.param("deleted.jsonl", b"".join(json.dumps(
         {"id": f"c{i}", "link_id": "t3_s", "parent_id": "t3_s", "author": "[deleted]",
          "body": body, "subreddit": "x"}).encode() + b"\n"
-        for i, body in enumerate(["[deleted]", "[removed]", "[deleted]"])), {0}, "",
-        marks=STAGE_BUG),
+        for i, body in enumerate(["[deleted]", "[removed]", "[deleted]"])), {0}, ""),
 ]
 
 
