@@ -136,7 +136,9 @@ def map_command(
             progress=progress,
             source_names=names,
         )
-    _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations")
+    _left_out(report.left_out_lines())
+    _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations",
+            exit_code=report.exit_code)
 
 
 @app.command()
@@ -184,7 +186,9 @@ def demo(
     from argmap.api import demo as run_demo
 
     report = run_demo(corpora, out, on_output=None if quiet else _announce)
-    _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations")
+    _left_out(report.left_out_lines())
+    _finish(report.problems, quiet, f"{report.threads} threads, {report.claims} claims, {report.relations} relations",
+            exit_code=report.exit_code)
 
 
 @app.command("eval")
@@ -297,7 +301,13 @@ def _announce(path: Path) -> None:
     err.print(f"wrote {safe_terminal(path)}")
 
 
-def _finish(problems: tuple, quiet: bool, totals: str) -> None:
+def _left_out(lines: list[str]) -> None:
+    """Maps or threads a run could not produce (everything else was written): one red line each."""
+    for line in lines:
+        err.print(f"[bold red]error:[/] {safe_terminal(line)}")
+
+
+def _finish(problems: tuple, quiet: bool, totals: str, exit_code: int | None = None) -> None:
     if not quiet:
         err.print(escape(totals))
     if problems:
@@ -305,7 +315,9 @@ def _finish(problems: tuple, quiet: bool, totals: str) -> None:
             err.print(f"[yellow]{safe_terminal(p.path)}:{p.line}: {safe_terminal(p.message)}[/]")
         if len(problems) > 20:
             err.print(f"[yellow]… and {len(problems) - 20} more problems[/]")
-        raise typer.Exit(EX_PARTIAL)
+    code = exit_code if exit_code is not None else (EX_PARTIAL if problems else 0)
+    if code:
+        raise typer.Exit(code)
 
 
 def _print_eval(result: dict) -> None:

@@ -202,15 +202,17 @@ def render_html(
     options: RenderOptions,
     *,
     overview: str | None = None,
+    map_note: str | None = None,
 ) -> str:
     """The report as one HTML string (inline CSS, inline SVGs, one hash-allowed script).
 
     ``overview`` is the topic overview SVG; its nodes link to the topic sections (``#topic-…``).
+    ``map_note`` says why there is no map (Graphviz missing or failing), shown in its place.
     """
     context = _context(amap, analysis)
     return _ENV.get_template("report.html.j2").render(
         svg=_inline(svg), overview=_inline(overview), csp=CSP, script=SCRIPT, options=options,
-        **context,
+        map_note=map_note, **context,
     )
 
 
