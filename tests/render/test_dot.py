@@ -11,8 +11,8 @@ from argmap.model import (
     Stance,
 )
 from argmap.options import RenderOptions
-from argmap.render.dot import node_ids, safe_url, to_dot, topic_ids
-from argmap.render.overview import overview_dot, topic_links
+from argmap.render.dot import node_ids, safe_url, to_dot
+from argmap.render.overview import topic_links
 from tests.builders import make_map
 
 NODE_DECL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[", re.M)
@@ -75,46 +75,6 @@ def test_render_dot_colours_edges_by_stance_and_filters_by_thread_and_topic():
     assert len(re.findall(r"^\s+c\d{4} \[", only, re.M)) == len(topic.claim_ids)
     assert not re.findall(r"^\s+c\d{4} \[", to_dot(amap, analysis, RenderOptions(),
                                                    thread_id="missing"), re.M)
-
-
-def test_render_dot_overview_sums_relations_by_ordered_topic_pair_and_stance():
-    amap, analysis = make_map(60, seed=4)
-    tids = topic_ids(amap)
-    topic_of = {cid: tids[t.id] for t in amap.topics for cid in t.claim_ids}
-    expected: dict[tuple[str, str, str], list[float]] = {}
-    for r in amap.relations:
-        key = (topic_of[r.source], topic_of[r.target], r.stance.value)
-        if key[0] != key[1]:
-            expected.setdefault(key, []).append(r.confidence)
-    links = topic_links(amap)
-    assert {(k.source, k.target, k.stance.value): (k.count, k.weight) for k in links} == {
-        key: (len(c), round(sum(c), 4)) for key, c in expected.items()}
-    assert [k.weight for k in links] == sorted((k.weight for k in links), reverse=True)
-    assert len(re.findall(r"^\s+t\d+ \[", overview_dot(amap, analysis, RenderOptions()),
-                          re.M)) == len(amap.topics)
-
-
-def test_render_dot_overview_draws_the_strongest_links_with_arrowheads_and_a_legend():
-    amap, analysis = make_map(600, seed=5)  # 50 topics, hundreds of topic-to-topic links
-    links = topic_links(amap)
-    assert len(links) > 200
-    for cap, drawn_count in ((60, 60), (100, 100), (7, 7)):
-        source = overview_dot(amap, analysis, RenderOptions(overview_edges=cap))
-        edges = re.findall(r'^  (t\d+) -> (t\d+) \[id="link-[^"]*" class="rel (\w+)" dir="back" '
-                           r'arrowtail="(normal|tee)"', source, re.M)
-        assert len(edges) == drawn_count
-        assert {(b, a, stance) for a, b, stance, _ in edges} == {
-            (k.source, k.target, k.stance.value) for k in links[:drawn_count]}
-        assert all(tail == ("normal" if stance == "support" else "tee")
-                   for _, _, stance, tail in edges)
-        assert "subgraph cluster_legend" in source
-        assert f"the {drawn_count} strongest of {len(links)} topic-to-topic links" in source
-
-
-def test_render_dot_overview_never_draws_more_than_two_links_per_topic():
-    amap, analysis = make_map(60, seed=4)  # 5 topics
-    source = overview_dot(amap, analysis, RenderOptions(overview_edges=100))
-    assert len(re.findall(r'id="link-', source)) == min(len(topic_links(amap)), 10)
 
 
 def test_render_dot_min_confidence_drops_edges_from_maps_and_overview_counts():
