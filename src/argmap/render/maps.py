@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from argmap.errors import MissingDependency, RenderError
 from argmap.model import Analysis, ArgumentMap
 from argmap.options import RenderOptions
-from argmap.render.dot import to_dot
+from argmap.render.dot import MapIndex, map_index, to_dot
 from argmap.render.draw import Drawing, MakeDot, draw_map
 from argmap.render.overview import overview_dot
 from argmap.render.svg import INSTALL_HINT
@@ -57,12 +57,13 @@ def planned_maps(
 ) -> dict[str, tuple[str, MakeDot]]:
     """Key -> (what it is, how to write its DOT for an aspect and a simple flag), in order."""
     plan: dict[str, tuple[str, MakeDot]] = {}
+    index = map_index(amap, analysis)
     if main:
         plan[MAIN] = ("the main map", lambda aspect, simple: to_dot(
-            amap, analysis, options, aspect=aspect, simple=simple))
+            amap, analysis, options, aspect=aspect, simple=simple, index=index))
     if html_map and any(r.confidence < options.min_confidence for r in amap.relations):
         plan[HTML_MAP] = ("the HTML report's map", lambda aspect, simple: to_dot(
-            amap, analysis, options, aspect=aspect, simple=simple, uncertain=True))
+            amap, analysis, options, aspect=aspect, simple=simple, uncertain=True, index=index))
     topics = [t for t in amap.topics if not t.is_other]
     if len(topics) >= OVERVIEW_MIN_TOPICS:
         plan[OVERVIEW] = ("the topic overview", lambda aspect, simple: overview_dot(
@@ -71,15 +72,16 @@ def planned_maps(
         for topic in topics:
             plan[f".topic-{topic.id}.svg"] = (
                 f"the map of topic {topic.id} ({topic.label})", _topic_maker(
-                    amap, analysis, options, topic.id))
+                    amap, analysis, options, topic.id, index))
     return plan
 
 
 def _topic_maker(
     amap: ArgumentMap, analysis: Analysis, options: RenderOptions, topic_id: str,
+    index: MapIndex,
 ) -> MakeDot:
     return lambda aspect, simple: to_dot(amap, analysis, options, topic_id=topic_id,
-                                         aspect=aspect, simple=simple)
+                                         aspect=aspect, simple=simple, index=index)
 
 
 def draw_maps(plan: dict[str, tuple[str, MakeDot]], options: RenderOptions) -> ThreadMaps:
