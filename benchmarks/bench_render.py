@@ -1,4 +1,4 @@
-"""Render time, SVG size and aspect ratio for the seed maps and synthetic 25/100/300-claim maps.
+"""Render time, SVG size and aspect ratio: seed maps, synthetic maps, and big single threads.
 
 Why: layout time is rarely the problem at these sizes; the shape of the picture is (a reply
 tree laid out naively is a ribbon, see performance.md). So every row reports the SVG's width x
@@ -12,7 +12,17 @@ make_corpus source wheel), each answering one of the 40 posts before it (support
 ~30% extra cross links, topics of ~10 claims. They are drawn twice: with default options
 (``render.max_claims_per_map`` caps what is shown) and uncapped, to show what the cap buys.
 
-Usage: python benchmarks/bench_render.py [--json] [--sizes 25,100,300]
+Big threads: one thread of N posts (``--threads 3000,10000``) of every reply-tree shape
+(``--shapes balanced,flat,chain,heated``, from ``make_corpus.build_thread``, real sentences
+unless ``--text offline``) through the pipeline, then every map ``argmap map --export svg``
+draws for it, each through ``draw.draw_map`` (aspect fitting and fallback included): the main
+map, the topic overview (its "edges" column counts the topic links drawn) and the topic maps
+(one row for all of them: summed seconds and KB, the largest W x H, the aspect range). A last
+row per thread times ``thread_outputs`` for svg, html, json and summary with the maps drawn in
+parallel (``render.dot_jobs``), beside the pipeline's seconds.
+
+Usage: python benchmarks/bench_render.py [--json] [--sizes 25,100,300] [--threads 3000,10000]
+       [--shapes balanced,flat,chain,heated] [--text real|offline]
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ import make_corpus  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 Row = dict[str, Any]
 _CLAIM_NODE = re.compile(rb'<g id="claim(?:-|&#45;)')
+_LINK = re.compile(rb'<g id="link(?:-|&#45;)')
 
 
 def synthetic_map(n_claims: int, seed: int = 0) -> tuple[Any, Any]:
@@ -137,6 +148,72 @@ def synthetic_rows(sizes: list[int]) -> list[Row]:
     return rows
 
 
+def thread_rows(sizes: list[int], shapes: list[str], text: str) -> list[Row]:
+    """Big single threads of each shape: every map drawn as ``argmap map`` draws it."""
+    import tempfile
+
+    from argmap.analysis import analyse
+    from argmap.options import Options
+    from argmap.outputs import thread_outputs
+    from argmap.pipeline import build_map
+    from argmap.readers import read_threads
+    from argmap.render.draw import ASPECT, draw_map
+    from argmap.render.maps import planned_maps
+
+    documents = make_corpus.offline_documents(0) if text == "offline" else None
+    options = Options()
+    rows: list[Row] = []
+    for n in sizes:
+        for shape in shapes:
+            posts = make_corpus.build_thread(n, shape, 0, documents)
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"{shape}.jsonl"
+                make_corpus.write_corpus(posts, path)
+                t0 = time.perf_counter()
+                threads = read_threads([str(path)], options.read).threads
+                amap = build_map(threads, options)
+                analysis = analyse(amap, options.analyse)
+                pipeline_s = time.perf_counter() - t0
+            name = f"{shape}-{n}"
+            drawn = []
+            for key, (what, make) in planned_maps(amap, analysis, options.render).items():
+                t0 = time.perf_counter()
+                make(ASPECT, False)
+                t1 = time.perf_counter()
+                drawing = draw_map(make, what, timeout=options.render.dot_timeout)
+                t2 = time.perf_counter()
+                drawn.append((key, {
+                    "map": f"{name} {key.strip('.').removesuffix('.svg') or 'main'}",
+                    "claims": len(amap.claims), "to_dot_s": t1 - t0, "dot_s": t2 - t1,
+                    "svg_bytes": len(drawing.svg), "svg_nodes": len(_CLAIM_NODE.findall(drawing.svg)),
+                    "width_pt": drawing.width, "height_pt": drawing.height,
+                    "aspect": drawing.aspect, "attempts": drawing.attempts,
+                    "simple": drawing.simple, "edges": len(_LINK.findall(drawing.svg))}))
+            rows += [row for key, row in drawn if not key.startswith(".topic-")]
+            topics = [row for key, row in drawn if key.startswith(".topic-")]
+            if topics:
+                rows.append({
+                    "map": f"{name} topics ({len(topics)})", "claims": len(amap.claims),
+                    "to_dot_s": sum(r["to_dot_s"] for r in topics),
+                    "dot_s": sum(r["dot_s"] for r in topics),
+                    "svg_bytes": sum(r["svg_bytes"] for r in topics),
+                    "svg_nodes": sum(r["svg_nodes"] for r in topics),
+                    "width_pt": max(r["width_pt"] for r in topics),
+                    "height_pt": max(r["height_pt"] for r in topics),
+                    "aspect": max(r["aspect"] for r in topics),
+                    "aspect_min": min(r["aspect"] for r in topics),
+                    "attempts": sum(r["attempts"] for r in topics),
+                    "simple": any(r["simple"] for r in topics), "edges": 0})
+            every = replace(options, export=replace(options.export,
+                                                    formats=("svg", "html", "json", "summary")))
+            t0 = time.perf_counter()
+            produced = thread_outputs(amap, analysis, every)
+            rows.append({"map": f"{name} all outputs", "posts": n, "claims": len(amap.claims),
+                         "pipeline_s": pipeline_s, "outputs_s": time.perf_counter() - t0,
+                         "files": len(produced), "failures": len(produced.failures)})
+    return rows
+
+
 def _guarded(label: str, produce: Any) -> list[Row]:
     """Run one group; a module still being written becomes a row saying so, not a crash."""
     try:
@@ -147,24 +224,38 @@ def _guarded(label: str, produce: Any) -> list[Row]:
 
 def format_table(rows: list[Row]) -> str:
     head = f"{'map':34}{'claims':>7}{'nodes':>7}{'to_dot s':>10}{'dot s':>8}{'SVG KB':>8}{'W x H (pt)':>20}"
-    lines = [head + f"{'aspect':>8}"]
+    lines = [head + f"{'aspect':>11}{'edges':>7}"]
     for r in rows:
         if "error" in r:
             lines.append(f"{r['map']:34}  not measured: {r['error']}")
             continue
+        if "outputs_s" in r:
+            lines.append(f"{r['map']:34}{r['claims']:>7}  pipeline {r['pipeline_s']:.1f} s, then "
+                         f"svg+html+json+summary {r['outputs_s']:.1f} s ({r['files']} files, "
+                         f"{r['failures']} maps not drawn)")
+            continue
         size = f"{r['width_pt']:,.0f} x {r['height_pt']:,.0f}"
+        aspect = (f"{r['aspect_min']:.2f}-{r['aspect']:.2f}" if "aspect_min" in r
+                  else f"{r['aspect']:.2f}")
+        edges = str(r["edges"]) if r.get("edges") else ""
         lines.append(f"{r['map']:34}{r['claims']:>7}{r['svg_nodes']:>7}{r['to_dot_s']:>10.3f}{r['dot_s']:>8.3f}"
-                     f"{r['svg_bytes'] / 1024:>8.0f}{size:>20}{r['aspect']:>8.2f}")
+                     f"{r['svg_bytes'] / 1024:>8.0f}{size:>20}{aspect:>11}{edges:>7}")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="25,100,300")
+    parser.add_argument("--threads", default="3000,10000", help="posts per big thread ('' = none)")
+    parser.add_argument("--shapes", default=",".join(make_corpus.SHAPES))
+    parser.add_argument("--text", choices=("real", "offline"), default="real")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    big = [int(s) for s in args.threads.split(",") if s]
+    shapes = [s for s in args.shapes.split(",") if s]
     rows = _guarded("seed maps", seed_rows) + _guarded("synthetic", lambda: synthetic_rows(sizes))
+    rows += _guarded("big threads", lambda: thread_rows(big, shapes, args.text))
     print(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() if args.json
           else format_table(rows))
     return 0 if all("error" not in r for r in rows) else 1

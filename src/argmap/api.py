@@ -12,21 +12,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from argmap.analysis import analyse
-from argmap.errors import InputError
-from argmap.exports import export_map
-from argmap.exports.summary import to_markdown
-from argmap.files import inside, safe_filename, write_atomic
+from argmap.errors import EX_OK, EX_PARTIAL, EX_UNAVAILABLE, InputError, RenderError
 from argmap.model import Analysis, ArgumentMap, Post, Problem, Thread
 from argmap.options import Options
+from argmap.outputs import ThreadOutputs, file_name, thread_outputs, write_thread
 from argmap.pipeline import Progress, build_map
 from argmap.readers import ReadResult, read_threads
-from argmap.render.dot import overview_dot, to_dot
-from argmap.render.html import render_html
-from argmap.render.svg import render_svg, require_dot
+from argmap.readers.result import is_loss
+from argmap.render.dot import to_dot
+from argmap.render.draw import draw_map
+from argmap.render.svg import INSTALL_HINT
 
 DEMO_FORMATS = ("svg", "dot", "json", "summary", "html")
-OVERVIEW_MIN_TOPICS = 3  # below this an overview of topics says nothing the map does not
 CORPUS_SUFFIXES = {".txt", ".md", ".json", ".jsonl"}
+MAX_LISTED = 8  # file names listed in one "not drawn" line before "+N more"
+
+__all__ = ["LeftOut", "MapReport", "MapsNotDrawn", "RenderedMap", "ThreadOutputs", "demo",
+           "map_inputs", "map_threads", "render_map", "thread_outputs", "write_outputs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,26 @@ class RenderedMap:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOut:
+    """What a run could not produce: one map of a thread (``output`` names its file), or a
+    whole thread that failed in a stage (``output`` empty)."""
+
+    thread_id: str
+    output: str
+    what: str
+    reason: str
+    missing_dot: bool = False
+
+    def message(self) -> str:
+        if not self.output:
+            return f"thread {self.thread_id} was not mapped: {self.reason}"
+        return f"could not draw {self.what} of thread {self.thread_id} ({self.output}): {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
 class MapReport:
-    """What ``map_inputs`` did: the files it wrote and the problems it met in the input."""
+    """What ``map_inputs`` did: the files it wrote, the problems it met in the input and what
+    it had to leave out. ``exit_code`` is what the CLI exits with."""
 
     outputs: tuple[Path, ...]
     threads: int
@@ -48,15 +68,53 @@ class MapReport:
     problems: tuple[Problem, ...]
     records_in: int
     posts: int = 0  # records kept as posts: records_in = posts + skipped
+    left_out: tuple[LeftOut, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        """69 when ``dot`` is missing, 3 when a record was lost or an output left out, else 0
+        (a repaired reply tree loses nothing: not a reason to exit 3)."""
+        if any(item.missing_dot for item in self.left_out):
+            return EX_UNAVAILABLE
+        return EX_PARTIAL if self.left_out or any(is_loss(p) for p in self.problems) else EX_OK
+
+    def left_out_lines(self) -> list[str]:
+        """One line per map or thread left out; every map a missing ``dot`` took in one line
+        that names the install command."""
+        return left_out_lines(self.left_out)
+
+
+def left_out_lines(items: Sequence[LeftOut]) -> list[str]:
+    missing = [item.output for item in items if item.missing_dot]
+    lines = [item.message() for item in items if not item.missing_dot]
+    if missing:
+        shown = ", ".join(missing[:MAX_LISTED]) + (
+            f" (+{len(missing) - MAX_LISTED} more)" if len(missing) > MAX_LISTED else "")
+        lines.insert(0, f"{INSTALL_HINT}. Not drawn: {shown}; every other output was written")
+    return lines
+
+
+class MapsNotDrawn(RenderError):
+    """``write_outputs`` wrote every other output, but these maps could not be drawn."""
+
+    def __init__(self, written: list[Path], left_out: Sequence[LeftOut]) -> None:
+        self.written = written
+        self.left_out = tuple(left_out)
+        self.exit_code = (EX_UNAVAILABLE if any(i.missing_dot for i in left_out)
+                          else EX_PARTIAL)
+        super().__init__("; ".join(left_out_lines(left_out)))
 
 
 def render_map(
     amap: ArgumentMap, analysis: Analysis, options: Options | None = None
 ) -> RenderedMap:
-    """DOT and SVG of a map (SVG through the system ``dot``, with the configured timeout)."""
+    """DOT and SVG of a map (SVG through the system ``dot``, fitted to 1:3..3:1, retried in
+    the simple layout if dot fails; ``draw.MapNotDrawn`` if that fails too)."""
     options = options or Options()
-    dot = to_dot(amap, analysis, options.render)
-    return RenderedMap(dot=dot, svg=render_svg(dot, timeout=options.render.dot_timeout))
+    drawing = draw_map(lambda aspect, simple: to_dot(amap, analysis, options.render,
+                                                     aspect=aspect, simple=simple),
+                       "the main map", timeout=options.render.dot_timeout)
+    return RenderedMap(dot=drawing.dot, svg=drawing.svg)
 
 
 def map_threads(
@@ -67,73 +125,36 @@ def map_threads(
     on_output: Callable[[Path], None] | None = None,
     progress: Progress | None = None,
 ) -> MapReport:
-    """One map per thread, written under ``out_dir`` in every format of ``options.export``."""
+    """One map per thread, written under ``out_dir`` in every format of ``options.export``.
+
+    A thread that fails in any stage is reported (``LeftOut`` with its id and the error) and
+    the threads after it are still mapped; a map ``dot`` cannot draw is reported the same way
+    and every other output of its thread is written. Only a failure to write stops the run.
+    """
     options = options or Options()
-    out = Path(out_dir)
     written: list[Path] = []
+    left_out: list[LeftOut] = []
     claims = relations = 0
     ordered = sorted(threads, key=lambda t: t.id)
     report = progress or (lambda stage, done, total: None)
     for done, thread in enumerate(ordered):
         report("threads", done, len(ordered))
-        amap = build_map([thread], options)
-        analysis = analyse(amap, options.analyse)
+        try:
+            amap = build_map([thread], options)
+            analysis = analyse(amap, options.analyse)
+        except Exception as exc:  # noqa: BLE001 - one thread must not take the others down
+            left_out.append(LeftOut(thread.id, "", "the thread", f"{type(exc).__name__}: {exc}"))
+            continue
         claims += len(amap.claims)
         relations += len(amap.relations)
-        for path in write_outputs(amap, analysis, out, options, name=thread.id):
-            written.append(path)
-            if on_output:
-                on_output(path)
+        paths, failures = write_thread(amap, analysis, out_dir, options, thread.id,
+                                       on_output=on_output)
+        written += paths
+        left_out += [LeftOut(thread.id, file_name(thread.id, f.key), f.what, f.reason,
+                             f.missing_dot) for f in failures]
     report("threads", len(ordered), len(ordered))
-    return MapReport(tuple(written), len(threads), claims, relations, (), 0)
-
-
-def thread_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> dict[str, bytes]:
-    """Every requested output of one map, keyed by file suffix (``.svg``, ``.json``, ...)."""
-    formats = options.export.formats
-    outputs: dict[str, bytes] = {}
-    dot = to_dot(amap, analysis, options.render) if {"svg", "dot", "html"} & set(formats) else ""
-    svg = b""
-    views: dict[str, bytes] = {}
-    if {"svg", "html"} & set(formats):  # only these need the system `dot`
-        svg = render_svg(dot, timeout=options.render.dot_timeout)
-        views = _detail_maps(amap, analysis, options, topic_maps="svg" in formats)
-    for fmt in formats:
-        if fmt == "svg":
-            outputs[".svg"] = svg
-            outputs.update(views)
-        elif fmt == "dot":
-            outputs[".dot"] = dot.encode("utf-8")
-        elif fmt == "html":
-            overview = views.get(".overview.svg")
-            html = render_html(
-                amap, analysis, svg.decode("utf-8"), options.render,
-                overview=overview.decode("utf-8") if overview else None,
-            )
-            outputs[".html"] = html.encode("utf-8")
-        elif fmt == "summary":
-            outputs[".summary.md"] = to_markdown(amap, analysis).encode("utf-8")
-        else:
-            for suffix, data in export_map(amap, analysis, fmt, options.export).items():
-                outputs[suffix if suffix.startswith(".") else "." + suffix] = data
-    return outputs
-
-
-def _detail_maps(
-    amap: ArgumentMap, analysis: Analysis, options: Options, *, topic_maps: bool = True
-) -> dict[str, bytes]:
-    """The views that keep a big thread readable: a topic overview once there are a few topics,
-    and one detail map per topic once the main map had to leave claims out."""
-    maps: dict[str, bytes] = {}
-    timeout = options.render.dot_timeout
-    topics = [t for t in amap.topics if not t.is_other]
-    if len(topics) >= OVERVIEW_MIN_TOPICS:
-        maps[".overview.svg"] = render_svg(overview_dot(amap, analysis, options.render), timeout=timeout)
-    if topic_maps and len(amap.claims) > options.render.max_claims_per_map:
-        for topic in topics:
-            dot = to_dot(amap, analysis, options.render, topic_id=topic.id)
-            maps[f".topic-{topic.id}.svg"] = render_svg(dot, timeout=timeout)
-    return maps
+    return MapReport(tuple(written), len(threads), claims, relations, (), 0,
+                     left_out=tuple(left_out))
 
 
 def map_inputs(
@@ -150,8 +171,6 @@ def map_inputs(
     ``source_names`` renames input paths in the records (the CLI spools standard input to a
     temporary file and calls it ``-``), so outputs never carry a temporary path."""
     options = options or Options()
-    if {"svg", "html"} & set(options.export.formats):
-        require_dot()  # fail before the work, not after it
     result: ReadResult = read_threads(inputs, options.read)
     if source_names:
         result = _rename_sources(result, {str(k): v for k, v in source_names.items()})
@@ -205,11 +224,13 @@ def write_outputs(
     name: str | None = None,
 ) -> list[Path]:
     """Write every output of one map under ``out_dir``; file names derive from ``name`` or the
-    map's first thread id, never from post text."""
+    map's first thread id, never from post text. If a map cannot be drawn, every other output
+    is written first and then ``MapsNotDrawn`` says which (exit code 69 without ``dot``, else 3).
+    """
     options = options or Options()
     stem = name or (amap.threads[0].id if amap.threads else "map")
-    out = Path(out_dir)
-    return [
-        write_atomic(inside(out, safe_filename(stem, suffix=suffix)), data)
-        for suffix, data in thread_outputs(amap, analysis, options).items()
-    ]
+    written, failures = write_thread(amap, analysis, out_dir, options, stem)
+    if failures:
+        raise MapsNotDrawn(written, [LeftOut(stem, file_name(stem, f.key), f.what, f.reason,
+                                             f.missing_dot) for f in failures])
+    return written

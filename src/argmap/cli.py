@@ -189,6 +189,7 @@ def map_command(
             progress=progress,
             source_names=names,
         )
+    _left_out(report.left_out_lines())
     _finish(report, quiet)
 
 
@@ -280,6 +281,7 @@ def demo(
 
         raise MissingInput("no such folder of demo corpora", folder, code="missing_input")
     report = run_demo(folder, out, on_output=_announce if not quiet else _written.append)
+    _left_out(report.left_out_lines())
     _finish(report, quiet)
 
 
@@ -365,6 +367,12 @@ def inspect(
         raise typer.Exit(EX_PARTIAL)
 
 
+def _left_out(lines: list[str]) -> None:
+    """Maps or threads a run could not produce (everything else was written): one red line each."""
+    for line in lines:
+        err.print(f"[bold red]error:[/] {safe_terminal(line)}")
+
+
 def _announce(path: Path) -> None:
     _written.append(path)
     err.print(f"wrote {safe_terminal(path)}")
@@ -382,10 +390,13 @@ def _finish(report: Any, quiet: bool) -> None:
             err.print(f"{plural(report.records_in, 'record')} read = {posts:,} mapped + "
                       f"{skipped:,} skipped")
     report_problems(problems, quiet=quiet)
-    from argmap.readers.result import is_loss
+    code = getattr(report, "exit_code", None)
+    if code is None:
+        from argmap.readers.result import is_loss
 
-    if any(is_loss(p) for p in problems):
-        raise typer.Exit(EX_PARTIAL)
+        code = EX_PARTIAL if any(is_loss(p) for p in problems) else 0
+    if code:
+        raise typer.Exit(code)
 
 
 def _interrupted() -> None:

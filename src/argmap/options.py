@@ -117,8 +117,11 @@ class RenderOptions:
     max_claims_per_map: int = 80
     wrap_width: int = 34
     rankdir: str = "TB"
-    dot_timeout: float = 60.0
+    dot_timeout: float = 60.0  # seconds per dot run; a map that times out is retried simpler
     show_legend: bool = True
+    min_confidence: float = 0.0  # maps draw relations at or above this; the HTML can show the rest
+    overview_edges: int = 60  # the overview draws this many strongest topic-to-topic links
+    dot_jobs: int = 0  # dot runs at once for one thread's maps; 0 = one per CPU (at most 4)
 
 
 @dataclass(frozen=True, slots=True)

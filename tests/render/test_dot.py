@@ -11,7 +11,8 @@ from argmap.model import (
     Stance,
 )
 from argmap.options import RenderOptions
-from argmap.render.dot import node_ids, overview_dot, safe_url, to_dot
+from argmap.render.dot import node_ids, safe_url, to_dot
+from argmap.render.overview import topic_links
 from tests.builders import make_map
 
 NODE_DECL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[", re.M)
@@ -76,14 +77,26 @@ def test_render_dot_colours_edges_by_stance_and_filters_by_thread_and_topic():
                                                    thread_id="missing"), re.M)
 
 
-def test_render_dot_overview_sums_relations_between_topics():
-    amap, analysis = make_map(60, seed=4)
-    source = overview_dot(amap, analysis, RenderOptions())
-    topic_of = {cid: t.id for t in amap.topics for cid in t.claim_ids}
-    expected = sum(1 for r in amap.relations if topic_of[r.source] != topic_of[r.target])
-    drawn = sum(int(n) for n in re.findall(r'tooltip="(\d+) (?:support|attack) relation', source))
-    assert drawn == expected
-    assert len(re.findall(r"^\s+t\d+ \[", source, re.M)) == len(amap.topics)
+def test_render_dot_min_confidence_drops_edges_from_maps_and_overview_counts():
+    amap, analysis = make_map(40, seed=6)
+    options = RenderOptions(min_confidence=0.5, show_legend=True)
+    source = to_dot(amap, analysis, options)
+    drawn = re.findall(r'id="rel-c\d+-c\d+-\w+"', source)
+    kept = {(r.source, r.target, r.stance) for r in amap.relations if r.confidence >= 0.5}
+    below = {(r.source, r.target, r.stance) for r in amap.relations if r.confidence < 0.5}
+    assert len(drawn) == len(kept) and below
+    assert f"relations with confidence below 0.50 not drawn ({len(below)})" in source
+    hidden = to_dot(amap, analysis, options, uncertain=True)
+    assert hidden.count(" uncertain\"") == len(below)
+    assert all('style="dashed"' in line and 'constraint="false"' in line
+               for line in hidden.splitlines() if " uncertain\"" in line)
+    assert sum(k.count for k in topic_links(amap, 0.5)) == sum(
+        1 for r in amap.relations if r.confidence >= 0.5
+        and _topic(amap, r.source) != _topic(amap, r.target))
+
+
+def _topic(amap, claim_id):
+    return next(t.id for t in amap.topics if claim_id in t.claim_ids)
 
 
 @settings(max_examples=200, deadline=None)

@@ -172,3 +172,61 @@ def test_render_html_in_a_real_browser_no_errors_no_alerts_and_click_shows_detai
             assert dialogs == [] and problems == []
         finally:
             browser.close()
+
+
+_EFFECTIVE_FONT = """() => {
+  const svg = document.querySelector('#map svg');
+  const text = svg.querySelector('g.node.claim text');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return parseFloat(text.getAttribute('font-size')) * scale;
+}"""
+_INSIDE = """(selector) => {
+  const r = document.querySelector(selector).getBoundingClientRect();
+  return r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed at /usr/bin")
+def test_render_html_opens_legible_with_the_legend_in_view_and_uncertain_edges_behind_a_toggle(
+        tmp_path):
+    """At 1400x900 a big map used to open fitted at ~5 px text (later 0.6 zoom: 6.6 px); now
+    claim text opens at >= 11 px, the legend is on screen, relations below
+    render.min_confidence are in the data but drawn only on request, evidence reads as prose."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    amap, analysis = make_map(300, seed=1)
+    options = RenderOptions(min_confidence=0.5)
+    svg = render_svg(to_dot(amap, analysis, options, uncertain=True)).decode("utf-8")
+    page_html = render_html(amap, analysis, svg, options)
+    below = sum(1 for r in amap.relations if r.confidence < 0.5)
+    assert f"show uncertain edges ({below})" in page_html
+    assert "relations with confidence below 0.50 not drawn" in page_html
+    path = write_atomic(tmp_path / "report.html", page_html)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            problems: list[str] = []
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            assert page.evaluate(_EFFECTIVE_FONT) >= 11
+            assert page.evaluate(_INSIDE, "#legend")
+            assert page.evaluate(_INSIDE, "#show-uncertain")
+            hidden = page.evaluate("""() => Array.from(document.querySelectorAll(
+                '#map g.edge.uncertain')).map(e => getComputedStyle(e).display)""")
+            confident = page.evaluate(
+                "document.querySelectorAll('#map g.edge.rel:not(.uncertain)').length")
+            assert hidden and set(hidden) == {"none"} and confident > 0
+            page.check("#show-uncertain")
+            assert "none" not in page.evaluate("""() => Array.from(document.querySelectorAll(
+                '#map g.edge.uncertain')).map(e => getComputedStyle(e).display)""")
+            page.click("#map g.node[id^='claim-']")
+            page.wait_for_selector("#details .claim-text")
+            details = page.inner_text("#details")
+            assert "model:" not in details and "connective:" not in details
+            assert problems == []
+        finally:
+            browser.close()

@@ -9,8 +9,11 @@ from hypothesis import strategies as st
 
 from argmap.render.labels import (
     ELLIPSIS,
+    _break_word,
+    char_width,
     clean_text,
     display_width,
+    dot_label,
     dot_text,
     label_lines,
     quoted,
@@ -87,3 +90,25 @@ def test_render_labels_clean_text_keeps_every_safe_character(text):
     assert clean_text(text) == unicodedata.normalize("NFC", text)
     lines = label_lines(text, width=25, max_chars=10_000)
     assert "".join("".join(lines).split()) == "".join(unicodedata.normalize("NFC", text).split())
+
+
+def _break_word_by_columns(word: str, width: int) -> list[str]:
+    """The general rule ``_break_word`` follows, character by character."""
+    pieces, current, used = [], "", 0
+    for char in word:
+        w = char_width(char)
+        if current and w and used + w > width:
+            pieces.append(current)
+            current, used = "", 0
+        current += char
+        used += w
+    return pieces + ([current] if current else [])
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=120) | st.text(st.characters(max_codepoint=127), max_size=120),
+       st.integers(4, 40))
+def test_labels_ascii_fast_paths_equal_the_per_character_rule(text, width):
+    assert display_width(text) == sum(char_width(c) for c in text)
+    assert _break_word(text, width) == _break_word_by_columns(text, width)
+    assert dot_label(label_lines(text, width=width)) == dot_text(text, width=width)

@@ -4,6 +4,7 @@ picture keeps a sane aspect ratio, and failures are reported, never hidden."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -14,8 +15,10 @@ from hypothesis import strategies as st
 from argmap.errors import MissingDependency, RenderError
 from argmap.model import Claim, Evidence, EvidenceKind, Post, Relation, Stance, Topic
 from argmap.options import RenderOptions
-from argmap.render.dot import _claim_tooltip, node_ids, overview_dot, to_dot
+from argmap.render.dot import _claim_tooltip, node_ids, to_dot
+from argmap.render.draw import draw_map
 from argmap.render.labels import label_lines, tooltip_visible
+from argmap.render.overview import overview_dot
 from argmap.render.svg import render_svg, svg_problems, svg_size
 from tests.builders import make_map
 
@@ -87,30 +90,28 @@ def test_render_svg_https_links_survive_with_query_strings():
 @pytest.mark.parametrize("n_claims, cap, seed", [
     (20, 80, 0), (20, 80, 1), (80, 80, 0), (80, 80, 1), (300, 80, 0), (300, 80, 1), (300, 300, 0),
 ])
-def test_render_svg_aspect_ratio_stays_between_1_to_4_and_4_to_1(n_claims, cap, seed):
+def test_render_svg_aspect_ratio_stays_between_1_to_3_and_3_to_1(n_claims, cap, seed):
     amap, analysis = make_map(n_claims, seed=seed)
-    svg = render_svg(to_dot(amap, analysis, RenderOptions(max_claims_per_map=cap)))
+    # an uncapped 300-claim map with 366 edges between topics takes dot ~14 CPU s: a loaded CI
+    # machine must not turn that into a timeout (speed is measured in bench_render.py)
+    svg = render_svg(to_dot(amap, analysis, RenderOptions(max_claims_per_map=cap)), timeout=600)
     width, height = svg_size(svg)
-    assert 0.25 <= width / height <= 4.0, (n_claims, seed, width, height)
-
-
-_DEEP_SIDEWAYS = pytest.mark.xfail(
-    strict=True, reason="known limit: a one-topic map whose support chains run ~10 deep comes "
-    "out ~5:1 wide when ranks run sideways (dot cannot fold a rank chain); TB stays square")
+    assert 1 / 3 <= width / height <= 3.0, (n_claims, seed, width, height)
 
 
 @pytest.mark.parametrize("rankdir, n_claims, cap", [
-    pytest.param("LR", 20, 80, marks=_DEEP_SIDEWAYS), pytest.param("RL", 20, 80, marks=_DEEP_SIDEWAYS),
-    ("BT", 20, 80), ("LR", 80, 80), ("RL", 80, 80), ("BT", 80, 80), ("LR", 300, 80),
-    ("RL", 300, 80), ("BT", 300, 80),
+    ("LR", 20, 80), ("RL", 20, 80), ("BT", 20, 80), ("LR", 80, 80), ("RL", 80, 80),
+    ("BT", 80, 80), ("LR", 300, 80), ("RL", 300, 80), ("BT", 300, 80),
 ])
 def test_render_svg_aspect_ratio_holds_for_every_rank_direction(rankdir, n_claims, cap):
+    """The planner alone (one dot run, no fitting) keeps every rank direction within 1:3..3:1;
+    a one-topic map of ~10-deep support chains was 5:1 sideways before chains were folded."""
     amap, analysis = make_map(n_claims, seed=0)
     svg = render_svg(to_dot(amap, analysis, RenderOptions(max_claims_per_map=cap,
                                                           rankdir=rankdir)))
     assert svg_problems(svg) == []
     width, height = svg_size(svg)
-    assert 0.25 <= width / height <= 4.0, (rankdir, n_claims, width, height)
+    assert 1 / 3 <= width / height <= 3.0, (rankdir, n_claims, width, height)
 
 
 def test_render_svg_output_is_byte_identical_across_runs():
@@ -125,7 +126,7 @@ def test_render_svg_overview_is_safe_square_ish_and_names_every_topic():
     svg = render_svg(overview_dot(amap, analysis, RenderOptions()))
     assert svg_problems(svg) == []
     width, height = svg_size(svg)
-    assert 0.25 <= width / height <= 4.0
+    assert 1 / 3 <= width / height <= 3.0
     titles = {t.text for t in ET.fromstring(svg).iter(f"{SVG}title")}
     assert {f"t{i:02d}" for i in range(1, len(amap.topics) + 1)} <= titles
 
@@ -173,4 +174,65 @@ def test_render_svg_a_fan_of_2000_replies_is_capped_and_stays_sane():
     source = to_dot(amap, analysis, RenderOptions())
     assert "+1921 more claims in this topic" in source
     width, height = svg_size(render_svg(source))
-    assert 0.25 <= width / height <= 4.0, (width, height)
+    assert 1 / 3 <= width / height <= 3.0, (width, height)
+
+
+def test_render_svg_the_overview_is_laid_out_by_dot_and_byte_identical_in_20_runs():
+    """neato (the old overview engine) is not deterministic in Graphviz 2.43: the overview of
+    one 10k-post thread differed in 6 of 20 runs. dot is; 20 runs of one overview agree."""
+    amap, analysis = make_map(600, seed=5)
+    source = overview_dot(amap, analysis, RenderOptions())
+    assert "layout=" not in source and "neato" not in source
+    first = render_svg(source)
+    assert all(render_svg(source) == first for _ in range(19))
+
+
+@st.composite
+def degenerate_maps(draw):
+    """Maps with what makes Graphviz 2.43 trip or ribbons: self-relations, duplicate and
+    two-way relations, topics whose claims are all folded away (empty clusters), a claim in no
+    topic, huge labels, hub fan-out, long chains."""
+    n = draw(st.integers(1, 30))
+    texts = draw(st.lists(st.sampled_from(["short", "x" * 20_000, "word " * 200, "", "\\N"]),
+                          min_size=1, max_size=4))
+    amap, analysis = make_map(n, seed=draw(st.integers(0, 5)), texts=texts)
+    ids = [c.id for c in amap.claims]
+    shape = draw(st.sampled_from(["random", "hub", "chain"]))
+    if shape == "hub":
+        pairs = [(i, 0) for i in range(1, n)]
+    elif shape == "chain":
+        pairs = [(i, i - 1) for i in range(1, n)]
+    else:
+        pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
+                              max_size=3 * n))
+    relations = tuple(Relation(ids[a], ids[b], draw(st.sampled_from(list(Stance))),
+                               draw(st.sampled_from([0.0, 0.2, 0.5, 1.0])),
+                               (Evidence(EvidenceKind.REPLY, "reply to t:1", 0.4),))
+                      for a, b in pairs)
+    groups = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    topics = tuple(Topic(f"t{k:02d}", f"topic {k}", ("w",),
+                         tuple(c for c, g in zip(ids, groups, strict=True) if g == k))
+                   for k in range(3))  # claims of group 3 sit in no topic
+    options = RenderOptions(max_claims_per_map=draw(st.integers(1, 30)),
+                            rankdir=draw(st.sampled_from(["TB", "LR", "BT", "RL"])),
+                            min_confidence=draw(st.sampled_from([0.0, 0.5])))
+    return dataclasses.replace(amap, relations=relations, topics=topics), analysis, options
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_maps())
+def test_render_svg_no_map_makes_dot_fail_and_every_map_fits_3_to_1(case):
+    amap, analysis, options = case
+    for make in (
+        lambda aspect, simple: to_dot(amap, analysis, options, aspect=aspect, simple=simple),
+        lambda aspect, simple: to_dot(amap, analysis, options, aspect=aspect, uncertain=True),
+        lambda aspect, simple: overview_dot(amap, analysis, options, aspect=aspect),
+    ):
+        source = make(1.5, False)
+        assert "->" not in "".join(line for line in source.splitlines()
+                                   if re.match(r"^\s*(\w+) -> \1 ", line))  # no self-loops
+        assert "{\n  }" not in source  # no empty cluster
+        drawing = draw_map(make, "a map", timeout=30)
+        assert not drawing.simple, "the full layout failed"
+        assert svg_problems(drawing.svg) == []
+        assert 1 / 3 <= drawing.aspect <= 3, (drawing.width, drawing.height)

@@ -131,16 +131,23 @@ def process_input(item: WorkItem) -> dict[str, Any]:
     result = read_threads([path], options.read)
     folder = Path(out_dir) / input_folder(input_key(path))
     written: list[str] = []
+    not_drawn: list[dict[str, Any]] = []
     for thread in result.threads:
         amap = build_map([thread], options)
         analysis = analyse(amap, options.analyse)
-        for suffix, data in _thread_outputs(amap, analysis, options).items():
+        outputs = _thread_outputs(amap, analysis, options)
+        for suffix, data in outputs.items():
             target = write_atomic(inside(folder, safe_filename(thread.id, suffix=suffix)), data)
             written.append(target.relative_to(Path(out_dir).resolve()).as_posix())
+        # maps dot could not draw: every other output was written (api.ThreadOutputs)
+        not_drawn += [{"code": "dot_missing" if f.missing_dot else "map_not_drawn",
+                       "message": f"thread {thread.id}: could not draw {f.what} ({f.key}): "
+                                  f"{f.reason}", "line": 0, "post_id": None}
+                      for f in getattr(outputs, "failures", ())]
     problems = [
         {"code": p.code, "message": p.message, "line": p.line, "post_id": p.post_id}
         for p in result.problems
-    ]
+    ] + not_drawn
     return {"sha256": sha, "threads": len(result.threads), "outputs": sorted(written),
             "problems": problems}
 

@@ -63,7 +63,8 @@ def to_markdown(amap: ArgumentMap, analysis: Analysis) -> str:
     lines += _claim_section("Contested claims (attacked and defended)", analysis.contested, claims, posts)
     lines += _claim_section("Unanswered objections", analysis.unanswered, claims, posts)
     defeated = tuple(cid for cid, label in analysis.status if label == "out")
-    standing = tuple(cid for cid, label in analysis.status if label == "in" and _is_related(cid, amap))
+    related = _related(amap)
+    standing = tuple(cid for cid, label in analysis.status if label == "in" and cid in related)
     lines += _claim_section("Claims that stand (grounded semantics)", standing, claims, posts)
     lines += _claim_section("Claims defeated by an unanswered attack", defeated, claims, posts)
     if analysis.camps:
@@ -81,8 +82,9 @@ def to_markdown(amap: ArgumentMap, analysis: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _is_related(cid: str, amap: ArgumentMap) -> bool:
-    return any(r.source == cid or r.target == cid for r in amap.relations)
+def _related(amap: ArgumentMap) -> set[str]:
+    """Claims with at least one relation (one pass: a scan per claim took 126 s at 3k posts)."""
+    return {cid for r in amap.relations for cid in (r.source, r.target)}
 
 
 def _claim_section(

@@ -1,24 +1,25 @@
 """Argument maps as Graphviz DOT text.
 
 argmap writes DOT itself instead of building a ``graphviz.Digraph``: the layout needs
-attributes per edge (``minlen``, invisible packing edges) and the text must be byte-identical
-run to run. Safety rests on three rules: node ids are synthetic (``c0001``, ``t01``, ``m01``)
-and never contain user text; every piece of user text goes through ``labels`` (the one label
-recipe); links are emitted only for ``https://`` post URLs, percent-encoded.
+attributes per edge (``minlen``, ``constraint``, invisible anchor edges) and the text must be
+byte-identical run to run. Safety rests on three rules: node ids are synthetic (``c0001``,
+``t01``) and never contain user text; every piece of user text goes through ``labels`` (the one
+label recipe); links are emitted only for ``https://`` post URLs, percent-encoded.
 
-Readable shape. A reply tree laid out naively is a ribbon (300 claims: 36x wider than tall), so:
-claims are capped at ``max_claims_per_map`` by centrality with one "+N more claims" node per
-topic; a claim is drawn *above* the claims that answer it (edges point up at their target);
-long lists of leaf replies are staggered over several ranks (what ``unflatten -l`` does);
-claims without visible edges inside their topic are packed in a grid; edges between topics
-do not constrain the ranks (otherwise clusters are dragged into a staircase or overlap); and
-topic clusters are stacked in rows, not laid side by side, by invisible edges between
-per-cluster anchor points. Measured: 20-1,000-claim maps stay between 1:4 and 4:1.
+Readable at any size: claims are capped at ``max_claims_per_map`` by centrality with one
+"+N more claims" node per topic; a claim is drawn *above* the claims that answer it (edges point
+up at their target); edges between topics do not constrain ranks; ``layout.plan_layout``
+staggers fans, folds deep chains and packs trees and topic clusters in rows so the picture comes
+out near the ``aspect`` asked for (``draw.draw_map`` measures and re-plans). Relations below
+``min_confidence`` are not drawn (or, for the HTML report's map, drawn hidden as "uncertain").
+``simple=True`` is the fallback after dot failed: fewer claims, no clusters, straight edges.
+
+dot 2.43 aborts on some inputs (see tests/render/test_svg.py): argmap never emits self-loops,
+empty clusters, duplicate edge ids or labels over the 16 KB string limit.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,10 +27,22 @@ from urllib.parse import quote as url_quote
 
 from argmap.model import Analysis, ArgumentMap, Claim, Post, Relation, Stance, claim_sort_key
 from argmap.options import RenderOptions
-from argmap.render.labels import clean_text, dot_text, quoted, tooltip_text
+from argmap.render.evidence import confidence_words, describe
+from argmap.render.labels import (
+    clean_text,
+    display_width,
+    dot_label,
+    dot_text,
+    label_lines,
+    quoted,
+    tooltip_text,
+)
+from argmap.render.layout import Layout, box_size, plan_layout
 
 TOOLTIP_CHARS = 300
 TOPIC_LABEL_CHARS = 90
+SIMPLE_MAX_CLAIMS = 40  # the fallback layout draws at most this many claims
+ASPECT = 1.5  # width / height the layout aims at (screens are wider than tall)
 FONT = "Helvetica"
 EDGE_COLOUR = {Stance.SUPPORT: "#2e7d32", Stance.ATTACK: "#c62828"}
 STATUS_WORDS = {"in": "stands", "out": "defeated", "undecided": "undecided"}
@@ -43,91 +56,41 @@ STATUS_STYLE: dict[str, list[tuple[str, str | float | int]]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """Layout hints: ``minlen`` per (upper, lower) edge and invisible packing edges."""
-
-    minlen: dict[tuple[str, str], int]
-    invisible_edges: tuple[tuple[str, str], ...]
-
-
-def plan_layout(
-    members: dict[str, list[str]], edges: list[tuple[str, str]], folded: dict[str, int],
-    *, sideways: bool = False,
-) -> Layout:
-    """Stagger leaf replies, grid-pack unlinked claims, and stack clusters in rows.
-
-    ``members`` maps cluster id -> node ids, ``edges`` are (upper, lower) pairs. Everything is
-    computed from sorted ids so the same map gives the same DOT bytes. Boxes are about 3x
-    wider than tall, so grids get fewer ranks when ranks run sideways (rankdir LR/RL).
-    """
-    shape = 3.0 if not sideways else 1 / 3.0
-    cluster_of = {nid: tid for tid, nodes in members.items() for nid in nodes}
-    children: dict[str, list[str]] = defaultdict(list)
-    parents: dict[str, list[str]] = defaultdict(list)
-    for upper, lower in edges:
-        if cluster_of.get(upper) == cluster_of.get(lower):  # edges across topics don't constrain
-            children[upper].append(lower)
-            parents[lower].append(upper)
-    minlen: dict[tuple[str, str], int] = {}
-    invisible: list[tuple[str, str]] = []
-    for upper in sorted(children):
-        leaves = sorted(c for c in children[upper] if not children.get(c) and len(parents[c]) == 1)
-        # Stagger a fan of k leaf replies over about sqrt(1.5 k) ranks (what ``unflatten -l``
-        # does), so it comes out closer to square. (A grid of leaves with non-constraining
-        # edges was tried: dot routes those edges around the grid, which reads worse.)
-        spread = min(math.ceil(math.sqrt(1.5 * len(leaves))), math.ceil(len(leaves) / 2))
-        if sideways:  # ranks are the expensive direction there: never add any
-            spread = 1
-        for i, leaf in enumerate(leaves):
-            if spread > 1 and i % spread:
-                minlen[(upper, leaf)] = 1 + i % spread
-    for tid in sorted(members):
-        nodes = members[tid]
-        linked = [n for n in nodes if n in children or n in parents]
-        loose = [n for n in nodes if n not in children and n not in parents]
-        if folded.get(tid):
-            loose.append(f"{tid}_more")
-        columns = max(1, math.ceil(math.sqrt(len(loose) / shape)))
-        invisible += [(loose[i], loose[i + columns]) for i in range(len(loose) - columns)]
-        tops = [n for n in linked if n not in parents]
-        invisible += [(f"{tid}_top", n) for n in tops + loose[:columns]]
-        bottoms = [n for n in linked if n not in children] + loose[-columns:]
-        invisible += [(n, f"{tid}_bottom") for n in bottoms]
-    clusters = sorted(members)
-    per_row = max(1, math.ceil(math.sqrt(len(clusters) / (shape * 2 / 3))))
-    invisible += [
-        (f"{clusters[i]}_bottom", f"{clusters[i + per_row]}_top")
-        for i in range(len(clusters) - per_row)
-    ]
-    return Layout(minlen=minlen, invisible_edges=tuple(invisible))
-
-
-def graph_header(options: RenderOptions, title: str) -> list[str]:
+def graph_header(options: RenderOptions, title: str, *, simple: bool = False) -> list[str]:
     """Graph, node and edge defaults: one sans-serif font, compact spacing, rounded boxes."""
     rankdir = options.rankdir if options.rankdir in {"TB", "LR", "BT", "RL"} else "TB"
     return [
         f"  graph [rankdir={rankdir} newrank=true compound=true fontname={quoted(FONT)}"
         f" fontsize=16 label={quoted(title)} labelloc=t labeljust=l nodesep=0.25 ranksep=0.35"
-        ' pad=0.3 bgcolor="white" tooltip=" "]',
+        ' pad=0.3 bgcolor="white" tooltip=" "' + (" splines=line" if simple else "") + "]",
         f'  node [shape=box fontname={quoted(FONT)} fontsize=11 margin="0.14,0.08"'
         ' penwidth=1.4 fontcolor="#1f2328"]',
         f'  edge [fontname={quoted(FONT)} fontsize=10 arrowsize=0.8]',
     ]
 
 
-def legend_lines() -> list[str]:
-    """A legend cluster drawn with sample nodes and edges (no HTML-like tables)."""
+def threshold_words(min_confidence: float, hidden: int) -> str:
+    """What the legend says about the confidence threshold."""
+    if min_confidence <= 0:
+        return "every relation drawn"
+    return (f"relations with confidence below {min_confidence:.2f} not drawn ({hidden})")
+
+
+def legend_lines(min_confidence: float = 0.0, hidden: int = 0, *, cluster: bool = True) -> list[str]:
+    """A legend drawn with sample nodes and edges (no HTML-like tables), in its own cluster
+    unless ``cluster`` is false (the simple fallback layout has no clusters)."""
     out = [
         "  subgraph cluster_legend {",
         '    graph [label="Legend" fontsize=12 style="rounded" color="#c5cad3" margin=10]',
-    ]
+    ] if cluster else []
     for key, text in (("in", "claim stands"), ("undecided", "undecided"), ("out", "defeated")):
         out.append(f"    legend_{key} {_attrs([('label', text), *STATUS_STYLE[key], ('tooltip', text)])}")  # noqa: E501
     out.append(f"    legend_in -> legend_undecided {_attrs([('dir', 'back'), ('color', EDGE_COLOUR[Stance.SUPPORT]), ('label', ' supports'), ('tooltip', 'supports')])}")  # noqa: E501
     out.append(f"    legend_undecided -> legend_out {_attrs([('dir', 'back'), ('arrowtail', 'tee'), ('color', EDGE_COLOUR[Stance.ATTACK]), ('label', ' attacks'), ('tooltip', 'attacks')])}")  # noqa: E501
-    out.append("  }")
-    return out
+    note = threshold_words(min_confidence, hidden)
+    out.append(f"    legend_threshold {_attrs([('label', note), ('shape', 'plaintext'), ('fontsize', 10), ('tooltip', note)])}")  # noqa: E501
+    out.append("    legend_out -> legend_threshold [style=invis]")
+    return out + ["  }"] if cluster else out
 
 
 def node_ids(amap: ArgumentMap) -> dict[str, str]:
@@ -170,78 +133,162 @@ def _claim_tooltip(claim: Claim, post: Post | None, status: str) -> str:
     return f"{author} - claim {STATUS_WORDS.get(status, status)} - {text}"
 
 
+@dataclass(frozen=True, slots=True)
+class MapIndex:
+    """What every map of one argument map looks up, computed once per map: the 40 topic maps
+    of a 10,000-post thread each sorted its 56,000 claims and scanned its 280,000 relations
+    (to_dot 0.7 s a map) before."""
+
+    ids: dict[str, str]  # claim id -> DOT node id
+    tids: dict[str, str]  # topic id -> DOT id
+    posts: dict[str, Post]
+    topic_of: dict[str, str]
+    status: dict[str, str]
+    score: dict[str, float]
+    ordered: list[Claim]  # canonical claim order
+    by_topic: dict[str, list[Claim]]  # canonical order within each topic
+    inside_topic: dict[str, list[Relation]]  # relations with both ends in one topic
+
+
+def map_index(amap: ArgumentMap, analysis: Analysis) -> MapIndex:
+    """The lookups ``to_dot`` needs, for one map and its analysis."""
+    topic_of = {cid: t.id for t in amap.topics for cid in t.claim_ids}
+    ordered = sorted(amap.claims, key=claim_sort_key)
+    by_topic: dict[str, list[Claim]] = defaultdict(list)
+    for claim in ordered:
+        by_topic[topic_of.get(claim.id, "")].append(claim)
+    inside: dict[str, list[Relation]] = defaultdict(list)
+    for r in amap.relations:
+        topic = topic_of.get(r.source)
+        if topic is not None and topic == topic_of.get(r.target):
+            inside[topic].append(r)
+    return MapIndex(
+        ids=node_ids(amap), tids=topic_ids(amap),
+        posts={p.id: p for t in amap.threads for p in t.posts}, topic_of=topic_of,
+        status=dict(analysis.status), score=dict(analysis.centrality), ordered=ordered,
+        by_topic=dict(by_topic), inside_topic=dict(inside))
+
+
 def _select(
-    amap: ArgumentMap, analysis: Analysis, options: RenderOptions,
-    thread_id: str | None, topic_id: str | None,
+    index: MapIndex, cap: int, thread_id: str | None, topic_id: str | None,
 ) -> tuple[list[Claim], dict[str, int]]:
     """Claims to draw (canonical order) and, per topic id, how many were folded away."""
-    posts = {p.id: p for t in amap.threads for p in t.posts}
-    topic_of = {cid: t.id for t in amap.topics for cid in t.claim_ids}
-    pool = [
-        c for c in sorted(amap.claims, key=claim_sort_key)
-        if (thread_id is None or (c.post_id in posts and posts[c.post_id].thread_id == thread_id))
-        and (topic_id is None or topic_of.get(c.id) == topic_id)
-    ]
-    cap = max(1, options.max_claims_per_map)
+    pool = index.by_topic.get(topic_id, []) if topic_id is not None else index.ordered
+    if thread_id is not None:
+        posts = index.posts
+        pool = [c for c in pool if c.post_id in posts and posts[c.post_id].thread_id == thread_id]
+    cap = max(1, cap)
     if len(pool) <= cap:
-        return pool, {}
-    score = dict(analysis.centrality)
+        return list(pool), {}
+    score = index.score
     ranked = sorted(pool, key=lambda c: (-score.get(c.id, 0.0), claim_sort_key(c)))
     kept = {c.id for c in ranked[:cap]}
     folded: dict[str, int] = defaultdict(int)
     for c in pool:
         if c.id not in kept:
-            folded[topic_of.get(c.id, "")] += 1
+            folded[index.topic_of.get(c.id, "")] += 1
     return [c for c in pool if c.id in kept], dict(folded)
+
+
+def drawn_relations(
+    relations: Iterable[Relation], shown: set[str], ids: dict[str, str],
+) -> list[Relation]:
+    """One relation per (source, target, stance) between shown claims, no self-loops, in
+    node-id order (edge ids in the SVG must be unique; dot 2.43 mishandles self-loops); the
+    last of duplicates wins."""
+    unique = {
+        (r.source, r.target, r.stance): r for r in reversed(list(relations))
+        if r.source in shown and r.target in shown and r.source != r.target
+    }
+    return sorted(unique.values(), key=lambda r: (ids[r.source], ids[r.target], r.stance.value))
 
 
 def to_dot(
     amap: ArgumentMap, analysis: Analysis, options: RenderOptions,
-    *, thread_id: str | None = None, topic_id: str | None = None,
+    *, thread_id: str | None = None, topic_id: str | None = None, aspect: float = ASPECT,
+    simple: bool = False, uncertain: bool = False, index: MapIndex | None = None,
 ) -> str:
-    """The argument map (or one thread / one topic of it) as DOT source."""
-    claims, folded = _select(amap, analysis, options, thread_id, topic_id)
-    ids = node_ids(amap)
-    tids = topic_ids(amap)
+    """The argument map (or one thread / one topic of it) as DOT source.
+
+    ``uncertain=True`` also draws the relations below ``options.min_confidence``, hidden
+    (class ``uncertain``, no influence on the layout), for the HTML report's toggle.
+    ``index`` is ``map_index(amap, analysis)``, passed in when one map gets many drawings.
+    """
+    index = index or map_index(amap, analysis)
+    cap = min(options.max_claims_per_map, SIMPLE_MAX_CLAIMS) if simple else options.max_claims_per_map
+    claims, folded = _select(index, cap, thread_id, topic_id)
+    ids, tids, posts, status = index.ids, index.tids, index.posts, index.status
     shown = {c.id for c in claims}
-    posts = {p.id: p for t in amap.threads for p in t.posts}
-    status = dict(analysis.status)
-    unique = {
-        (r.source, r.target, r.stance): r for r in reversed(amap.relations)
-        if r.source in shown and r.target in shown and r.source != r.target
-    }  # one edge per (source, target, stance): edge ids in the SVG must be unique
-    relations = sorted(unique.values(), key=lambda r: (ids[r.source], ids[r.target], r.stance.value))
-    members: dict[str, list[str]] = {}
+    candidates = amap.relations if topic_id is None else index.inside_topic.get(topic_id, [])
+    every = drawn_relations(candidates, shown, ids)
+    relations = [r for r in every if r.confidence >= options.min_confidence]
+    faint = [r for r in every if r.confidence < options.min_confidence]
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for claim in claims:  # canonical order is node-id order
+        grouped[index.topic_of.get(claim.id, "")].append(ids[claim.id])
+    topic_members: dict[str, list[str]] = {}
     for topic in amap.topics:
-        inside = [ids[cid] for cid in sorted(topic.claim_ids, key=lambda x: ids.get(x, "")) if cid in shown]
-        if inside or folded.get(topic.id):
-            members[tids[topic.id]] = inside
-    layout = plan_layout(members, [(ids[r.target], ids[r.source]) for r in relations],
-                         {tids[t]: n for t, n in folded.items() if t in tids},
-                         sideways=options.rankdir in {"LR", "RL"})
+        inside = grouped.get(topic.id, [])
+        if folded.get(topic.id):
+            inside.append(f"{tids[topic.id]}_more")
+        if inside:  # dot 2.43 can abort on an empty cluster: never emit one
+            topic_members[tids[topic.id]] = inside
+    in_topic = {nid for nodes in topic_members.values() for nid in nodes}
+    loners = [ids[c.id] for c in claims if ids[c.id] not in in_topic]
+    members = {"": [n for nodes in topic_members.values() for n in nodes] + loners} if simple else (
+        {**topic_members, **({"": loners} if loners else {})})
+    by_synthetic = {ids[c.id]: c for c in claims}
+    labels = {nid: label_lines(c.text, width=options.wrap_width) for nid, c in by_synthetic.items()}
+    more_labels = {f"{tids[t]}_more": _more_text(n) for t, n in folded.items() if t in tids}
+    sizes = {nid: box_size(lines, [display_width(x) for x in lines]) for nid, lines in labels.items()}
+    sizes.update({nid: box_size([text]) for nid, text in more_labels.items()})
+    strongest = sorted(relations, key=lambda r: (-r.confidence, ids[r.source], ids[r.target]))
+    layout = plan_layout(members, [(ids[r.target], ids[r.source]) for r in strongest], sizes,
+                         sideways=options.rankdir in {"LR", "RL"}, aspect=aspect)
     title = _title(amap, thread_id, topic_id)
+    if simple:
+        title += " (simplified: Graphviz failed on the full layout)"
     if folded:
         title += f" ({len(claims)} most central of {len(claims) + sum(folded.values())} claims)"
-    out = ["digraph argmap {", *graph_header(options, dot_text(title, width=90, max_chars=200))]
-    by_synthetic = {ids[c.id]: c for c in claims}
-    for topic in amap.topics:
-        tid = tids[topic.id]
-        if tid not in members:
-            continue
-        out.extend(_cluster(tid, topic.label, members[tid], folded.get(topic.id, 0), layout,
-                            by_synthetic, posts, status, options))
-    cluster_of = {nid: tid for tid, nodes in members.items() for nid in nodes}
-    for nid in sorted(n for n in by_synthetic if n not in cluster_of):  # claims in no topic
-        out.append(_claim_node(nid, by_synthetic[nid], posts, status, options))
+    out = ["digraph argmap {",
+           *graph_header(options, dot_text(title, width=90, max_chars=200), simple=simple)]
+    names = {tid: topic.label for topic in amap.topics if (tid := tids[topic.id]) in members}
+    for cid in sorted(members):
+        body = [_claim_node(n, by_synthetic[n], labels[n], posts, status) if n in by_synthetic
+                else _more_node(n, more_labels[n]) for n in members[cid]]
+        body += [f"  {a} [shape=point style=invis width=0 height=0 label=\"\"]"
+                 for a in layout.anchors.get(cid, ())]
+        out.extend(_cluster(cid, names[cid], body) if cid else body)
+    out += [f"  {a} [shape=point style=invis width=0 height=0 label=\"\"]"
+            for a in layout.anchors.get("", ()) if "" not in members]
+    cluster_of = {nid: cid for cid, nodes in members.items() for nid in nodes}
     for relation in relations:
         upper, lower = ids[relation.target], ids[relation.source]
         across = cluster_of.get(upper) != cluster_of.get(lower)
-        out.append(_edge(upper, lower, relation, layout, across))
-    out.extend(f"  {a} -> {b} [style=invis]" for a, b in layout.invisible_edges)
+        out.append(_edge(upper, lower, relation, layout, across=across))
+    if uncertain:
+        for relation in faint:
+            out.append(_edge(ids[relation.target], ids[relation.source], relation, layout,
+                             across=True, uncertain=True))
+    out.extend(invisible_lines(layout))
     if options.show_legend:
-        out.extend(legend_lines())
+        out.extend(legend_lines(options.min_confidence, len(faint), cluster=not simple))
+        out.extend(f"  {a} -> legend_in [style=invis]" for a in layout.bottom)
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def invisible_lines(layout: Layout) -> list[str]:
+    """The layout's invisible anchor edges (with the extra ranks a pushed-down head needs)."""
+    out = []
+    for a, b in layout.invisible_edges:
+        minlen = layout.minlen.get((a, b), 1)
+        out.append(f"  {a} -> {b} [style=invis" + (f" minlen={minlen}]" if minlen > 1 else "]"))
+    return out
+
+
+def _more_text(n: int) -> str:
+    return f"+{n} more claim{'s' if n != 1 else ''} in this topic"
 
 
 def _title(amap: ArgumentMap, thread_id: str | None, topic_id: str | None) -> str:
@@ -256,31 +303,24 @@ def _title(amap: ArgumentMap, thread_id: str | None, topic_id: str | None) -> st
     return "Argument map"
 
 
-def _cluster(
-    tid: str, label: str, nodes: list[str], folded: int, layout: Layout,
-    claims: dict[str, Claim], posts: dict[str, Post], status: dict[str, str],
-    options: RenderOptions,
-) -> list[str]:
+def _cluster(tid: str, label: str, body: list[str]) -> list[str]:
     heading = dot_text(label, width=60, max_chars=TOPIC_LABEL_CHARS)
-    lines = [
+    return [
         f"  subgraph cluster_{tid} {{",
         f"    graph {_attrs([('label', heading), ('style', 'rounded,filled'), ('fillcolor', '#f6f7f9'), ('color', '#c5cad3'), ('fontsize', 14), ('fontcolor', '#374151'), ('margin', 14)])}",  # noqa: E501
-        f"    {tid}_top [shape=point style=invis width=0 height=0 label=\"\"]",
-        f"    {tid}_bottom [shape=point style=invis width=0 height=0 label=\"\"]",
+        *("  " + line for line in body),
+        "  }",
     ]
-    for nid in nodes:
-        lines.append("  " + _claim_node(nid, claims[nid], posts, status, options))
-    if folded:
-        more = f"+{folded} more claim{'s' if folded != 1 else ''} in this topic"
-        lines.append(
-            f"    {tid}_more {_attrs([('label', more), ('shape', 'note'), ('style', 'filled'), ('fillcolor', '#ffffff'), ('color', '#9aa3af'), ('fontcolor', '#4b5563'), ('tooltip', more)])}"  # noqa: E501
-        )
-    lines.append("  }")
-    return lines
+
+
+def _more_node(nid: str, text: str) -> str:
+    return (f"  {nid} " + _attrs([('label', text), ('shape', 'note'), ('style', 'filled'),
+                                  ('fillcolor', '#ffffff'), ('color', '#9aa3af'),
+                                  ('fontcolor', '#4b5563'), ('tooltip', text)]))
 
 
 def _claim_node(
-    nid: str, claim: Claim, posts: dict[str, Post], status: dict[str, str], options: RenderOptions
+    nid: str, claim: Claim, lines: list[str], posts: dict[str, Post], status: dict[str, str],
 ) -> str:
     state = status.get(claim.id, "undecided")
     state = state if state in STATUS_STYLE else "undecided"  # it also becomes a class name
@@ -289,7 +329,7 @@ def _claim_node(
     pairs: list[tuple[str, str | float | int]] = [
         ("id", f"claim-{nid}"),
         ("class", f"claim st-{state}"),
-        ("label", dot_text(claim.text, width=options.wrap_width)),
+        ("label", dot_label(lines)),
         ("tooltip", tooltip_text(_claim_tooltip(claim, post, state), max_chars=TOOLTIP_CHARS)),
         *style,
     ]
@@ -299,81 +339,35 @@ def _claim_node(
     return f"  {nid} {_attrs(pairs)}"
 
 
-def _edge(upper: str, lower: str, relation: Relation, layout: Layout, across: bool) -> str:
+def _edge(
+    upper: str, lower: str, relation: Relation, layout: Layout, *, across: bool,
+    uncertain: bool = False,
+) -> str:
     """One relation, drawn from the answering claim up to its target.
 
     Edges between topics do not constrain ranks (``constraint=false``): each topic keeps its own
     compact tree, and clusters stay apart instead of being dragged into one long staircase.
     """
     support = relation.stance is Stance.SUPPORT
-    cues = ", ".join(f"{e.kind.value}: {e.detail}" for e in relation.evidence)
     word = "supports" if support else "attacks"
-    tip = f"{word} ({relation.confidence:.2f}) - {cues}"
+    tip = f"{word}, {confidence_words(relation.confidence)}: {describe(relation)}"
     # Edges across topics are most edges in real threads; drawn half-transparent and thinner
     # they stop hiding the structure inside each topic (the report highlights them on click).
     pairs: list[tuple[str, str | float | int]] = [
         ("id", f"rel-{upper}-{lower}-{relation.stance.value}"),
-        ("class", f"rel {relation.stance.value}" + (" across" if across else "")),
+        ("class", f"rel {relation.stance.value}" + (" across" if across else "")
+         + (" uncertain" if uncertain else "")),
         ("dir", "back"),
         ("color", EDGE_COLOUR[relation.stance] + ("8c" if across else "")),
         ("arrowtail", "normal" if support else "tee"),
         ("penwidth", (0.6 if across else 0.8) + (1.4 if across else 2.4) * relation.confidence),
         ("tooltip", tooltip_text(tip, max_chars=TOOLTIP_CHARS)),
     ]
+    if uncertain:
+        pairs.append(("style", "dashed"))
     minlen = layout.minlen.get((upper, lower), 1)
-    if across:
+    if across or uncertain or (upper, lower) in layout.loose:
         pairs.append(("constraint", "false"))
     elif minlen > 1:
         pairs.append(("minlen", minlen))
     return f"  {upper} -> {lower} {_attrs(pairs)}"
-
-
-def overview_dot(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> str:
-    """One node per topic; one edge per pair of topics and stance, as thick as its count.
-
-    Topics have no natural top-to-bottom order, so the overview uses ``neato`` (seeded, so the
-    same map gives the same picture) instead of ``dot``'s ranks, which made a wide ribbon.
-    """
-    tids = topic_ids(amap)
-    topic_of = {cid: t.id for t in amap.topics for cid in t.claim_ids}
-    counts: dict[tuple[str, str, Stance], int] = defaultdict(int)
-    for r in amap.relations:
-        a, b = topic_of.get(r.target), topic_of.get(r.source)
-        if a and b and a != b:
-            first, second = sorted((tids[a], tids[b]))
-            counts[(first, second, r.stance)] += 1
-    header = graph_header(options, dot_text("Topics and the relations between them", width=60))
-    header[0] = header[0].replace(
-        "graph [", 'graph [layout=neato start=1 overlap=false sep="+14" splines=true ', 1)
-    out = ["digraph argmap_overview {", *header]
-    contested = set(analysis.contested)
-    names = {t.id: t.label for t in amap.topics}
-    claim_text = {c.id: c.text for c in amap.claims}
-    for topic in amap.topics:
-        n_contested = sum(1 for cid in topic.claim_ids if cid in contested)
-        text = f"{topic.label}\n{len(topic.claim_ids)} claims, {n_contested} contested"
-        typical = claim_text.get(topic.representative or "")
-        if typical:  # the label's terms plus the claim that is most typical of the topic
-            text += "\n“" + " ".join(typical.split()[:14]) + ("…”" if len(typical.split()) > 14 else "”")
-        out.append(f"  {tids[topic.id]} " + _attrs([
-            ("label", dot_text(text, width=40, max_chars=TOPIC_LABEL_CHARS + 160)),
-            ("tooltip", tooltip_text(", ".join(topic.terms) or topic.label)),
-            ("style", "rounded,filled"), ("fillcolor", "#eef2f7"), ("color", "#6b7280"),
-            ("URL", f"#topic-{tids[topic.id]}"),
-        ]))
-    by_tid = {tids[t]: names[t] for t in names}
-    for (a, b, stance), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1],
-                                                                     kv[0][2].value)):
-        word = "support" if stance is Stance.SUPPORT else "attack"
-        tip = f"{n} {word} relation{'s' if n != 1 else ''} between {by_tid[a]} and {by_tid[b]}"
-        pairs: list[tuple[str, str | float | int]] = [
-            ("dir", "none"), ("color", EDGE_COLOUR[stance] + ("" if n > 1 else "99")),
-            ("penwidth", min(7.0, 0.8 + 1.5 * math.log2(n))),
-            ("fontcolor", EDGE_COLOUR[stance]), ("tooltip", tooltip_text(tip)),
-            ("class", f"rel {stance.value}"),
-        ]
-        if n > 1:  # a "1" on every thin edge is clutter; width and tooltip already say it
-            pairs.append(("label", str(n)))
-        out.append(f"  {a} -> {b} {_attrs(pairs)}")
-    out.append("}")
-    return "\n".join(out) + "\n"

@@ -20,25 +20,40 @@ from importlib import resources
 from jinja2 import Environment, FunctionLoader, StrictUndefined, select_autoescape
 
 from argmap.errors import RenderError
-from argmap.model import Analysis, ArgumentMap, claim_sort_key, relation_sort_key
+from argmap.model import Analysis, ArgumentMap, Stance, claim_sort_key, relation_sort_key
 from argmap.options import RenderOptions
-from argmap.render.dot import STATUS_WORDS, node_ids, safe_url, topic_ids
+from argmap.render.dot import STATUS_WORDS, node_ids, safe_url, threshold_words, topic_ids
+from argmap.render.evidence import reasons
 from argmap.render.labels import clean_text, truncate
 from argmap.render.svg import svg_problems
 
 POST_TEXT_CHARS = 2000
 LIST_LIMIT = 200  # claims per list section; the rest is counted, not dropped silently
+EVIDENCE_CHARS = 400
 
 SCRIPT = """
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("argmap-data").textContent);
+  // relations come as [source, target, attack?, confidence, uncertain?, [reason indices]] with
+  // claims by their index in data.ids: a 3,000-post thread has 85,000 of them
+  data.relations = data.rel.map(function (a) {
+    var source = data.ids[a[0]], target = data.ids[a[1]], stance = a[2] ? "attack" : "support";
+    return {source: source, target: target, stance: stance, confidence: a[3], uncertain: !!a[4],
+            why: a[5], dom: "rel-" + data.claims[target].node + "-" + data.claims[source].node
+            + "-" + stance};
+  });
   var panel = document.getElementById("details");
+  var showUncertain = false;
   var byNode = {};
   Object.keys(data.claims).forEach(function (id) {
     var node = data.claims[id].node;
     if (node) { byNode["claim-" + node] = id; }
   });
+  function sure(c) {  // render/evidence.py confidence_words, for the page
+    var word = c >= 0.7 ? "confident" : c >= 0.5 ? "fairly sure" : "unsure";
+    return word + " (" + c.toFixed(2) + ")";
+  }
   function el(tag, text, cls) {
     var e = document.createElement(tag);
     if (text !== undefined && text !== null) { e.textContent = text; }
@@ -101,14 +116,22 @@ SCRIPT = """
     var groups = [["Supported by", "support", "target"], ["Attacked by", "attack", "target"],
                   ["Supports", "support", "source"], ["Attacks", "attack", "source"]];
     groups.forEach(function (g) {
-      var items = data.relations.filter(function (r) { return r.stance === g[1] && r[g[2]] === id; });
+      var items = data.relations.filter(function (r) {
+        return r.stance === g[1] && r[g[2]] === id && (showUncertain || !r.uncertain);
+      });
       if (!items.length) { return; }
       panel.appendChild(el("h3", g[0] + " (" + items.length + ")"));
       var ul = el("ul", null, "rel-list " + g[1]);
       items.forEach(function (r) {
         var li = el("li");
         li.appendChild(claimButton(g[2] === "target" ? r.source : r.target));
-        li.appendChild(el("span", " " + r.evidence, "evidence"));
+        var why = el("div", null, "evidence");
+        why.appendChild(el("span", sure(r.confidence) + (r.uncertain ? ", below the threshold" : "")
+                           + ": ", "sure"));
+        why.appendChild(document.createTextNode(r.why.map(function (i) {
+          return data.reasons[i];
+        }).join("; ")));
+        li.appendChild(why);
         ul.appendChild(li);
       });
       panel.appendChild(ul);
@@ -151,8 +174,15 @@ SCRIPT = """
     e.addEventListener("change", applyFilters);
   });
   var svg = map ? map.querySelector("svg") : null;
-  var natural = svg ? svg.viewBox.baseVal.width : 0;
+  var natural = svg && svg.viewBox.baseVal ? svg.viewBox.baseVal.width : 0;
   var scale = 1;
+  // Claim text is drawn at its font size (11 pt -> 11 px at scale 1). The map opens fitted to
+  // the width only when that keeps claim text at least MIN_TEXT_PX; else at the smallest scale
+  // that does, with scrolling and dragging to pan.
+  var MIN_TEXT_PX = 11;
+  var label = svg ? svg.querySelector("g.node text") : null;
+  var fontSize = label ? parseFloat(label.getAttribute("font-size")) || 11 : 11;
+  var readable = MIN_TEXT_PX / fontSize;
   function fitScale() { return natural ? Math.min(1, (map.clientWidth - 2) / natural) : 1; }
   function applyZoom() {
     if (svg && natural) { svg.style.width = Math.round(natural * scale) + "px"; }
@@ -166,9 +196,30 @@ SCRIPT = """
   document.getElementById("zoom-fit").addEventListener("click", function () {
     scale = fitScale(); applyZoom();
   });
-  // Big maps open at a size where labels are still legible (scroll to pan), small ones fit.
-  scale = Math.max(fitScale(), Math.min(1, 0.6));
+  var fit = fitScale();
+  scale = fit >= readable ? fit : readable;
   applyZoom();
+  if (map) {
+    var drag = null;
+    map.addEventListener("pointerdown", function (ev) {
+      if (ev.button !== 0 || ev.target.closest("g.node")) { return; }
+      drag = {x: ev.clientX, y: ev.clientY, left: map.scrollLeft, top: map.scrollTop};
+    });
+    window.addEventListener("pointermove", function (ev) {
+      if (!drag) { return; }
+      map.scrollLeft = drag.left - (ev.clientX - drag.x);
+      map.scrollTop = drag.top - (ev.clientY - drag.y);
+    });
+    window.addEventListener("pointerup", function () { drag = null; });
+  }
+  var toggle = document.getElementById("show-uncertain");
+  if (toggle) {
+    toggle.addEventListener("change", function () {
+      showUncertain = toggle.checked;
+      document.body.classList.toggle("show-uncertain", showUncertain);
+      if (panel.dataset.claim) { show(panel.dataset.claim); }
+    });
+  }
 })();
 """
 
@@ -202,15 +253,17 @@ def render_html(
     options: RenderOptions,
     *,
     overview: str | None = None,
+    map_note: str | None = None,
 ) -> str:
     """The report as one HTML string (inline CSS, inline SVGs, one hash-allowed script).
 
     ``overview`` is the topic overview SVG; its nodes link to the topic sections (``#topic-…``).
+    ``map_note`` says why there is no map (Graphviz missing or failing), shown in its place.
     """
-    context = _context(amap, analysis)
+    context = _context(amap, analysis, options)
     return _ENV.get_template("report.html.j2").render(
         svg=_inline(svg), overview=_inline(overview), csp=CSP, script=SCRIPT, options=options,
-        **context,
+        map_note=map_note, **context,
     )
 
 
@@ -226,7 +279,7 @@ def _inline(svg: str | None) -> str | None:
     return svg[svg.find("<svg"):]
 
 
-def _context(amap: ArgumentMap, analysis: Analysis) -> dict[str, object]:
+def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> dict[str, object]:
     """Everything the template and the page script need, in canonical order."""
     posts = {p.id: p for t in amap.threads for p in t.posts}
     claims = {c.id: c for c in sorted(amap.claims, key=claim_sort_key)}
@@ -249,12 +302,15 @@ def _context(amap: ArgumentMap, analysis: Analysis) -> dict[str, object]:
               "url": safe_url(posts[pid].source.url)}
         for pid in used_posts if pid in posts
     }
-    relations = [
-        {"source": r.source, "target": r.target, "stance": r.stance.value,
-         "dom": f"rel-{nodes[r.target]}-{nodes[r.source]}-{r.stance.value}",
-         "evidence": truncate(clean_text("; ".join(e.detail for e in r.evidence)), 200)}
+    index = {cid: i for i, cid in enumerate(claims)}
+    sentences: dict[str, int] = {}  # each reason once; relations point at them (85k relations
+    relations = [  # of a 3,000-post thread repeat a few hundred sentences)
+        [index[r.source], index[r.target], int(r.stance is Stance.ATTACK), r.confidence,
+         int(r.confidence < options.min_confidence),
+         [sentences.setdefault(truncate(clean_text(text), EVIDENCE_CHARS), len(sentences))
+          for text in reasons(r)]]
         for r in sorted(amap.relations, key=relation_sort_key)
-        if r.source in nodes and r.target in nodes
+        if r.source in index and r.target in index
     ]
     by_status: dict[str, list[str]] = {"in": [], "out": [], "undecided": []}
     for cid in claims:
@@ -269,5 +325,8 @@ def _context(amap: ArgumentMap, analysis: Analysis) -> dict[str, object]:
         "by_status": by_status, "list_limit": LIST_LIMIT,
         "dropped_counts": sorted(Counter(d.reason.value for d in amap.dropped).items()),
         "n_posts": len(posts),
-        "data": {"claims": data_claims, "posts": data_posts, "relations": relations},
+        "n_uncertain": sum(r[4] for r in relations),
+        "threshold": threshold_words(options.min_confidence, sum(r[4] for r in relations)),
+        "data": {"claims": data_claims, "posts": data_posts, "ids": list(claims),
+                 "rel": relations, "reasons": list(sentences)},
     }

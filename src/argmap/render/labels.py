@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import graphviz
 
@@ -40,6 +41,7 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub("", unicodedata.normalize("NFC", repaired))
 
 
+@lru_cache(maxsize=8192)
 def char_width(char: str) -> int:
     """Columns a character takes on screen: 2 for wide (CJK, most emoji), 0 for marks."""
     if unicodedata.combining(char) or unicodedata.category(char) in {"Mn", "Me", "Cf"}:
@@ -48,7 +50,8 @@ def char_width(char: str) -> int:
 
 
 def display_width(text: str) -> int:
-    return sum(char_width(c) for c in text)
+    """Columns ``text`` takes (every ASCII character takes one: the common case, fast)."""
+    return len(text) if text.isascii() else sum(char_width(c) for c in text)
 
 
 def truncate(text: str, max_chars: int) -> str:
@@ -62,6 +65,8 @@ def truncate(text: str, max_chars: int) -> str:
 
 def _break_word(word: str, width: int) -> list[str]:
     """Split a word wider than a line, never between a base character and its marks."""
+    if word.isascii():  # one column a character: plain slices (the same pieces, faster)
+        return [word[i:i + width] for i in range(0, len(word), width)]
     pieces: list[str] = []
     current, used = "", 0
     for char in word:
@@ -110,8 +115,12 @@ def dot_text(text: str, *, width: int = 34, max_chars: int = 600) -> graphviz.qu
     graphviz package's own quoting); it is a ``NoHtml`` so the package never reads it as an
     HTML-like label.
     """
-    escaped = [graphviz.escape(line.replace("&", "&amp;")) for line in label_lines(
-        text, width=width, max_chars=max_chars)]
+    return dot_label(label_lines(text, width=width, max_chars=max_chars))
+
+
+def dot_label(lines: list[str]) -> graphviz.quoting.NoHtml:
+    """Lines from ``label_lines`` as a DOT label (for callers that already wrapped the text)."""
+    escaped = [graphviz.escape(line.replace("&", "&amp;")) for line in lines]
     return graphviz.nohtml("".join(line + "\\l" for line in escaped))
 
 

@@ -3,7 +3,9 @@
 The SVG is dot's output byte for byte: argmap never edits it, because every piece of user text
 was already made literal by ``labels`` before dot saw it, and the tests check the result with a
 strict XML parser (no ``<script>``, no ``on*`` attributes, links only ``https://`` or ``#``).
-Every call has a timeout: dense graphs are where dot's crossing minimisation explodes.
+Every call has a timeout: dense graphs are where dot's crossing minimisation explodes. What dot
+writes is checked before anyone saves it (well-formed XML, an ``<svg>`` root with a positive
+size): a dot that crashes half-way or a broken build must fail the map, not write garbage.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ INSTALL_HINT = (
 )
 _POINTS = {"pt": 1.0, "px": 0.75, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "": 1.0}
 _LENGTH = re.compile(r"^\s*([0-9.]+)\s*([a-z]*)\s*$")
+_SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def require_dot() -> str:
@@ -48,10 +51,28 @@ def render_svg(dot_source: str, *, timeout: float = 60.0) -> bytes:
         ) from exc
     except OSError as exc:
         raise MissingDependency(f"{INSTALL_HINT} ({exc})") from exc
+    excerpt = " ".join(done.stderr.decode("utf-8", "replace").split())[:500]
+    if done.returncode < 0:
+        raise RenderError(f"Graphviz 'dot' crashed (signal {-done.returncode}) {excerpt}".strip())
     if done.returncode != 0 or not done.stdout:
-        excerpt = done.stderr.decode("utf-8", "replace").strip()[:500]
         raise RenderError(f"Graphviz 'dot' failed (exit {done.returncode}): {excerpt}")
+    check_svg(done.stdout)
     return done.stdout
+
+
+def check_svg(svg: bytes) -> tuple[float, float]:
+    """The SVG's size in points if it is one (well-formed XML, an ``<svg>`` root, a positive
+    width and height); ``RenderError`` saying what is wrong otherwise."""
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as exc:
+        raise RenderError(f"Graphviz 'dot' wrote an invalid SVG (not well-formed XML: {exc})") from exc
+    if root.tag not in {f"{_SVG_NS}svg", "svg"}:
+        raise RenderError(f"Graphviz 'dot' wrote an invalid SVG (root element <{root.tag}>)")
+    width, height = svg_size(svg)
+    if not (width > 0 and height > 0):
+        raise RenderError(f"Graphviz 'dot' wrote an invalid SVG (size {width:g} x {height:g})")
+    return width, height
 
 
 def svg_size(svg: bytes) -> tuple[float, float]:
@@ -76,7 +97,6 @@ def _points(length: str) -> float:
     return float(match.group(1)) * _POINTS[match.group(2)]
 
 
-_SVG_NS = "{http://www.w3.org/2000/svg}"
 _LINK_ATTRS = ("href", "{http://www.w3.org/1999/xlink}href")
 _ALLOWED_LINK = re.compile(r"^(https://|#)")
 

@@ -1,0 +1,51 @@
+"""The topic overview: relations summed per ordered topic pair and stance, only the strongest
+links drawn (bounded), with arrowheads and a legend."""
+
+from __future__ import annotations
+
+import re
+
+from argmap.options import RenderOptions
+from argmap.render.dot import topic_ids
+from argmap.render.overview import overview_dot, topic_links
+from tests.builders import make_map
+
+
+def test_overview_sums_relations_by_ordered_topic_pair_and_stance():
+    amap, analysis = make_map(60, seed=4)
+    tids = topic_ids(amap)
+    topic_of = {cid: tids[t.id] for t in amap.topics for cid in t.claim_ids}
+    expected: dict[tuple[str, str, str], list[float]] = {}
+    for r in amap.relations:
+        key = (topic_of[r.source], topic_of[r.target], r.stance.value)
+        if key[0] != key[1]:
+            expected.setdefault(key, []).append(r.confidence)
+    links = topic_links(amap)
+    assert {(k.source, k.target, k.stance.value): (k.count, k.weight) for k in links} == {
+        key: (len(c), round(sum(c), 4)) for key, c in expected.items()}
+    assert [k.weight for k in links] == sorted((k.weight for k in links), reverse=True)
+    assert len(re.findall(r"^\s+t\d+ \[", overview_dot(amap, analysis, RenderOptions()),
+                          re.M)) == len(amap.topics)
+
+
+def test_overview_draws_the_strongest_links_with_arrowheads_and_a_legend():
+    amap, analysis = make_map(600, seed=5)  # 50 topics, hundreds of topic-to-topic links
+    links = topic_links(amap)
+    assert len(links) > 200
+    for cap, drawn_count in ((60, 60), (100, 100), (7, 7)):
+        source = overview_dot(amap, analysis, RenderOptions(overview_edges=cap))
+        edges = re.findall(r'^  (t\d+) -> (t\d+) \[id="link-[^"]*" class="rel (\w+)" dir="back" '
+                           r'arrowtail="(normal|tee)"', source, re.M)
+        assert len(edges) == drawn_count
+        assert {(b, a, stance) for a, b, stance, _ in edges} == {
+            (k.source, k.target, k.stance.value) for k in links[:drawn_count]}
+        assert all(tail == ("normal" if stance == "support" else "tee")
+                   for _, _, stance, tail in edges)
+        assert "subgraph cluster_legend" in source
+        assert f"the {drawn_count} strongest of {len(links)} topic-to-topic links" in source
+
+
+def test_overview_never_draws_more_than_two_links_per_topic():
+    amap, analysis = make_map(60, seed=4)  # 5 topics
+    source = overview_dot(amap, analysis, RenderOptions(overview_edges=100))
+    assert len(re.findall(r'id="link-', source)) == min(len(topic_links(amap)), 10)
