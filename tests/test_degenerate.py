@@ -21,7 +21,8 @@ from argmap.exports.native import from_json
 from argmap.exports.summary import to_markdown
 from argmap.model import Analysis, ArgumentMap, Post, Thread
 from argmap.options import Options
-from argmap.render.dot import overview_dot, to_dot
+from argmap.render.dot import to_dot
+from argmap.render.overview import overview_dot
 
 SENTENCES = (
     "Nuclear power is the safest source of energy we have.",

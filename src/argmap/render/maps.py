@@ -26,7 +26,7 @@ from argmap.options import RenderOptions
 from argmap.render.dot import MapIndex, map_index, to_dot
 from argmap.render.draw import Drawing, MakeDot, draw_map
 from argmap.render.overview import overview_dot
-from argmap.render.svg import INSTALL_HINT
+from argmap.render.svg import INSTALL_HINT, stop_drawing
 
 OVERVIEW_MIN_TOPICS = 3  # below this an overview of topics says nothing the map does not
 MAX_DOT_JOBS = 4
@@ -101,8 +101,14 @@ def draw_maps(plan: dict[str, tuple[str, MakeDot]], options: RenderOptions) -> T
     if jobs <= 1 or len(plan) == 1:
         results = [one(item) for item in plan.items()]
     else:
-        with ThreadPoolExecutor(max_workers=min(jobs, len(plan))) as pool:
+        pool = ThreadPoolExecutor(max_workers=min(jobs, len(plan)))
+        try:
             results = list(pool.map(one, plan.items()))
+        except BaseException:  # Ctrl-C: stop the dots now rather than wait out their timeouts
+            stop_drawing()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     drawings = {key: r for key, r in zip(plan, results, strict=True) if isinstance(r, Drawing)}
     failures = tuple(r for r in results if isinstance(r, MapFailure))
     return ThreadMaps(drawings, failures)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
 import xml.etree.ElementTree as ET
 
 from argmap.errors import MissingDependency, RenderError
@@ -23,6 +24,11 @@ INSTALL_HINT = (
 _POINTS = {"pt": 1.0, "px": 0.75, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "": 1.0}
 _LENGTH = re.compile(r"^\s*([0-9.]+)\s*([a-z]*)\s*$")
 _SVG_NS = "{http://www.w3.org/2000/svg}"
+# The dot processes this process is waiting on (maps are drawn a few at a time from threads),
+# so that Ctrl-C can stop them instead of waiting out their timeout (see ``stop_drawing``).
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+_STOPPED = threading.Event()
 
 
 def require_dot() -> str:
@@ -36,21 +42,34 @@ def require_dot() -> str:
 def render_svg(dot_source: str, *, timeout: float = 60.0) -> bytes:
     """SVG bytes for ``dot_source``; ``RenderError`` with dot's message if it fails or hangs."""
     program = require_dot()
+    if _STOPPED.is_set():
+        raise RenderError("drawing was interrupted")
     try:
-        done = subprocess.run(
-            [program, "-Tsvg"],
-            input=dot_source.encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
+        process = subprocess.Popen([program, "-Tsvg"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        raise MissingDependency(f"{INSTALL_HINT} ({exc})") from exc
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
+    try:
+        stdout, stderr = process.communicate(dot_source.encode("utf-8"), timeout=timeout)
     except subprocess.TimeoutExpired as exc:
+        process.kill()
+        process.communicate()
         raise RenderError(
             f"Graphviz 'dot' did not finish within {timeout:g} s; the map is too dense. "
             "Lower render.max_claims_per_map or raise render.dot_timeout."
         ) from exc
-    except OSError as exc:
-        raise MissingDependency(f"{INSTALL_HINT} ({exc})") from exc
+    except BaseException:  # Ctrl-C while waiting: the child must not outlive the run
+        process.kill()
+        process.communicate()
+        raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
+    if _STOPPED.is_set():
+        raise RenderError("drawing was interrupted")
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     excerpt = " ".join(done.stderr.decode("utf-8", "replace").split())[:500]
     if done.returncode < 0:
         raise RenderError(f"Graphviz 'dot' crashed (signal {-done.returncode}) {excerpt}".strip())
@@ -121,3 +140,15 @@ def svg_problems(svg: bytes | str) -> list[str]:
             if name in _LINK_ATTRS and not _ALLOWED_LINK.match(value):
                 problems.append(f"link {value[:60]!r}")
     return problems
+
+
+def stop_drawing() -> None:
+    """Kill every ``dot`` still running for this process and refuse to start new ones.
+
+    Called when the run is interrupted: drawing threads would otherwise wait out each map's
+    timeout (and the simpler retry after it) before the process could exit."""
+    _STOPPED.set()
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        process.kill()
