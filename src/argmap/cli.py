@@ -194,11 +194,14 @@ def eval_command(
         str, typer.Option(help="auto|segmentation|relations|stance|topics|summaries")
     ] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with every figure.")] = False,
+    part: Annotated[
+        str, typer.Option(help="all|study|sealed: the part of each corpus to score (sealed: never tuned on)")
+    ] = "all",
 ) -> None:
     """Score argmap against labelled data, beside trivial baselines computed in the same run."""
     from argmap.evaluation import evaluate
 
-    result = evaluate([str(f) for f in files], task=task)
+    result = evaluate([str(f) for f in files], task=task, part=part)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n")
         return
@@ -210,11 +213,14 @@ def train(
     files: Annotated[list[Path], typer.Argument(help="Labelled JSONL files to learn from.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the model (JSON text).")],
     seed: Annotated[int, typer.Option(help="Seed for the training run.")] = 0,
+    part: Annotated[
+        str, typer.Option(help="all|study|sealed: the part of each corpus to learn from (study keeps sealed figures honest)")
+    ] = "all",
 ) -> None:
     """Train the relation model from labelled files and write it as JSON text (never a pickle)."""
     from argmap.link.training import train as run_train
 
-    figures = run_train([str(f) for f in files], out, seed=seed)
+    figures = run_train([str(f) for f in files], out, seed=seed, part=part)
     err.print(f"wrote {escape(str(out))}")
     for key, value in sorted(figures.items()):
         err.print(f"  {escape(str(key))}: {escape(str(value))}")
