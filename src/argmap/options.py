@@ -49,6 +49,9 @@ class SegmentOptions:
     min_clause_words: int = 5  # cut at a connective only if both sides keep this many words
     split_at_and: bool = True  # also cut at ", and ..." / ", or ..." (tools/tune_segment.py)
     trim_leading_connective: bool = False  # leave "So,"/"But," out of the claim span
+    # a claim must read on its own: no cut that leaves a fragment, and a line with no verb
+    # and no sentence end is dropped as not_argumentative (segment/statements.py)
+    drop_fragments: bool = True
 
 
 @dataclass(frozen=True, slots=True)
