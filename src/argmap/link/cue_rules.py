@@ -37,14 +37,6 @@ def contrast_before(child: TextCues, parent: TextCues, distance: int) -> Fired:
     return None
 
 
-def reason_before(child: TextCues, parent: TextCues, distance: int) -> Fired:
-    """"Because X" gives a reason for the claim just before it."""
-    if distance == 1 and child.connective_class == "backward":
-        return (Evidence(EvidenceKind.CONNECTIVE, f'"{child.connective}" gives a reason for the '
-                         "claim before", 0.7), -1.0)
-    return None
-
-
 def consequence_after(child: TextCues, parent: TextCues, distance: int) -> Fired:
     """"So X" draws X from the claim just before it: that claim supports X."""
     if distance == -1 and parent.connective_class == "forward":
@@ -90,15 +82,14 @@ def answers_conceded(child: TextCues, parent: TextCues, distance: int) -> Fired:
 # Tried in this order; the first that fires decides.
 WITHIN_CONNECTIVE_RULES: tuple[tuple[str, WithinRule], ...] = (
     ("contrast_before", contrast_before),
-    ("reason_before", reason_before),
     ("consequence_after", consequence_after),
     ("later_contrast", later_contrast),
     ("concessive_next", concessive_next),
     ("concedes_against", concedes_against),
     ("answers_conceded", answers_conceded),
 )
-# The stance cues a claim carries inside its post (each adds up).
-WITHIN_CUE_RULES: frozenset[str] = frozenset({"concession_cue", "disagree_cue"})
+# The stance cue a claim carries inside its post.
+WITHIN_CUE_RULES: frozenset[str] = frozenset({"concession_cue"})
 
 
 def within_post_cues(child: TextCues, parent: TextCues, distance: int,
@@ -118,10 +109,6 @@ def within_post_cues(child: TextCues, parent: TextCues, distance: int,
     if child.concession and "concession_cue" in WITHIN_CUE_RULES:
         ev.append(Evidence(EvidenceKind.STANCE_CUE, f'concession "{child.concession[0]}"', 0.3))
         votes += 0.8
-    if "disagree_cue" in WITHIN_CUE_RULES:
-        for cue in child.disagree:
-            ev.append(Evidence(EvidenceKind.STANCE_CUE, f'disagreement "{cue}"', 0.3))
-            votes += 1.0
     if abs(distance) == 1:
         ev.append(Evidence(EvidenceKind.ADJACENCY, "next claim in the same post"
                            if distance > 0 else "previous claim in the same post", 0.3))
@@ -132,8 +119,12 @@ def within_post_cues(child: TextCues, parent: TextCues, distance: int,
 
 
 # The cue rules of a claim answering another post (each adds up).
-ACROSS_RULES: frozenset[str] = frozenset({"reply_contrast", "disagree_cue", "agree_cue",
-                                          "opening_disagree", "opening_agree", "negation"})
+# The opening rules have no measurable effect on the evaluation corpora (their pairs are one
+# claim each, so the opening's cues are the claim's own) and are kept for a structural reason:
+# a reply that opens with "No." or "Exactly." has that response token dropped as too short, and
+# only the post's opening still carries it to its first claim.
+ACROSS_RULES: frozenset[str] = frozenset({"disagree_cue", "agree_cue", "opening_disagree",
+                                          "opening_agree", "negation"})
 
 
 def across_post_cues(child: TextCues, parent: TextCues, first: bool,
@@ -144,10 +135,6 @@ def across_post_cues(child: TextCues, parent: TextCues, first: bool,
     votes = 0.0
     scale = 1.0 if first else 0.6
     on = ACROSS_RULES
-    if "reply_contrast" in on and _contrast(child):
-        ev.append(Evidence(EvidenceKind.CONNECTIVE, f'reply opens with "{child.connective}"',
-                           0.5 * scale))
-        votes += 0.8 * scale
     if "disagree_cue" in on:
         for cue in child.disagree:
             ev.append(Evidence(EvidenceKind.STANCE_CUE, f'disagreement "{cue}"', 0.6 * scale))
