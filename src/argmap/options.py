@@ -81,8 +81,11 @@ class LinkOptions:
     across_posts: bool = True
     similarity_threshold: float = 0.2
     max_links_per_claim: int = 3
-    min_confidence: float = 0.35
+    min_confidence: float = 0.35  # score threshold for keeping an edge (before calibration)
     use_model: bool = True
+    # report each edge's confidence as the probability that it is right, per route and
+    # stance (link/calibration.py, resources/calibration.json); off: the raw score
+    calibrate: bool = True
     within_post_window: int = 4  # inside a post, candidate targets this many claims either side
     cross_thread_links: int = 1  # per claim, similar claims of other threads in its topic
     cross_thread_threshold: float = 0.5  # minimum TF-IDF cosine of a cross-thread link

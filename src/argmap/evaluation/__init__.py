@@ -16,8 +16,9 @@ from argmap.errors import ArgmapError, InputError
 from argmap.evaluation.data import corpus_name, detect_task, read_records
 from argmap.evaluation.splits import PARTS, select
 
-TASKS = ("segmentation", "relations", "stance", "topics", "summaries")
+TASKS = ("segmentation", "relations", "stance", "topics", "summaries", "maps")
 _OTHERS = {
+    "maps": ("argmap.evaluation.maps", "evaluate_maps"),
     "segmentation": ("argmap.evaluation.segmentation", "evaluate_segmentation"),
     "topics": ("argmap.evaluation.topics", "evaluate_topics"),
     "summaries": ("argmap.evaluation.summaries", "evaluate_summaries"),
