@@ -10,13 +10,18 @@ study parts: the sealed parts stay for scoring):
   segmented by argmap, as ``argmap map`` does; ``evaluation.maps``): each edge is right when
   its two claims stand for the two units of a gold relation with its stance. CDCP gives the
   within-post edges; CreateDebate, where each post is one gold unit, the reply, quote and
-  similarity edges (right: the two posts are linked in gold with that stance).
+  similarity edges (right: the two posts are linked in gold with that stance). CDCP annotates
+  supports only, so its attack edges count as right when they are a gold relation at all.
+* post-level decisions (``post_stance``) on the same CreateDebate maps, keys ``post`` and
+  ``post:agree`` / ``post:disagree`` / ``post:none``: right when the gold post link has that
+  stance (none: no link, or "Clarified").
 * out of fold: the study records of every corpus are cut into ``--folds`` folds by group; the
   edges of fold k are scored by a relation model trained (as the shipped one) on the study
   parts minus fold k, so no edge is scored by a model that learned from it.
 
 A (route, stance) with fewer than ``MIN_EDGES`` edges gets no map of its own (the route's
-pooled map serves it); a route with none borrows: quote <- reply, cross_thread <- similarity.
+pooled map serves it); an across-post route with fewer than ``MIN_EDGES`` edges takes the map
+of all across-post edges (the licence-clean threads hold few quotes and similarity links).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from argmap.evaluation import load_corpora
-from argmap.evaluation.maps import edge_outcomes, map_records
+from argmap.evaluation.maps import _post_gold, _prefix, edge_outcomes, map_records
 from argmap.evaluation.splits import group_of
 from argmap.link import relation_model
 from argmap.link.calibration import DEFAULT_CALIBRATION_PATH, ROUTES, Calibration, fit_steps
@@ -42,7 +47,10 @@ from argmap.options import Options
 SHIPPABLE = ("argkp", "cdcp", "createdebate_argmin2016", "ibm_claim_stance")
 MAPPED = ("cdcp", "createdebate_argmin2016")
 MIN_EDGES = 80
-BORROW = {"quote": "reply", "cross_thread": "similarity"}
+MIN_POST_DECISIONS = 20  # the licence-clean threads hold ~90 replies: a stance gets a map at 20
+# CDCP annotates supports only: an attack edge on a gold relation may be right or wrong in
+# stance, so it counts as right when it is a gold relation at all (an upper bound)
+SUPPORT_ONLY = ("cdcp",)
 
 
 def fold_of(corpus: str, record: dict, folds: int) -> int:
@@ -80,10 +88,29 @@ def out_of_fold_edges(data: Path, folds: int) -> list[tuple[str, str, float, boo
                 amap = maps.get(str(record["id"]))
                 if amap is None:
                     continue
-                for rel, route, right, _attached in edge_outcomes(record, amap):
+                for rel, route, right, attached in edge_outcomes(record, amap):
+                    if corpus in SUPPORT_ONLY and rel.stance.value == "attack":
+                        right = attached  # the corpus annotates no attacks: stance unknowable
                     edges.append((route, rel.stance.value, rel.confidence, bool(right)))
+                edges.extend(post_outcomes(record, amap))
         print(f"fold {k + 1}/{folds}: {len(edges)} edges so far", file=sys.stderr, flush=True)
     return edges
+
+
+def post_outcomes(record: dict, amap) -> list[tuple[str, str, float, bool]]:
+    """("post", stance, score, right) of each post-level decision: agree is right when the gold
+    relations from the reply to the post it answers are mostly supports, disagree when mostly
+    attacks, none when there is no such gold relation or only ones with no stance
+    (CreateDebate's "Clarified")."""
+    prefix = _prefix(record, amap)
+    gold = _post_gold(record, prefix)
+    out = []
+    for decision in amap.post_relations:
+        stances = gold.get((decision.source, decision.target), set())
+        want = {"agree": "support", "disagree": "attack"}.get(decision.stance.value)
+        right = (want in stances) if want else not stances
+        out.append(("post", decision.stance.value, decision.confidence, right))
+    return out
 
 
 def fit(edges: list[tuple[str, str, float, bool]], folds: int) -> Calibration:
@@ -93,15 +120,20 @@ def fit(edges: list[tuple[str, str, float, bool]], folds: int) -> Calibration:
         by_key[f"{route}:{stance}"].append((score, right))
     maps = {}
     for key, rows in sorted(by_key.items()):
-        if len(rows) >= MIN_EDGES or ":" not in key:
+        least = MIN_POST_DECISIONS if key.startswith("post") else MIN_EDGES
+        if len(rows) >= least or ":" not in key:
             maps[key] = fit_steps([s for s, _ in rows], [r for _, r in rows])
+    # a route with too few edges of its own takes the map of every across-post edge
+    across = [(score, right) for route, _stance, score, right in edges
+              if route not in ("within", "post")]
     borrowed = {}
-    for route, source in BORROW.items():
-        if route not in maps and source in maps:
-            borrowed[route] = source
-            for key in [k for k in maps if k == source or k.startswith(source + ":")]:
-                maps[route + key[len(source):]] = maps[key]
-    missing = [r for r in ROUTES if r not in maps]
+    for route in ROUTES[1:]:
+        if len(by_key.get(route, ())) < MIN_EDGES:
+            borrowed[route] = f"all across-post edges ({len(by_key.get(route, ()))} of its own)"
+            for key in [k for k in maps if k == route or k.startswith(route + ":")]:
+                del maps[key]
+            maps[route] = fit_steps([s for s, _ in across], [r for _, r in across])
+    missing = [r for r in (*ROUTES, "post") if r not in maps]
     meta = {
         "name": "argmap edge calibration",
         "fitted_on": [{"name": c, "licence": LICENCES[c], "part": "study"} for c in MAPPED],

@@ -72,4 +72,5 @@ def test_maps_cli_task(tmp_path):
     result = run_cli("eval", str(path), "--task", "maps", "--json")
     assert result.returncode == 0, result.stderr.decode()
     figures = json.loads(result.stdout)
-    assert figures["task"] == "maps" and figures["pooled"]["within_post_recall"] == 1.0
+    assert figures["task"] == "maps"
+    assert figures["pooled"]["sweep"]["0.00"]["within_post_recall"] == 1.0

@@ -32,8 +32,10 @@ def test_calibration_steps_are_shares_right_of_blocks():
     steps = fit_steps(scores, right, min_block=40)
     assert steps.starts == (0.1, 0.5, 0.9)
     assert steps.values == (0.1, 0.5, 0.8)
-    assert steps(0.05) == 0.1 and steps(0.5) == 0.5 and steps(0.7) == 0.5 and steps(1.0) == 0.8
-    assert steps.many(np.asarray([0.0, 0.6, 0.95])).tolist() == [0.1, 0.5, 0.8]
+    assert steps(0.1) == 0.1 and steps(0.5) == 0.5 and steps(0.7) == 0.5 and steps(1.0) == 0.8
+    assert steps.many(np.asarray([0.1, 0.6, 0.95])).tolist() == [0.1, 0.5, 0.8]
+    # below the lowest score fitted on, a score is never lifted
+    assert steps(0.05) == 0.05 and steps.many(np.asarray([0.0])).tolist() == [0.0]
 
 
 def test_calibration_pools_violators():
@@ -72,6 +74,7 @@ def test_calibration_linker_reports_probabilities_without_changing_choices(monke
     threads, claims, topics = _cue_corpus(60, seed=4)
     raw = link(threads, claims, topics, LinkOptions(calibrate=False))
     flat = Calibration({route: StepMap((0.0, 0.5), (0.11, 0.77)) for route in ROUTES}, {})
+    assert all(r.confidence >= 0.0 for r in raw)
     monkeypatch.setitem(calibration_module._DEFAULT, "calibration", flat)
     calibrated = link(threads, claims, topics, LinkOptions())
     assert [(r.source, r.target, r.stance) for r in raw] == [

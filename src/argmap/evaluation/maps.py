@@ -1,5 +1,6 @@
-"""Maps as a moderator sees them: threads with gold relations (format A records with ``posts``,
-e.g. cmv_hidey2017) mapped through the real pipeline, the drawn edges compared with gold.
+"""Maps as a moderator sees them: threads with gold relations (format A records, e.g.
+cmv_hidey2017; a record without ``posts`` is one post) mapped through the real pipeline, the
+drawn edges compared with gold.
 
 Unlike ``relations`` (gold units given as claims), nothing gold goes in here but the posts: each
 record's posts (``text[start:end]``, author, reply_to) are written as JSON Lines and read by the
@@ -26,25 +27,46 @@ from __future__ import annotations
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from argmap.evaluation.reliability import figures as reliability_figures
+from argmap.link.calibration import DRAW_THRESHOLD
 from argmap.model import ArgumentMap, Claim, Relation
 from argmap.options import Options
 
 STANCES = ("support", "attack")
 POST_STANCE = {"agree": "support", "disagree": "attack"}
-SWEEP = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
+SWEEP = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
+
+
+def _posts(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The record's posts; a record without them (CDCP) is one post."""
+    return record.get("posts") or [{"id": "p", "start": 0, "end": len(record["text"]),
+                                    "reply_to": None}]
+
+
+def _unit_posts(record: dict[str, Any]) -> dict[str, str | None]:
+    """Unit id -> the id of the post holding it: its ``post_id``, else the post whose span holds
+    its start (CreateDebate's units are whole posts and name none)."""
+    posts = _posts(record)
+    out: dict[str, str | None] = {}
+    for unit in record["units"]:
+        owner = unit.get("post_id")
+        if owner is None:
+            owner = next((p["id"] for p in posts if p["start"] <= unit["start"] < p["end"]), None)
+        out[unit["id"]] = owner
+    return out
 
 
 def _posts_jsonl(records: Sequence[dict[str, Any]]) -> bytes:
     lines = []
     for record in records:
         text = record["text"]
-        for post in record.get("posts") or []:
+        for post in _posts(record):
             lines.append(orjson.dumps({
                 "id": f"{record['id']}:{post['id']}", "thread": str(record["id"]),
                 "text": text[post["start"]:post["end"]], "author": post.get("author"),
@@ -65,7 +87,9 @@ def map_records(records: Sequence[dict[str, Any]], options: Options | None = Non
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "threads.jsonl"
         path.write_bytes(_posts_jsonl(records))
-        threads = read_threads([path], options.read).threads
+        # a record with a repeated post id (CreateDebate Ac002) keeps its first copy, as
+        # ``argmap map --set read.max_errors=1`` would
+        threads = read_threads([path], replace(options.read, max_errors=1.0)).threads
     ids = {str(r["id"]) for r in records}
     return {next((i for i in sorted(ids) if thread.id.endswith(":" + i) or thread.id == i),
                  thread.id): build_map([thread], options) for thread in threads}
@@ -86,7 +110,7 @@ def _claim_spans(record: dict[str, Any], amap: ArgumentMap) -> dict[str, tuple[i
     """Claim id -> (start, end) in the record's text (the reader keeps post text verbatim; a
     post whose text it changed is located by search)."""
     prefix = _prefix(record, amap)
-    starts = {f"{prefix}{record['id']}:{p['id']}": p["start"] for p in record.get("posts") or []}
+    starts = {f"{prefix}{record['id']}:{p['id']}": p["start"] for p in _posts(record)}
     text = record["text"]
     spans = {}
     for claim in amap.claims:
@@ -112,7 +136,7 @@ def _units_of(claims: Sequence[Claim], spans: dict[str, tuple[int, int]],
 
 def _post_gold(record: dict[str, Any], prefix: str) -> dict[tuple[str, str], set[str]]:
     """(source post, target post) -> the majority stance(s) of the gold relations between them."""
-    post_of = {u["id"]: u.get("post_id") for u in record["units"]}
+    post_of = _unit_posts(record)
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for rel in record.get("relations", []):
         s, d = post_of.get(rel["src"]), post_of.get(rel["dst"])
@@ -150,9 +174,9 @@ def score_record(record: dict[str, Any], amap: ArgumentMap, min_drawn: float,
     """Counts for one record's map at one drawing threshold (``outcomes``: its
     ``edge_outcomes``, when the caller has them)."""
     units = record["units"]
-    in_post = {u["id"] for u in units for p in record.get("posts") or []
+    in_post = {u["id"] for u in units for p in _posts(record)
                if p["start"] <= u["start"] and u["end"] <= p["end"]}
-    post_of_unit = {u["id"]: u.get("post_id") for u in units}
+    post_of_unit = _unit_posts(record)
     gold = _gold(record)
     if outcomes is None:
         outcomes = edge_outcomes(record, amap)
@@ -230,12 +254,12 @@ def evaluate_maps(records: Sequence[dict[str, Any]], options: Options | None = N
                   min_drawn: float | None = None,
                   sweep: Sequence[float] = SWEEP) -> dict[str, Any]:
     """Figures at ``min_drawn`` (default: the renderer's ``min_confidence`` when it has one,
-    else the linker's) and at each threshold of ``sweep``."""
+    else ``calibration.DRAW_THRESHOLD``) and at each threshold of ``sweep``."""
     options = options or Options()
-    usable = [r for r in records if r.get("posts") and r.get("units")]
+    usable = [r for r in records if r.get("units")]
     maps = map_records(usable, options)
     if min_drawn is None:
-        min_drawn = float(getattr(options.render, "min_confidence", options.link.min_confidence))
+        min_drawn = float(getattr(options.render, "min_confidence", DRAW_THRESHOLD))
     outcomes = {str(r["id"]): edge_outcomes(r, maps[str(r["id"])]) for r in usable
                 if str(r["id"]) in maps}
     by_threshold = {}

@@ -5,7 +5,9 @@ real ``judge_pairs`` decides: its stance, and "neutral" where the corpus has tha
 linker would draw no edge (confidence below ``min_confidence``, as for a reply that takes no
 side: ``relation_model.takes_no_side``). Baselines from the same run: the majority label and
 the cue-only linker (no model). ``calibration_ece`` and ``reliability_curve`` say whether each
-pair's edge confidence is the probability that its stance is right.
+pair's edge confidence is the probability that its stance is right. Agreement pairs (a reply
+and the comment it answers) are also mapped as two-post threads and scored by the post-to-post
+decision (``post_pairs``: ``post_stance_macro_f1`` ...).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from argmap.evaluation.data import GoldPair, gold_pair
 from argmap.evaluation.metrics import accuracy, macro_f1, majority_label
+from argmap.evaluation.post_pairs import has_post_labels, post_figures
 from argmap.evaluation.reliability import figures as reliability_figures
 from argmap.link.linker import judge_pairs
 from argmap.link.relation_model import RelationModel
@@ -112,6 +115,8 @@ def evaluate_stance(
         pairs = [gold_pair(r, corpus) for r in records_by_corpus[corpus]]
         gold, predicted, cue_only, labels, calibration = _decisions(pairs, options, model)
         corpora[corpus] = {**_scores(gold, predicted, cue_only, labels), **calibration}
+        if has_post_labels(pairs) and model is None:  # the post decision uses the shipped model
+            corpora[corpus].update(post_figures(pairs, options))
         for into, values in zip(pooled_lists, (gold, predicted, cue_only), strict=True):
             into.extend(_TO_LINK[v] for v in values)
     if len(corpora) > 1:
