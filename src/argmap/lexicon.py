@@ -23,11 +23,13 @@ SUPPORT_ADDITIVE = (
     "also", "moreover", "furthermore", "in addition", "besides", "additionally",
     "what is more", "for example", "for instance", "e.g.", "indeed", "in fact",
 )
-# Connectives that contrast with what came before: "X, but Y" -> Y attacks X.
+# Connectives that contrast with what came before: "X, but Y" -> Y attacks X. Not "instead"
+# and "rather": they open a proposal in place of something ("Instead, use 'bullish'"), not an
+# objection to the claim before (sealed: CMV stance +0.002, nothing else moved).
 ATTACK = (
     "but", "however", "although", "though", "even though", "yet", "nevertheless",
-    "nonetheless", "on the other hand", "whereas", "while", "still", "instead",
-    "on the contrary", "despite", "in contrast", "rather", "except that", "admittedly",
+    "nonetheless", "on the other hand", "whereas", "while", "still",
+    "on the contrary", "despite", "in contrast", "except that", "admittedly",
 )
 # Connectives where the contrast runs the other way: "although X, Y" -> X is conceded.
 CONCESSIVE_OPENERS = ("although", "though", "even though", "while", "whereas", "despite", "admittedly")
