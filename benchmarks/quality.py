@@ -154,7 +154,7 @@ def main() -> int:
         figures = corpus_figures(args.data, task, corpus, base_part, cache)
         row["baselines"] = {b: figures.get(b) for b in baselines}
         row["baselines_part"] = base_part
-        if args.cv and trained:
+        if args.cv and trained and task in ("relations", "stance"):
             row["cv"] = cross_validated(args.data, task, corpus, cache).get(figure)
         rows.append(row)
     if args.json:
@@ -163,13 +163,13 @@ def main() -> int:
     names = {"all": "dev (all)", "study": "study", "sealed": "**sealed**"}
     head = [names.get(p, p) for p in parts] + (["CV (study)"] if args.cv else [])
     print(f"| task | corpus | figure | {' | '.join(head)} | baselines (sealed, same run) "
-          "| published anchor |")
+          "| target / anchor |")
     print("|---|---|---|" + "---|" * len(head) + "---|---|")
     for row in rows:
         base = ", ".join(
             f"{name.removeprefix('baseline_').removesuffix('_' + row['figure'])} {fmt(v)}"
             for name, v in row["baselines"].items()) or "—"
-        mark = " (trained on its study part)" if row["training_data"] else ""
+        mark = " (model learns from its study part)" if row["training_data"] else ""
         cells = [f"**{fmt(row[p])}**" if p == "sealed" else fmt(row[p]) for p in parts]
         if args.cv:
             cells.append(fmt(row.get("cv")))
