@@ -109,7 +109,8 @@ def test_pipeline_second_seed_disagreement_is_an_attack_with_its_cue():
     attacks = [r for r in amap.relations if r.stance is Stance.ATTACK]
     at_odds = [r for r in attacks if "at odds" in texts[r.source]]
     assert at_odds
-    assert any("at odds" in e.detail or e.detail.lower().startswith("but") for r in at_odds for e in r.evidence)
+    # the within-post disagreement cue ("at odds") was pruned on the sealed parts: "But" carries it
+    assert any("at odds" in e.detail or '"but"' in e.detail.lower() for r in at_odds for e in r.evidence)
 
 
 

@@ -1,6 +1,9 @@
 """Grouped cross-validation of the relation model, per corpus, plus the shipped model's figures.
 
-Usage: python tools/cv_relations.py [--folds 5] [--data ../shared/data] [--shipped-recipe] [CORPUS ...]
+Usage: python tools/cv_relations.py [--folds 5] [--part study] [--data ../shared/data] [--shipped-recipe] [CORPUS ...]
+
+Folds are cut from the study part by default (``evaluation.splits``): the sealed part is only
+ever scored.
 
 For each corpus the records are split into folds by group (microtext topic, CMV original post,
 CreateDebate thread, CDCP split group, pair-corpus group), so no topic or discussion is both
@@ -32,6 +35,7 @@ from pathlib import Path
 
 from argmap.evaluation import load_corpora
 from argmap.evaluation.relations import evaluate_relations
+from argmap.evaluation.splits import group_of
 from argmap.evaluation.stance import evaluate_stance
 from argmap.link.relation_model import default_model
 from argmap.link.training import fit_model
@@ -46,17 +50,6 @@ KEYS = ("attachment_f1", "baseline_adjacent_attachment_f1", "stance_macro_f1",
         "attachment_f1_within_post", "attachment_f1_across_posts",
         "stance_macro_f1_within_post", "stance_macro_f1_across_posts", "accuracy",
         "baseline_majority_accuracy", "baseline_connective_accuracy")
-
-
-def group_of(corpus: str, record: dict) -> str:
-    if corpus.startswith("arg_microtexts"):
-        return str(record.get("topic") or record["id"])
-    if corpus == "cmv_hidey2017":
-        posts = record.get("posts") or [{"id": record["id"]}]
-        return str(posts[0]["id"])
-    if corpus == "cdcp":
-        return str((record.get("meta") or {}).get("split_group") or record["id"])
-    return str(record.get("group") or record["id"])
 
 
 def folds(corpus: str, records: list[dict], k: int) -> list[list[int]]:
@@ -136,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpora", nargs="*", default=[*RELATION_CORPORA, *STANCE_CORPORA])
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--part", default="study", choices=("all", "study", "sealed"),
+                        help="the part of each corpus to fold (default study: the sealed "
+                             "part is only scored, by benchmarks/quality.py)")
     parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/data"))
     parser.add_argument("--shipped-recipe", action="store_true",
                         help="train every fold on the other shippable corpora too")
@@ -150,12 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     report = {}
     for corpus in args.corpora:
         path = Path(args.data) / corpus / f"{corpus}.dev.jsonl"
-        records = load_corpora([path])[corpus]
+        records = load_corpora([path], args.part)[corpus]
         shipped_fig = score(corpus, records, shipped)
         extra = None
         if args.shipped_recipe:
             others = [Path(args.data) / c / f"{c}.dev.jsonl" for c in SHIPPABLE if c != corpus]
-            extra = load_corpora(others)
+            extra = load_corpora(others, args.part)
         if args.shipped_folds:
             per_fold = [score(corpus, [records[i] for i in test], shipped)
                         for test in folds(corpus, records, args.folds) if test]

@@ -1,8 +1,8 @@
 """Choose the segmenter's rule settings by cross-validation grouped by topic.
 
 Why: one lucky number on the whole dev set says nothing about the held-out part. Each corpus
-is cut into 5 folds by group (microtexts: topic; CDCP and CMV: split_group, so duplicate or
-shared-OP documents stay together; a record without a group is its own group). For each fold,
+is cut into 5 folds by group (``evaluation.splits.group_of``: microtexts topic, CMV original
+post, CDCP split_group), on the study part only by default (the sealed part is never tuned on). For each fold,
 the setting with the best mean overlap50 F1 over the four corpora on the OTHER folds is chosen
 and scored on the held-out fold. The report gives the mean held-out figure per corpus (argmap
 and the one-unit-per-sentence baseline) and how often each setting was chosen.
@@ -29,6 +29,7 @@ from argmap.evaluation.segmentation import (
     predict,
     sentence_baseline,
 )
+from argmap.evaluation.splits import group_of, select
 from argmap.options import SegmentOptions
 
 CORPORA = ("arg_microtexts", "arg_microtexts_part2", "cdcp", "cmv_hidey2017")
@@ -43,9 +44,6 @@ GRID = {
 }
 
 
-def group_of(record: dict) -> str:
-    meta = record.get("meta") or {}
-    return str(meta.get("split_group") or record.get("topic") or record["id"])
 
 
 def fold_of(group: str) -> int:
@@ -79,18 +77,22 @@ def main() -> None:
     parser.add_argument(
         "--with-questions", action="store_true", help="also try keep_questions=True"
     )
+    parser.add_argument("--part", default="study", choices=("all", "study", "sealed"),
+                        help="the part of each corpus to fold (default study: the sealed "
+                             "part is only scored, by benchmarks/quality.py)")
     args = parser.parse_args()
     grid = dict(GRID)
     if args.with_questions:
         grid["keep_questions"] = (False, True)
-    records = {c: load_records(args.data / c / f"{c}.dev.jsonl") for c in CORPORA}
+    records = {c: select(c, load_records(args.data / c / f"{c}.dev.jsonl"), args.part)
+               for c in CORPORA}
     candidates = settings(grid)
     # counts[setting][corpus][fold] -> Counter of match counts
     counts = [{c: [Counter() for _ in range(FOLDS)] for c in CORPORA} for _ in candidates]
     baseline = {c: [Counter() for _ in range(FOLDS)] for c in CORPORA}
     for corpus, recs in records.items():
         for record in recs:
-            fold = fold_of(group_of(record))
+            fold = fold_of(group_of(corpus, record))
             gold = gold_spans(record)
             baseline[corpus][fold].update(
                 match_counts(record["text"], sentence_baseline(record), gold)
@@ -118,7 +120,8 @@ def main() -> None:
         for corpus in CORPORA:
             held[corpus].append(f1(counts[best][corpus][fold]))
             held_base[corpus].append(f1(baseline[corpus][fold]))
-    print(f"{len(candidates)} settings, {FOLDS} folds grouped by topic/split_group")
+    print(f"{len(candidates)} settings, {FOLDS} folds grouped by evaluation.splits.group_of, "
+          f"part {args.part}")
     print(f"{'corpus':22s} {'argmap F1@50 (held-out mean)':>30s} {'sentence baseline':>18s}")
     for corpus in CORPORA:
         mean = sum(held[corpus]) / FOLDS

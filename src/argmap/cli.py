@@ -49,10 +49,11 @@ from argmap.errors import (
     ServiceUnavailable,
     plural,
 )
+from argmap.evaluation.splits import PARTS
 from argmap.options import EXPORT_FORMATS, READ_FORMATS, Options
 
 EX_INTERRUPTED = 130
-EVAL_TASKS = ("auto", "segmentation", "relations", "stance", "topics", "summaries")
+EVAL_TASKS = ("auto", "segmentation", "relations", "stance", "topics", "summaries", "maps")
 SCHEDULERS = ("local", "dask")
 
 
@@ -292,12 +293,16 @@ def eval_command(
     task: Annotated[str, typer.Option(metavar="TASK", help=f"One of {', '.join(EVAL_TASKS)}.")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", metavar="",
                                           help="Print one JSON object with every figure.")] = False,
+    part: Annotated[str, typer.Option(
+        metavar="PART", help=f"One of {', '.join(PARTS)}: the part of each corpus to score "
+                             "(sealed: never tuned on).")] = "all",
 ) -> None:
     """Score argmap against labelled data, beside trivial baselines computed in the same run."""
     from argmap.evaluation import evaluate
 
     _choice("--task", task, EVAL_TASKS)
-    result = evaluate([str(f) for f in files], task=task)
+    _choice("--part", part, PARTS)
+    result = evaluate([str(f) for f in files], task=task, part=part)
     if as_json:
         write_stdout(orjson.dumps(result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n")
         return
@@ -311,11 +316,15 @@ def train(
     out: Annotated[Path, typer.Option("-o", "--out", metavar="FILE",
                                       help="Where to write the model (JSON text).")],
     seed: Annotated[int, typer.Option(metavar="N", help="Seed for the training run.")] = 0,
+    part: Annotated[str, typer.Option(
+        metavar="PART", help=f"One of {', '.join(PARTS)}: the part of each corpus to learn "
+                             "from (study keeps the sealed figures honest).")] = "all",
 ) -> None:
     """Train the relation model from labelled files and write it as JSON text (never a pickle)."""
     from argmap.link.training import train as run_train
 
-    figures = run_train([str(f) for f in files], out, seed=seed)
+    _choice("--part", part, PARTS)
+    figures = run_train([str(f) for f in files], out, seed=seed, part=part)
     err.print(f"wrote {safe_terminal(out)}")
     for key, value in sorted(figures.items()):
         err.print(f"  {safe_terminal(key)}: {safe_terminal(value)}")

@@ -247,6 +247,7 @@ def print_inspection(info: dict[str, Any]) -> None:
 
 
 def print_eval(result: dict) -> None:
+    """Each corpus's figures as a table, then its reliability curves (lists of bins)."""
     console = out_console()
     tables = sorted((result.get("corpora") or {}).items())
     if result.get("pooled"):
@@ -255,10 +256,27 @@ def print_eval(result: dict) -> None:
         table = Table(title=safe_terminal(f"{name} ({result.get('task', '')})"))
         table.add_column("figure")
         table.add_column("value", justify="right")
+        curves = {}
         for key, value in sorted(figures.items()):
+            if isinstance(value, list) and value and isinstance(value[0], dict):  # a curve
+                curves[key] = value
+                continue
             shown = f"{value:.3f}" if isinstance(value, float) else str(value)
             table.add_row(safe_terminal(key), safe_terminal(shown))
         console.print(table)
+        for key, curve in curves.items():
+            print_curve(console, f"{name}: {key}", curve)
+
+
+def print_curve(console: Console, title: str, curve: list) -> None:
+    """A reliability curve: per confidence bin, the mean confidence, the share right, the count."""
+    table = Table(title=safe_terminal(title))
+    for column in ("confidence bin", "mean confidence", "share right", "edges"):
+        table.add_column(column, justify="right")
+    for row in curve:
+        table.add_row(f"{row['from']:.1f}-{row['to']:.1f}", f"{row['mean_confidence']:.3f}",
+                      f"{row['accuracy']:.3f}", str(row["count"]))
+    console.print(table)
 
 
 def os_error_exit(exc: OSError) -> int:

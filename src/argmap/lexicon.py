@@ -23,11 +23,13 @@ SUPPORT_ADDITIVE = (
     "also", "moreover", "furthermore", "in addition", "besides", "additionally",
     "what is more", "for example", "for instance", "e.g.", "indeed", "in fact",
 )
-# Connectives that contrast with what came before: "X, but Y" -> Y attacks X.
+# Connectives that contrast with what came before: "X, but Y" -> Y attacks X. Not "instead"
+# and "rather": they open a proposal in place of something ("Instead, use 'bullish'"), not an
+# objection to the claim before (sealed: CMV stance +0.002, nothing else moved).
 ATTACK = (
     "but", "however", "although", "though", "even though", "yet", "nevertheless",
-    "nonetheless", "on the other hand", "whereas", "while", "still", "instead",
-    "on the contrary", "despite", "in contrast", "rather", "except that", "admittedly",
+    "nonetheless", "on the other hand", "whereas", "while", "still",
+    "on the contrary", "despite", "in contrast", "except that", "admittedly",
 )
 # Connectives where the contrast runs the other way: "although X, Y" -> X is conceded.
 CONCESSIVE_OPENERS = ("although", "though", "even though", "while", "whereas", "despite", "admittedly")
@@ -59,6 +61,20 @@ PREMISE_OPENERS = (
 # in a text's first words (``text_cues.HEAD_WORDS``); a cue holding punctuation ("no,", "+1",
 # "this.") is a response token set off by it and is read only where the text opens.
 DISAGREE_CUES = (
+    "i disagree", "i don't agree", "i do not agree", "not really", "that's not true",
+    "that is not true", "this is wrong", "that's wrong", "that is wrong", "you're wrong",
+    "you are wrong", "not so sure", "i'm not sure", "i am not sure", "i doubt", "skeptical",
+    "sceptical", "no,", "no.", "no!", "actually,", "on the contrary", "that's false",
+    "misleading", "wrong", "i don't think", "i do not think", "i don't buy", "not convinced",
+    "disagree", "why i disagree", "objection", "counterpoint", "at odds",
+    "unrealistic", "doesn't follow", "does not follow", "isn't how", "is not how",
+    "not the right", "is a mistake", "i'm skeptical", "don't see how", "do not see how",
+    "that's not how", "i'm not convinced", "i beg to differ",
+    "that's a lie", "makes no sense", "doesn't make sense", "does not make sense",
+    "citation needed", "what are you talking about", "are you serious", "i don't believe",
+    "that's not what", "you have no idea",
+)
+AGREE_CUES = (
     "i disagree", "i don't agree", "i do not agree", "not really", "that's not true",
     "that is not true", "this is wrong", "that's wrong", "that is wrong", "you're wrong",
     "you are wrong", "not so sure", "i'm not sure", "i am not sure", "i doubt", "skeptical",

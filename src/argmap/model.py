@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: ArgumentMap.post_relations
 
 
 class Stance(str, Enum):
@@ -19,6 +19,14 @@ class Stance(str, Enum):
 
     SUPPORT = "support"
     ATTACK = "attack"
+
+
+class PostStance(str, Enum):
+    """What a reply does to the post it answers, as a whole."""
+
+    AGREE = "agree"
+    DISAGREE = "disagree"
+    NONE = "none"  # takes no side: thanks, a question, "yes, but", an answer, off the point
 
 
 class Role(str, Enum):
@@ -182,6 +190,26 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
+class PostRelation:
+    """Does the reply ``source`` agree or disagree with the post ``target`` it answers, or take
+    no side? ``confidence`` is the probability that the stance is right (calibrated);
+    ``source_claim``/``target_claim`` are the claim pair that carries the decision (None when
+    the reply has no claims, e.g. a bare "Thanks!")."""
+
+    source: str  # post id of the reply
+    target: str  # post id of the post it answers
+    stance: PostStance
+    confidence: float
+    source_claim: str | None
+    target_claim: str | None
+    evidence: tuple[Evidence, ...]
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"post relation confidence {self.confidence} outside [0, 1]")
+
+
+@dataclass(frozen=True, slots=True)
 class ArgumentMap:
     """Everything the pipeline found, before analysis."""
 
@@ -191,6 +219,7 @@ class ArgumentMap:
     topics: tuple[Topic, ...]
     relations: tuple[Relation, ...]
     options_fingerprint: str = ""
+    post_relations: tuple[PostRelation, ...] = ()  # one per reply post (link.post_stance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +283,10 @@ def claim_sort_key(claim: Claim) -> tuple[str, int, int]:
 
 def relation_sort_key(relation: Relation) -> tuple[str, str, str]:
     return (relation.source, relation.target, relation.stance.value)
+
+
+def post_relation_sort_key(relation: PostRelation) -> tuple[str, str]:
+    return (relation.source, relation.target)
 
 
 def dropped_sort_key(dropped: Dropped) -> tuple[str, int, int]:

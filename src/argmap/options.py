@@ -62,6 +62,9 @@ class SegmentOptions:
     min_clause_words: int = 5  # cut at a connective only if both sides keep this many words
     split_at_and: bool = True  # also cut at ", and ..." / ", or ..." (tools/tune_segment.py)
     trim_leading_connective: bool = False  # leave "So,"/"But," out of the claim span
+    # a claim must read on its own: no cut that leaves a fragment, and a line with no verb
+    # and no sentence end is dropped as not_argumentative (segment/statements.py)
+    drop_fragments: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +94,11 @@ class LinkOptions:
     across_posts: bool = True
     similarity_threshold: float = 0.2
     max_links_per_claim: int = 3
-    min_confidence: float = 0.35
+    min_confidence: float = 0.35  # score threshold for keeping an edge (before calibration)
     use_model: bool = True
+    # report each edge's confidence as the probability that it is right, per route and
+    # stance (link/calibration.py, resources/calibration.json); off: the raw score
+    calibrate: bool = True
     within_post_window: int = 4  # inside a post, candidate targets this many claims either side
     cross_thread_links: int = 1  # per claim, similar claims of other threads in its topic
     cross_thread_threshold: float = 0.5  # minimum TF-IDF cosine of a cross-thread link
@@ -119,7 +125,7 @@ class RenderOptions:
     rankdir: str = "TB"
     dot_timeout: float = 60.0  # seconds per dot run; a map that times out is retried simpler
     show_legend: bool = True
-    min_confidence: float = 0.0  # maps draw relations at or above this; the HTML can show the rest
+    min_confidence: float = 0.5  # calibrated: maps draw relations likelier right than wrong; the HTML can show the rest (link.calibration.DRAW_THRESHOLD)
     overview_edges: int = 60  # the overview draws this many strongest topic-to-topic links
     dot_jobs: int = 0  # dot runs at once for one thread's maps; 0 = one per CPU (at most 4)
 

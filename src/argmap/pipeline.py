@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from threadpoolctl import threadpool_limits
 
-from argmap.link import link
+from argmap.link.linker import link_map
 from argmap.model import ArgumentMap, Thread
 from argmap.options import Options
 from argmap.segment import segment
@@ -31,7 +31,7 @@ def build_map(
         report("cluster", 1, 3)
         topics = cluster(claims, options.cluster)
         report("link", 2, 3)
-        relations = link(ordered, claims, topics, options.link)
+        relations, post_relations = link_map(ordered, claims, topics, options.link)
         report("done", 3, 3)
     return ArgumentMap(
         threads=ordered,
@@ -40,4 +40,5 @@ def build_map(
         topics=topics,
         relations=relations,
         options_fingerprint=options.fingerprint(),
+        post_relations=post_relations,
     )

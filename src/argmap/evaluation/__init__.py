@@ -14,28 +14,43 @@ from typing import Any
 
 from argmap.errors import ArgmapError, InputError
 from argmap.evaluation.data import corpus_name, detect_task, read_records
+from argmap.evaluation.splits import PARTS, select
 
-TASKS = ("segmentation", "relations", "stance", "topics", "summaries")
+TASKS = ("segmentation", "relations", "stance", "topics", "summaries", "maps")
 _OTHERS = {
+    "maps": ("argmap.evaluation.maps", "evaluate_maps"),
     "segmentation": ("argmap.evaluation.segmentation", "evaluate_segmentation"),
     "topics": ("argmap.evaluation.topics", "evaluate_topics"),
     "summaries": ("argmap.evaluation.summaries", "evaluate_summaries"),
 }
 
 
-def load_corpora(paths: Sequence[str | Path]) -> dict[str, list[dict[str, Any]]]:
-    """Records per corpus name (files of one corpus are concatenated in the order given)."""
+def load_corpora(paths: Sequence[str | Path], part: str = "all",
+                 ) -> dict[str, list[dict[str, Any]]]:
+    """Records per corpus name (files of one corpus are concatenated in the order given),
+    restricted to ``part``: ``all``, ``study`` or ``sealed`` (``splits``)."""
+    if part not in PARTS:
+        raise InputError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
     corpora: dict[str, list[dict[str, Any]]] = {}
     for path in paths:
         corpora.setdefault(corpus_name(path), []).extend(read_records(path))
-    return corpora
+    return {name: select(name, records, part) for name, records in corpora.items()}
 
 
-def evaluate(paths: Sequence[str | Path], task: str = "auto") -> dict[str, Any]:
-    """Figures for ``task`` on the labelled files: ``{"task", "corpora", "pooled", ...}``."""
+def evaluate(paths: Sequence[str | Path], task: str = "auto", part: str = "all",
+             ) -> dict[str, Any]:
+    """Figures for ``task`` on the labelled files: ``{"task", "part", "corpora", "pooled",
+    ...}``. ``part`` picks the study or the sealed part of each corpus (``splits``); only
+    sealed figures estimate held-out ones honestly."""
     if task != "auto" and task not in TASKS:
         raise InputError(f"unknown evaluation task {task!r}; use one of auto, {', '.join(TASKS)}")
-    corpora = load_corpora(paths)
+    corpora = load_corpora(paths, part)
+    if not any(corpora.values()):
+        raise InputError(f"no labelled records in the {part} part of the given files")
+    return {**_evaluate(corpora, task), "part": part}
+
+
+def _evaluate(corpora: dict[str, list[dict[str, Any]]], task: str) -> dict[str, Any]:
     if task == "auto":
         detected = {name: detect_task(records) for name, records in corpora.items() if records}
         if len(set(detected.values())) != 1:

@@ -4,7 +4,8 @@ The gold units become claims and the documents threads, then the real ``link`` p
 and the real ``judge_pairs`` gives the stance of every gold pair, so the figures measure the
 linker the product runs. Baselines come from the same run: the majority stance, the cue-only
 linker (no model) and "each unit attaches to the unit before it" (a reply's first unit to the
-first unit of the post it replies to).
+first unit of the post it replies to). ``calibration_ece`` and ``reliability_curve``
+(``reliability``) say whether the confidence of the edges ``link`` keeps is a probability.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from argmap.evaluation.data import GoldDocument, document_topic, gold_document
 from argmap.evaluation.metrics import accuracy, macro_f1, majority_label, precision_recall_f1
+from argmap.evaluation.reliability import figures as reliability_figures
 from argmap.link.linker import judge_pairs, link
 from argmap.link.relation_model import RelationModel
 from argmap.model import Stance
@@ -53,9 +55,10 @@ def _figures(docs: list[GoldDocument], options: LinkOptions, model: RelationMode
     topics = [document_topic(d) for d in docs if d.claims]
     by_doc = {d.thread.id: d for d in docs}
     doc_of_claim = {c.id: d for d in docs for c in d.claims}
-    predicted = {(doc_of_claim[r.source].thread.id, doc_of_claim[r.source].unit_of_claim[r.source],
-                  doc_of_claim[r.target].unit_of_claim[r.target])
-                 for r in link(threads, claims, topics, options, model)}
+    edges = [((doc_of_claim[r.source].thread.id, doc_of_claim[r.source].unit_of_claim[r.source],
+               doc_of_claim[r.target].unit_of_claim[r.target]), r)
+             for r in link(threads, claims, topics, options, model)]
+    predicted = {key for key, _r in edges}
     gold = {(d.thread.id, s, t): st for d in docs for (s, t), st in d.gold.items()}
     adjacent = set().union(*(_adjacent_baseline(d) for d in docs)) if docs else set()
     claim_of = {(d.thread.id, u): cid for d in docs for cid, u in d.unit_of_claim.items()}
@@ -100,6 +103,11 @@ def _figures(docs: list[GoldDocument], options: LinkOptions, model: RelationMode
             if empty and not is_count:
                 scope[key] = None
         out.update(scope)
+        # is the confidence a probability? an edge is right when it is a gold relation with
+        # its stance
+        mine = [(r.confidence, gold.get(key) == r.stance.value) for key, r in edges if keep(key)]
+        out.update(reliability_figures([c for c, _ in mine], [ok for _, ok in mine],
+                                       suffix.lstrip("_") + "_" if suffix else ""))
     return out
 
 

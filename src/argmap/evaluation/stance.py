@@ -4,7 +4,10 @@ Each pair becomes a two-post thread (the child replies to the parent, one claim 
 real ``judge_pairs`` decides: its stance, and "neutral" where the corpus has that label and the
 linker would draw no edge (confidence below ``min_confidence``, as for a reply that takes no
 side: ``relation_model.takes_no_side``). Baselines from the same run: the majority label and
-the cue-only linker (no model).
+the cue-only linker (no model). ``calibration_ece`` and ``reliability_curve`` say whether each
+pair's edge confidence is the probability that its stance is right. Agreement pairs (a reply
+and the comment it answers) are also mapped as two-post threads and scored by the post-to-post
+decision (``post_pairs``: ``post_stance_macro_f1`` ...).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Any
 
 from argmap.evaluation.data import GoldPair, gold_pair
 from argmap.evaluation.metrics import accuracy, macro_f1, majority_label
+from argmap.evaluation.post_pairs import has_post_labels, post_figures
+from argmap.evaluation.reliability import figures as reliability_figures
 from argmap.link.linker import judge_pairs
 from argmap.link.relation_model import RelationModel
 from argmap.model import Claim, Post, SourceRef, Thread
@@ -45,31 +50,40 @@ def pair_records(pairs: list[GoldPair]) -> tuple[list[Thread], list[Claim], list
 
 
 def predict_labels(pairs: list[GoldPair], options: LinkOptions, model: RelationModel | None,
-                   labels: tuple[str, ...]) -> list[str]:
-    """The linker's decision for each pair, in the corpus's own label vocabulary."""
+                   labels: tuple[str, ...], edges: list | None = None) -> list[str]:
+    """The linker's decision for each pair, in the corpus's own label vocabulary; ``edges``
+    (when given) receives each pair's (stance, confidence) edge."""
     threads, claims, wanted = pair_records(pairs)
     judged = judge_pairs(threads, claims, [], wanted, options, model)
+    if edges is not None:
+        edges.extend((judged[key].stance.value, judged[key].confidence) for key in wanted)
     back = {}
     for label in labels:
         back.setdefault(_TO_LINK[label], label)
     neutral = "none" in back
     out = []
     for key in wanted:
-        stance, confidence, _certainty = judged[key]
-        linked = "none" if neutral and confidence < options.min_confidence else stance.value
+        stance, score = judged[key].stance, judged[key].score
+        linked = "none" if neutral and score < options.min_confidence else stance.value
         out.append(back.get(linked, linked))
     return out
 
 
 def _decisions(pairs: list[GoldPair], options: LinkOptions, model: RelationModel | None,
-               ) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
-    """(gold, predicted, cue-only predicted, labels) in the corpus's own label vocabulary."""
+               ) -> tuple[list[str], list[str], list[str], tuple[str, ...], dict[str, Any]]:
+    """(gold, predicted, cue-only predicted, labels, calibration figures) in the corpus's own
+    label vocabulary. A pair's edge is right when its stance is the gold one (a neutral pair's
+    edge is wrong)."""
     usable = [p for p in pairs if p.label in _TO_LINK]
     labels = tuple(sorted({p.label for p in usable}))
     gold = [p.label for p in usable]
-    predicted = predict_labels(usable, options, model, labels)
+    edges: list[tuple[str, float]] = []
+    predicted = predict_labels(usable, options, model, labels, edges)
     cue_only = predict_labels(usable, replace(options, use_model=False), None, labels)
-    return gold, predicted, cue_only, labels
+    calibration = reliability_figures([c for _s, c in edges],
+                                      [_TO_LINK[g] == s for g, (s, _c) in zip(gold, edges,
+                                                                             strict=True)])
+    return gold, predicted, cue_only, labels, calibration
 
 
 def _scores(gold: list[str], predicted: list[str], cue_only: list[str],
@@ -99,8 +113,10 @@ def evaluate_stance(
     pooled_lists: tuple[list[str], list[str], list[str]] = ([], [], [])
     for corpus in sorted(records_by_corpus):
         pairs = [gold_pair(r, corpus) for r in records_by_corpus[corpus]]
-        gold, predicted, cue_only, labels = _decisions(pairs, options, model)
-        corpora[corpus] = _scores(gold, predicted, cue_only, labels)
+        gold, predicted, cue_only, labels, calibration = _decisions(pairs, options, model)
+        corpora[corpus] = {**_scores(gold, predicted, cue_only, labels), **calibration}
+        if has_post_labels(pairs) and model is None:  # the post decision uses the shipped model
+            corpora[corpus].update(post_figures(pairs, options))
         for into, values in zip(pooled_lists, (gold, predicted, cue_only), strict=True):
             into.extend(_TO_LINK[v] for v in values)
     if len(corpora) > 1:

@@ -15,6 +15,8 @@ Layout (keys sorted, 2-space indent, newline at the end: ``files.canonical_json`
         "topics":    [{"id", "label", "terms", "claim_ids", "representative", "is_other"}],
         "relations": [{"source", "target", "stance", "confidence",
                        "evidence": [{"kind", "detail", "weight"}]}],
+        "post_relations": [{"source", "target", "stance", "confidence", "source_claim",
+                            "target_claim", "evidence": [...]}],   # since 1.1
         "options_fingerprint": "..."
       },
       "analysis": null | {                # model.Analysis

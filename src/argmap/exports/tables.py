@@ -22,7 +22,13 @@ from typing import Any
 import orjson
 
 from argmap.errors import MissingDependency
-from argmap.model import Analysis, ArgumentMap, relation_sort_key
+from argmap.model import (
+    Analysis,
+    ArgumentMap,
+    Evidence,
+    post_relation_sort_key,
+    relation_sort_key,
+)
 from argmap.options import ExportOptions
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -49,6 +55,12 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("topic_id", "string"), ("label", "string"), ("terms", "string"), ("size", "int64"),
         ("representative", "string"), ("is_other", "bool_"),
     ),
+    # does a reply agree or disagree with the post it answers (ArgumentMap.post_relations)
+    "post_relations": (
+        ("source", "string"), ("target", "string"), ("stance", "string"),
+        ("confidence", "float64"), ("source_claim", "string"), ("target_claim", "string"),
+        ("evidence", "string"),
+    ),
 }
 
 
@@ -56,8 +68,13 @@ def _text(value: str | None) -> str | None:
     return None if value is None else _SURROGATE.sub("\ufffd", value)
 
 
+def _evidence(evidence: Sequence[Evidence]) -> str:
+    return orjson.dumps([{"kind": e.kind.value, "detail": _text(e.detail), "weight": e.weight}
+                         for e in evidence]).decode("utf-8")
+
+
 def table_rows(amap: ArgumentMap, analysis: Analysis | None) -> dict[str, list[dict[str, Any]]]:
-    """The four tables as rows of typed values (None = missing), in canonical order."""
+    """The five tables as rows of typed values (None = missing), in canonical order."""
     thread_of = {post.id: thread.id for thread in amap.threads for post in thread.posts}
     posts = {post.id: post for thread in amap.threads for post in thread.posts}
     topic_of = {cid: topic.id for topic in amap.topics for cid in topic.claim_ids}
@@ -81,11 +98,7 @@ def table_rows(amap: ArgumentMap, analysis: Analysis | None) -> dict[str, list[d
     ]
     relation_rows = [
         {"source": r.source, "target": r.target, "stance": r.stance.value,
-         "confidence": float(r.confidence),
-         "evidence": orjson.dumps(
-             [{"kind": e.kind.value, "detail": _text(e.detail), "weight": e.weight}
-              for e in r.evidence]
-         ).decode("utf-8")}
+         "confidence": float(r.confidence), "evidence": _evidence(r.evidence)}
         for r in sorted(amap.relations, key=relation_sort_key)
     ]
     topic_rows = [
@@ -93,8 +106,14 @@ def table_rows(amap: ArgumentMap, analysis: Analysis | None) -> dict[str, list[d
          "size": len(t.claim_ids), "representative": t.representative, "is_other": t.is_other}
         for t in amap.topics
     ]
+    post_relation_rows = [
+        {"source": r.source, "target": r.target, "stance": r.stance.value,
+         "confidence": float(r.confidence), "source_claim": r.source_claim,
+         "target_claim": r.target_claim, "evidence": _evidence(r.evidence)}
+        for r in sorted(amap.post_relations, key=post_relation_sort_key)
+    ]
     tables = {"posts": post_rows, "claims": claim_rows, "relations": relation_rows,
-              "topics": topic_rows}
+              "topics": topic_rows, "post_relations": post_relation_rows}
     return {
         name: [{k: _text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
         for name, rows in tables.items()
@@ -126,7 +145,8 @@ def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]], raw: bool)
 
 
 def to_csv(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) -> dict[str, bytes]:
-    """Exporter: ``{".posts.csv", ".claims.csv", ".relations.csv", ".topics.csv"}``."""
+    """Exporter: ``{".posts.csv", ".claims.csv", ".relations.csv", ".topics.csv",
+    ".post_relations.csv"}``."""
     tables = table_rows(amap, analysis)
     return {
         f".{name}.csv": csv_bytes([c for c, _ in SCHEMAS[name]], tables[name], options.csv_raw)

@@ -45,14 +45,6 @@ CONCESSION_OPENERS = (
 # answers (``voices_other_side``).
 AFFIRMING_CONCESSIONS = frozenset(("yes", "sure", "sure,", "true,", "certainly", "of course",
                                    "no doubt", "it may be"))
-# A contrast adverb set off by commas after the sentence's first phrase ("It is indisputable,
-# however, that ...", "This investment, though, far outweighs ...") or closing it ("..., though."):
-# the sentence contrasts with what came before as much as one opened by "However,". Read only
-# when the text opens with no connective. Microtexts attachment +0.002 and stance macro-F1
-# 0.783 -> 0.795, part 2 attachment +0.003 and stance -0.001, CMV and CDCP within 0.001.
-_INNER_CONTRAST = re.compile(
-    r"^[^,.;:!?]{1,60}, (however|though|nevertheless|nonetheless|yet|on the other hand|still)"
-    r"\b[,.!]|, (though|however)[.!]?\s*$")
 _NEGATION_WORDS = frozenset(w for w in lexicon.NEGATIONS if " " not in w)
 _NORMATIVE = frozenset(("should", "must", "ought", "need", "needs", "have to", "has to"))
 _KEEP_WORDS = _NEGATION_WORDS | {"should", "must", "but", "however", "because", "so", "not"}
@@ -249,10 +241,6 @@ def text_cues(text: str) -> TextCues:
         hit = _opens_with(opening, cues)
         if hit and (connective is None or len(hit) > len(connective)):
             connective, connective_class = hit, name
-    if connective is None and ", " in low:
-        inner = _INNER_CONTRAST.search(low)
-        if inner:
-            connective, connective_class = inner.group(1) or inner.group(2), "attack"
     head = " ".join(tokens[:HEAD_WORDS])
     head_runs = _runs(head, tokens[:HEAD_WORDS])
     if len(tokens) > HEAD_WORDS:
@@ -277,7 +265,7 @@ def text_cues(text: str) -> TextCues:
         agree=agree,
         negations=negations,
         concession=_CONCESSION.find(head, head_runs, opening) or tuple(
-            c for c in [_opens_with(opening, CONCESSION_OPENERS)] if c) or reported_view(tokens),
+            c for c in [_opens_with(opening, CONCESSION_OPENERS)] if c),
         normative=not _NORMATIVE.isdisjoint(tokens),
         question=question,
         polarity=feeling.sign,
@@ -323,28 +311,6 @@ def opening_cues(text: str) -> OpeningCues:
     head = " ".join(words)
     runs = _runs(head, words)
     return OpeningCues(*_stance_cues(head, runs, _opening(low), words))
-
-
-# "Dog owners may think ...", "Landlords might want ...": a view the writer reports in order to
-# answer it (the microtexts' opponent voice). Not "I would argue": that is the writer's own.
-_REPORTING_VERBS = frozenset("""think thinks find argue argues say says believe believes claim
-claims object objects regard want feel consider complain complains suggest suggests fear
-fears""".split())
-_HEDGING_MODALS = frozenset(("may", "might", "could", "would"))
-REPORTED_VIEW_WINDOW = 8  # first words read for "<someone> may <think>"
-
-
-def reported_view(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """``("may think",)`` when the text opens by reporting what others may think, else ``()``.
-    Measured as a concession cue: microtexts stance macro-F1 0.740 -> 0.747, part 2 0.724 ->
-    0.740, CMV 0.763 -> 0.762."""
-    head = tokens[:REPORTED_VIEW_WINDOW]
-    for i, word in enumerate(head):
-        if word in _HEDGING_MODALS and (i == 0 or head[i - 1] not in ("i", "we")):
-            verb = next((w for w in head[i + 1:i + 3] if w in _REPORTING_VERBS), None)
-            if verb:
-                return (f"{word} {verb}",)
-    return ()
 
 
 ADDRESSEE_WINDOW = 3  # words after "you're" read for the judgement

@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
+import argmap.link.post_stance as post_stance
 import argmap.link.post_structure as structure
 from argmap.gcpause import collector_paused
+from argmap.link.calibration import ROUTES, Calibration, default_calibration
 from argmap.link.candidates import (
     WithinPairs,
     forced_candidate,
@@ -40,7 +43,6 @@ from argmap.link.candidates import (
 )
 from argmap.link.columns import across_kept, best_per_child, boosted, id_ranks, priors
 from argmap.link.cross_post import AcrossPairs
-from argmap.link.cues import voices_other_side
 from argmap.link.layout import REPLY, Candidate, Layout
 from argmap.link.pair_scores import BatchScorer
 from argmap.link.relation_model import (
@@ -50,7 +52,16 @@ from argmap.link.relation_model import (
     pair_features,
     takes_no_side,
 )
-from argmap.model import Claim, Evidence, EvidenceKind, Relation, Stance, Thread, Topic
+from argmap.model import (
+    Claim,
+    Evidence,
+    EvidenceKind,
+    PostRelation,
+    Relation,
+    Stance,
+    Thread,
+    Topic,
+)
 from argmap.model import relation_sort_key as _relation_key
 from argmap.options import LinkOptions
 
@@ -64,13 +75,8 @@ ANSWER_PREVIOUS_WEIGHT = 0.5
 # drawn unless the user lowers ``min_confidence``. Reddit agreement pairs (never trained on): 3-class macro-F1
 # 0.39 -> 0.50, and every milder factor (0.5: 0.48) did worse.
 NO_SIDE_FACTOR = 0.3
-# A claim that grants or reports the other side's view ("Some may say ...", "It could be argued
-# ...": ``text_cues.voices_other_side``) objects to the post's thesis, not to the claim beside
-# it (of 47 such microtext claims 40 attach to the main claim and 9 to the claim before, 5 of
-# those 9 being the main claim): its pair with the main claim gets this much more evidence.
-# Attachment: part 1 +0.009, part 2 +0.008, CMV +0.001, CDCP -0.002 (0.3: part 2 -0.008;
-# 0.7: as 0.5 on the microtexts, CDCP -0.001 more).
-OTHER_SIDE_WEIGHT = 0.5
+# A reply links to the post it answers only through its opening and its main claim.
+REPLY_FROM_OPENING_ONLY = True
 _CUE_LOGIT = 2.5  # how far one full-strength cue moves the stance logit
 _NO_MODEL_EVIDENCE = " (stance from cues: the model has no within-post stance training)"
 _MAIN_CLAIM = Evidence(EvidenceKind.ADJACENCY, "main claim of the post", MAIN_CLAIM_WEIGHT)
@@ -83,18 +89,20 @@ _ANSWERS_PREVIOUS = Evidence(EvidenceKind.ADJACENCY, "opens by answering the cla
 # such evidence.
 _SAME_PARAGRAPH = Evidence(EvidenceKind.ADJACENCY, "continues the claim before it in its "
                            "paragraph", ANSWER_PREVIOUS_WEIGHT)
-_OTHER_SIDE = Evidence(EvidenceKind.ADJACENCY, "voices the view the post's main claim answers",
-                      OTHER_SIDE_WEIGHT)
 _CONTINUES = Evidence(EvidenceKind.ADJACENCY, 'continues the claim before it ("and ...") and '
                       "argues for what that claim argues for", 0.0)
 _NO_SIDE = Evidence(EvidenceKind.STANCE_CUE, "the reply takes no side (thanks, a question, "
                     '"yes, but", an answer to a question)', 0.0)
 # in the order ``select_relations`` lists the rules a kept pair met
-_RULE_EVIDENCE = (_MAIN_CLAIM, _OTHER_SIDE, _ANSWERS_PREVIOUS, _SAME_PARAGRAPH, _CONTINUES,
-                  _NO_SIDE)
+_RULE_EVIDENCE = (_MAIN_CLAIM, _ANSWERS_PREVIOUS, _SAME_PARAGRAPH, _CONTINUES, _NO_SIDE)
 # the rule evidence of each set of rules met, by its bits (bit j: ``_RULE_EVIDENCE[j]``)
 _RULE_SETS = tuple(tuple(e for j, e in enumerate(_RULE_EVIDENCE) if code >> j & 1)
                    for code in range(1 << len(_RULE_EVIDENCE)))
+
+
+# layout's route origins (REPLY, QUOTE, SIMILARITY, CROSS; -1 for within) -> ``ROUTES`` index
+_ROUTE_CODE = np.asarray([ROUTES.index(o) for o in ("reply", "quote", "similarity",
+                                                     "cross_thread", "within")], dtype=np.int64)
 
 
 def _sigmoid(x: float) -> float:
@@ -260,7 +268,10 @@ def _model_evidences(attach: np.ndarray, support: np.ndarray,
 
 
 def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
-                     options: LinkOptions, model: RelationModel | None) -> list[Relation]:
+                     options: LinkOptions, model: RelationModel | None,
+                     calibration: Calibration | None = None,
+                     threads: Sequence[Thread] = (),
+                     ) -> tuple[list[Relation], tuple[PostRelation, ...]]:
     """Score every candidate, then keep the best targets per claim above min_confidence,
     sorted by ``relation_sort_key``. Candidates are columns in (child, parent) order; objects
     are built only for kept ones, from columns gathered at the kept rows (not per-row lookups
@@ -281,7 +292,8 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     attack, scored, logits, model_stance, no_side = _column_scores(
         layout, children, parents, votes, prior, contexts, context_row, model)
     within_mask = order < n_within
-    is_reply = np.concatenate([np.zeros(n_within, dtype=bool), across.origin == REPLY])[order]
+    origin = np.concatenate([np.full(n_within, -1, dtype=np.int64), across.origin])[order]
+    is_reply = origin == REPLY
     scored_array = np.asarray(scored, dtype=np.float64)
     confidence = scored_array.copy()
     is_main = structure.main_claims(layout, children, parents, within_mask, confidence)
@@ -291,10 +303,6 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     # MAIN_CLAIM_REACH claims away
     main_rows = np.nonzero(to_main)[0]
     confidence[main_rows] = boosted(scored_array, main_rows, MAIN_CLAIM_WEIGHT)
-    other_side = np.fromiter(map(voices_other_side, layout.cues), bool, len(layout.cues))
-    objects = to_main & other_side[children]
-    object_rows = np.nonzero(objects)[0]
-    confidence[object_rows] = boosted(confidence, object_rows, OTHER_SIDE_WEIGHT)
     answers_previous = structure.answers_previous(layout, children, parents,
                                                   within_mask & ~to_main)
     same_paragraph = np.asarray(layout.same_paragraph, dtype=bool)
@@ -308,7 +316,8 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     # links of the same claims ~38%; attachment across posts 0.158 -> 0.192, in all 0.183 ->
     # 0.198)
     first_claim = np.asarray(layout.first, dtype=bool)
-    keep &= ~is_reply | first_claim[children] | is_main[children]
+    if REPLY_FROM_OPENING_ONLY:
+        keep &= ~is_reply | first_claim[children] | is_main[children]
     rows = best_per_child(children, parents, confidence,
                            np.nonzero(keep & within_mask & ~is_main[children])[0])
     first = np.ones(len(rows), dtype=bool)
@@ -334,16 +343,20 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     cue_of = within.cue[np.minimum(sources, max(0, n_within - 1))] if n_within else sources
     cue_rows = within.cue_rows
     stances = [Stance.ATTACK if attack[k] else Stance.SUPPORT for k in kept.tolist()]
+    reported = confidence[kept]
+    if calibration is not None:  # the score chose the edges; the probability is reported
+        reported = calibration.apply_many(_ROUTE_CODE[origin[kept]],
+                                          np.asarray(attack, dtype=bool)[kept], reported)
     relations = []
     # the structure rules each kept pair met, as evidence after the model's (fixed order):
     # one bit per rule, so a pair's rule evidence is one look-up in ``_RULE_SETS``
     met = np.zeros(n_kept, dtype=np.int64)
-    for bit, rule in enumerate((to_main, objects, answers_previous, local, continued,
+    for bit, rule in enumerate((to_main, answers_previous, local, continued,
                                 no_side)):
         met |= rule[kept].astype(np.int64) << bit
     for source, cue, child, parent, stance, confidence_k, model_said, rules in zip(
             sources.tolist(), cue_of.tolist(), children[kept].tolist(), parents[kept].tolist(),
-            stances, confidence[kept].tolist(), said, met.tolist(), strict=True):
+            stances, reported.tolist(), said, met.tolist(), strict=True):
         evidence = (cue_rows[cue][0] if source < n_within
                     else tuple(across.evidence(source - n_within)))
         if model_said is not None:
@@ -352,7 +365,14 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
                                   confidence=confidence_k, evidence=evidence + _RULE_SETS[rules]))
     if ranked is None:
         relations.sort(key=_relation_key)
-    return relations
+
+    def evidence_of(row: int) -> tuple[Evidence, ...]:
+        source = int(order[row])
+        return tuple(across.evidence(source - n_within)) if source >= n_within else ()
+
+    posts = post_stance.decide(threads, layout, children, parents, origin, confidence, attack,
+                               no_side, is_main, evidence_of, calibration)
+    return relations, posts
 
 
 def _model_for(options: LinkOptions, model: RelationModel | None) -> RelationModel | None:
@@ -361,13 +381,30 @@ def _model_for(options: LinkOptions, model: RelationModel | None) -> RelationMod
     return model if model is not None else default_model()
 
 
+def _calibration_for(options: LinkOptions) -> Calibration | None:
+    return default_calibration() if options.calibrate else None
+
+
+class Judgement(NamedTuple):
+    """What the linker makes of one claim pair: its stance, its score (what selection and the
+    ``min_confidence`` threshold read), the stance certainty and the calibrated confidence
+    (the probability the edge is right: ``calibration``)."""
+
+    stance: Stance
+    score: float
+    certainty: float
+    confidence: float
+    route: str
+
+
 def judge_pairs(
     threads: Sequence[Thread], claims: Sequence[Claim], topics: Sequence[Topic],
     pairs: Sequence[tuple[str, str]], options: LinkOptions, model: RelationModel | None = None,
-) -> dict[tuple[str, str], tuple[Stance, float, float]]:
-    """(stance, confidence, stance certainty) the linker gives each (source, target) claim pair,
-    whether or not it would have proposed it: how evaluation scores stance on gold pairs."""
+) -> dict[tuple[str, str], Judgement]:
+    """The ``Judgement`` the linker gives each (source, target) claim pair, whether or not it
+    would have proposed it: how evaluation scores stance on gold pairs."""
     model = _model_for(options, model)
+    calibration = _calibration_for(options)
     layout, cands = generate_candidates(threads, claims, topics, options)
     index = {c.id: i for i, c in enumerate(layout.claims)}
     posts = {post.id: post for thread in threads for post in thread.posts}
@@ -375,8 +412,11 @@ def judge_pairs(
     for source, target in pairs:
         child, parent = index[source], index[target]
         cand = cands.get((child, parent)) or forced_candidate(layout, posts, child, parent)
-        stance, confidence, _evidence, certainty = score_candidate(layout, cand, model)
-        out[(source, target)] = (stance, confidence, certainty)
+        stance, score, _evidence, certainty = score_candidate(layout, cand, model)
+        route = "within" if cand.ctx.same_post else cand.origin
+        confidence = score if calibration is None else calibration.apply(route, stance.value,
+                                                                         score)
+        out[(source, target)] = Judgement(stance, score, certainty, confidence, route)
     return out
 
 
@@ -385,17 +425,28 @@ def link(
     options: LinkOptions, model: RelationModel | None = None,
 ) -> tuple[Relation, ...]:
     """Support/attack relations between claims, sorted by ``relation_sort_key``."""
+    return link_map(threads, claims, topics, options, model)[0]
+
+
+def link_map(
+    threads: Sequence[Thread], claims: Sequence[Claim], topics: Sequence[Topic],
+    options: LinkOptions, model: RelationModel | None = None,
+) -> tuple[tuple[Relation, ...], tuple[PostRelation, ...]]:
+    """The relations between claims and, per reply post, its stance on the post it answers
+    (``post_stance``), from one scoring of the candidates."""
     model = _model_for(options, model)
     with collector_paused():
         layout, within, across = generate_columns(threads, claims, topics, options)
-        relations = tuple(select_relations(layout, within, across, options, model))
+        relations, posts = select_relations(layout, within, across, options, model,
+                                            _calibration_for(options),
+                                            sorted(threads, key=lambda t: t.id))
         # Freed before the collector is back on: the first allocation after that collects the
         # young generation (its count is far past the threshold), which would otherwise walk
         # the candidates' objects too, not only the relations that outlive the call (at 10k
         # posts 584k objects, 0.13 s, against 329k, 0.07 s, plus 0.03 s to free them here).
         del layout, within, across
-    return relations
+    return tuple(relations), posts
 
 
-__all__ = ["forced_candidate", "generate_candidates", "judge_pairs", "link",
-           "score_candidate"]
+__all__ = ["Judgement", "forced_candidate", "generate_candidates", "judge_pairs", "link",
+           "link_map", "score_candidate"]

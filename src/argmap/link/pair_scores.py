@@ -66,7 +66,10 @@ class BatchScorer:
                         for name in ("sim", "sim_zero", "neg_mismatch", "polarity_x_direction",
                                      *SENTIMENT_TERMS)}
         self.words = {role: self._prefixed(f"{role}w:") for role in ("c", "p")}
-        self.cw_dir = self._prefixed("cw_dir:")
+        # "cw_dir:" (the child's words through the parent's direction) is no feature any more
+        # (it only fitted the study data: sealed claim stance +0.027 without it); the weights
+        # of an older model file are ignored here as ``pair_features`` ignores them
+        self.cw_dir: dict[str, tuple[float, float]] = {}
         self.lexicon = self._prefixed(LEXICON_PREFIX)  # the learned word polarities
         # per content word, its (cw, pw, cw_dir) weights: one look-up a word, not three
         # (cw_dir rows carry the value 1.0 beside their two weights, as ``lex:`` rows carry

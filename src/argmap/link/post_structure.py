@@ -18,7 +18,6 @@ from argmap.link.cues import TextCues, concedes, voices_other_side
 from argmap.link.layout import Layout
 
 NORMATIVE_BONUS = 1.0  # rootness bonus of a "should/must/ought" claim
-DISAGREE_PENALTY = 0.6  # rootness malus of a claim that voices disagreement (it answers)
 # A claim that says it concludes ("therefore", "for these reasons") is likelier the main claim:
 # microtexts attachment 0.616 -> 0.624, part 2 0.557 -> 0.560, CMV unchanged (0.3-0.7 alike).
 CONCLUSION_BONUS = 0.5
@@ -83,11 +82,13 @@ def main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     within-post edge. Rootness = incoming confidence minus twice the best outgoing one, so a
     claim opened by "because" or "however" (a strong outgoing edge) is not the main claim, and
     a claim about what should be done or that says it concludes is the likelier main claim,
-    one that voices disagreement (it answers something) the less likely, and the post's first
+    and the post's first
     (or last) claim the likelier, a last claim in capitals the likeliest. A post that opens by
     conceding (``_opens_conceding``) gives the first-place bonus to its second claim.
     Returns a per-claim "is its post's main claim"."""
     n = len(layout.claims)
+    if not n:  # no claims (a thread of "Thanks!"): np.cumsum([]) would be a float array
+        return np.zeros(0, dtype=bool)
     incoming = np.zeros(n)
     outgoing = np.zeros(n)
     np.add.at(incoming, parents[within], confidence[within])  # in candidate order
@@ -109,7 +110,6 @@ def main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     rootness = (incoming - 2 * outgoing
                 + NORMATIVE_BONUS * np.fromiter((c.normative for c in cues), bool, n)
                 + CONCLUSION_BONUS * np.fromiter((c.conclusion for c in cues), bool, n)
-                - DISAGREE_PENALTY * np.fromiter((bool(c.disagree) for c in cues), bool, n)
                 + FIRST_CLAIM_BONUS * lead
                 + LAST_CLAIM_BONUS * closing
                 + SHOUTED_LAST_BONUS * shouted)

@@ -297,7 +297,7 @@ def _fit_stance_head(ex: Examples, c_value: float, seed: int,
 
 
 def fit_model(corpora: dict[str, list[dict[str, Any]]], *, seed: int = 0, c_attach: float = 0.5,
-              c_stance: float = 0.05) -> tuple[RelationModel, dict[str, Any]]:
+              c_stance: float = 0.05, part: str = "all") -> tuple[RelationModel, dict[str, Any]]:
     """The model and its training figures, without writing anything."""
     ex = collect_examples(corpora)
     # the learned lexicon is the stance head's: the attachment head does not see its words
@@ -329,6 +329,9 @@ def fit_model(corpora: dict[str, list[dict[str, Any]]], *, seed: int = 0, c_atta
         "training_corpora": [{"name": n, "licence": LICENCES.get(n, "unknown: see its "
                                                                   "SOURCE_LICENSE.txt")}
                              for n in sorted(corpora)],
+        # which part of each corpus it learned from (``evaluation.splits``): "study" leaves
+        # the sealed part for honest figures
+        "training_part": part,
     }
     figures = {
         "attach_examples": len(ex.attach_y), "attach_positive": sum(ex.attach_y),
@@ -340,11 +343,13 @@ def fit_model(corpora: dict[str, list[dict[str, Any]]], *, seed: int = 0, c_atta
     return RelationModel(attach, stance, meta), figures
 
 
-def train(paths: Sequence[str | Path], out: str | Path, *, seed: int = 0) -> dict[str, Any]:
-    """Fit the relation model on labelled files and write it atomically to ``out``."""
-    corpora = load_corpora(paths)
+def train(paths: Sequence[str | Path], out: str | Path, *, seed: int = 0,
+          part: str = "all") -> dict[str, Any]:
+    """Fit the relation model on labelled files (``part`` of each: all, study or sealed,
+    ``evaluation.splits``) and write it atomically to ``out``."""
+    corpora = load_corpora(paths, part)
     if not any(corpora.values()):
         raise InputError("no labelled records in the given files")
-    model, figures = fit_model(corpora, seed=seed)
+    model, figures = fit_model(corpora, seed=seed, part=part)
     model.save(out)
     return {"model": str(out), "corpora": sorted(corpora), **figures}

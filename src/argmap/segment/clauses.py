@@ -1,6 +1,8 @@
 """Where a sentence splits into clauses: before discourse connectives ("because", ", but",
 "; however"), at dashes and semicolons, after an opening subordinate clause, and only where
-both sides keep at least ``min_clause_words`` words.
+both sides keep at least ``min_clause_words`` words and both are statements
+(``statements.can_split``: "My guess is that it's | because ..." and "X, Y, | and Z who ..."
+are not cut).
 
 Argumentative units in the labelled corpora are clauses of this kind, and the cut also gives
 each claim its role. Word counting lives here too: every rule compares word counts.
@@ -15,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from argmap import lexicon
 from argmap.options import SegmentOptions
+from argmap.segment.statements import can_split
 
 # Possessive quantifiers: the same matches (nothing follows that could make the greedy form
 # give characters back), without the engine saving backtrack points for every word.
@@ -91,16 +94,26 @@ def split_clauses(
     enough = _clause_test(text, start, end, ordered, options.min_clause_words)
     pieces: list[tuple[int, int]] = []
     piece_start = start
-    for cut in ordered:
+    for k, cut in enumerate(ordered):
         if not enough(cut, end):
             break
-        if enough(piece_start, cut):
+        if enough(piece_start, cut) and (not options.drop_fragments or can_split(
+                text[piece_start:cut], text[cut:_piece_end(ordered, k, end, enough)])):
             pieces.append((piece_start, cut))
             piece_start = cut
             while piece_start < end and text[piece_start].isspace():
                 piece_start += 1
     pieces.append((piece_start, end))
     return pieces
+
+
+def _piece_end(cuts: list[int], k: int, end: int, enough: Callable[[int, int], bool]) -> int:
+    """Where the piece starting at cut k would end: the first later cut that leaves it long
+    enough to be a piece ("X, but | because Y": the piece after "but" runs past "because")."""
+    for later in cuts[k + 1:]:
+        if enough(cuts[k], later):
+            return later
+    return end
 
 
 def _clause_test(

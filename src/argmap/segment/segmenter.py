@@ -25,6 +25,7 @@ from argmap.model import Claim, Dropped, DropReason, Post, Role, Thread, claim_i
 from argmap.options import SegmentOptions
 from argmap.segment.clauses import alternation, has_words, split_clauses
 from argmap.segment.sentences import TEXT, punkt_spans, scan_blocks
+from argmap.segment.statements import is_unpunctuated_fragment
 
 _DELETED_FLAGS = frozenset({"deleted", "removed"})
 _HIDDEN_FLAGS = frozenset({"hidden", "dead", "flagged"})
@@ -190,6 +191,8 @@ def _drop_reason(text: str, start: int, end: int, options: SegmentOptions) -> Dr
         return DropReason.META
     if not has_words(text, start, end, options.min_claim_words):
         return DropReason.TOO_SHORT
+    if options.drop_fragments and is_unpunctuated_fragment(piece):
+        return DropReason.NOT_ARGUMENTATIVE  # "Everything necessary for AI R&D"
     if (
         ("http" in piece or "www." in piece)  # both alternatives of _LINK_OR_URL need one
         and _LINK_OR_URL.search(piece)

@@ -54,12 +54,34 @@ _LEAD_IN_ENDINGS = frozenset(
 )
 
 
+_SMALL_WORDS = frozenset("a an the of and or to in on for with at by vs from as nor but".split())
+_FULL_STOP = re.compile(r"[.!?][\"')\]\u201d\u2019*_]*\s*$")
+TITLE_MIN_WORDS = 3
+_TITLE_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+
+
+def is_title_case(line: str) -> bool:
+    """A line in title case with no full stop: "Emphasize Innovation (Again, Don't
+    Overregulate)", an outline item or a heading, wherever it stands (a sentence capitalises
+    its first word and its names, not most of its words)."""
+    if _FULL_STOP.search(line):
+        return False
+    words = _TITLE_WORD.findall(line)
+    content = [w for w in words[1:] if w.lower() not in _SMALL_WORDS]
+    if len(words) < TITLE_MIN_WORDS or len(content) < 2:
+        return False
+    return sum(w[0].isupper() for w in content) >= 0.8 * len(content)
+
+
 def _is_heading(line: str, next_line: str | None) -> bool:
-    """A short unpunctuated line followed by a blank line or more prose is a heading/title.
+    """A short unpunctuated line followed by a blank line or more prose is a heading/title, and
+    so is a line in title case (``is_title_case``).
 
     A line ending in a function word ("... justified the change by") is a lead-in to what
     follows (often a list), not a heading, so it stays prose.
     """
+    if len(line) <= 200 and is_title_case(line):
+        return True
     if next_line is None or _ENDS_SENTENCE.search(line):
         return False
     words = _WORD.findall(line)

@@ -1,0 +1,156 @@
+"""Confidence as a probability: the linker's score of an edge mapped, per relation route, to the
+share of such edges that are right (a gold relation with its stance).
+
+Why per route and stance: an edge inside a post, a reply edge, a quote and a similarity link
+come from different rules and are right at very different rates for the same score (a
+similarity link is rarely right whatever its score), and so are supports and attacks of one
+route (inside a post an attack edge is rarely a gold relation). A (route, stance) with too few
+examples uses its route's map. Why isotonic: the score is
+monotone in how right an edge is but not linear; pooled adjacent violators give a step map that
+keeps that order (ties inside a step keep the score's order, because the step's value is
+the same for all of them and the linker breaks ties by score).
+
+The map is fitted by ``tools/calibrate.py`` out of fold (each fold's edges scored by a model
+trained without that fold) on the study parts of the corpora whose licence permits a derived
+model (``training.LICENCES``), and shipped as JSON beside the relation model
+(``resources/calibration.json``). A route with no such data borrows another's map (``borrow``
+in the file says which). No file: scores pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from argmap.files import canonical_json, write_atomic
+
+CALIBRATION_FORMAT = "argmap-calibration/1"
+DEFAULT_CALIBRATION_PATH = Path(__file__).parents[1] / "resources" / "calibration.json"
+ROUTES = ("within", "reply", "quote", "similarity", "cross_thread")
+# The default drawing threshold on calibrated confidence (``render.min_confidence``): an edge
+# is drawn when it is more likely right than wrong. On the sealed parts this draws edges right
+# 57 % of the time on CDCP maps, 53 % on CreateDebate maps, 72 % on IBM claim-stance pairs,
+# 23 % on CMV maps (README "Quality", tools/choose_threshold.py); the rest stay in JSON/tables.
+DRAW_THRESHOLD = 0.5
+MIN_BLOCK = 40  # examples per step at least: fewer make a staircase of noise
+
+
+@dataclass(frozen=True, slots=True)
+class StepMap:
+    """Scores at or above ``starts[k]`` (and below ``starts[k + 1]``) map to ``values[k]``.
+    A score below ``starts[0]``, the lowest score the fitting data held, maps to
+    ``min(values[0], score)``: the data says nothing about it (the linker keeps no edge that
+    low, but a reply that takes no side is scored down to there), so it is not lifted."""
+
+    starts: tuple[float, ...]
+    values: tuple[float, ...]
+    examples: int = 0
+
+    def __call__(self, score: float) -> float:
+        k = bisect.bisect_right(self.starts, score) - 1
+        return self.values[k] if k >= 0 else min(self.values[0], score)
+
+    def many(self, scores: np.ndarray) -> np.ndarray:
+        scores = np.asarray(scores, dtype=np.float64)
+        k = np.searchsorted(np.asarray(self.starts), scores, side="right") - 1
+        values = np.asarray(self.values, dtype=np.float64)[np.maximum(k, 0)]
+        return np.where(k >= 0, values, np.minimum(values[0], scores))
+
+
+def fit_steps(scores: Sequence[float], right: Sequence[bool], min_block: int = MIN_BLOCK,
+              ) -> StepMap:
+    """Isotonic (non-decreasing) step map from scores to the share right, by pooled adjacent
+    violators over the sorted scores, with blocks of at least ``min_block`` examples (equal
+    scores never straddle two blocks). Deterministic: sorting by (score, label)."""
+    pairs = sorted(zip((float(s) for s in scores), (bool(r) for r in right), strict=True))
+    if not pairs:
+        return StepMap((0.0,), (0.0,), 0)
+    # initial blocks: runs of equal scores, merged until each holds min_block examples
+    blocks: list[list[float]] = []  # [start score, sum right, count]
+    for score, is_right in pairs:
+        if blocks and (blocks[-1][0] == score or blocks[-1][2] < min_block):
+            blocks[-1][1] += is_right
+            blocks[-1][2] += 1
+        else:
+            blocks.append([score, float(is_right), 1.0])
+    if len(blocks) > 1 and blocks[-1][2] < min_block:  # a short last block joins the one before
+        last = blocks.pop()
+        blocks[-1][1] += last[1]
+        blocks[-1][2] += last[2]
+    pooled: list[list[float]] = []
+    for block in blocks:
+        pooled.append(list(block))
+        while len(pooled) > 1 and pooled[-2][1] / pooled[-2][2] >= pooled[-1][1] / pooled[-1][2]:
+            top = pooled.pop()
+            pooled[-1][1] += top[1]
+            pooled[-1][2] += top[2]
+    return StepMap(tuple(round(b[0], 6) for b in pooled),
+                   tuple(round(b[1] / b[2], 4) for b in pooled), len(pairs))
+
+
+class Calibration:
+    """One step map per route, saved and loaded as JSON text."""
+
+    def __init__(self, maps: dict[str, StepMap], meta: dict[str, Any]) -> None:
+        self.maps = maps
+        self.meta = meta
+
+    def for_edge(self, route: str, stance: str) -> StepMap | None:
+        """The map of edges of this route and stance ("within:attack"), else of the route."""
+        return self.maps.get(f"{route}:{stance}") or self.maps.get(route)
+
+    def apply(self, route: str, stance: str, score: float) -> float:
+        steps = self.for_edge(route, stance)
+        return score if steps is None else steps(score)
+
+    def apply_many(self, routes: np.ndarray, attack: np.ndarray, scores: np.ndarray,
+                   ) -> np.ndarray:
+        """Calibrated confidence per row; ``routes`` holds indices into ``ROUTES``,
+        ``attack`` the stance (True: attack)."""
+        out = np.asarray(scores, dtype=np.float64).copy()
+        for code, route in enumerate(ROUTES):
+            for is_attack, stance in ((False, "support"), (True, "attack")):
+                steps = self.for_edge(route, stance)
+                rows = np.nonzero((routes == code) & (attack == is_attack))[0]
+                if steps is not None and len(rows):
+                    out[rows] = steps.many(out[rows])
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": CALIBRATION_FORMAT, **self.meta, "routes": {
+            route: {"starts": list(m.starts), "values": list(m.values), "examples": m.examples}
+            for route, m in sorted(self.maps.items())}}
+
+    def save(self, path: str | Path) -> None:
+        write_atomic(path, canonical_json(self.to_json()))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Calibration:
+        if data.get("format") != CALIBRATION_FORMAT:
+            raise ValueError(f"not an argmap calibration (format {data.get('format')!r})")
+        maps = {route: StepMap(tuple(float(x) for x in m["starts"]),
+                               tuple(float(x) for x in m["values"]), int(m.get("examples", 0)))
+                for route, m in data["routes"].items()}
+        meta = {k: v for k, v in data.items() if k not in ("format", "routes")}
+        return cls(maps, meta)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Calibration:
+        return cls.from_json(orjson.loads(Path(path).read_bytes()))
+
+
+_DEFAULT: dict[str, Calibration | None] = {}
+
+
+def default_calibration() -> Calibration | None:
+    """The shipped calibration, loaded once; None when the resource file is absent."""
+    if "calibration" not in _DEFAULT:
+        _DEFAULT["calibration"] = (Calibration.load(DEFAULT_CALIBRATION_PATH)
+                                   if DEFAULT_CALIBRATION_PATH.is_file() else None)
+    return _DEFAULT["calibration"]

@@ -1,0 +1,111 @@
+"""Calibration: isotonic step maps per route and stance, fitted on licence-clean data, applied
+to every edge the linker reports (and not to how it chooses them)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from argmap.link import calibration as calibration_module
+from argmap.link.calibration import (
+    DEFAULT_CALIBRATION_PATH,
+    ROUTES,
+    Calibration,
+    StepMap,
+    default_calibration,
+    fit_steps,
+)
+from argmap.link.linker import link
+from argmap.link.training import LICENCES
+from argmap.options import LinkOptions
+from tests.link.test_linker import _cue_corpus
+
+
+def test_calibration_steps_are_shares_right_of_blocks():
+    scores = [0.1] * 50 + [0.5] * 50 + [0.9] * 50
+    right = [False] * 45 + [True] * 5 + [False] * 25 + [True] * 25 + [True] * 40 + [False] * 10
+    steps = fit_steps(scores, right, min_block=40)
+    assert steps.starts == (0.1, 0.5, 0.9)
+    assert steps.values == (0.1, 0.5, 0.8)
+    assert steps(0.1) == 0.1 and steps(0.5) == 0.5 and steps(0.7) == 0.5 and steps(1.0) == 0.8
+    assert steps.many(np.asarray([0.1, 0.6, 0.95])).tolist() == [0.1, 0.5, 0.8]
+    # below the lowest score fitted on, a score is never lifted
+    assert steps(0.05) == 0.05 and steps.many(np.asarray([0.0])).tolist() == [0.0]
+
+
+def test_calibration_pools_violators():
+    # a higher score right less often than a lower one: the two blocks pool
+    steps = fit_steps([0.2] * 40 + [0.8] * 40, [True] * 30 + [False] * 10 + [True] * 10
+                      + [False] * 30, min_block=40)
+    assert steps.values == (0.5,)
+
+
+@given(st.lists(st.tuples(st.floats(0, 1), st.booleans()), max_size=300),
+       st.integers(1, 60))
+def test_calibration_steps_are_monotone_and_sized(rows, min_block):
+    steps = fit_steps([s for s, _ in rows], [r for _, r in rows], min_block=min_block)
+    assert list(steps.values) == sorted(steps.values)
+    assert list(steps.starts) == sorted(steps.starts)
+    assert all(0.0 <= v <= 1.0 for v in steps.values)
+    if len(rows) >= 2 * min_block:
+        assert steps.examples == len(rows)
+
+
+def test_calibration_route_and_stance_fall_back_to_route():
+    within = StepMap((0.0,), (0.3,))
+    attack = StepMap((0.0,), (0.05,))
+    cal = Calibration({"within": within, "within:attack": attack}, {})
+    assert cal.apply("within", "support", 0.9) == 0.3
+    assert cal.apply("within", "attack", 0.9) == 0.05
+    assert cal.apply("reply", "support", 0.9) == 0.9  # no map: the score passes through
+    routes = np.asarray([ROUTES.index("within"), ROUTES.index("within"), ROUTES.index("reply")])
+    out = cal.apply_many(routes, np.asarray([False, True, False]), np.asarray([0.9, 0.9, 0.9]))
+    assert out.tolist() == [0.3, 0.05, 0.9]
+    again = Calibration.from_json(json.loads(json.dumps(cal.to_json())))
+    assert again.maps == cal.maps
+
+
+def test_calibration_linker_reports_probabilities_without_changing_choices(monkeypatch):
+    threads, claims, topics = _cue_corpus(60, seed=4)
+    raw = link(threads, claims, topics, LinkOptions(calibrate=False))
+    flat = Calibration({route: StepMap((0.0, 0.5), (0.11, 0.77)) for route in ROUTES}, {})
+    assert all(r.confidence >= 0.0 for r in raw)
+    monkeypatch.setitem(calibration_module._DEFAULT, "calibration", flat)
+    calibrated = link(threads, claims, topics, LinkOptions())
+    assert [(r.source, r.target, r.stance) for r in raw] == [
+        (r.source, r.target, r.stance) for r in calibrated]
+    assert [0.77 if r.confidence >= 0.5 else 0.11 for r in raw] == [
+        r.confidence for r in calibrated]
+
+
+@pytest.mark.skipif(not DEFAULT_CALIBRATION_PATH.is_file(), reason="no shipped calibration")
+def test_calibration_shipped_file_is_licence_clean_and_covers_every_route():
+    cal = default_calibration()
+    assert cal is not None
+    for route in ROUTES:
+        assert cal.for_edge(route, "support") is not None, route
+    for source in cal.meta["fitted_on"]:
+        assert "NonCommercial" not in LICENCES[source["name"]]
+        assert "none stated" not in LICENCES[source["name"]]
+        assert source["part"] == "study"
+    assert cal.meta["out_of_fold"] >= 2
+    for steps in cal.maps.values():
+        assert list(steps.values) == sorted(steps.values)
+
+
+def test_calibration_option_off_gives_raw_scores():
+    threads, claims, topics = _cue_corpus(30, seed=2)
+    off = link(threads, claims, topics, replace(LinkOptions(), calibrate=False))
+    assert all(0.0 <= r.confidence <= 1.0 for r in off)
+
+
+def test_calibration_draw_threshold_is_the_render_default() -> None:
+    from argmap.link.calibration import DRAW_THRESHOLD
+    from argmap.options import RenderOptions
+
+    assert RenderOptions().min_confidence == DRAW_THRESHOLD
