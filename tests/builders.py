@@ -20,6 +20,7 @@ from argmap.model import (
     Thread,
     Topic,
 )
+from argmap.options import RenderOptions
 
 WORDS = (
     "the tax policy would raise prices for renters because landlords pass costs on but evidence "
@@ -76,3 +77,8 @@ def make_map(n_claims: int, *, seed: int = 0, texts: list[str] | None = None,
                         camps=(Camp("camp1", ("user1", "user2"), (claims[0].id,)),),
                         summaries=(summary,))
     return amap, analysis
+
+
+# The render tests test drawing, not the drawing threshold: every relation drawn (the default
+# render.min_confidence hides relations below the calibrated 0.5; tests of that say so).
+DRAW_ALL = RenderOptions(min_confidence=0.0)

@@ -59,7 +59,8 @@ def _outputs(out: Path) -> dict[str, str]:
 def test_api_broken_dot_keeps_json_summary_and_html_and_names_each_map(tmp_path, kind, reason):
     out = tmp_path / "out"
     result = run_cli("map", str(SEED), "-o", str(out), "-q", "--export", "svg,html,json,summary",
-                     "--set", "render.dot_timeout=1", env=_fake_dot_env(tmp_path, kind))
+                     "--set", "render.dot_timeout=1", "--set", "render.min_confidence=0",
+                     env=_fake_dot_env(tmp_path, kind))
     stderr = result.stderr.decode()
     assert result.returncode == EX_PARTIAL, stderr
     files = _outputs(out)
@@ -105,7 +106,8 @@ def test_api_batch_without_dot_still_writes_json_and_summary(tmp_path):
 def test_api_thread_outputs_reports_failures_and_never_raises(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no dot at all
     amap, analysis = make_map(40)
-    options = Options().with_overrides({"export.formats": "svg,html,json,summary"})
+    options = Options().with_overrides({"export.formats": "svg,html,json,summary",
+                                        "render.min_confidence": 0.0})
     produced = thread_outputs(amap, analysis, options)
     assert list(produced)[:2] == [".json", ".summary.md"]  # what needs no dot comes first
     assert ".html" in produced and ".svg" not in produced

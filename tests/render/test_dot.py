@@ -13,7 +13,7 @@ from argmap.model import (
 from argmap.options import RenderOptions
 from argmap.render.dot import node_ids, safe_url, to_dot
 from argmap.render.overview import topic_links
-from tests.builders import make_map
+from tests.builders import DRAW_ALL, make_map
 
 NODE_DECL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[", re.M)
 EDGE_DECL = re.compile(r"^\s*([A-Za-z0-9_]+)\s*->\s*([A-Za-z0-9_]+)", re.M)
@@ -22,7 +22,7 @@ EDGE_DECL = re.compile(r"^\s*([A-Za-z0-9_]+)\s*->\s*([A-Za-z0-9_]+)", re.M)
 def test_render_dot_node_ids_are_synthetic_and_never_user_text():
     texts = ['node subgraph "{|}:;', "\\N \\G", "<lambda> <map>", "a" * 30]
     amap, analysis = make_map(12, texts=texts)
-    source = to_dot(amap, analysis, RenderOptions())
+    source = to_dot(amap, analysis, DRAW_ALL)
     ids = NODE_DECL.findall(source) + [x for pair in EDGE_DECL.findall(source) for x in pair]
     assert ids
     for nid in ids:
@@ -32,16 +32,16 @@ def test_render_dot_node_ids_are_synthetic_and_never_user_text():
 
 def test_render_dot_is_deterministic_and_independent_of_claim_order():
     amap, analysis = make_map(40, seed=3)
-    first = to_dot(amap, analysis, RenderOptions())
+    first = to_dot(amap, analysis, DRAW_ALL)
     shuffled = amap.__class__(**{**{f: getattr(amap, f) for f in amap.__slots__},
                                  "claims": tuple(reversed(amap.claims))})
-    assert to_dot(shuffled, analysis, RenderOptions()) == first
-    assert to_dot(amap, analysis, RenderOptions()) == first
+    assert to_dot(shuffled, analysis, DRAW_ALL) == first
+    assert to_dot(amap, analysis, DRAW_ALL) == first
 
 
 def test_render_dot_caps_claims_and_folds_the_rest_into_more_nodes():
     amap, analysis = make_map(120, seed=1)
-    source = to_dot(amap, analysis, RenderOptions(max_claims_per_map=30))
+    source = to_dot(amap, analysis, RenderOptions(min_confidence=0.0, max_claims_per_map=30))
     drawn = set(re.findall(r"^\s+(c\d{4}) \[", source, re.M))
     assert len(drawn) == 30
     folded = sum(int(n) for n in re.findall(r'label="\+(\d+) more claims?', source))
@@ -58,22 +58,22 @@ def test_render_dot_links_only_https_post_urls():
     assert safe_url('https://ok.example/a b"c\\d') == "https://ok.example/a%20b%22c%5Cd"
     assert safe_url("https://ok.example/\ud800\x00é") == "https://ok.example/%EF%BF%BD%C3%A9"
     amap, analysis = make_map(5, url="javascript:alert({n})")
-    assert "URL=" not in to_dot(amap, analysis, RenderOptions())
+    assert "URL=" not in to_dot(amap, analysis, DRAW_ALL)
     amap, analysis = make_map(5)
-    assert to_dot(amap, analysis, RenderOptions()).count('URL="https://forum.example/p/') == 5
+    assert to_dot(amap, analysis, DRAW_ALL).count('URL="https://forum.example/p/') == 5
 
 
 def test_render_dot_colours_edges_by_stance_and_filters_by_thread_and_topic():
     amap, analysis = make_map(30, seed=2)
-    source = to_dot(amap, analysis, RenderOptions(show_legend=False))
+    source = to_dot(amap, analysis, RenderOptions(min_confidence=0.0, show_legend=False))
     n_support = sum(r.stance is Stance.SUPPORT for r in amap.relations)
     n_attack = len(amap.relations) - n_support
     assert len(re.findall('color="#2e7d32(8c)?" arrowtail="normal"', source)) == n_support
     assert len(re.findall('color="#c62828(8c)?" arrowtail="tee"', source)) == n_attack
     topic = amap.topics[0]
-    only = to_dot(amap, analysis, RenderOptions(), topic_id=topic.id)
+    only = to_dot(amap, analysis, DRAW_ALL, topic_id=topic.id)
     assert len(re.findall(r"^\s+c\d{4} \[", only, re.M)) == len(topic.claim_ids)
-    assert not re.findall(r"^\s+c\d{4} \[", to_dot(amap, analysis, RenderOptions(),
+    assert not re.findall(r"^\s+c\d{4} \[", to_dot(amap, analysis, DRAW_ALL,
                                                    thread_id="missing"), re.M)
 
 

@@ -8,7 +8,7 @@ import re
 from argmap.options import RenderOptions
 from argmap.render.dot import topic_ids
 from argmap.render.overview import overview_dot, topic_links
-from tests.builders import make_map
+from tests.builders import DRAW_ALL, make_map
 
 
 def test_overview_sums_relations_by_ordered_topic_pair_and_stance():
@@ -24,7 +24,7 @@ def test_overview_sums_relations_by_ordered_topic_pair_and_stance():
     assert {(k.source, k.target, k.stance.value): (k.count, k.weight) for k in links} == {
         key: (len(c), round(sum(c), 4)) for key, c in expected.items()}
     assert [k.weight for k in links] == sorted((k.weight for k in links), reverse=True)
-    assert len(re.findall(r"^\s+t\d+ \[", overview_dot(amap, analysis, RenderOptions()),
+    assert len(re.findall(r"^\s+t\d+ \[", overview_dot(amap, analysis, DRAW_ALL),
                           re.M)) == len(amap.topics)
 
 
@@ -33,7 +33,7 @@ def test_overview_draws_the_strongest_links_with_arrowheads_and_a_legend():
     links = topic_links(amap)
     assert len(links) > 200
     for cap, drawn_count in ((60, 60), (100, 100), (7, 7)):
-        source = overview_dot(amap, analysis, RenderOptions(overview_edges=cap))
+        source = overview_dot(amap, analysis, RenderOptions(min_confidence=0.0, overview_edges=cap))
         edges = re.findall(r'^  (t\d+) -> (t\d+) \[id="link-[^"]*" class="rel (\w+)" dir="back" '
                            r'arrowtail="(normal|tee)"', source, re.M)
         assert len(edges) == drawn_count
@@ -47,5 +47,5 @@ def test_overview_draws_the_strongest_links_with_arrowheads_and_a_legend():
 
 def test_overview_never_draws_more_than_two_links_per_topic():
     amap, analysis = make_map(60, seed=4)  # 5 topics
-    source = overview_dot(amap, analysis, RenderOptions(overview_edges=100))
+    source = overview_dot(amap, analysis, RenderOptions(min_confidence=0.0, overview_edges=100))
     assert len(re.findall(r'id="link-', source)) == min(len(topic_links(amap)), 10)

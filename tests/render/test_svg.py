@@ -20,7 +20,7 @@ from argmap.render.draw import draw_map
 from argmap.render.labels import label_lines, tooltip_visible
 from argmap.render.overview import overview_dot
 from argmap.render.svg import render_svg, svg_problems, svg_size
-from tests.builders import make_map
+from tests.builders import DRAW_ALL, make_map
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
 
@@ -41,7 +41,7 @@ any_text = st.one_of(
 
 def _check_map(texts: list[str], url: str | None = "https://forum.example/p/{n}") -> None:
     amap, analysis = make_map(len(texts), texts=texts, url=url)
-    svg = render_svg(to_dot(amap, analysis, RenderOptions()), timeout=30)
+    svg = render_svg(to_dot(amap, analysis, DRAW_ALL), timeout=30)
     assert svg_problems(svg) == []
     root = ET.fromstring(svg)
     groups = {g.get("id"): g for g in root.iter(f"{SVG}g")}
@@ -74,13 +74,13 @@ def test_render_svg_curated_nasty_strings(text):
                         'https://ok.example/"><script>', " https://x", "JAVASCRIPT:x"]))
 def test_render_svg_links_are_only_https_or_fragments(url):
     amap, analysis = make_map(3, url=url)
-    svg = render_svg(to_dot(amap, analysis, RenderOptions()))
+    svg = render_svg(to_dot(amap, analysis, DRAW_ALL))
     assert svg_problems(svg) == []
 
 
 def test_render_svg_https_links_survive_with_query_strings():
     amap, analysis = make_map(2, url="https://ok.example/p?a={n}&b=<x> y")
-    svg = render_svg(to_dot(amap, analysis, RenderOptions()))
+    svg = render_svg(to_dot(amap, analysis, DRAW_ALL))
     assert svg_problems(svg) == []
     hrefs = sorted(a.get("{http://www.w3.org/1999/xlink}href")
                    for a in ET.fromstring(svg).iter(f"{SVG}a") if a.get(XLINK_TITLE, "").startswith("user"))
@@ -94,7 +94,7 @@ def test_render_svg_aspect_ratio_stays_between_1_to_3_and_3_to_1(n_claims, cap, 
     amap, analysis = make_map(n_claims, seed=seed)
     # an uncapped 300-claim map with 366 edges between topics takes dot ~14 CPU s: a loaded CI
     # machine must not turn that into a timeout (speed is measured in bench_render.py)
-    svg = render_svg(to_dot(amap, analysis, RenderOptions(max_claims_per_map=cap)), timeout=600)
+    svg = render_svg(to_dot(amap, analysis, RenderOptions(min_confidence=0.0, max_claims_per_map=cap)), timeout=600)
     width, height = svg_size(svg)
     assert 1 / 3 <= width / height <= 3.0, (n_claims, seed, width, height)
 
@@ -107,7 +107,7 @@ def test_render_svg_aspect_ratio_holds_for_every_rank_direction(rankdir, n_claim
     """The planner alone (one dot run, no fitting) keeps every rank direction within 1:3..3:1;
     a one-topic map of ~10-deep support chains was 5:1 sideways before chains were folded."""
     amap, analysis = make_map(n_claims, seed=0)
-    svg = render_svg(to_dot(amap, analysis, RenderOptions(max_claims_per_map=cap,
+    svg = render_svg(to_dot(amap, analysis, RenderOptions(min_confidence=0.0, max_claims_per_map=cap,
                                                           rankdir=rankdir)))
     assert svg_problems(svg) == []
     width, height = svg_size(svg)
@@ -117,13 +117,13 @@ def test_render_svg_aspect_ratio_holds_for_every_rank_direction(rankdir, n_claim
 def test_render_svg_output_is_byte_identical_across_runs():
     amap, analysis = make_map(60, seed=7)
     for make in (to_dot, overview_dot):
-        source = make(amap, analysis, RenderOptions())
+        source = make(amap, analysis, DRAW_ALL)
         assert render_svg(source) == render_svg(source)
 
 
 def test_render_svg_overview_is_safe_square_ish_and_names_every_topic():
     amap, analysis = make_map(120, seed=2)
-    svg = render_svg(overview_dot(amap, analysis, RenderOptions()))
+    svg = render_svg(overview_dot(amap, analysis, DRAW_ALL))
     assert svg_problems(svg) == []
     width, height = svg_size(svg)
     assert 1 / 3 <= width / height <= 3.0
@@ -171,7 +171,7 @@ def test_render_svg_a_fan_of_2000_replies_is_capped_and_stays_sane():
         topics=(Topic("t00", "fan", ("fan",), tuple(c.id for c in claims)),))
     analysis = dataclasses.replace(analysis, centrality=tuple(
         (c.id, 1.0 / (i + 1)) for i, c in enumerate(claims)), status=())
-    source = to_dot(amap, analysis, RenderOptions())
+    source = to_dot(amap, analysis, DRAW_ALL)
     assert "+1921 more claims in this topic" in source
     width, height = svg_size(render_svg(source))
     assert 1 / 3 <= width / height <= 3.0, (width, height)
@@ -181,7 +181,7 @@ def test_render_svg_the_overview_is_laid_out_by_dot_and_byte_identical_in_20_run
     """neato (the old overview engine) is not deterministic in Graphviz 2.43: the overview of
     one 10k-post thread differed in 6 of 20 runs. dot is; 20 runs of one overview agree."""
     amap, analysis = make_map(600, seed=5)
-    source = overview_dot(amap, analysis, RenderOptions())
+    source = overview_dot(amap, analysis, DRAW_ALL)
     assert "layout=" not in source and "neato" not in source
     first = render_svg(source)
     assert all(render_svg(source) == first for _ in range(19))
