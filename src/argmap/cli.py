@@ -141,37 +141,95 @@ def map_command(
 
 @app.command()
 def batch(
-    inputs: Annotated[list[Path], typer.Argument(help="Input files or folders (one unit of work per file).")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder: one sub-folder per input.")],
-    jobs: Annotated[int | None, typer.Option("--jobs", help="Worker processes (default: CPU count).")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Skip inputs the manifest says are done.")] = False,
-    scheduler: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
-    address: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
-    input_format: Annotated[str | None, typer.Option("--from", help="Input format; 'auto' sniffs.")] = None,
-    export: Annotated[str | None, typer.Option("--export", help="Comma list of output formats.")] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
+    inputs: Annotated[list[Path], typer.Argument(help="Corpus files or folders (any size; compressed or not).")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder: corpus tables, report, maps.")],
+    jobs: Annotated[str, typer.Option("--jobs", metavar="N|auto", help="Worker processes; auto: the cores, fewer if memory is short.")] = "auto",
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run (same inputs and options).")] = False,
+    scheduler: Annotated[str, typer.Option(help="local (worker processes) or dask.")] = "local",
+    address: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster).")] = None,
+    input_format: Annotated[str | None, typer.Option("--from", help="Input format; 'auto' sniffs the content.")] = None,
+    fields: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="Map a JSON field: --field text=body --field reply_to=parent_id."),
+    ] = None,
+    single_post: Annotated[bool, typer.Option("--single-post", help="Keep each text file as one post.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on any malformed record.")] = False,
+    maps: Annotated[str | None, typer.Option("--maps", metavar="all|top:N|contested:N", help="Also write per-thread maps: all, the N largest threads, or the N most attacked.")] = None,
+    export: Annotated[str | None, typer.Option("--export", help="Formats of the per-thread maps (as for map).")] = None,
+    tables: Annotated[str | None, typer.Option("--tables", help="Comma list of table formats: csv,parquet,sqlite (default: all installed).")] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
     config: ConfigOpt = None,
     settings: SetOpt = None,
 ) -> None:
-    """Map a corpus of many files with worker processes (or Dask); resumable with --resume."""
+    """Map a corpus (one dump of millions of posts, or many files) into corpus tables.
+
+    Streams the inputs once into spill files by thread, fits one topic model for the whole
+    corpus, maps every thread in parallel, and writes posts, claims, relations, topics,
+    threads, camps and problems as CSV, Parquet and SQLite, plus report.html.
+    """
     from argmap.corpus.runner import run_batch
 
     options = build_options(
-        config, settings, **{"read.format": input_format, "export.formats": export}
+        config,
+        settings,
+        **{
+            "read.format": input_format,
+            "read.fields": ",".join(fields) if fields else None,
+            "read.single_post": True if single_post else None,
+            "read.strict": True if strict else None,
+            "export.formats": export,
+        },
     )
     report = run_batch(
-        inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler, address=address
+        inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler, address=address,
+        maps=maps, tables=tables, progress=None if quiet else _batch_progress(),
     )
     if not quiet:
+        _clear_progress_line()
         err.print(
-            f"{len(report.done)} inputs mapped, {len(report.resumed)} already done, "
-            f"{len(report.failed)} failed; {report.threads} threads, {len(report.outputs)} files; "
-            f"manifest {escape(str(report.manifest))}"
+            f"records in {report.records_in:,} = processed {report.processed:,} + skipped "
+            f"{report.skipped:,} + quarantined {report.quarantined:,}; {report.threads:,} threads, "
+            f"{report.claims:,} claims, {report.relations:,} relations, {report.topics} topics"
         )
+        reused = f" ({report.tasks_reused} of them already done)" if report.tasks_reused else ""
+        err.print(f"{report.tasks_run + report.tasks_reused} tasks{reused} on {report.jobs} "
+                  f"workers; tables and report.html in {safe_terminal(report.out)}")
         if report.problems:
-            err.print(f"[yellow]{report.problems} problems listed in {escape(str(out / 'skipped.jsonl'))}[/]")
+            err.print(f"[yellow]{report.problems:,} problems listed in the problems table "
+                      f"({safe_terminal(report.out / 'corpus.sqlite')}, csv/problems.csv)[/]")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
+
+
+def _batch_progress() -> Callable[[object], None]:
+    """Progress lines on stderr: rewritten in place on a terminal, every few seconds in a log."""
+    import time
+
+    from argmap.corpus.progress import describe
+
+    last = {"at": 0.0, "phase": ""}
+    interval = 0.2 if err.is_terminal else 5.0
+
+    def show(event: object) -> None:
+        now = time.monotonic()
+        phase = getattr(event, "phase", "")
+        if phase == last["phase"] and now - last["at"] < interval:
+            return
+        last["at"], last["phase"] = now, phase
+        line = describe(event)  # type: ignore[arg-type]
+        if err.is_terminal:
+            err.file.write("\r\x1b[2K" + line)
+            err.file.flush()
+        else:
+            err.print(escape(line))
+
+    return show
+
+
+def _clear_progress_line() -> None:
+    if err.is_terminal:
+        err.file.write("\r\x1b[2K")
+        err.file.flush()
 
 
 @app.command()
