@@ -118,11 +118,16 @@ def write_parquet(out: Path, fragments: Sequence[Path], own: dict[str, list[Row]
 
 def write_sqlite(out: Path, fragments: Sequence[Path], own: dict[str, list[Row]]
                  ) -> dict[str, str]:
+    """Fragments copied in C (``INSERT ... SELECT``), then ``VACUUM INTO`` the final file: a
+    fresh copy whose bytes depend on the rows only, not on how many transactions built it
+    (the header counts them)."""
     target = out / SQLITE_NAME
+    build = out / f".{SQLITE_NAME}.build.{os.getpid()}.tmp"
     tmp = out / f".{SQLITE_NAME}.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
+    for path in (build, tmp):
+        path.unlink(missing_ok=True)
     try:
-        db = sqlite3.connect(tmp, isolation_level=None)
+        db = sqlite3.connect(build, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=OFF")
             db.execute("PRAGMA synchronous=OFF")
@@ -144,8 +149,10 @@ def write_sqlite(out: Path, fragments: Sequence[Path], own: dict[str, list[Row]]
             for statement in index_sql():
                 db.execute(statement)
             db.execute("COMMIT")
+            db.execute("VACUUM INTO ?", (str(tmp),))
         finally:
             db.close()
+            build.unlink(missing_ok=True)
         fsync_path(tmp)
         os.replace(tmp, target)
     except (OSError, sqlite3.Error) as exc:

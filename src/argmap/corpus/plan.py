@@ -20,7 +20,7 @@ from argmap.corpus.tasks import Task
 BUCKET_BYTES = 4 << 20
 MIN_BUCKETS, MAX_BUCKETS = 16, 512
 COMPRESSION_GUESS = 6  # decompressed / compressed size assumed when sizing buckets
-TASKS_AIM, MIN_TASK, MAX_TASK = 12, 800, 20_000
+TASKS_AIM, MIN_TASK, MAX_TASK = 12, 200, 20_000
 
 
 def bucket_count(paths: Sequence[Path]) -> int:
