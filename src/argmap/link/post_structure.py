@@ -88,6 +88,8 @@ def main_claims(layout: Layout, children: np.ndarray, parents: np.ndarray,
     conceding (``_opens_conceding``) gives the first-place bonus to its second claim.
     Returns a per-claim "is its post's main claim"."""
     n = len(layout.claims)
+    if n == 0:  # a thread whose posts hold no claim ("ok", "thanks")
+        return np.zeros(0, dtype=bool)
     incoming = np.zeros(n)
     outgoing = np.zeros(n)
     np.add.at(incoming, parents[within], confidence[within])  # in candidate order
