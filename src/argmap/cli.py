@@ -213,7 +213,8 @@ def _batch_progress() -> Callable[[object], None]:
     def show(event: object) -> None:
         now = time.monotonic()
         phase = getattr(event, "phase", "")
-        if phase == last["phase"] and now - last["at"] < interval:
+        finished = getattr(event, "fraction", None) == 1.0
+        if phase == last["phase"] and now - last["at"] < interval and not finished:
             return
         last["at"], last["phase"] = now, phase
         line = describe(event)  # type: ignore[arg-type]

@@ -158,8 +158,11 @@ class FragmentWriter:
             raise output_error(folder, exc) from exc
 
     def _tmp(self, name: str) -> Path:
+        """A fresh temporary file (a crashed attempt at this task may have left one)."""
         self.names.append(name)
-        return self.folder / f".{name}.tmp"
+        path = self.folder / f".{name}.tmp"
+        path.unlink(missing_ok=True)
+        return path
 
     def add(self, table: str, rows: Sequence[Row]) -> None:
         if not rows:

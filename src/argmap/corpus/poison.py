@@ -1,8 +1,8 @@
 """Records that kill workers: which task to split, which record to quarantine.
 
 A task that kills its worker every time it runs alone (``schedule``) holds a poison record.
-Several threads: the task is split in two halves by thread, recorded in the manifest, and the
-halves run (one of them will crash again, and is split again). One thread: its records are
+Several threads: the task is split by thread into up to eight parts, recorded in the
+manifest, and the parts run (one of them will crash again, and is split again). One thread: its records are
 bisected with probe tasks (map the thread restricted to half of the suspects; a crash means
 the poison is in that half) until one record is left; it is quarantined, recorded with its
 file, line and byte offset, and the thread is mapped without it. Everything else is mapped.
@@ -40,15 +40,19 @@ class Hunt:
         return len(self.suspects) <= 1
 
 
+SPLIT_WAYS = 8
+
+
 def split_or_hunt(task: Task, spill: Path, quarantined: frozenset[str]
                   ) -> tuple[list[Task], Hunt | None]:
-    """Halves of a crashed multi-thread task, or a hunt for the record of a one-thread task."""
+    """Parts of a crashed multi-thread task (up to ``SPLIT_WAYS``, by thread), or a hunt for
+    the record of a one-thread task."""
     threads = task_threads(task, spill)
     if len(threads) > 1:
-        middle = task.first + len(threads) // 2
-        end = task.first + len(threads)
-        return [Task(task.lo, task.hi, task.first, middle),
-                Task(task.lo, task.hi, middle, end)], None
+        ways = min(SPLIT_WAYS, len(threads))
+        bounds = [task.first + len(threads) * k // ways for k in range(ways + 1)]
+        return [Task(task.lo, task.hi, a, b) for a, b in zip(bounds, bounds[1:], strict=False)
+                if b > a], None
     key, entries = threads[0]
     suspects = [e.post.id for e in entries if e.post.id not in quarantined]
     single = Task(task.lo, task.hi, task.first, task.first + 1)

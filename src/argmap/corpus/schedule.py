@@ -4,12 +4,12 @@ Both schedulers take tasks from a queue the runner may add to while results come
 task's halves, bisection probes) and yield outcomes:
 ``("done", task, result)``, ``("error", task, exception)`` for an error the task raised (a full
 disk, say: the run stops), and ``("crashed", task, None)`` when the task killed its worker
-every time it ran alone, twice (the runner then splits or bisects it).
+when it ran alone (twice for a bisection probe; the runner then splits or bisects it).
 
 Local: a ``ProcessPoolExecutor`` of forked workers, started warm (the stages imported before
 the fork). A dead worker breaks the pool and fails every task in flight, so all of them become
-suspects and run again one at a time; a task that kills the pool alone is retried once, then
-reported crashed. Workers die with the main process (``PR_SET_PDEATHSIG``, plus a watchdog
+suspects and run again one at a time; a task that kills the pool alone is reported crashed
+(a probe is retried once first). Workers die with the main process (``PR_SET_PDEATHSIG``, plus a watchdog
 thread where that is missing), close the inherited OUTDIR lock, and leave Ctrl-C to the main
 process, which stops them.
 
@@ -154,7 +154,9 @@ class LocalScheduler:
         if alone and len(crashed) == 1:
             task = crashed[0]
             alone_crashes[task.name] = alone_crashes.get(task.name, 0) + 1
-            if alone_crashes[task.name] >= 2:
+            # a probe's answer steers a bisection, so a crash must repeat to count; a task
+            # that crashed alone is split, which costs nothing if the crash was a fluke
+            if alone_crashes[task.name] >= (2 if task.probe is not None else 1):
                 yield ("crashed", task, None)
             else:
                 suspects.appendleft(task)

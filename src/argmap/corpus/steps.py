@@ -103,9 +103,11 @@ class Steps:
         return model, record
 
     def _fit(self) -> CorpusTopics:
-        """Fit on the first threads in (hash, id) order, up to ``cluster.fit_sample`` claims."""
+        """Fit on the first threads in (hash, id) order, up to ``cluster.fit_sample`` claims
+        (or as many posts, in a corpus whose posts hold few claims)."""
         options = self.options
         claims, context = [], []
+        posts = 0
         for index in range(self.buckets):
             for key, entries in group_threads(read_entries([self.spill / bucket_name(index)])):
                 thread = assemble_thread(key, entries, self._quarantined())
@@ -114,7 +116,8 @@ class Steps:
                 for row in sample_rows(found):
                     claims.append(found[row])
                     context.append(stems[row])
-                if len(claims) >= options.cluster.fit_sample:
+                posts += len(thread.posts)
+                if len(claims) >= options.cluster.fit_sample or posts >= options.cluster.fit_sample:
                     return fit(claims, context, options.cluster)
         return fit(claims, context, options.cluster)
 
@@ -159,6 +162,7 @@ class Steps:
         finally:
             if isinstance(scheduler, DaskScheduler):
                 scheduler.close()
+        self.meter.update(total, total, "posts")
         return plan.apply_splits(plan.plan_tasks(posts), self.manifest.of_type("split"))
 
     def _context(self, model_record: dict[str, Any]) -> dict[str, Any]:

@@ -8,8 +8,9 @@ every thread is projected onto the same centres: a topic id means the same thing
 and a thread's result does not depend on which other threads were mapped beside it.
 
 The sample: threads in (hash, id) order, the order of the spill buckets, up to
-``cluster.fit_sample`` claims, at most ``SAMPLE_PER_THREAD`` of them per thread so one long
-thread cannot make the topics. Same corpus, same sample, on any machine and any --jobs.
+``cluster.fit_sample`` claims (or as many posts), at most ``SAMPLE_PER_THREAD`` claims per
+thread so one long thread cannot make the topics. Same corpus, same sample, on any machine
+and any --jobs.
 
 The fitted arrays (vocabulary, idf, LSA components, centres) are saved with ``numpy.savez`` and
 loaded with ``allow_pickle=False``: workers and Dask nodes read numbers and strings, never a
