@@ -17,7 +17,7 @@ import pytest
 from argmap.corpus import plan, run_batch
 from argmap.corpus.manifest import BatchRefused, OutdirLock
 from argmap.corpus.schema import TABLES, cell, columns
-from argmap.errors import EX_OK, EX_PARTIAL, InputError
+from argmap.errors import EX_PARTIAL, InputError
 from argmap.options import Options
 from tests.corpus.dumps import by_thread, reddit_dump, write_jsonl
 
@@ -32,21 +32,6 @@ def outputs(out: Path) -> dict[str, bytes]:
 def csv_rows(out: Path, table: str) -> list[list[str]]:
     with open(out / "csv" / f"{table}.csv", newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))[1:]
-
-
-@pytest.fixture(scope="module")
-def dump(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
-    folder = tmp_path_factory.mktemp("dump")
-    records = reddit_dump(48, seed=3)
-    return write_jsonl(folder / "RC_2023-11.jsonl", records), records
-
-
-@pytest.fixture(scope="module")
-def reference(dump: tuple[Path, list[dict]], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("ref") / "out"
-    report = run_batch([dump[0]], out, jobs=1)
-    assert report.exit_code == EX_OK
-    return out
 
 
 def test_runner_tables_do_not_depend_on_jobs_or_buckets(dump, reference, tmp_path,

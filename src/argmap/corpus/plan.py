@@ -46,6 +46,9 @@ def plan_tasks(bucket_posts: Sequence[int]) -> list[Task]:
     tasks: list[Task] = []
     start, held = 0, 0
     for index, posts in enumerate(bucket_posts):
+        if held and held + posts > MAX_TASK:  # a big bucket does not join a started task
+            tasks.append(Task(start, index))
+            start, held = index, 0
         held += posts
         if held >= target:
             tasks.append(Task(start, index + 1))
