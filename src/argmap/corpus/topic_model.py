@@ -76,8 +76,10 @@ class CorpusTopics:
     def _model(self) -> TopicModel:
         vectorizer = SimpleNamespace(vocabulary_={t: i for i, t in enumerate(self.terms)},
                                      idf_=self.idf)
-        return TopicModel(vectorizer, self.components, self.centres,  # type: ignore[arg-type]
-                          self.min_similarity)
+        # Fortran order: ``project`` multiplies by ``components.T``, which is then C-contiguous;
+        # otherwise scipy copied the whole projection (~10 MB) on every call. Same numbers.
+        return TopicModel(vectorizer, np.asfortranarray(self.components),  # type: ignore[arg-type]
+                          self.centres, self.min_similarity)
 
     def assign(self, claims: Sequence[Claim]) -> tuple[list[str], np.ndarray]:
         """Topic id of each claim (claims as given), chosen with its post context, and the
