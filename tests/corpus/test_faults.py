@@ -70,6 +70,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.mark.parametrize("moment", ["reading", "mapping"])
 def test_faults_kill_9_then_resume_gives_the_uninterrupted_tables(corpus, tmp_path,
                                                                    moment) -> None:
+    _interrupt_and_resume(corpus, tmp_path, moment, signal.SIGKILL)
+
+
+def test_faults_ctrl_c_exits_130_and_resumes(corpus, tmp_path) -> None:
+    _interrupt_and_resume(corpus, tmp_path, "mapping", signal.SIGINT)
+
+
+def _interrupt_and_resume(corpus: tuple[Path, Path], tmp_path: Path, moment: str,
+                          how: signal.Signals) -> None:
     dump, reference = corpus
     out = tmp_path / "out"
     process = _start(str(dump), "-o", str(out), "--jobs", "2", "-q")
@@ -82,8 +91,10 @@ def test_faults_kill_9_then_resume_gives_the_uninterrupted_tables(corpus, tmp_pa
         time.sleep(0.02)
     assert process.poll() is None, "the run ended before it could be killed"
     workers = _children(process.pid)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    process.send_signal(how)
+    process.wait(timeout=60)
+    if how == signal.SIGINT:
+        assert process.returncode == 130, process.stderr.read().decode()
     gone_by = time.monotonic() + 10
     while any(_alive(w) for w in workers) and time.monotonic() < gone_by:
         time.sleep(0.05)

@@ -254,3 +254,15 @@ def test_runner_writes_maps_of_the_largest_threads_and_links_them(dump, tmp_path
         assert document
     assert html.count('href="maps/') >= 3
     assert any(p.name == "report.html" for p in report.outputs)
+
+
+def test_runner_readme_sql_runs_on_the_corpus_database(reference) -> None:
+    from tests.support import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    sql = readme.split("```sql\n", 1)[1].split("```", 1)[0]
+    db = sqlite3.connect(reference / "corpus.sqlite")
+    results = [db.execute(q).fetchall() for q in sql.split(";") if q.strip()]
+    assert len(results) == 3 and all(results)
+    contested = results[0]
+    assert all(row[2] + row[3] >= 2 for row in contested)  # attacked and supported

@@ -22,6 +22,7 @@ deaths, which is reported as crashed.
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -90,6 +91,10 @@ class LocalScheduler:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
+            # what the parent holds so far stays shared with the forked workers: the
+            # collector would otherwise touch (and so copy) every page of it in each worker
+            gc.collect()
+            gc.freeze()
             self.pool = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=self.mp, initializer=_init_worker,
                 initargs=(self.counter, self.lock_fd, os.getpid()))
@@ -106,6 +111,7 @@ class LocalScheduler:
                 except (OSError, AttributeError):
                     pass
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
     def run(self, queue: deque[Task], tick: Tick | None = None) -> Iterator[Outcome]:
         pending: dict[Future, Task] = {}
