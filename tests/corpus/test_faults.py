@@ -18,8 +18,14 @@ import pytest
 from argmap.corpus import run_batch
 from argmap.corpus.thread_map import CRASH_ENV
 from tests.corpus.dumps import reddit_dump, write_jsonl
-from tests.corpus.test_runner import OUTPUT_FILES, csv_rows, outputs
+from tests.corpus.test_runner import OUTPUT_FILES, csv_rows
 from tests.support import REPO, run_cli
+
+TABLES = ("--tables", "csv,sqlite")  # Parquet is covered in test_runner; fewer files here
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUT_FILES if (out / name).exists()}
 
 
 def _children(pid: int) -> set[int]:
@@ -61,8 +67,9 @@ def _task_records(out: Path) -> int:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A dump of ~1,000 posts (several tasks) and its uninterrupted reference run."""
     folder = tmp_path_factory.mktemp("faults")
-    dump = write_jsonl(folder / "RC_2024-01.jsonl", reddit_dump(90, seed=11))
-    result = run_cli("batch", str(dump), "-o", str(folder / "reference"), "--jobs", "2", "-q")
+    dump = write_jsonl(folder / "RC_2024-01.jsonl", reddit_dump(60, seed=11))
+    result = run_cli("batch", str(dump), "-o", str(folder / "reference"), "--jobs", "2", "-q",
+                     *TABLES)
     assert result.returncode == 0, result.stderr.decode()
     return dump, folder / "reference"
 
@@ -81,7 +88,7 @@ def _interrupt_and_resume(corpus: tuple[Path, Path], tmp_path: Path, moment: str
                           how: signal.Signals) -> None:
     dump, reference = corpus
     out = tmp_path / "out"
-    process = _start(str(dump), "-o", str(out), "--jobs", "2", "-q")
+    process = _start(str(dump), "-o", str(out), "--jobs", "2", "-q", *TABLES)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if moment == "reading" and (out / ".argmap" / "spill").is_dir():
@@ -99,7 +106,7 @@ def _interrupt_and_resume(corpus: tuple[Path, Path], tmp_path: Path, moment: str
     while any(_alive(w) for w in workers) and time.monotonic() < gone_by:
         time.sleep(0.05)
     assert not any(_alive(w) for w in workers), "workers outlived the main process"
-    resumed = run_cli("batch", str(dump), "-o", str(out), "--jobs", "2", "--resume")
+    resumed = run_cli("batch", str(dump), "-o", str(out), "--jobs", "2", "--resume", *TABLES)
     assert resumed.returncode == 0, resumed.stderr.decode()
     if moment == "mapping":
         assert "already done" in resumed.stderr.decode()
@@ -115,7 +122,7 @@ def test_faults_full_disk_exits_74_leaves_no_half_file_and_resumes(corpus, tmp_p
     def small_disk() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    process = _start(str(dump), "-o", str(out), "--jobs", "2", preexec_fn=small_disk)
+    process = _start(str(dump), "-o", str(out), "--jobs", "2", *TABLES, preexec_fn=small_disk)
     _, err = process.communicate(timeout=300)
     assert process.returncode == 74, err.decode()
     last = err.decode().strip().splitlines()[-1]
@@ -126,7 +133,7 @@ def test_faults_full_disk_exits_74_leaves_no_half_file_and_resumes(corpus, tmp_p
     assert not (out / "corpus.sqlite").exists()
     assert not list(out.rglob(".*.tmp"))
     assert b'"type":"tables"' not in (out / ".argmap" / "manifest.jsonl").read_bytes()
-    resumed = run_cli("batch", str(dump), "-o", str(out), "--jobs", "2", "--resume")
+    resumed = run_cli("batch", str(dump), "-o", str(out), "--jobs", "2", "--resume", *TABLES)
     assert resumed.returncode == 0, resumed.stderr.decode()
     assert outputs(out) == outputs(reference)
 
@@ -134,7 +141,7 @@ def test_faults_full_disk_exits_74_leaves_no_half_file_and_resumes(corpus, tmp_p
 def test_faults_second_run_on_the_same_folder_is_refused(corpus, tmp_path) -> None:
     dump, _ = corpus
     out = tmp_path / "out"
-    first = _start(str(dump), "-o", str(out), "--jobs", "1", "-q")
+    first = _start(str(dump), "-o", str(out), "--jobs", "1", "-q", *TABLES)
     try:
         deadline = time.monotonic() + 60
         while not (out / ".argmap" / "lock").exists() and time.monotonic() < deadline:
@@ -150,11 +157,11 @@ def test_faults_second_run_on_the_same_folder_is_refused(corpus, tmp_path) -> No
 def test_faults_poison_record_is_bisected_and_quarantined_at_its_line(corpus, tmp_path) -> None:
     dump, reference = corpus
     lines = dump.read_bytes().splitlines()
-    victim = next(n for n, line in enumerate(lines) if b'"link_id"' in line and n > 200)
+    victim = next(n for n, line in enumerate(lines) if b'"link_id"' in line and n > 150)
     record = orjson.loads(lines[victim])
     offset = sum(len(line) + 1 for line in lines[:victim])
     out = tmp_path / "out"
-    result = run_cli("batch", str(dump), "-o", str(out), "--jobs", "2",
+    result = run_cli("batch", str(dump), "-o", str(out), "--jobs", "2", *TABLES,
                      env={CRASH_ENV: f"reddit:t1_{record['id']}"})
     assert result.returncode == 3, result.stderr.decode()
     assert "quarantined 1" in result.stderr.decode()
@@ -191,7 +198,7 @@ def test_faults_one_poison_record_among_100000(tmp_path, monkeypatch) -> None:
     path = tmp_path / "RC_big.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     monkeypatch.setenv(CRASH_ENV, poison)
-    report = run_batch([path], tmp_path / "out", jobs=2)
+    report = run_batch([path], tmp_path / "out", jobs=2, tables="csv")
     assert (report.records_in, report.processed, report.quarantined) == (100_000, 99_999, 1)
     assert report.exit_code == 3
     rows = [p for p in csv_rows(tmp_path / "out", "problems") if p[1] == "quarantined"]
@@ -202,7 +209,7 @@ def test_faults_one_poison_record_among_100000(tmp_path, monkeypatch) -> None:
 
 def test_faults_progress_in_records_and_posts_per_second_with_an_eta(corpus, tmp_path) -> None:
     dump, _ = corpus
-    result = run_cli("batch", str(dump), "-o", str(tmp_path / "out"), "--jobs", "2")
+    result = run_cli("batch", str(dump), "-o", str(tmp_path / "out"), "--jobs", "2", *TABLES)
     assert result.returncode == 0, result.stderr.decode()
     stderr = result.stderr.decode()
     assert "reading:" in stderr and "records/s" in stderr

@@ -203,28 +203,16 @@ class FragmentWriter:
         return sums
 
     def abort(self) -> None:
-        for writer in (*getattr(self, "csv", {}).values(),):
-            try:
-                writer.file.close()
-            except OSError:
-                pass
-        for pq_writer in getattr(self, "parquet", {}).values():
-            try:
-                pq_writer.writer.close()
-            except Exception:  # noqa: BLE001 - already failing; the temp file goes anyway
-                pass
+        """Close what is open and delete every temporary file (nothing under a final name)."""
+        closers = [w.file.close for w in getattr(self, "csv", {}).values()]
+        closers += [w.writer.close for w in getattr(self, "parquet", {}).values()]
         if getattr(self, "db", None) is not None:
-            try:
-                self.db.close()  # type: ignore[union-attr]
-            except sqlite3.Error:
-                pass
+            closers.append(self.db.close)  # type: ignore[union-attr]
             self.db = None
+        for close in closers:
+            try:
+                close()
+            except Exception:  # noqa: BLE001 - already failing; the temp files go anyway
+                pass
         for name in self.names:
             (self.folder / f".{name}.tmp").unlink(missing_ok=True)
-
-
-def fragment_files(formats: Sequence[str], tables: Sequence[str]) -> list[str]:
-    """The file names a task's fragment folder holds when done."""
-    names = [f"{t}.csv" for t in tables if "csv" in formats]
-    names += [f"{t}.parquet" for t in tables if "parquet" in formats]
-    return names + (["tables.sqlite"] if "sqlite" in formats else [])

@@ -119,6 +119,8 @@ def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
         for key, entries in threads:
             mapped = _map_with_quarantine(key, entries, excluded, topics, options, poison,
                                           quarantined)
+            if mapped is None:
+                continue
             thread = mapped.amap.threads[0]
             for problem in thread.problems:
                 row = problem_row(problem, thread_id=key)
@@ -161,7 +163,8 @@ def map_selected(task: Task, ctx: dict[str, Any], wanted: Sequence[str]) -> list
         if key in wanted:
             mapped = _map_with_quarantine(key, entries, excluded, topics, options, frozenset(),
                                           [])
-            written.extend(write_maps(mapped, Path(ctx["out"]), options))
+            if mapped is not None:
+                written.extend(write_maps(mapped, Path(ctx["out"]), options))
     return sorted(written)
 
 
@@ -179,9 +182,11 @@ def write_maps(mapped: MappedThread, out: Path, options: Options) -> list[str]:
 
 def _map_with_quarantine(key: str, entries: list[Entry], excluded: frozenset[str],
                          topics: CorpusTopics, options: Options, poison: frozenset[str],
-                         quarantined: list[dict[str, Any]]) -> MappedThread:
-    """Map the thread; while mapping raises, find one record to blame, quarantine it, retry."""
+                         quarantined: list[dict[str, Any]]) -> MappedThread | None:
+    """Map the thread; while mapping raises, find one record to blame, quarantine it, retry.
+    A thread that still fails after ``MAX_POISON`` records is quarantined whole (None)."""
     excluded = excluded & {e.post.id for e in entries}
+    reason = ""
     for _ in range(MAX_POISON):
         thread = assemble_thread(key, entries, excluded)
         try:
@@ -194,7 +199,9 @@ def _map_with_quarantine(key: str, entries: list[Entry], excluded: frozenset[str
                                                                    options, poison))
             quarantined.append(quarantine_row(culprit, key, f"mapping raised {reason}"))
             excluded = excluded | {culprit.post.id}
-    raise ArgmapError(f"thread {key!r}: more than {MAX_POISON} records break its mapping")
+    quarantined.extend(quarantine_row(e, key, f"the thread cannot be mapped ({reason})")
+                       for e in entries if e.post.id not in excluded)
+    return None
 
 
 def _fails(key: str, entries: list[Entry], keep: frozenset[str], topics: CorpusTopics,
