@@ -225,7 +225,9 @@ class DaskScheduler:
 
 
 def _die_with_parent_plugin(parent: int) -> Any:
-    """A Dask worker plugin: the workers of a local cluster exit with the main process."""
+    """A Dask worker plugin: the workers of a local cluster exit with the main process. Their
+    nanny already stops them when the main process goes; this adds the kernel's guarantee
+    (``PR_SET_PDEATHSIG``) for a worker busy in compiled code."""
     from distributed import WorkerPlugin
 
     class DieWithParent(WorkerPlugin):
