@@ -17,7 +17,7 @@ import pytest
 from argmap.corpus import plan, run_batch
 from argmap.corpus.manifest import BatchRefused, OutdirLock
 from argmap.corpus.schema import TABLES, cell, columns
-from argmap.errors import EX_PARTIAL, InputError
+from argmap.errors import EX_OK, EX_PARTIAL, InputError
 from argmap.options import Options
 from tests.corpus.dumps import by_thread, reddit_dump, write_jsonl
 
@@ -266,3 +266,33 @@ def test_runner_readme_sql_runs_on_the_corpus_database(reference) -> None:
     assert len(results) == 3 and all(results)
     contested = results[0]
     assert all(row[2] + row[3] >= 2 for row in contested)  # attacked and supported
+
+
+def test_runner_reads_field_mapped_jsonl_and_document_formats_in_one_folder(tmp_path) -> None:
+    """What `map` reads, batch reads: JSON Lines with --field mappings, a gzipped file, a
+    Reddit thread JSON and a pasted text dump side by side; --single-post for text."""
+    from tests.support import SEED
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [{"uid": f"u{i}", "msg": f"Cities should ban cars from the centre {i}. But shops "
+             "need drivers who come from far away.", "parent": None if i % 5 == 0 else
+             f"u{i - i % 5}", "conv": f"c{i // 5}", "who": f"a{i % 3}"} for i in range(25)]
+    write_jsonl(corpus / "forum.jsonl", rows)
+    write_jsonl(corpus / "forum-2.jsonl.gz", rows[:10], compress="gz")
+    (corpus / "seed.txt").write_bytes(SEED.read_bytes())
+    listing = {"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {
+        "id": "abc", "title": "Should homework be banned?", "selftext": "It takes the time "
+        "children need to play.", "author": "op", "created_utc": 1}}]}}
+    comments = {"kind": "Listing", "data": {"children": [{"kind": "t1", "data": {
+        "id": "x1", "parent_id": "t3_abc", "body": "I disagree. Homework teaches discipline "
+        "children will need.", "author": "b", "created_utc": 2}}]}}
+    (corpus / "thread.json").write_bytes(orjson.dumps([listing, comments]))
+    options = Options().with_overrides({"read.fields": "id=uid,text=msg,reply_to=parent,"
+                                        "thread=conv,author=who", "read.single_post": True})
+    report = run_batch([corpus], tmp_path / "out", options, jobs=2)
+    assert report.exit_code == EX_OK and report.records_in == 25 + 10 + 1 + 2
+    threads = {r[0]: int(r[4]) for r in csv_rows(tmp_path / "out", "threads")}
+    assert threads["forum:c0"] == 5 and threads["forum-2.jsonl:c1"] == 5
+    assert threads["reddit:abc"] == 2 and sum(threads.values()) == report.processed
+    assert any(t.startswith("text:") and n == 1 for t, n in threads.items())  # --single-post
