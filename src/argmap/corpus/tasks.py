@@ -102,10 +102,9 @@ def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
     poison = crash_posts()
     threads = task_threads(task, Path(ctx["spill"]))
     if task.probe is not None:
-        wanted = frozenset(task.probe)
         key, entries = threads[0]
-        keep = frozenset(e.post.id for e in entries) - wanted
-        map_thread(assemble_thread(key, entries, excluded | keep), topics, options, poison)
+        others = frozenset(e.post.id for e in entries) - frozenset(task.probe)
+        map_thread(assemble_thread(key, entries, excluded | others), topics, options, poison)
         return {"ok": True, "probe": True}
     folder = Path(ctx["results"]) / task.name
     writer = FragmentWriter(folder, TASK_TABLES, ctx["formats"], options.export.csv_raw)
@@ -186,6 +185,8 @@ def _map_with_quarantine(key: str, entries: list[Entry], excluded: frozenset[str
     """Map the thread; while mapping raises, find one record to blame, quarantine it, retry.
     A thread that still fails after ``MAX_POISON`` records is quarantined whole (None)."""
     excluded = excluded & {e.post.id for e in entries}
+    if len(excluded) == len(entries):
+        return None  # every record of the thread is quarantined: no thread left
     reason = ""
     for _ in range(MAX_POISON):
         thread = assemble_thread(key, entries, excluded)
