@@ -185,7 +185,7 @@ def _map_with_quarantine(key: str, entries: list[Entry], excluded: frozenset[str
     """Map the thread; while mapping raises, find one record to blame, quarantine it, retry.
     A thread that still fails after ``MAX_POISON`` records is quarantined whole (None)."""
     excluded = excluded & {e.post.id for e in entries}
-    if len(excluded) == len(entries):
+    if all(e.post.id in excluded for e in entries):
         return None  # every record of the thread is quarantined: no thread left
     reason = ""
     for _ in range(MAX_POISON):
