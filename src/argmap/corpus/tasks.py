@@ -89,6 +89,21 @@ def load_topics(path: str, digest: str) -> CorpusTopics:
     return _TOPICS[key]
 
 
+def release_text_caches() -> None:
+    """Empty the stages' per-text caches between tasks. They pay off inside a thread, where the
+    same claim is read many times, not across tasks of a corpus, where texts rarely repeat;
+    full, they held a few hundred MB per worker at 1M posts. Word-level caches stay."""
+    import gc
+
+    from argmap.link.cues import text_cues
+    from argmap.link.sentiment import signed_words
+    from argmap.topics.clustering import content_word_tuple
+
+    for cached in (text_cues, signed_words, content_word_tuple):
+        cached.cache_clear()
+    gc.collect()
+
+
 def task_threads(task: Task, spill: Path) -> list[tuple[str, list[Entry]]]:
     paths = [spill / bucket_name(i) for i in range(task.lo, task.hi)]
     return group_threads(read_entries(paths))[task.first:task.last]
@@ -139,6 +154,8 @@ def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
     except BaseException:
         writer.abort()
         raise
+    finally:
+        release_text_caches()
     sums = writer.close()
     problems.extend(quarantined)
     for name, data in (("problems.jsonl", b"".join(orjson.dumps(p, option=orjson.OPT_SORT_KEYS)
