@@ -168,6 +168,10 @@ def test_runner_resume_refuses_other_options_naming_them(dump, tmp_path) -> None
     assert "read.max_errors" in str(caught.value)
     with pytest.raises(BatchRefused, match="run.maps"):
         run_batch([dump[0]], out, resume=True, maps="top:2")
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(dump[0].read_bytes())
+    with pytest.raises(BatchRefused, match="copy.jsonl \\(added\\)"):
+        run_batch([dump[0], copy], out, resume=True)
 
 
 def test_runner_manifest_torn_tail_is_cut_garbage_and_foreign_are_refused(dump, reference,
