@@ -29,7 +29,7 @@ def test_report_escapes_post_text_and_links_only_to_maps() -> None:
                     "contested": [{"text": EVIL, "attacks": 2, "supports": 1, "thread": EVIL}]}],
         "problems": [{"code": "invalid_json", "action": "skipped", "count": 1,
                       "where": f"{EVIL}:3"}],
-        "parquet": True,
+        "tables": ["csv/", "corpus.sqlite"],
     }
     html = render_report(data, {EVIL: "maps/x-0123456789.html"})
     parser = _Tags()

@@ -35,7 +35,7 @@ blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;border-left:3px solid #c
 <p>{{ totals.records_in }} records read: {{ totals.processed }} mapped, {{ totals.skipped }}
 skipped, {{ totals.quarantined }} quarantined. {{ totals.threads }} threads,
 {{ totals.claims }} claims, {{ totals.relations }} relations, {{ topics|length }} topics.
-Tables: <code>corpus.sqlite</code>, <code>csv/</code>{% if parquet %}, <code>parquet/</code>{% endif %}.</p>
+Tables: {% for t in tables %}<code>{{ t }}</code>{{ ", " if not loop.last }}{% endfor %}.</p>
 
 <h2>Largest debates</h2>
 {{ thread_table(largest) }}

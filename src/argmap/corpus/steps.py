@@ -333,7 +333,8 @@ class Steps:
             "problems": [{"code": code, "action": action, "count": len(rows),
                           "where": f"{rows[0]['path']}:{rows[0]['line']}"}
                          for (code, action), rows in sorted(counted.items())],
-            "parquet": "parquet" in self.settings.tables,
+            "tables": [{"csv": "csv/", "parquet": "parquet/", "sqlite": "corpus.sqlite"}[t]
+                       for t in self.settings.tables],
         }
         html = render_report(data, pages)
         write_atomic(self.out / "report.html", html)
