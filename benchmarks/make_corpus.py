@@ -48,6 +48,7 @@ import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 import orjson
@@ -307,7 +308,9 @@ def build_posts(n_posts: int, seed: int = 0, documents: tuple[Document, ...] | N
     authors = [
         f"{_ADJECTIVES[i % 20]}_{_NOUNS[(i // 20) % 20]}{i // 400 or ''}" for i in range(n_authors)
     ]
-    author_weights = [1.0 / (rank + 1) ** 0.9 for rank in range(n_authors)]
+    # cumulative weights once: random.choices would re-add n_authors weights on every call
+    # (quadratic at 1M posts); it draws the same author from the same cumulative list
+    author_cumulative = list(accumulate(1.0 / (rank + 1) ** 0.9 for rank in range(n_authors)))
     posts: list[dict[str, object]] = []
     clock = 1_600_000_000
     for thread_number, size in enumerate(thread_sizes(n_posts, rng), start=1):
@@ -322,7 +325,7 @@ def build_posts(n_posts: int, seed: int = 0, documents: tuple[Document, ...] | N
             record: dict[str, object] = {
                 "id": f"p{len(posts) + len(thread_posts) + 1:07d}",
                 "thread": thread_id,
-                "author": rng.choices(authors, author_weights)[0],
+                "author": rng.choices(authors, cum_weights=author_cumulative)[0],
                 "reply_to": None,
                 "created": created,
                 "text": body,

@@ -13,7 +13,7 @@ reader.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError
@@ -134,6 +134,16 @@ SetOpt = Annotated[
                  help="Override any option: --set cluster.max_topics=20 (repeatable)."),
 ]
 FromOpt = Annotated[str | None, typer.Option("--from", metavar="FORMAT", help=FORMAT_HELP)]
+FieldOpt = Annotated[
+    list[str] | None,
+    typer.Option("--field", metavar="NAME=FIELD",
+                 help="Map a JSON field: --field text=body --field reply_to=parent_id "
+                      "(names: text, id, reply_to, author, created, thread, title, url)."),
+]
+SinglePostOpt = Annotated[bool, typer.Option("--single-post", metavar="",
+                                             help="Keep each text file as one post.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", metavar="",
+                                         help="Fail (65) on any malformed or skipped record.")]
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", metavar="",
                                         help="Print nothing but errors and what was skipped.")]
 
@@ -144,22 +154,15 @@ def map_command(
     out: Annotated[Path, typer.Option("-o", "--out", metavar="DIR",
                                       help="Output folder (created if missing).")] = Path("argmap-out"),
     input_format: FromOpt = None,
-    fields: Annotated[
-        list[str] | None,
-        typer.Option("--field", metavar="NAME=FIELD",
-                     help="Map a JSON field: --field text=body --field reply_to=parent_id "
-                          "(names: text, id, reply_to, author, created, thread, title, url)."),
-    ] = None,
-    single_post: Annotated[bool, typer.Option("--single-post", metavar="",
-                                              help="Keep each text file as one post.")] = False,
+    fields: FieldOpt = None,
+    single_post: SinglePostOpt = False,
     export: Annotated[
         str | None,
         typer.Option("--export", metavar="FORMAT,...",
                      help=f"Outputs per thread, a comma list of: {', '.join(EXPORT_FORMATS)} "
                           "(default: svg,json,summary)."),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", metavar="",
-                                         help="Fail (65) on any malformed or skipped record.")] = False,
+    strict: StrictOpt = False,
     seed: Annotated[int | None, typer.Option("--seed", metavar="N",
                                              help="Seed for topic clustering.")] = None,
     quiet: QuietOpt = False,
@@ -197,48 +200,82 @@ def map_command(
 @app.command(cls=ArgmapCommand)
 def batch(
     inputs: Annotated[list[Path], typer.Argument(
-        metavar="PATH...", help="Input files or folders (one unit of work per file).")],
+        metavar="PATH...", help="Corpus files or folders, any size, compressed or not (every "
+                                "format map reads).")],
     out: Annotated[Path, typer.Option("-o", "--out", metavar="DIR",
-                                      help="Output folder: one sub-folder per input.")],
-    jobs: Annotated[int | None, typer.Option("--jobs", metavar="N",
-                                             help="Worker processes (default: CPU count).")] = None,
-    resume: Annotated[bool, typer.Option("--resume", metavar="",
-                                         help="Skip inputs the manifest says are done.")] = False,
+                                      help="Output folder: corpus tables, report, maps.")],
+    jobs: Annotated[str, typer.Option(
+        "--jobs", metavar="N|auto",
+        help="Worker processes; auto: the cores, fewer if memory is short.")] = "auto",
+    resume: Annotated[bool, typer.Option(
+        "--resume", metavar="", help="Continue an interrupted run (same inputs and options); "
+                                     "finished partitions are verified, not redone.")] = False,
     scheduler: Annotated[str, typer.Option(
-        metavar="local|dask", help="local (a process pool) or dask (a LocalCluster, or the "
+        metavar="local|dask", help="local (worker processes) or dask (a LocalCluster, or the "
                                    "scheduler at --address).")] = "local",
     address: Annotated[str | None, typer.Option(
         metavar="URL", help="Dask scheduler address, e.g. tcp://host:8786 (default: start a "
                             "LocalCluster).")] = None,
     input_format: FromOpt = None,
+    fields: FieldOpt = None,
+    single_post: SinglePostOpt = False,
+    strict: StrictOpt = False,
+    maps: Annotated[str | None, typer.Option(
+        "--maps", metavar="all|top:N|contested:N",
+        help="Also write per-thread maps: all, the N largest threads, or the N most "
+             "attacked.")] = None,
     export: Annotated[str | None, typer.Option(
         "--export", metavar="FORMAT,...",
-        help=f"Outputs per thread, a comma list of: {', '.join(EXPORT_FORMATS)}.")] = None,
+        help=f"Formats of the per-thread maps, a comma list of: {', '.join(EXPORT_FORMATS)}."
+    )] = None,
+    tables: Annotated[str | None, typer.Option(
+        "--tables", metavar="FORMAT,...",
+        help="Table formats: csv,parquet,sqlite (default: all installed).")] = None,
     quiet: QuietOpt = False,
     config: ConfigOpt = None,
     settings: SetOpt = None,
 ) -> None:
-    """Map a corpus of many files with worker processes (or Dask); resumable with --resume."""
+    """Map a corpus (one dump of millions of posts, or many files) into corpus tables.
+
+    Streams the inputs once into spill files by thread, fits one topic model for the whole
+    corpus, maps every thread in parallel, and writes posts, claims, relations, topics,
+    threads, camps and problems as CSV, Parquet and SQLite, plus report.html.
+    """
     from argmap.corpus.runner import run_batch
 
     _choice("--scheduler", scheduler, SCHEDULERS)
     _manifest.append(out / ".argmap" / "manifest.jsonl")
     options = build_options(
-        config, settings, **{"read.format": input_format, "export.formats": export}
+        config,
+        settings,
+        **{
+            "read.format": input_format,
+            "read.fields": ",".join(fields) if fields else None,
+            "read.single_post": True if single_post else None,
+            "read.strict": True if strict else None,
+            "export.formats": export,
+        },
     )
     with _scheduler_errors(scheduler, address):
         report = run_batch(
-            inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler, address=address
+            inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler,
+            address=address, maps=maps, tables=tables,
+            progress=None if quiet else _batch_progress(),
         )
     if not quiet:
+        _clear_progress_line()
         err.print(
-            f"{plural(len(report.done), 'input')} mapped, {len(report.resumed):,} already done, "
-            f"{len(report.failed):,} failed; {plural(report.threads, 'thread')}, "
-            f"{plural(len(report.outputs), 'file')}; manifest {escape(str(report.manifest))}"
+            f"records in {report.records_in:,} = processed {report.processed:,} + skipped "
+            f"{report.skipped:,} + quarantined {report.quarantined:,}; "
+            f"{plural(report.threads, 'thread')}, {plural(report.claims, 'claim')}, "
+            f"{plural(report.relations, 'relation')}, {plural(report.topics, 'topic')}"
         )
+        reused = f" ({report.tasks_reused} of them already done)" if report.tasks_reused else ""
+        err.print(f"{plural(report.tasks_run + report.tasks_reused, 'task')}{reused} on "
+                  f"{plural(report.jobs, 'worker')}; tables and report.html in {safe_terminal(report.out)}")
         if report.problems:
-            err.print(f"[yellow]{plural(report.problems, 'problem')} listed in "
-                      f"{escape(str(out / 'skipped.jsonl'))}[/]")
+            err.print(f"[yellow]{plural(report.problems, 'problem')} listed in the problems table "
+                      f"({safe_terminal(report.out / 'corpus.sqlite')}, csv/problems.csv)[/]")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 
@@ -262,6 +299,38 @@ def _scheduler_errors(scheduler: str, address: str | None) -> Iterator[None]:
 def packaged_corpora() -> Path:
     """The demo corpora shipped inside the package (a copy of the repository's corpora/)."""
     return Path(__file__).resolve().parent / "resources" / "corpora"
+
+
+def _batch_progress() -> Callable[[object], None]:
+    """Progress lines on stderr: rewritten in place on a terminal, every few seconds in a log."""
+    import time
+
+    from argmap.corpus.progress import describe
+
+    last = {"at": 0.0, "phase": ""}
+    interval = 0.2 if err.is_terminal else 5.0
+
+    def show(event: object) -> None:
+        now = time.monotonic()
+        phase = getattr(event, "phase", "")
+        finished = getattr(event, "fraction", None) == 1.0
+        if phase == last["phase"] and now - last["at"] < interval and not finished:
+            return
+        last["at"], last["phase"] = now, phase
+        line = describe(event)  # type: ignore[arg-type]
+        if err.is_terminal:
+            err.file.write("\r\x1b[2K" + line)
+            err.file.flush()
+        else:
+            err.print(escape(line))
+
+    return show
+
+
+def _clear_progress_line() -> None:
+    if err.is_terminal:
+        err.file.write("\r\x1b[2K")
+        err.file.flush()
 
 
 @app.command(cls=ArgmapCommand)

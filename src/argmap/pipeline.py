@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from threadpoolctl import threadpool_limits
-
+from argmap.blas import one_blas_thread
 from argmap.link.linker import link_map
 from argmap.model import ArgumentMap, Thread
 from argmap.options import Options
@@ -25,7 +24,7 @@ def build_map(
     ordered = tuple(sorted(threads, key=lambda t: t.id))
     # One BLAS thread: on 2 cores a thread pool costs more than it gains on these matrix
     # sizes, and a fixed thread count keeps floating-point sums identical across runs.
-    with threadpool_limits(limits=1):
+    with one_blas_thread():
         report("segment", 0, 3)
         claims, dropped = segment(ordered, options.segment)
         report("cluster", 1, 3)

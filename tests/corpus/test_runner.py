@@ -1,180 +1,306 @@
-"""Batch mode: per-thread outputs, append-only manifest, resume, skip-and-report, crash recovery.
+"""run_batch end to end on small Reddit-shaped dumps: tables, invariance, accounting, resume.
 
-Inputs are small JSONL threads written here; exports are JSON only so no test waits on dot.
+Runs are in-process (workers forked from the test); the fault tests that need a real main
+process to kill or to limit are in test_faults.py.
 """
 
 from __future__ import annotations
 
-import os
+import csv
+import sqlite3
 from pathlib import Path
 
 import orjson
+import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from argmap.corpus.runner import (
-    ManifestMismatch,
-    _read_manifest,
-    input_folder,
-    process_input,
-    run_batch,
-)
-from argmap.errors import EX_OK, EX_PARTIAL, EX_TEMPFAIL
+from argmap.corpus import plan, run_batch
+from argmap.corpus.manifest import BatchRefused, OutdirLock
+from argmap.corpus.schema import TABLES, cell, columns
+from argmap.errors import EX_OK, EX_PARTIAL, InputError
 from argmap.options import Options
+from tests.corpus.dumps import by_thread, reddit_dump, write_jsonl
 
-OPTIONS = Options().with_overrides({"export.formats": "json"})
-SENTENCES = [
-    "Public transport should be free for everyone in the city.",
-    "I disagree. Free fares would drain the budget that pays for maintenance.",
-    "Exactly, because the buses are already falling apart and nobody fixes them.",
-    "But cars cost the city far more in roads and pollution than buses ever will.",
-    "That's not true: road costs are paid by fuel taxes, not by the city budget.",
-    "However, fuel taxes do not cover the health costs of polluted air in the centre.",
-]
+OUTPUT_FILES = [f"csv/{t}.csv" for t in TABLES] + [f"parquet/{t}.parquet" for t in TABLES] + [
+    "corpus.sqlite", "report.html", "summary.json"]
 
 
-def write_threads(path: Path, n_threads: int, prefix: str) -> Path:
-    """A JSONL file of ``n_threads`` reply threads of four posts each."""
-    lines = []
-    for t in range(n_threads):
-        for p in range(4):
-            lines.append(orjson.dumps({
-                "id": f"{prefix}{t}-{p}", "thread": f"{prefix}-thread-{t}",
-                "author": f"user{(t + p) % 3}", "created": 1_700_000_000 + 60 * p,
-                "reply_to": None if p == 0 else f"{prefix}{t}-{p - 1}",
-                "text": " ".join(SENTENCES[(t + p + k) % len(SENTENCES)] for k in range(2)),
-            }))
+def outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+
+
+def csv_rows(out: Path, table: str) -> list[list[str]]:
+    with open(out / "csv" / f"{table}.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+def test_runner_tables_do_not_depend_on_jobs_or_buckets(dump, reference, tmp_path,
+                                                        monkeypatch) -> None:
+    two = run_batch([dump[0]], tmp_path / "two", jobs=2)
+    assert two.tasks_run >= 2  # really split over workers
+    assert outputs(tmp_path / "two") == outputs(reference)
+    monkeypatch.setattr(plan, "MIN_BUCKETS", 128)
+    monkeypatch.setattr(plan, "MIN_TASK", 50)
+    many = run_batch([dump[0]], tmp_path / "many", jobs=2)
+    header = orjson.loads((tmp_path / "many/.argmap/manifest.jsonl").read_bytes().split(b"\n")[0])
+    assert header["buckets"] == 128 and many.tasks_run > two.tasks_run
+    assert outputs(tmp_path / "many") == outputs(reference)
+
+
+def test_runner_thread_spread_over_the_dump_maps_as_in_its_own_file(dump, reference,
+                                                                    tmp_path) -> None:
+    """Each thread in its own file (and the files in another order) gives the same claims,
+    relations, topics, threads and camps as the interleaved time-ordered dump."""
+    folder = tmp_path / "threads"
+    folder.mkdir()
+    for n, (key, records) in enumerate(sorted(by_thread(dump[1]).items(), reverse=True)):
+        write_jsonl(folder / f"{n:03d}-{key}.jsonl", list(reversed(records)))
+    run_batch([folder], tmp_path / "split", jobs=2)
+    for table in ("claims", "relations", "topics", "camps"):
+        assert csv_rows(tmp_path / "split", table) == csv_rows(reference, table), table
+    source = columns("threads").index("source")
+    strip = [[c for i, c in enumerate(row) if i != source]
+             for row in csv_rows(reference, "threads")]
+    assert strip == [[c for i, c in enumerate(row) if i != source]
+                     for row in csv_rows(tmp_path / "split", "threads")]
+
+
+def test_runner_csv_parquet_and_sqlite_hold_the_same_rows(reference) -> None:
+    db = sqlite3.connect(reference / "corpus.sqlite")
+    for table, spec in TABLES.items():
+        parquet = pq.read_table(reference / "parquet" / f"{table}.parquet").to_pylist()
+        rows = [tuple(r[c] for c in columns(table)) for r in parquet]
+        sqlite_rows = db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+        bools = [i for i, (_, kind, _) in enumerate(spec) if kind == "bool_"]
+        assert [tuple(bool(v) if i in bools and v is not None else v
+                      for i, v in enumerate(r)) for r in sqlite_rows] == rows, table
+        assert csv_rows(reference, table) == [[cell(v, False) for v in r] for r in rows], table
+        assert rows or table == "problems"
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"claims_topic", "relations_target", "claims_thread"} <= indexes
+
+
+def test_runner_tables_are_consistent_with_the_records(dump, reference) -> None:
+    summary = orjson.loads((reference / "summary.json").read_bytes())
+    records = dump[1]
+    assert summary["records_in"] == len(records) == summary["processed"]
+    posts = csv_rows(reference, "posts")
+    assert sorted(r[0] for r in posts) == sorted(
+        f"reddit:{'t1_' if 'link_id' in r else 't3_'}{r['id']}" for r in records)
+    claims = csv_rows(reference, "claims")
+    post_ids = {r[0] for r in posts}
+    assert claims and all(c[1] in post_ids for c in claims)
+    claim_ids = {c[0] for c in claims}
+    relations = csv_rows(reference, "relations")
+    assert relations and all(r[0] in claim_ids and r[1] in claim_ids for r in relations)
+    assert all(orjson.loads(r[5]) for r in relations)  # every relation carries evidence
+    topics = {r[0]: int(r[3]) for r in csv_rows(reference, "topics")}
+    assert sum(topics.values()) == len(claims)
+    assert {c[4] for c in claims} <= set(topics)
+    threads = csv_rows(reference, "threads")
+    assert len(threads) == len(by_thread(records)) == summary["threads"]
+    assert sum(int(t[4]) for t in threads) == len(posts)
+
+
+def test_runner_counts_and_lists_every_skipped_record(tmp_path) -> None:
+    records = reddit_dump(12, seed=5)
+    lines = [orjson.dumps(r) for r in records]
+    lines[3] = b'{"id": "broken", "body": '  # truncated JSON
+    lines[7] = b'{"id": "x", "link_id": "t3_l0001", "body": "caf\xe9 au lait"}'  # bad UTF-8
+    lines[9] = b"[1, 2, 3]"
+    lines[11] = orjson.dumps({"id": "nobody", "link_id": "t3_l0001", "parent_id": "t3_l0001"})
+    path = tmp_path / "dump.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    return path
-
-
-def crash_on_poison(item: tuple) -> dict:
-    """A worker that dies like a segfault on inputs named poison*, else maps normally."""
-    if Path(item[0]).name.startswith("poison"):
-        os._exit(13)
-    return process_input(item)
-
-
-def manifest_lines(out: Path) -> list[dict]:
-    return [orjson.loads(line) for line in (out / ".argmap/manifest.jsonl").read_bytes().splitlines()]
-
-
-def tree_bytes(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.json"))}
-
-
-def test_batch_writes_one_output_per_thread_and_a_manifest(tmp_path: Path) -> None:
-    a = write_threads(tmp_path / "a.jsonl", 3, "a")
-    b = write_threads(tmp_path / "b.jsonl", 2, "b")
-    out = tmp_path / "out"
-    report = run_batch([b, a], out, OPTIONS, jobs=2)
-    assert report.exit_code == EX_OK and report.failed == ()
-    assert report.threads == 5
-    assert len(report.outputs) == 5 and all(p.is_file() for p in report.outputs)
-    assert all(out.resolve() in p.parents for p in report.outputs)
-    for path in report.outputs:
-        document = orjson.loads(path.read_bytes())
-        assert document  # a real JSON map, not an empty file
-    header, *done = manifest_lines(out)
-    assert header["type"] == "header" and header["options_fingerprint"] == OPTIONS.fingerprint()
-    assert sorted(d["input"] for d in done) == sorted(str(p.resolve()) for p in (a, b))
-    assert sum(len(d["outputs"]) for d in done) == 5
-
-
-def test_batch_resume_skips_done_inputs_and_redoes_changed_ones(tmp_path: Path) -> None:
-    a = write_threads(tmp_path / "a.jsonl", 2, "a")
-    b = write_threads(tmp_path / "b.jsonl", 1, "b")
-    out = tmp_path / "out"
-    first = run_batch([a, b], out, OPTIONS, jobs=2)
-    stamps = {p: p.stat().st_mtime_ns for p in first.outputs}
-    again = run_batch([a, b], out, OPTIONS, jobs=2, resume=True)
-    assert again.done == () and set(again.resumed) == {str(a.resolve()), str(b.resolve())}
-    assert {p: p.stat().st_mtime_ns for p in again.outputs} == stamps
-    write_threads(b, 2, "b")  # the input changed: its entry no longer counts
-    third = run_batch([a, b], out, OPTIONS, jobs=2, resume=True)
-    assert third.done == (str(b.resolve()),) and third.resumed == (str(a.resolve()),)
-    assert third.threads == 4
-
-
-def test_batch_resume_refuses_other_options(tmp_path: Path) -> None:
-    a = write_threads(tmp_path / "a.jsonl", 1, "a")
-    out = tmp_path / "out"
-    run_batch([a], out, OPTIONS, jobs=1)
-    other = OPTIONS.with_overrides({"segment.min_claim_words": 6})
-    with pytest.raises(ManifestMismatch) as caught:
-        run_batch([a], out, other, jobs=1, resume=True)
-    assert caught.value.exit_code == EX_TEMPFAIL == 75
-    assert OPTIONS.fingerprint() in str(caught.value) and other.fingerprint() in str(caught.value)
-
-
-def test_batch_resume_ignores_a_torn_last_manifest_line(tmp_path: Path) -> None:
-    a = write_threads(tmp_path / "a.jsonl", 1, "a")
-    b = write_threads(tmp_path / "b.jsonl", 1, "b")
-    out = tmp_path / "out"
-    run_batch([a], out, OPTIONS, jobs=1)
-    with open(out / ".argmap/manifest.jsonl", "ab") as handle:
-        handle.write(b'{"type": "done", "input": "' + str(b.resolve()).encode())  # crash mid-line
-    report = run_batch([a, b], out, OPTIONS, jobs=1, resume=True)
-    assert report.resumed == (str(a.resolve()),) and report.done == (str(b.resolve()),)
-
-
-def test_batch_skips_unreadable_input_and_reports_it(tmp_path: Path) -> None:
-    a = write_threads(tmp_path / "a.jsonl", 1, "a")
-    missing = tmp_path / "missing.jsonl"
-    out = tmp_path / "out"
-    report = run_batch([a, missing], out, OPTIONS, jobs=2)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    report = run_batch([path], tmp_path / "out", Options().with_overrides(
+        {"read.max_errors": 0.5}), jobs=1)
     assert report.exit_code == EX_PARTIAL
-    assert report.done == (str(a.resolve()),) and report.failed == (str(missing.resolve()),)
-    skipped = [orjson.loads(line) for line in (out / "skipped.jsonl").read_bytes().splitlines()]
-    assert [s["code"] for s in skipped if s["input"] == str(missing.resolve())] == ["missing_input"]
-    assert all(d["input"] != str(missing.resolve()) for d in manifest_lines(out)[1:])
+    assert report.records_in == len(lines) == report.processed + report.skipped
+    assert report.skipped == 4
+    problems = [r for r in csv_rows(tmp_path / "out", "problems") if r[1] == "skipped"]
+    assert {(p[0], int(p[4]), int(p[5])) for p in problems} == {
+        ("invalid_json", 4, offsets[3]), ("invalid_utf8", 8, offsets[7] + 47),
+        ("wrong_type", 10, offsets[9]), ("missing_field", 12, offsets[11])}
+    assert all(p[3] == str(path) for p in problems)
 
 
-def test_batch_rebuilds_the_pool_after_a_worker_crash(tmp_path: Path) -> None:
-    good = [write_threads(tmp_path / f"good{i}.jsonl", 1, f"g{i}") for i in range(3)]
-    poison = write_threads(tmp_path / "poison.jsonl", 1, "p")
+def test_runner_strict_and_error_budget_fail_before_any_table(tmp_path) -> None:
+    records = reddit_dump(6, seed=2)
+    lines = [orjson.dumps(r) for r in records]
+    lines[2] = b"not json"
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(InputError) as strict:
+        run_batch([path], tmp_path / "strict", Options().with_overrides({"read.strict": True}))
+    assert strict.value.line == 3 and strict.value.exit_code == 65
+    assert not (tmp_path / "strict" / "csv").exists()
+    tight = Options().with_overrides({"read.max_errors_min": 0})
+    with pytest.raises(InputError) as budget:  # 1 of ~40 records is over 1% without a floor
+        run_batch([path], tmp_path / "budget", tight)
+    assert "read.max_errors" in str(budget.value) and budget.value.exit_code == 65
+    assert not (tmp_path / "budget" / "corpus.sqlite").exists()
+    small = run_batch([path], tmp_path / "small")  # by default (floor of 10) skipped, listed
+    assert small.exit_code == 3 and small.skipped == 1
+    assert small.records_in == small.processed + small.skipped + small.quarantined
+
+
+def test_runner_resume_reuses_verified_work_and_redoes_damaged_outputs(dump, reference,
+                                                                       tmp_path) -> None:
     out = tmp_path / "out"
-    report = run_batch([*good, poison], out, OPTIONS, jobs=2, worker=crash_on_poison)
-    assert report.failed == (str(poison.resolve()),)
-    assert report.done == tuple(sorted(str(g.resolve()) for g in good))
-    skipped = orjson.loads((out / "skipped.jsonl").read_bytes().splitlines()[0])
-    assert skipped["code"] == "worker_crashed"
+    first = run_batch([dump[0]], out, jobs=2)
+    again = run_batch([dump[0]], out, jobs=1, resume=True)
+    assert again.tasks_run == 0 and again.tasks_reused == first.tasks_run
+    claims = out / "csv" / "claims.csv"
+    claims.write_bytes(claims.read_bytes()[:100])  # a damaged output does not survive
+    fragment = next((out / ".argmap" / "results").iterdir()) / "claims.csv"
+    fragment.write_bytes(b"")  # nor does a damaged fragment: its task runs again
+    third = run_batch([dump[0]], out, jobs=2, resume=True)
+    assert third.tasks_run == 1
+    assert outputs(out) == outputs(reference)
 
 
-def test_batch_outputs_do_not_depend_on_jobs_or_input_order(tmp_path: Path) -> None:
-    inputs = [write_threads(tmp_path / f"in{i}.jsonl", 2, f"i{i}") for i in range(3)]
-    run_batch(inputs, tmp_path / "one", OPTIONS, jobs=1)
-    run_batch(list(reversed(inputs)), tmp_path / "two", OPTIONS, jobs=2)
-    one, two = tree_bytes(tmp_path / "one"), tree_bytes(tmp_path / "two")
-    assert len(one) == 6 and one == two
+def test_runner_resume_refuses_other_options_naming_them(dump, tmp_path) -> None:
+    out = tmp_path / "out"
+    run_batch([dump[0]], out, jobs=2)
+    other = Options().with_overrides({"segment.min_claim_words": 6, "read.max_errors": 0.2})
+    with pytest.raises(BatchRefused) as caught:
+        run_batch([dump[0]], out, other, resume=True)
+    assert caught.value.exit_code == 75
+    assert "segment.min_claim_words" in str(caught.value)
+    assert "read.max_errors" in str(caught.value)
+    with pytest.raises(BatchRefused, match="run.maps"):
+        run_batch([dump[0]], out, resume=True, maps="top:2")
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(dump[0].read_bytes())
+    with pytest.raises(BatchRefused, match="copy.jsonl \\(added\\)"):
+        run_batch([dump[0], copy], out, resume=True)
 
 
-def test_batch_dask_local_cluster_matches_the_process_pool(tmp_path: Path) -> None:
-    pytest.importorskip("dask.distributed")
-    inputs = [write_threads(tmp_path / f"in{i}.jsonl", 1, f"d{i}") for i in range(3)]
-    local = run_batch(inputs, tmp_path / "local", OPTIONS, jobs=2)
-    dask = run_batch(inputs, tmp_path / "dask", OPTIONS, jobs=2, scheduler="dask")
-    assert dask.done == local.done and dask.exit_code == EX_OK
-    assert tree_bytes(tmp_path / "dask") == tree_bytes(tmp_path / "local")
+def test_runner_manifest_torn_tail_is_cut_garbage_and_foreign_are_refused(dump, reference,
+                                                                          tmp_path) -> None:
+    out = tmp_path / "out"
+    run_batch([dump[0]], out, jobs=2)
+    manifest = out / ".argmap" / "manifest.jsonl"
+    good = manifest.read_bytes()
+    lines = good.splitlines(keepends=True)
+    manifest.write_bytes(b"".join(lines[:4]) + lines[4][:25])  # killed mid-append
+    resumed = run_batch([dump[0]], out, jobs=2, resume=True)
+    assert resumed.tasks_reused >= 1 and outputs(out) == outputs(reference)
+    assert all(orjson.loads(line) for line in manifest.read_bytes().splitlines())
+    manifest.write_bytes(lines[0] + b'{"type": "task", "name": "x"}\n' + b"".join(lines[1:]))
+    with pytest.raises(BatchRefused, match=r"manifest.jsonl:2: damaged"):
+        run_batch([dump[0]], out, resume=True)
+    manifest.write_bytes(b"".join(lines[1:]))  # the header is gone
+    with pytest.raises(BatchRefused, match="does not start with an argmap batch header"):
+        run_batch([dump[0]], out, resume=True)
+    with pytest.raises(BatchRefused):  # never silently restarted, with or without --resume
+        run_batch([dump[0]], out)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.binary(max_size=80), max_size=6))
-def test_batch_manifest_reader_survives_hostile_bytes(lines: list[bytes]) -> None:
-    import tempfile
+def test_runner_refuses_a_second_run_on_a_locked_folder(dump, tmp_path) -> None:
+    lock = OutdirLock(tmp_path / "out" / ".argmap")
+    lock.acquire()
+    try:
+        with pytest.raises(BatchRefused) as caught:
+            run_batch([dump[0]], tmp_path / "out")
+        assert caught.value.exit_code == 75
+        assert f"pid {__import__('os').getpid()}" in str(caught.value)
+    finally:
+        lock.release()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "manifest.jsonl"
-        path.write_bytes(b"\n".join(lines))
-        header, done = _read_manifest(path)
-    assert header is None or header["type"] == "header"
-    assert all(isinstance(key, str) and entry["type"] == "done" for key, entry in done.items())
+
+def test_runner_never_reads_its_own_output_folder(dump, tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_jsonl(corpus / "a.jsonl", dump[1])
+    first = run_batch([corpus], corpus / "out", jobs=2)
+    second = run_batch([corpus], corpus / "out", jobs=2)  # out/ now holds CSV and JSON files
+    assert second.records_in == first.records_in == len(dump[1])
+    with pytest.raises(Exception, match="inside the output folder") as caught:
+        run_batch([corpus / "out" / "csv"], corpus / "out")
+    assert caught.value.exit_code == 64  # type: ignore[attr-defined]
 
 
-@settings(max_examples=80, deadline=None)
-@given(st.text(min_size=1, max_size=60).filter(lambda s: "\x00" not in s))
-def test_batch_input_folder_is_one_safe_path_segment(name: str) -> None:
-    folder = input_folder(f"/data/{name}")
-    assert "/" not in folder and "\\" not in folder and folder not in {".", ".."}
-    assert input_folder(f"/data/{name}") == folder != input_folder(f"/other/{name}")
+def test_runner_removes_orphan_temporary_files(dump, tmp_path) -> None:
+    out = tmp_path / "out"
+    run_batch([dump[0]], out, jobs=1)
+    orphans = [out / "csv" / ".claims.csv.123.tmp", out / ".argmap" / "results" / ".x.tmp",
+               out / ".corpus.sqlite.99.tmp"]
+    for path in orphans:
+        path.write_bytes(b"half")
+    keep = out / "notes.tmp"  # not ours: left alone
+    keep.write_bytes(b"mine")
+    run_batch([dump[0]], out, jobs=1, resume=True)
+    assert not any(p.exists() for p in orphans) and keep.exists()
+
+
+def test_runner_compressed_dumps_give_the_same_tables(dump, reference, tmp_path) -> None:
+    for kind in ("zst", "gz"):
+        path = write_jsonl(tmp_path / f"RC_2023-11.{kind}", dump[1], compress=kind)
+        run_batch([path], tmp_path / kind, jobs=2)
+        for table in ("claims", "relations", "topics", "threads", "camps"):
+            rows = csv_rows(tmp_path / kind, table)
+            expected = csv_rows(reference, table)
+            if table == "threads":
+                rows = [r[:3] + r[4:] for r in rows]
+                expected = [r[:3] + r[4:] for r in expected]
+            assert rows == expected, (kind, table)
+
+
+def test_runner_writes_maps_of_the_largest_threads_and_links_them(dump, tmp_path) -> None:
+    options = Options().with_overrides({"export.formats": "json,summary"})
+    report = run_batch([dump[0]], tmp_path / "out", options, jobs=2, maps="top:3")
+    maps = sorted(p.name for p in (tmp_path / "out" / "maps").iterdir())
+    assert len(maps) == 6 and sum(n.endswith(".json") for n in maps) == 3
+    threads = sorted(csv_rows(tmp_path / "out", "threads"), key=lambda r: (-int(r[4]), r[0]))
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    for row in threads[:3]:
+        document = next(orjson.loads(p.read_bytes()) for p in (tmp_path / "out/maps").iterdir()
+                        if p.suffix == ".json" and row[0].encode() in p.read_bytes())
+        assert document
+    assert html.count('href="maps/') >= 3
+    assert any(p.name == "report.html" for p in report.outputs)
+
+
+def test_runner_readme_sql_runs_on_the_corpus_database(reference) -> None:
+    from tests.support import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    sql = readme.split("```sql\n", 1)[1].split("```", 1)[0]
+    db = sqlite3.connect(reference / "corpus.sqlite")
+    results = [db.execute(q).fetchall() for q in sql.split(";") if q.strip()]
+    assert len(results) == 3 and all(results)
+    contested = results[0]
+    assert all(row[2] + row[3] >= 2 for row in contested)  # attacked and supported
+
+
+def test_runner_reads_field_mapped_jsonl_and_document_formats_in_one_folder(tmp_path) -> None:
+    """What `map` reads, batch reads: JSON Lines with --field mappings, a gzipped file, a
+    Reddit thread JSON and a pasted text dump side by side; --single-post for text."""
+    from tests.support import SEED
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [{"uid": f"u{i}", "msg": f"Cities should ban cars from the centre {i}. But shops "
+             "need drivers who come from far away.", "parent": None if i % 5 == 0 else
+             f"u{i - i % 5}", "conv": f"c{i // 5}", "who": f"a{i % 3}"} for i in range(25)]
+    write_jsonl(corpus / "forum.jsonl", rows)
+    write_jsonl(corpus / "forum-2.jsonl.gz", rows[:10], compress="gz")
+    (corpus / "seed.txt").write_bytes(SEED.read_bytes())
+    listing = {"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {
+        "id": "abc", "title": "Should homework be banned?", "selftext": "It takes the time "
+        "children need to play.", "author": "op", "created_utc": 1}}]}}
+    comments = {"kind": "Listing", "data": {"children": [{"kind": "t1", "data": {
+        "id": "x1", "parent_id": "t3_abc", "body": "I disagree. Homework teaches discipline "
+        "children will need.", "author": "b", "created_utc": 2}}]}}
+    (corpus / "thread.json").write_bytes(orjson.dumps([listing, comments]))
+    options = Options().with_overrides({"read.fields": "id=uid,text=msg,reply_to=parent,"
+                                        "thread=conv,author=who", "read.single_post": True})
+    report = run_batch([corpus], tmp_path / "out", options, jobs=2)
+    assert report.exit_code == EX_OK and report.records_in == 25 + 10 + 1 + 2
+    threads = {r[0]: int(r[4]) for r in csv_rows(tmp_path / "out", "threads")}
+    assert threads["forum:c0"] == 5 and threads["forum-2.jsonl:c1"] == 5
+    assert threads["reddit:abc"] == 2 and sum(threads.values()) == report.processed
+    assert any(t.startswith("text:") and n == 1 for t, n in threads.items())  # --single-post

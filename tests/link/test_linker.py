@@ -565,3 +565,10 @@ def test_link_reply_answers_through_its_opening_and_main_claim() -> None:
         assert len(main) == 1
         # only the opening and the main claim answer the parent post; the rest argue inside
         assert answering <= {"r1:b/c0"} | main and len(answering) <= 2, across
+
+
+def test_link_thread_without_claims_gives_no_relations() -> None:
+    """Posts that hold no claim ("ok", "thanks") once made the main-claim step index with an
+    empty float array (IndexError, a traceback from `argmap map`)."""
+    posts = (Post("p1", "t", "ok"), Post("p2", "t", "thanks", reply_to="p1"))
+    assert link([Thread("t", None, posts)], [], [], LinkOptions()) == ()

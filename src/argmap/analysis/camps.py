@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 
 import numpy as np
 from scipy import sparse
@@ -12,6 +12,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
 from argmap.analysis.edges import Edges
+from argmap.blas import one_blas_thread
 from argmap.model import ArgumentMap, Camp, Post
 from argmap.options import AnalyseOptions
 from argmap.robust import TOLERANCE, first_max_index, settle
@@ -87,12 +88,8 @@ def find_camps(
 def _one_blas_thread() -> AbstractContextManager[object]:
     """Dense LAPACK on one thread: on a busy 2-core machine OpenBLAS's thread pool made a
     100x100 ``eigh`` take 0.4 s instead of 2 ms, and one thread also gives the same floats on
-    every machine. threadpoolctl comes with scikit-learn; without it, run as configured."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn always brings it
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    every machine (``blas.one_blas_thread``: threadpoolctl without its ~10 ms per call)."""
+    return one_blas_thread(user_api="blas")
 
 
 def _spectrum(block: sparse.csr_matrix, dense_limit: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,8 +1,11 @@
-"""The corpus runner: many inputs in, one output folder with a manifest out.
+"""Stage for corpora: one dump of millions of posts in, corpus tables out.
 
-``run_batch(inputs, out_dir, Options, jobs, resume, scheduler) -> BatchReport`` maps inputs in
-worker processes (or on a Dask cluster) with the same code ``argmap map`` uses, writes each
-result atomically and records it in a manifest so an interrupted run can resume.
+``run_batch(inputs, out_dir, Options, jobs=, resume=, scheduler=, address=, maps=, tables=)
+-> BatchReport`` streams the inputs once into spill buckets by thread, fits one corpus topic
+model, maps every thread alone with the same stage functions ``argmap map`` uses (in worker
+processes or on Dask), and writes the posts, claims, relations, topics, threads, camps and
+problems tables as CSV, Parquet and SQLite, a corpus report, and per-thread maps when asked;
+resumable from its manifest after any crash.
 """
 
 from argmap.corpus.runner import BatchReport, run_batch

@@ -186,6 +186,20 @@ def _batch_scores(layout: Layout, cands: list[Candidate], model: RelationModel |
         priors([c.evidence for c in cands]), [c.ctx for c in cands], np.arange(n), model)
 
 
+_SCORERS: dict[int, tuple[RelationModel, BatchScorer]] = {}
+
+
+def _scorer(model: RelationModel) -> BatchScorer:
+    """The model's look-up tables, built once per model object: building them walks every
+    weight name (~0.35 s), which was most of the time of a small thread's map."""
+    held = _SCORERS.get(id(model))
+    if held is None or held[0] is not model:
+        if len(_SCORERS) >= 4:  # a few models at most (training and evaluation swap them)
+            _SCORERS.clear()
+        held = _SCORERS[id(model)] = (model, BatchScorer(model))
+    return held[1]
+
+
 def _column_scores(layout: Layout, children: np.ndarray, parents: np.ndarray,
                    votes: np.ndarray, prior: np.ndarray, contexts: Sequence[PairContext],
                    context_row: np.ndarray, model: RelationModel | None):
@@ -195,7 +209,7 @@ def _column_scores(layout: Layout, children: np.ndarray, parents: np.ndarray,
     confidence = prior
     logits, model_stance = None, np.zeros(n, dtype=bool)
     if model is not None:
-        logits = BatchScorer(model).logits_by_row(layout.cues, children, parents, contexts,
+        logits = _scorer(model).logits_by_row(layout.cues, children, parents, contexts,
                                                   context_row)
         within_trained = model.meta.get("stance_within_post_examples", 0) > 0
         model_stance = np.fromiter((within_trained or not x.same_post for x in contexts),

@@ -1,0 +1,134 @@
+"""Records one at a time: the streaming side of the readers, for line-oriented formats.
+
+A thread can be assembled only when all its posts are there, but a record of a line format
+(JSON Lines, Pushshift/Arctic Shift NDJSON, Hacker News items one a line) says which thread it
+belongs to on its own, or through its reply chain. So the corpus runner reads such files
+record by record with the readers' own per-record mappers (the same field mapping, coercion,
+markdown rendering and problem codes as ``argmap map``) and needs only each record's thread id.
+Formats whose unit is a whole document (a Reddit thread JSON, Discourse, LessWrong, Algolia
+trees, JSON arrays, text, ConvoKit) are read whole by their reader instead: one such file is one
+or a few threads, never a dump.
+
+Each problem names file, line and byte offset, exactly as ``readers.jsonl.iter_lines`` and
+``read_records`` report them; every non-blank line is one record in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from argmap.corpus.byte_stream import ByteStream, iter_lines
+from argmap.model import Problem
+from argmap.options import ReadOptions
+from argmap.readers import sniff
+from argmap.readers.hn import _firebase_mapper
+from argmap.readers.jsonl import Draft, Located, Mapper, generic_mapper
+from argmap.readers.records import RecordError
+from argmap.readers.reddit import _dump_mapper
+from argmap.readers.source import RawLine as SourceLine
+from argmap.readers.source import decode_line
+
+SNIFF_BYTES = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class LineFormat:
+    """How one line format maps a record: the reader's mapper and the thread of keyless posts
+    (``file_thread`` of ``readers.jsonl.assemble``)."""
+
+    name: str
+    mapper: Mapper
+    file_thread: str
+
+
+def line_format(path: Path, name: str) -> LineFormat | None:
+    """The streaming form of reader ``name`` for ``path``, or None when it reads documents."""
+    if name == "jsonl":
+        return LineFormat(name, generic_mapper(path.stem), path.stem)
+    if name == "reddit-ndjson":
+        return LineFormat(name, _dump_mapper, f"reddit:{path.stem}")
+    if name == "hn" and _hn_lines(path):
+        return LineFormat(name, _firebase_mapper, "hn")
+    return None
+
+
+def format_of(path: Path, options: ReadOptions) -> str:
+    return options.format if options.format != "auto" else sniff(path)
+
+
+def _hn_lines(path: Path) -> bool:
+    """Hacker News items one per line (``read_hn``'s test), not a tree or a list."""
+    with ByteStream(path) as stream:
+        head = b""
+        for chunk in stream.chunks():
+            head += chunk
+            if len(head) >= SNIFF_BYTES:
+                break
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    first, _, rest = stripped.partition(b"\n")
+    if not (stripped.startswith(b"{") and rest.strip()):
+        return False
+    try:
+        return isinstance(orjson.loads(first), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A record that became a post draft, and where its line began."""
+
+    draft: Draft
+    line: int
+    offset: int
+
+
+def iter_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
+                 problems: list[Problem]) -> Iterator[Record | None]:
+    """Every record of the stream: a ``Record``, or None for one that was skipped (its
+    problem appended to ``problems``). Blank lines are not records."""
+    shown = str(stream.path)
+    for raw in iter_lines(stream.chunks(), options.max_record_bytes):
+        if raw.data is None:
+            problems.append(Problem("record_too_large", f"record of {raw.size} bytes is over "
+                                    f"read.max_record_bytes={options.max_record_bytes}",
+                                    shown, raw.number, raw.offset))
+            yield None
+            continue
+        if not raw.data.strip():
+            continue
+        yield _record(SourceLine(raw.number, raw.offset, raw.data), shown, fmt, options,
+                      problems)
+
+
+def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
+            problems: list[Problem]) -> Record | None:
+    text, problem = decode_line(line, shown)
+    if problem is not None:
+        problems.append(problem)
+        return None
+    try:
+        record = orjson.loads(text or "")
+    except (orjson.JSONDecodeError, RecursionError) as exc:
+        problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
+                                line.number, line.offset))
+        return None
+    if not isinstance(record, dict):
+        problems.append(Problem("wrong_type", f"record is {type(record).__name__}, expected "
+                                "an object", shown, line.number, line.offset))
+        return None
+    try:
+        draft = fmt.mapper(record, Located(line.number, line.offset, record), shown, options)
+    except RecordError as exc:
+        problems.append(Problem(exc.code, str(exc), shown, line.number, line.offset))
+        return None
+    if len(draft.post.text) > options.max_text_chars:
+        problems.append(Problem("text_too_long", f"text of {len(draft.post.text)} characters "
+                                "is over read.max_text_chars", shown, line.number, line.offset,
+                                draft.post.id))
+        return None
+    return Record(draft, line.number, line.offset)

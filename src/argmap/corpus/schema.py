@@ -1,0 +1,154 @@
+"""The corpus tables: their columns and types, one definition for CSV, Parquet and SQLite.
+
+Rows are tuples in column order. Values are None (missing), bool, int, float or str; the same
+tuple becomes a CSV line (``csv_line``: the cell rules of ``exports.tables``, so a corpus CSV
+and a per-map CSV read alike, formula-neutralised unless ``raw``), an Arrow row and an SQLite
+row. The SQLite indexes are the ones the README's queries use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+Row = tuple[Any, ...]
+
+# (column, arrow type, sqlite type) per table; the order is the column order of every format
+TABLES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "posts": (
+        ("post_id", "string", "TEXT"), ("thread_id", "string", "TEXT"),
+        ("author", "string", "TEXT"), ("reply_to", "string", "TEXT"),
+        ("created", "float64", "REAL"), ("score", "float64", "REAL"),
+        ("title", "string", "TEXT"), ("url", "string", "TEXT"), ("flags", "string", "TEXT"),
+        ("source", "string", "TEXT"), ("line", "int64", "INTEGER"), ("text", "string", "TEXT"),
+    ),
+    "claims": (
+        ("claim_id", "string", "TEXT"), ("post_id", "string", "TEXT"),
+        ("thread_id", "string", "TEXT"), ("author", "string", "TEXT"),
+        ("topic_id", "string", "TEXT"), ("topic_similarity", "float64", "REAL"),
+        ("role", "string", "TEXT"), ("start", "int64", "INTEGER"), ("end", "int64", "INTEGER"),
+        ("centrality", "float64", "REAL"), ("status", "string", "TEXT"),
+        ("contested", "bool_", "INTEGER"), ("unanswered", "bool_", "INTEGER"),
+        ("attacks_in", "int64", "INTEGER"), ("supports_in", "int64", "INTEGER"),
+        ("text", "string", "TEXT"),
+    ),
+    "relations": (
+        ("source", "string", "TEXT"), ("target", "string", "TEXT"),
+        ("thread_id", "string", "TEXT"), ("stance", "string", "TEXT"),
+        ("confidence", "float64", "REAL"), ("evidence", "string", "TEXT"),
+    ),
+    # per reply post: does it agree or disagree with the post it answers (model.PostRelation)
+    "post_relations": (
+        ("source", "string", "TEXT"), ("target", "string", "TEXT"),
+        ("thread_id", "string", "TEXT"), ("stance", "string", "TEXT"),
+        ("confidence", "float64", "REAL"), ("source_claim", "string", "TEXT"),
+        ("target_claim", "string", "TEXT"), ("evidence", "string", "TEXT"),
+    ),
+    "threads": (
+        ("thread_id", "string", "TEXT"), ("title", "string", "TEXT"), ("url", "string", "TEXT"),
+        ("source", "string", "TEXT"), ("posts", "int64", "INTEGER"),
+        ("authors", "int64", "INTEGER"), ("claims", "int64", "INTEGER"),
+        ("relations", "int64", "INTEGER"), ("attacks", "int64", "INTEGER"),
+        ("supports", "int64", "INTEGER"), ("contested_claims", "int64", "INTEGER"),
+        ("camps", "int64", "INTEGER"), ("first_created", "float64", "REAL"),
+        ("last_created", "float64", "REAL"),
+    ),
+    "camps": (
+        ("thread_id", "string", "TEXT"), ("camp_id", "string", "TEXT"),
+        ("authors", "string", "TEXT"), ("size", "int64", "INTEGER"),
+        ("claims", "int64", "INTEGER"),
+    ),
+    "topics": (
+        ("topic_id", "string", "TEXT"), ("label", "string", "TEXT"),
+        ("terms", "string", "TEXT"), ("claims", "int64", "INTEGER"),
+        ("threads", "int64", "INTEGER"), ("typical_claims", "string", "TEXT"),
+        ("is_other", "bool_", "INTEGER"),
+    ),
+    "problems": (
+        ("code", "string", "TEXT"), ("action", "string", "TEXT"),
+        ("message", "string", "TEXT"), ("path", "string", "TEXT"),
+        ("line", "int64", "INTEGER"), ("byte_offset", "int64", "INTEGER"),
+        ("post_id", "string", "TEXT"), ("thread_id", "string", "TEXT"),
+    ),
+}
+# written by the mapping tasks (per bucket range); the others by the runner from summaries
+TASK_TABLES = ("posts", "claims", "relations", "post_relations", "threads", "camps")
+RUNNER_TABLES = ("topics", "problems")
+INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("posts_thread", "posts", ("thread_id",)),
+    ("posts_author", "posts", ("author",)),
+    ("claims_thread", "claims", ("thread_id",)),
+    ("claims_topic", "claims", ("topic_id",)),
+    ("claims_post", "claims", ("post_id",)),
+    ("relations_target", "relations", ("target",)),
+    ("relations_source", "relations", ("source",)),
+    ("relations_thread", "relations", ("thread_id",)),
+    ("post_relations_target", "post_relations", ("target",)),
+    ("post_relations_thread", "post_relations", ("thread_id",)),
+    ("threads_id", "threads", ("thread_id",)),
+    ("camps_thread", "camps", ("thread_id",)),
+    ("problems_code", "problems", ("code",)),
+)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _, _ in TABLES[table]]
+
+
+def clean(value: Any) -> Any:
+    """Strings without lone surrogates (UTF-8, Arrow and SQLite cannot hold them)."""
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def cell(value: Any, raw: bool) -> str:
+    """One CSV cell, by the rules of ``exports.tables._cell`` (tested equal)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if not raw and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def create_sql(table: str) -> str:
+    body = ", ".join(f'"{name}" {kind}' for name, _, kind in TABLES[table])
+    return f'CREATE TABLE "{table}" ({body})'
+
+
+def insert_sql(table: str) -> str:
+    marks = ", ".join("?" for _ in TABLES[table])
+    return f'INSERT INTO "{table}" VALUES ({marks})'
+
+
+def index_sql() -> list[str]:
+    return [f'CREATE INDEX "{name}" ON "{table}" ({", ".join(cols)})'
+            for name, table, cols in INDEXES]
+
+
+def arrow_schema(table: str) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([(name, getattr(pa, kind)()) for name, kind, _ in TABLES[table]])
+
+
+def arrow_table(table: str, rows: Sequence[Row]) -> Any:
+    import pyarrow as pa
+
+    schema = arrow_schema(table)
+    arrays = [pa.array([row[i] for row in rows], type=schema.field(i).type)
+              for i in range(len(schema))]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def sqlite_row(row: Row) -> Row:
+    """Booleans as 0/1 (SQLite has no boolean type; ``sqlite3`` would store them so anyway)."""
+    return tuple(int(v) if isinstance(v, bool) else v for v in row)

@@ -1,0 +1,124 @@
+"""One thread of a corpus: mapped with the stage functions ``argmap map`` runs, and as rows.
+
+``map_thread`` is ``pipeline.build_map`` for one thread with one difference, the point of a
+corpus run: topics come from the corpus topic model (``topic_model.CorpusTopics``) instead of
+clustering this thread alone, so they are the same topics in every thread. Segmentation,
+linking and analysis are the same functions with the same options, and a thread is always
+mapped alone, so its result does not depend on the partition, task, worker or ``--jobs`` it
+ran in.
+
+``thread_rows`` turns a mapped thread into the rows of the task tables (``schema.TABLES``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import orjson
+
+from argmap.analysis import analyse
+from argmap.blas import one_blas_thread
+from argmap.corpus.schema import Row, clean
+from argmap.corpus.topic_model import CorpusTopics
+from argmap.link.linker import link_map
+from argmap.model import (
+    Analysis,
+    ArgumentMap,
+    Evidence,
+    Stance,
+    Thread,
+    post_relation_sort_key,
+    relation_sort_key,
+)
+from argmap.options import Options
+from argmap.segment import segment
+
+# Test-only hook (documented in the README): a worker mapping a thread that holds one of these
+# post ids dies as a segfault would (os._exit), so tests can plant a poison record.
+CRASH_ENV = "ARGMAP_TEST_CRASH_ON_POSTS"
+CRASH_EXIT = 86
+
+
+@dataclass(frozen=True, slots=True)
+class MappedThread:
+    amap: ArgumentMap
+    analysis: Analysis
+    similarity: dict[str, float]  # claim id -> cosine to its corpus topic's centre
+
+
+def crash_posts() -> frozenset[str]:
+    return frozenset(p for p in os.environ.get(CRASH_ENV, "").split(",") if p)
+
+
+def map_thread(thread: Thread, topics: CorpusTopics, options: Options,
+               poison: frozenset[str] = frozenset()) -> MappedThread:
+    """Segment, corpus topics, link, analyse: one thread, alone."""
+    if poison and any(p.id in poison for p in thread.posts):
+        os._exit(CRASH_EXIT)
+    with one_blas_thread():
+        claims, dropped = segment((thread,), options.segment)
+        thread_topics, similarity = topics.thread_topics(claims)
+        relations, post_relations = link_map((thread,), claims, thread_topics, options.link)
+    amap = ArgumentMap(threads=(thread,), claims=claims, dropped=dropped, topics=thread_topics,
+                       relations=relations, options_fingerprint=options.fingerprint(),
+                       post_relations=post_relations)
+    return MappedThread(amap, analyse(amap, options.analyse), similarity)
+
+
+def _evidence_json(evidence: Sequence[Evidence]) -> str:
+    return orjson.dumps([{"kind": e.kind.value, "detail": clean(e.detail), "weight": e.weight}
+                         for e in evidence]).decode("utf-8")
+
+
+def thread_rows(mapped: MappedThread) -> dict[str, list[Row]]:
+    """Rows of posts, claims, relations, threads and camps for one mapped thread."""
+    amap, analysis = mapped.amap, mapped.analysis
+    thread = amap.threads[0]
+    posts = {p.id: p for p in thread.posts}
+    topic_of = {cid: t.id for t in amap.topics for cid in t.claim_ids}
+    centrality = dict(analysis.centrality)
+    status = dict(analysis.status)
+    contested, unanswered = set(analysis.contested), set(analysis.unanswered)
+    relations = sorted(amap.relations, key=relation_sort_key)
+    attacks_in: dict[str, int] = {}
+    supports_in: dict[str, int] = {}
+    for r in relations:
+        into = attacks_in if r.stance is Stance.ATTACK else supports_in
+        into[r.target] = into.get(r.target, 0) + 1
+    post_rows = [
+        (p.id, thread.id, p.author, p.reply_to, p.created, p.score, p.title, p.source.url,
+         ";".join(p.flags), p.source.path, p.source.line, p.text)
+        for p in thread.posts
+    ]
+    claim_rows = [
+        (c.id, c.post_id, thread.id, posts[c.post_id].author if c.post_id in posts else None,
+         topic_of.get(c.id), round(mapped.similarity.get(c.id, 0.0), 6), c.role.value,
+         c.start, c.end, centrality.get(c.id, 0.0), status.get(c.id), c.id in contested,
+         c.id in unanswered, attacks_in.get(c.id, 0), supports_in.get(c.id, 0), c.text)
+        for c in amap.claims
+    ]
+    relation_rows = [
+        (r.source, r.target, thread.id, r.stance.value, float(r.confidence),
+         _evidence_json(r.evidence))
+        for r in relations
+    ]
+    post_relation_rows = [
+        (r.source, r.target, thread.id, r.stance.value, float(r.confidence), r.source_claim,
+         r.target_claim, _evidence_json(r.evidence))
+        for r in sorted(amap.post_relations, key=post_relation_sort_key)
+    ]
+    attacks = sum(1 for r in relations if r.stance is Stance.ATTACK)
+    times = [p.created for p in thread.posts if p.created is not None]
+    thread_row = (
+        thread.id, thread.title, thread.url, thread.posts[0].source.path if thread.posts else None,
+        len(thread.posts), len({p.author for p in thread.posts if p.author}), len(amap.claims),
+        len(relations), attacks, len(relations) - attacks, len(contested),
+        len(analysis.camps), min(times) if times else None, max(times) if times else None,
+    )
+    camp_rows = [(thread.id, camp.id, ";".join(camp.authors), len(camp.authors),
+                  len(camp.claim_ids)) for camp in analysis.camps]
+    tables = {"posts": post_rows, "claims": claim_rows, "relations": relation_rows,
+              "post_relations": post_relation_rows, "threads": [thread_row], "camps": camp_rows}
+    return {name: [tuple(clean(v) for v in row) for row in rows] for name, rows in tables.items()}

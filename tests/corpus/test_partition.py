@@ -1,0 +1,87 @@
+"""The streaming read gives the threads read_threads gives: the same posts, reply trees, titles
+and problems, for records with and without thread fields, broken reply chains, duplicates and
+bad lines; spilled by a hash of the thread id, every record counted once."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from argmap.corpus.partition import partition
+from argmap.corpus.spill import assemble_thread, bucket_name, group_threads, read_entries
+from argmap.errors import InputError
+from argmap.options import ReadOptions
+from argmap.readers import read_threads
+
+IDS = [f"p{i}" for i in range(8)]
+record = st.fixed_dictionaries(
+    {"id": st.sampled_from(IDS)},
+    optional={
+        "reply_to": st.sampled_from([*IDS, "gone"]),
+        "thread": st.sampled_from(["a", "b"]),
+        "text": st.sampled_from(["", "Yes.", "Cars should be banned from the old town.",
+                                 "No, because shops need drivers who come from far away."]),
+        "title": st.just("A title"),
+        "created": st.integers(0, 5),
+    })
+line = st.one_of(record.map(orjson.dumps), st.sampled_from([b"{bad json", b"[1]", b"", b"7"]))
+
+
+def threads_of(spill: Path, buckets: int) -> dict:
+    found = {}
+    for index in range(buckets):
+        for key, entries in group_threads(read_entries([spill / bucket_name(index)])):
+            found[key] = assemble_thread(key, entries)
+    return found
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(line, min_size=1, max_size=14), st.sampled_from([1, 4, 16]))
+def test_partition_threads_equal_read_threads(tmp_path, lines, buckets) -> None:
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = folder / "posts.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    options = ReadOptions(format="jsonl", max_errors=1.0)
+    found = partition([path], options, folder / "spill", buckets)
+    try:
+        expected = read_threads([path], options)
+    except InputError as exc:  # no post at all, or no record readable: read_threads refuses it
+        assert exc.code in ("empty_input", "too_many_errors") and found.posts == 0
+        return
+    threads = threads_of(folder / "spill", buckets)
+    assert found.records_in == expected.records_in
+    assert found.posts + found.skipped == found.records_in
+    assert sorted(threads) == [t.id for t in expected.threads if t.posts] or (
+        not expected.threads and not found.posts)
+    for thread in expected.threads:
+        mine = threads[thread.id]
+        assert mine.posts == thread.posts and mine.title == thread.title
+        assert mine.problems == thread.problems
+    skipped_lines = sorted((p["code"], p["line"]) for p in found.problems
+                           if p["action"] == "skipped")
+    read_skips = sorted((p.code, p.line) for p in expected.problems
+                        if p.code in {"invalid_json", "wrong_type", "missing_field"})
+    assert skipped_lines == read_skips
+
+
+def test_partition_keyless_hacker_news_items_join_their_root(tmp_path) -> None:
+    items = [{"id": 1, "type": "story", "by": "a", "title": "Ask HN: remote work?", "time": 1},
+             {"id": 5, "type": "story", "by": "b", "title": "Show HN: a tool", "time": 2},
+             {"id": 2, "type": "comment", "by": "c", "parent": 1, "text": "Remote is better.",
+              "time": 3},
+             {"id": 6, "type": "comment", "by": "d", "parent": 5, "text": "Nice tool.",
+              "time": 4},
+             {"id": 3, "type": "comment", "by": "e", "parent": 2, "text": "Offices help.",
+              "time": 5}]
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(i) for i in items) + b"\n")
+    expected = read_threads([path])
+    found = partition([path], ReadOptions(), tmp_path / "spill", 4)
+    threads = threads_of(tmp_path / "spill", 4)
+    assert found.records_in == 5 and sorted(threads) == ["hn:1", "hn:5"]
+    assert {t.id: t.posts for t in expected.threads} == {k: t.posts for k, t in threads.items()}

@@ -1,0 +1,65 @@
+"""A mapping task: a record whose mapping raises is found by bisection and quarantined, the
+rest of its thread mapped; the report summaries of two halves merge into those of the whole."""
+
+from __future__ import annotations
+
+from argmap.corpus import plan, tasks, thread_map
+from argmap.corpus.spill import Entry
+from argmap.corpus.tasks import Summary, bisect
+from argmap.model import Post
+
+
+def _entries(n: int) -> list[Entry]:
+    return [Entry("t", Post(f"p{i}", "t", f"text {i}")) for i in range(n)]
+
+
+def test_tasks_bisect_finds_the_one_record_that_fails() -> None:
+    entries = _entries(37)
+    for bad in (0, 17, 36):
+        calls: list[frozenset[str]] = []
+
+        def fails(keep: frozenset[str], bad: int = bad, calls: list = calls) -> bool:
+            calls.append(keep)
+            return f"p{bad}" in keep
+
+        assert bisect(entries, frozenset(), fails).post.id == f"p{bad}"
+        assert len(calls) <= 6  # log2(37) probes, not one per record
+    assert bisect(entries, frozenset({"p3"}), lambda keep: "p4" in keep).post.id == "p4"
+
+
+def test_tasks_a_record_whose_mapping_raises_is_quarantined(dump, tmp_path, monkeypatch) -> None:
+    original = thread_map.map_thread
+    poison = "reddit:t1_c0007x002"
+
+    def breaking(thread, *args, **kwargs):
+        if any(p.id == poison for p in thread.posts):
+            raise ValueError("a bug this record triggers")
+        return original(thread, *args, **kwargs)
+
+    monkeypatch.setattr(tasks, "map_thread", breaking)
+    from argmap.corpus import run_batch as batch
+
+    report = batch([dump[0]], tmp_path / "out", jobs=1)
+    assert report.quarantined == 1 and report.exit_code == 3
+    assert report.processed + report.quarantined == report.records_in
+    problems = (tmp_path / "out" / "csv" / "problems.csv").read_text(encoding="utf-8")
+    assert poison in problems and "ValueError: a bug this record triggers" in problems
+
+
+def test_tasks_summaries_of_parts_merge_into_the_summary_of_the_whole() -> None:
+    rows = []
+    for t in range(30):
+        thread = (f"t{t:02d}", f"title {t}", None, "f", 3 + t % 7, 2, 5, 4, t % 5, 4 - t % 5,
+                  t % 3, 1, 0.0, 1.0)
+        claims = [(f"t{t:02d}/c{k}", "p", f"t{t:02d}", "a", f"x{k % 4}", 0.1 * ((t + k) % 9),
+                   "claim", 0, 5, 0.1, "in", k % 2 == 0, False, (t + k) % 4, k % 3,
+                   f"claim {t} {k}") for k in range(6)]
+        rows.append({"threads": [thread], "claims": claims})
+    whole = Summary(5)
+    for r in rows:
+        whole.add(r)
+    halves = [Summary(5), Summary(5)]
+    for n, r in enumerate(rows):
+        halves[n % 2].add(r)
+    merged = plan.merge_summaries([h.to_dict() for h in halves], 5)
+    assert merged == plan.merge_summaries([whole.to_dict()], 5)
