@@ -1,7 +1,7 @@
 """Key-point coverage of summary variants on ArgKP: studied on the study part, confirmed on sealed.
 
 Usage: python tools/study_summaries.py [--data ../shared/data/argkp/argkp.dev.jsonl]
-                                       [--only NAME,...] [--boot 2000] [--retune]
+                                       [--only NAME,...] [--boot 2000] [--retune] [--pairs]
 
 Why: the shipped summariser (``analysis/summarize.py``: greedy coverage of shared content-word
 concepts) scores 0.691 on the study part and 0.600 on the sealed part; the held-out target is
@@ -20,6 +20,10 @@ choosing a variant on study tells nothing about sealed, and a sealed gain is noi
 ``--retune`` first reruns ``tools/tune_topics.py``'s grid of the summariser's constants with its
 5-fold cross-validation by debate topic on the study part only (the shipped constants were
 tuned on all of dev before the split) and scores its choice on sealed.
+
+``--pairs`` prints how well each similarity tells apart two matched arguments that share a key
+point from two that do not (ROC AUC over all such pairs of a group): the ceiling of any
+similarity-driven choice.
 
 The variants are measured, not shipped: only ``shipped`` is what argmap runs.
 """
@@ -290,6 +294,27 @@ def topic_bootstrap(rows: Sequence[tuple[str, float]], draws: int, seed: int = 0
     return float(low), float(high)
 
 
+def pair_separation(groups: Sequence[KeyPointGroup]) -> dict[str, float]:
+    """ROC AUC of each similarity for "shares a key point" over pairs of matched arguments."""
+    from sklearn.metrics import roc_auc_score
+
+    same: list[int] = []
+    scores: dict[str, list[float]] = {"tfidf": [], "lsa20": [], "concepts": []}
+    for group in groups:
+        ids = [a for a, _ in group.arguments]
+        facts = facts_of([t for _, t in group.arguments], 1)
+        sims = {"tfidf": tfidf_similarity(facts), "lsa20": lsa_similarity(facts),
+                "concepts": concept_similarity(facts)}
+        matched = [i for i, a in enumerate(ids) if group.matches[a]]
+        rows, cols = np.triu_indices(len(matched), 1)
+        left, right = np.array(matched)[rows], np.array(matched)[cols]
+        same += [int(bool(set(group.matches[ids[i]]) & set(group.matches[ids[j]])))
+                 for i, j in zip(left.tolist(), right.tolist(), strict=True)]
+        for name, matrix in sims.items():
+            scores[name] += matrix[left, right].tolist()
+    return {name: float(roc_auc_score(same, values)) for name, values in scores.items()}
+
+
 def retune(records: Sequence[dict]) -> None:
     """tune_topics' summary grid, cross-validated on the study part, its choice scored on
     sealed."""
@@ -308,6 +333,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated variant names")
     parser.add_argument("--boot", type=int, default=2000)
     parser.add_argument("--retune", action="store_true")
+    parser.add_argument("--pairs", action="store_true")
     args = parser.parse_args()
     data = args.data or default_data()
     records = [orjson.loads(line) for line in data.read_bytes().splitlines() if line]
@@ -315,6 +341,10 @@ def main() -> None:
         retune(records)
     groups = {part: key_point_groups(select("argkp", records, part))
               for part in ("study", "sealed")}
+    if args.pairs:
+        for part, part_groups in groups.items():
+            aucs = ", ".join(f"{n} {v:.3f}" for n, v in pair_separation(part_groups).items())
+            print(f"{part}: same key point vs not, ROC AUC: {aucs}")
     wanted = [n for n in args.only.split(",") if n] or list(VARIANTS)
     base = {part: coverage_rows(groups[part], None) for part in groups}
     print(f"{'variant':30s} {'study':>6s} {'~':>6s} {'sealed':>6s} {'~':>6s}  sealed topics"
