@@ -63,7 +63,8 @@ def cross_validate(
     grid: dict[str, list[Any]],
     score: Callable[[list[dict], dict[str, Any]], dict[str, float]],
     folds: int,
-) -> None:
+) -> dict[str, Any]:
+    """Print each fold's choice and held-out score; return the setting chosen most often."""
     names = sorted(grid)
     settings = [dict(zip(names, values, strict=True))
                 for values in itertools.product(*(grid[n] for n in names))]
@@ -87,6 +88,7 @@ def cross_validate(
     top = chosen.most_common(1)[0][0]
     print("chosen most often:", settings[top],
           "all-dev", round(float(np.mean(list(scores[top].values()))), 4))
+    return settings[top]
 
 
 def main() -> None:

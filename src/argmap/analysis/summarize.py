@@ -7,12 +7,16 @@ each step takes the claim whose not-yet-covered concepts weigh the most, so a se
 a point already chosen gains almost nothing (the redundancy term), while a point made by fewer
 people but in its own words still counts (the coverage term). A concept weighs its document
 frequency to a power below 1 (common points matter more, but not overwhelmingly), and words in
-most claims (the debate's own subject) are no concept at all. On ArgKP this covered more key
-points than MMR or facility location over TF-IDF cosine (0.62-0.67 against 0.55-0.62; see
-tools/tune_topics.py). A quality floor keeps fragments and walls of text out when enough proper
-claims exist; ``weights`` (e.g. centrality) scale a claim's gain. (Starting from the most
-central claim was tried: it lowered key-point coverage and did not make the largest key point
-more likely to be covered, 0.91 of groups either way.)
+most claims (the debate's own subject) are no concept at all. On ArgKP (key-point coverage,
+study part 0.691, sealed 0.600) nothing tried beat it on the study part and held on the sealed
+part (tools/study_summaries.py): facility location over TF-IDF, LSA or concept similarity
+(0.56-0.58 study, 0.42-0.58 sealed: it rewards the most repeated point, and weighing each claim
+by 1 / its similarity mass does not fix it), MMR, soft coverage, density, length and
+word-pair variants, other concept constants (all 0.60-0.69 study; sealed gains of at most 1-2
+key points, inside the noise of 5 sealed debate topics). A quality floor keeps fragments and
+walls of text out when enough proper claims exist; ``weights`` (e.g. centrality) scale a
+claim's gain. (Starting from the most central claim was tried: it lowered key-point coverage
+and did not make the largest key point more likely to be covered, 0.91 of groups either way.)
 
 Each item says which share of the group it stands for: the fraction of the group's claims whose
 nearest chosen item (TF-IDF cosine) it is. Claims sharing no term with any chosen item are
