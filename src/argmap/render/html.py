@@ -25,6 +25,7 @@ from argmap.options import RenderOptions
 from argmap.render.dot import STATUS_WORDS, node_ids, safe_url, threshold_words, topic_ids
 from argmap.render.evidence import reasons
 from argmap.render.labels import clean_text, truncate
+from argmap.render.report_posts import post_stance_context, post_stance_data
 from argmap.render.svg import svg_problems
 
 POST_TEXT_CHARS = 2000
@@ -107,14 +108,15 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
             "status_word": STATUS_WORDS.get(state, state),
             "topic": tids[topic.id] if topic else "", "topic_label": topic.label if topic else "",
         }
-    used_posts = sorted({c.post_id for c in claims.values()})
+    index = {cid: i for i, cid in enumerate(claims)}
+    pids, prel = post_stance_data(amap, index, options.min_confidence)
+    used_posts = sorted({c.post_id for c in claims.values()} | set(pids))
     data_posts = {
         pid: {"author": clean_text(posts[pid].author or "") or None,
               "text": truncate(clean_text(posts[pid].text), POST_TEXT_CHARS),
               "url": safe_url(posts[pid].source.url)}
         for pid in used_posts if pid in posts
     }
-    index = {cid: i for i, cid in enumerate(claims)}
     sentences: dict[str, int] = {}  # each reason once; relations point at them (85k relations
     relations = [  # of a 3,000-post thread repeat a few hundred sentences)
         [index[r.source], index[r.target], int(r.stance is Stance.ATTACK), r.confidence,
@@ -139,6 +141,7 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
         "n_posts": len(posts),
         "n_uncertain": sum(r[4] for r in relations),
         "threshold": threshold_words(options.min_confidence, sum(r[4] for r in relations)),
+        "post_stance": post_stance_context(amap, posts, claims, options.min_confidence),
         "data": {"claims": data_claims, "posts": data_posts, "ids": list(claims),
-                 "rel": relations, "reasons": list(sentences)},
+                 "rel": relations, "reasons": list(sentences), "pids": pids, "prel": prel},
     }

@@ -10,6 +10,17 @@
             why: a[5], dom: "rel-" + data.claims[target].node + "-" + data.claims[source].node
             + "-" + stance};
   });
+  // post stances come as [reply, parent (indices into data.pids), 0 none / 1 agree /
+  // 2 disagree, confidence, uncertain?, reply claim, parent claim (indices into data.ids, -1)]
+  var WORDS = ["takes no side", "agrees", "disagrees"], KINDS = ["none", "agree", "disagree"];
+  var stanceOf = {}, repliesTo = {};
+  (data.prel || []).forEach(function (a) {
+    var r = {source: data.pids[a[0]], target: data.pids[a[1]], kind: a[2], confidence: a[3],
+             uncertain: !!a[4], sourceClaim: a[5] >= 0 ? data.ids[a[5]] : null,
+             targetClaim: a[6] >= 0 ? data.ids[a[6]] : null};
+    stanceOf[r.source] = r;
+    (repliesTo[r.target] = repliesTo[r.target] || []).push(r);
+  });
   var panel = document.getElementById("details");
   var showUncertain = false;
   var byNode = {};
@@ -32,6 +43,76 @@
     a.href = "#details";
     a.addEventListener("click", function (ev) { ev.preventDefault(); show(id); });
     return a;
+  }
+  function postButton(pid) {
+    var post = data.posts[pid] || {};
+    var text = (post.text || "").replace(/\s+/g, " ").trim();
+    var a = el("a", "\u201c" + (text.length > 120 ? text.slice(0, 119) + "\u2026" : text)
+               + "\u201d", "post-link");
+    a.href = "#details";
+    a.addEventListener("click", function (ev) { ev.preventDefault(); showPost(pid); });
+    var span = el("span");
+    span.appendChild(el("bdi", post.author || "anonymous", "who"));
+    span.appendChild(document.createTextNode(": "));
+    span.appendChild(a);
+    return span;
+  }
+  function stanceLine(r, other) {  // "disagrees, confident (0.83): <post>" + carrying pair
+    var li = el("li", null, "post-rel " + KINDS[r.kind]);
+    li.appendChild(el("span", WORDS[r.kind], "stance"));
+    li.appendChild(el("span", " (" + sure(r.confidence) + (r.uncertain ? ", below the threshold"
+                                                           : "") + ") ", "muted"));
+    li.appendChild(postButton(other));
+    if (r.sourceClaim && r.targetClaim) {
+      var pair = el("div", null, "pair");
+      pair.appendChild(document.createTextNode("carried by "));
+      pair.appendChild(claimButton(r.sourceClaim));
+      pair.appendChild(document.createTextNode(" answering "));
+      pair.appendChild(claimButton(r.targetClaim));
+      li.appendChild(pair);
+    }
+    return li;
+  }
+  function postStances(pid) {  // the post's stance on its parent and its replies' on it
+    var up = stanceOf[pid];
+    if (up && (showUncertain || !up.uncertain)) {
+      panel.appendChild(el("h3", "This post answers"));
+      var ul = el("ul", null, "rel-list post-rels");
+      ul.appendChild(stanceLine(up, up.target));
+      panel.appendChild(ul);
+    }
+    var replies = (repliesTo[pid] || []).filter(function (r) {
+      return showUncertain || !r.uncertain;
+    });
+    if (!replies.length) { return; }
+    var n = [0, 0, 0];
+    replies.forEach(function (r) { n[r.kind] += 1; });
+    panel.appendChild(el("h3", "Replies (" + replies.length + "): " + n[2] + " disagree, "
+                         + n[1] + " agree, " + n[0] + " take no side"));
+    var list = el("ul", null, "rel-list post-rels");
+    replies.slice(0, 50).forEach(function (r) { list.appendChild(stanceLine(r, r.source)); });
+    panel.appendChild(list);
+    if (replies.length > 50) { panel.appendChild(el("p", "and " + (replies.length - 50)
+                                                    + " more", "muted")); }
+  }
+  function showPost(pid) {
+    var post = data.posts[pid];
+    if (!post) { return; }
+    panel.replaceChildren();
+    panel.appendChild(el("h2", "Selected post"));
+    var meta = el("p", null, "meta");
+    meta.appendChild(document.createTextNode("by "));
+    meta.appendChild(el("bdi", post.author || "anonymous"));
+    panel.appendChild(meta);
+    if (post.url) {
+      var a = el("a", "open the post");
+      a.href = post.url; a.rel = "noopener noreferrer"; a.target = "_blank";
+      panel.appendChild(a);
+    }
+    panel.appendChild(el("blockquote", post.text || ""));
+    postStances(pid);
+    delete panel.dataset.claim;
+    panel.dataset.post = pid;
   }
   function mark(id) {
     document.querySelectorAll(".selected").forEach(function (e) {
@@ -103,6 +184,8 @@
       });
       panel.appendChild(ul);
     });
+    postStances(c.post);
+    delete panel.dataset.post;
     panel.dataset.claim = id;
     mark(id);
   }
@@ -115,6 +198,12 @@
       show(byNode[g.id]);
     });
   }
+  document.querySelectorAll("a[data-post]").forEach(function (a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      showPost(a.getAttribute("data-post"));
+    });
+  });
   document.querySelectorAll("a[data-claim]").forEach(function (a) {
     a.addEventListener("click", function (ev) {
       ev.preventDefault();
@@ -179,12 +268,15 @@
     });
     window.addEventListener("pointerup", function () { drag = null; });
   }
-  var toggle = document.getElementById("show-uncertain");
-  if (toggle) {
+  // one state, several switches (the map's legend, the disagreements section): kept in step
+  var toggles = document.querySelectorAll("input.show-uncertain");
+  toggles.forEach(function (toggle) {
     toggle.addEventListener("change", function () {
       showUncertain = toggle.checked;
+      toggles.forEach(function (other) { other.checked = showUncertain; });
       document.body.classList.toggle("show-uncertain", showUncertain);
       if (panel.dataset.claim) { show(panel.dataset.claim); }
+      else if (panel.dataset.post) { showPost(panel.dataset.post); }
     });
-  }
+  });
 })();
