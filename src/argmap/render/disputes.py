@@ -11,11 +11,11 @@ claim pairs carry a post stance, and which posts are most disputed.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from argmap.model import PostRelation, PostStance
+from argmap.model import PostRelation, PostStance, Relation, Stance
 
 STANCE_WORDS = {PostStance.AGREE: "agrees", PostStance.DISAGREE: "disagrees",
                 PostStance.NONE: "takes no side"}
@@ -47,6 +47,26 @@ def carried_pairs(
                 or r.source_claim is None or r.target_claim is None):
             continue
         out.setdefault((r.source_claim, r.target_claim), r)
+    return out
+
+
+def reply_edges(
+    relations: list[Relation], carried: dict[tuple[str, str], PostRelation], min_confidence: float,
+) -> dict[tuple[str, str, Stance], PostRelation]:
+    """Which drawn edge shows which reply stance: the edge of the carrying claim pair, the
+    attack for a disagreement and the support for an agreement when the pair has both; none
+    for a reply stance below ``min_confidence`` (it is as uncertain as an undrawn edge)."""
+    stances: dict[tuple[str, str], set[Stance]] = defaultdict(set)
+    for r in relations:
+        if (r.source, r.target) in carried:
+            stances[(r.source, r.target)].add(r.stance)
+    out = {}
+    for pair, drawn in stances.items():
+        reply = carried[pair]
+        if reply.confidence < min_confidence:
+            continue
+        wanted = Stance.SUPPORT if reply.stance is PostStance.AGREE else Stance.ATTACK
+        out[(*pair, wanted if wanted in drawn else next(iter(drawn)))] = reply
     return out
 
 

@@ -36,7 +36,7 @@ from argmap.model import (
     claim_sort_key,
 )
 from argmap.options import RenderOptions
-from argmap.render.disputes import STANCE_WORDS, carried_pairs
+from argmap.render.disputes import STANCE_WORDS, carried_pairs, reply_edges
 from argmap.render.evidence import confidence_words, describe
 from argmap.render.labels import (
     clean_text,
@@ -300,26 +300,6 @@ def to_dot(
         out.extend(f"  {a} -> legend_in [style=invis]" for a in layout.bottom)
     out.append("}")
     return "\n".join(out) + "\n"
-
-
-def reply_edges(
-    relations: list[Relation], carried: dict[tuple[str, str], PostRelation], min_confidence: float,
-) -> dict[tuple[str, str, Stance], PostRelation]:
-    """Which drawn edge shows which reply stance: the edge of the carrying claim pair, the
-    attack for a disagreement and the support for an agreement when the pair has both; none
-    for a reply stance below ``min_confidence`` (it is as uncertain as an undrawn edge)."""
-    stances: dict[tuple[str, str], set[Stance]] = defaultdict(set)
-    for r in relations:
-        if (r.source, r.target) in carried:
-            stances[(r.source, r.target)].add(r.stance)
-    out = {}
-    for pair, drawn in stances.items():
-        reply = carried[pair]
-        if reply.confidence < min_confidence:
-            continue
-        wanted = Stance.SUPPORT if reply.stance.value == "agree" else Stance.ATTACK
-        out[(*pair, wanted if wanted in drawn else next(iter(drawn)))] = reply
-    return out
 
 
 def invisible_lines(layout: Layout) -> list[str]:
