@@ -5,8 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap.model import Evidence, EvidenceKind, PostRelation, PostStance
-from argmap.render.disputes import carried_pairs, most_disputed, ranked, stance_counts
+from argmap.model import Evidence, EvidenceKind, PostRelation, PostStance, Relation, Stance
+from argmap.render.disputes import (
+    carried_pairs,
+    most_disputed,
+    ranked,
+    reply_edges,
+    stance_counts,
+)
 
 WHY = (Evidence(EvidenceKind.REPLY, "reply", 0.4),)
 
@@ -54,3 +60,18 @@ def test_disputes_do_not_depend_on_input_order(rows):
     assert ranked(rels) == ranked(reversed(rels))
     assert carried_pairs(rels, 0.5) == carried_pairs(list(reversed(rels)), 0.5)
     assert most_disputed(rels) == most_disputed(list(reversed(rels)))
+
+
+def test_disputes_reply_edges_pick_the_edge_of_the_pairs_stance_and_skip_weak_ones():
+    def edge(stance):
+        return Relation("b/c0", "a/c0", stance, 0.9, WHY)
+
+    both = [edge(Stance.SUPPORT), edge(Stance.ATTACK)]
+    disagree = carried_pairs([_rel("b", "a", "disagree", 0.8)])
+    agree = carried_pairs([_rel("b", "a", "agree", 0.8)])
+    assert list(reply_edges(both, disagree, 0.5)) == [("b/c0", "a/c0", Stance.ATTACK)]
+    assert list(reply_edges(both, agree, 0.5)) == [("b/c0", "a/c0", Stance.SUPPORT)]
+    # a disagreement carried by a supporting claim pair is still shown, on that edge
+    assert list(reply_edges([edge(Stance.SUPPORT)], disagree, 0.5)) == [
+        ("b/c0", "a/c0", Stance.SUPPORT)]
+    assert reply_edges(both, disagree, 0.85) == {} and reply_edges([], disagree, 0.0) == {}
