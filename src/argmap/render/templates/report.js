@@ -60,8 +60,9 @@
   function stanceLine(r, other) {  // "disagrees, confident (0.83): <post>" + carrying pair
     var li = el("li", null, "post-rel " + KINDS[r.kind]);
     li.appendChild(el("span", WORDS[r.kind], "stance"));
-    li.appendChild(el("span", " (" + sure(r.confidence) + (r.uncertain ? ", below the threshold"
-                                                           : "") + ") ", "muted"));
+    li.appendChild(el("span", " \u00b7 " + sure(r.confidence) + (r.uncertain ? ", below the "
+                                                                 + "threshold" : "") + " \u00b7 ",
+                      "muted"));
     li.appendChild(postButton(other));
     if (r.sourceClaim && r.targetClaim) {
       var pair = el("div", null, "pair");
