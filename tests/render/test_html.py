@@ -12,6 +12,8 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from argmap.errors import RenderError
 from argmap.files import write_atomic
@@ -349,3 +351,41 @@ def test_render_html_who_disagrees_in_a_real_browser_toggle_and_post_details(tmp
             assert dialogs == [] and problems == []
         finally:
             browser.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6),
+                          st.sampled_from(list(PostStance)), st.integers(0, 100),
+                          st.booleans()), max_size=12),
+       st.lists(st.sampled_from(["", " ", "Yes", "\u202e", "<i>x</i>", "a b c d."]),
+                min_size=6, max_size=6))
+def test_render_html_post_stances_of_any_shape_render(rows, texts):
+    """Empty and one-word posts, self-replies, a parent not in the map (t:00006), claim-less
+    replies: the section counts every record and the page still renders."""
+    amap, analysis = make_map(6, texts=[t or "x" for t in texts])
+    why = (Evidence(EvidenceKind.REPLY, "reply to x", 0.4),)
+    rels = tuple(PostRelation(f"t:{s:05d}", f"t:{t:05d}", stance, c / 100,
+                              f"t:{s:05d}/c0" if pair else None, f"t:{t:05d}/c0" if pair else None,
+                              why) for s, t, stance, c, pair in rows)
+    amap = dataclasses.replace(amap, post_relations=rels)
+    page = render_html(amap, analysis, None, RenderOptions(min_confidence=0.5))
+    section = _section(page)
+    assert f"Who disagrees with whom ({len(rels)} replies)" in section
+    assert section.count('<li class="post-rel ') == sum(r.stance is not PostStance.NONE
+                                                        for r in rels)
+    assert "<i>x</i>" not in page and page == render_html(amap, analysis, None,
+                                                         RenderOptions(min_confidence=0.5))
+
+
+def test_render_html_long_stance_lists_are_capped_and_the_rest_counted(monkeypatch):
+    monkeypatch.setattr("argmap.render.report_posts.ROWS_LIMIT", 3)
+    amap, analysis = make_map(60, seed=2)
+    amap = with_post_relations(amap, seed=2)
+    section = _section(render_html(amap, analysis, None, RenderOptions(min_confidence=0.5)))
+    disagree = [r for r in amap.post_relations if r.stance is PostStance.DISAGREE]
+    sure = min(3, sum(r.confidence >= 0.5 for r in disagree))
+    unsure = min(3, sum(r.confidence < 0.5 for r in disagree))
+    part = section[section.index("Disagreements ("):section.index("Agreements (")]
+    assert part.count('<li class="post-rel disagree"') == sure
+    assert part.count('<li class="post-rel disagree uncertain"') == unsure
+    assert f"and {len(disagree) - sure - unsure} more" in part
