@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 from argmap.model import (
@@ -12,6 +13,8 @@ from argmap.model import (
     Evidence,
     EvidenceKind,
     Post,
+    PostRelation,
+    PostStance,
     Relation,
     SourceRef,
     Stance,
@@ -82,3 +85,19 @@ def make_map(n_claims: int, *, seed: int = 0, texts: list[str] | None = None,
 # The render tests test drawing, not the drawing threshold: every relation drawn (the default
 # render.min_confidence hides relations below the calibrated 0.5; tests of that say so).
 DRAW_ALL = RenderOptions(min_confidence=0.0)
+
+
+def with_post_relations(amap: ArgumentMap, *, seed: int = 0, no_pair_every: int = 5) -> ArgumentMap:
+    """``amap`` with one PostRelation per reply (as link.post_stance makes them): a seeded
+    stance and confidence, carried by the reply's and the parent's first claims, except every
+    ``no_pair_every``-th reply, which carries none (a reply with no claims)."""
+    rng = random.Random(seed)
+    out = []
+    for n, post in enumerate(p for t in amap.threads for p in t.posts if p.reply_to):
+        stance = rng.choice([PostStance.DISAGREE, PostStance.DISAGREE, PostStance.AGREE,
+                             PostStance.NONE])
+        pair = (None, None) if no_pair_every and n % no_pair_every == no_pair_every - 1 else (
+            f"{post.id}/c0", f"{post.reply_to}/c0")
+        out.append(PostRelation(post.id, post.reply_to, stance, round(rng.random(), 3), *pair,
+                                (Evidence(EvidenceKind.REPLY, f"reply to {post.reply_to}", 0.4),)))
+    return dataclasses.replace(amap, post_relations=tuple(sorted(out, key=lambda r: r.source)))

@@ -207,3 +207,11 @@ def test_api_a_3000_post_thread_gives_every_output_readable(tmp_path, shape):
     assert all(any(e.tag == f"{SVG}polygon" for e in g.iter()) for g in links)  # arrowheads
     titles = {t.text for t in overview.iter(f"{SVG}title")}
     assert "cluster_legend" in titles
+    # who disagrees with whom (issue 15): in the report, the summary and on the maps' edges
+    replies = len(orjson.loads((out / files["json"]).read_bytes())["map"]["post_relations"])
+    assert replies == 2999
+    assert f"Who disagrees with whom ({replies} replies)" in (out / files["html"]).read_text()
+    assert "## Disagreements between posts" in (out / files["summary.md"]).read_text()
+    if shape == "heated":
+        assert any(b"reply: disagrees" in (out / name).read_bytes() for key, name in files.items()
+                   if key.endswith("svg"))

@@ -57,6 +57,9 @@ def test_hostile_text_through_every_output_stays_inert(tmp_path):
         assert len(scripts) == 2  # argmap's data block and its one inline script
         assert "<script>alert(1)" not in text
         assert not re.search(r"""href=["']\s*javascript:""", text, re.I)
+        # who disagrees with whom: replies to h0, hostile authors and texts escaped
+        assert '<bdi class="who">&lt;b&gt;author0&lt;/b&gt;</bdi>' in text
+        assert "&lt;/script&gt;&lt;script&gt;alert(1)" in text.split('id="disagreements"')[1]
     for graphml in by_suffix(".graphml"):
         ET.fromstring(graphml)
         graph = nx.read_graphml(io.BytesIO(graphml))
@@ -78,6 +81,7 @@ def test_hostile_text_through_every_output_stays_inert(tmp_path):
     assert all(name.isascii() and "/" not in name for name in files)
     summary = by_suffix(".summary.md")[0].decode("utf-8")
     assert "<script>" not in summary and "\x1b" not in summary
+    assert "## Disagreements between posts" in summary and "\\<b\\>author0" in summary
 
 
 # --- the hostile inputs issue 13 names, each through a real `argmap map` ------------------------

@@ -7,13 +7,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap.model import (
-    Stance,
-)
+from argmap.model import PostStance, Stance
 from argmap.options import RenderOptions
 from argmap.render.dot import node_ids, safe_url, to_dot
 from argmap.render.overview import topic_links
-from tests.builders import DRAW_ALL, make_map
+from argmap.render.svg import render_svg
+from tests.builders import DRAW_ALL, make_map, with_post_relations
 
 NODE_DECL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[", re.M)
 EDGE_DECL = re.compile(r"^\s*([A-Za-z0-9_]+)\s*->\s*([A-Za-z0-9_]+)", re.M)
@@ -104,3 +103,54 @@ def _topic(amap, claim_id):
 def test_render_dot_safe_url_is_https_and_plain_ascii_or_nothing(url):
     result = safe_url(url)
     assert result is None or re.fullmatch(r"https://[A-Za-z0-9/:?#\[\]@!$&'()*+,;=%~._-]*", result)
+
+
+def _reply_edges(source: str) -> dict[str, str]:
+    """edge id -> the reply stance its label shows, for every edge that carries one."""
+    return {m[0]: m[2] for m in re.findall(
+        r'id="(rel-c\d+-c\d+-\w+)" class="[^"]*reply-(agree|disagree)[^"]*".*?'
+        r'xlabel="reply: (agrees|disagrees)"', source)}
+
+
+def test_render_dot_shows_a_reply_stance_on_the_claim_edge_that_carries_it_not_a_new_edge():
+    plain, analysis = make_map(30, seed=4)
+    amap = with_post_relations(plain, seed=4)
+    ids = node_ids(amap)
+    source = to_dot(amap, analysis, DRAW_ALL)
+    expected = {
+        f"rel-{ids[r.target_claim]}-{ids[r.source_claim]}-"
+        + ("support" if r.stance is PostStance.AGREE else "attack"): STANCE[r.stance]
+        for r in amap.post_relations
+        if r.stance is not PostStance.NONE and r.source_claim and r.target_claim}
+    shown = _reply_edges(source)
+    # make_map draws one edge per reply claim -> parent claim, of either stance: the reply
+    # label sits on it whatever its claim stance
+    assert {k.rsplit("-", 1)[0]: v for k, v in shown.items()} == {
+        k.rsplit("-", 1)[0]: v for k, v in expected.items()}
+    assert len(shown) >= 5 and set(shown.values()) == {"agrees", "disagrees"}
+    claim_edges = re.compile(r"^\s+(c\d+) -> (c\d+)", re.M)
+    assert claim_edges.findall(source) == claim_edges.findall(to_dot(plain, analysis, DRAW_ALL))
+    assert "reply: disagrees" in source.split("cluster_legend")[1]  # the legend says what it is
+    assert "reply:" not in to_dot(plain, analysis, DRAW_ALL)
+    assert to_dot(amap, analysis, DRAW_ALL) == source
+    assert b"reply: disagrees" in render_svg(source)
+
+
+def test_render_dot_reply_stances_below_the_threshold_or_off_the_map_are_not_shown():
+    plain, analysis = make_map(60, seed=5)
+    amap = with_post_relations(plain, seed=5)
+    options = RenderOptions(min_confidence=0.5)
+    ids = node_ids(amap)
+    shown = _reply_edges(to_dot(amap, analysis, options))
+    weak = {f"rel-{ids[r.target_claim]}-{ids[r.source_claim]}" for r in amap.post_relations
+            if r.source_claim and r.confidence < 0.5}
+    assert shown and not {k.rsplit("-", 1)[0] for k in shown} & weak
+    for topic in amap.topics:  # a topic map shows a reply stance only when both claims are in it
+        inside = set(topic.claim_ids)
+        on_map = {f"rel-{ids[r.target_claim]}-{ids[r.source_claim]}" for r in amap.post_relations
+                  if r.source_claim in inside and r.target_claim in inside}
+        topic_edges = _reply_edges(to_dot(amap, analysis, DRAW_ALL, topic_id=topic.id))
+        assert {k.rsplit("-", 1)[0] for k in topic_edges} <= on_map
+
+
+STANCE = {PostStance.AGREE: "agrees", PostStance.DISAGREE: "disagrees"}

@@ -8,18 +8,21 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from argmap.errors import RenderError
 from argmap.files import write_atomic
-from argmap.model import Dropped, DropReason
+from argmap.model import Dropped, DropReason, Evidence, EvidenceKind, PostRelation, PostStance
 from argmap.options import RenderOptions
 from argmap.render.dot import to_dot
 from argmap.render.html import render_html
 from argmap.render.svg import render_svg
-from tests.builders import make_map
+from tests.builders import make_map, with_post_relations
 
 CHROMIUM = "/usr/bin/chromium"
 HOSTILE = [
@@ -230,3 +233,159 @@ def test_render_html_opens_legible_with_the_legend_in_view_and_uncertain_edges_b
             assert problems == []
         finally:
             browser.close()
+
+
+def _disputed_report(n: int = 40, min_confidence: float = 0.5, *, self_reply: bool = True):
+    """A hostile-text map with one post stance per reply (and a self-reply, which the linker
+    never makes but hand-made or imported records can hold), its report and options."""
+    amap, analysis = make_map(n, texts=HOSTILE, seed=7)
+    amap = with_post_relations(amap, seed=7)
+    if self_reply:
+        extra = PostRelation("t:00003", "t:00003", PostStance.DISAGREE, 0.99, "t:00003/c0",
+                             "t:00003/c0", (Evidence(EvidenceKind.STANCE_CUE, "<b>x</b>", 0.1),))
+        amap = dataclasses.replace(amap, post_relations=(*amap.post_relations, extra))
+    options = RenderOptions(min_confidence=min_confidence)
+    svg = render_svg(to_dot(amap, analysis, options, uncertain=True)).decode("utf-8")
+    return render_html(amap, analysis, svg, options), amap, options
+
+
+def _section(page: str) -> str:
+    return page[page.index('<section id="disagreements">'):page.index('<section id="topics">')]
+
+
+def test_render_html_lists_who_disagrees_with_whom_strongest_first_with_the_claim_pair():
+    page, amap, _ = _disputed_report()
+    section = _section(page)
+    rels = amap.post_relations
+    for stance, word in ((PostStance.DISAGREE, "disagrees"), (PostStance.AGREE, "agrees"),
+                         (PostStance.NONE, "takes no side")):
+        n = sum(r.stance is stance for r in rels)
+        assert f'<tr class="count-{stance.value}"><td>{word}</td><td>{n}</td></tr>' in section
+    disagree = section[section.index("Disagreements ("):section.index("Agreements (")]
+    listed = re.findall(r'<li class="post-rel disagree( uncertain)?" data-reply="([^"]+)"',
+                        disagree)
+    want = sorted((r for r in rels if r.stance is PostStance.DISAGREE),
+                  key=lambda r: (r.confidence < 0.5, -r.confidence, r.source))
+    assert [pid for _, pid in listed] == [r.source for r in want]
+    assert [bool(u) for u, _ in listed] == [r.confidence < 0.5 for r in want]
+    assert any(u for u, _ in listed) and not all(u for u, _ in listed)
+    carried = next(r for r in want if r.source_claim and r.source != r.target)
+    row = disagree[disagree.index(f'data-reply="{carried.source}"'):]
+    row = row[:row.index("</li>")]
+    assert f'data-claim="{carried.source_claim}"' in row
+    assert f'data-claim="{carried.target_claim}"' in row
+    assert f'data-post="{carried.target}"' in row and "carried by" in row
+    bare = next(r for r in want if r.source_claim is None)
+    row = disagree[disagree.index(f'data-reply="{bare.source}"'):]
+    assert "no claim pair carries it" in row[:row.index("</li>")]
+    assert 'data-reply="t:00003"' in disagree  # the self-reply is listed like any other
+    assert "<img" not in section and "<script>" not in section and "<b>x</b>" not in section
+    assert "&lt;img src=x" in section and "\u202e" not in section
+    top = re.search(r'<ol class="disputed">\s*<li>.*?data-post="([^"]+)"', section, re.S)[1]
+    most = Counter(r.target for r in rels if r.stance is PostStance.DISAGREE
+                   and r.confidence >= 0.5)
+    assert most[top] == max(most.values())
+    parsed = _Collector()
+    parsed.feed(page)
+    data = json.loads(parsed.scripts[0])
+    assert len(data["prel"]) == len(rels)
+    assert all(data["pids"][row[0]] in data["posts"] and data["pids"][row[1]] in data["posts"]
+               for row in data["prel"])
+    assert page == _disputed_report()[0]  # same records, same bytes
+
+
+def test_render_html_post_stances_degenerate_no_replies_and_no_threshold():
+    amap, analysis = make_map(5)
+    page = render_html(amap, analysis, None, RenderOptions())
+    assert "No post answers another here" in _section(page)
+    assert "Who disagrees with whom (0 replies)" in page
+    page, amap, _ = _disputed_report(12, min_confidence=0.0, self_reply=False)
+    section = _section(page)
+    assert "uncertain" not in section and 'class="show-uncertain"' not in page
+    assert section.count('<li class="post-rel ') == sum(
+        r.stance is not PostStance.NONE for r in amap.post_relations)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed at /usr/bin")
+def test_render_html_who_disagrees_in_a_real_browser_toggle_and_post_details(tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    page_html, amap, _ = _disputed_report()
+    path = write_atomic(tmp_path / "report.html", page_html)
+    uncertain = sum(r.confidence < 0.5 and r.stance is not PostStance.NONE
+                    for r in amap.post_relations)
+    visible = "(s) => Array.from(document.querySelectorAll(s)).filter(e => e.offsetParent).length"
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            problems: list[str] = []
+            dialogs: list[str] = []
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            assert page.locator("#disagreements h2").inner_text().startswith(
+                "Who disagrees with whom")
+            assert page.evaluate(visible, ".post-rel.uncertain") == 0
+            shown = page.evaluate(visible, ".post-rel")
+            page.check("#show-uncertain-posts")  # one switch for stances and edges
+            assert page.is_checked("#show-uncertain")
+            assert page.evaluate(visible, ".post-rel.uncertain") == uncertain > 0
+            assert page.evaluate(visible, ".post-rel") == shown + uncertain
+            assert "none" not in page.evaluate("""() => Array.from(document.querySelectorAll(
+                '#map g.edge.uncertain')).map(e => getComputedStyle(e).display)""")
+            page.uncheck("#show-uncertain")
+            assert not page.is_checked("#show-uncertain-posts")
+            assert page.evaluate(visible, ".post-rel.uncertain") == 0
+            page.click("#disagreements .disputed a.post-link")
+            page.wait_for_selector("#details .post-rel")
+            details = page.inner_text("#details")
+            assert "Selected post" in details and "disagree" in details.lower()
+            page.click("#disagreements .post-rel:not(.uncertain) .pair a.claim-link")
+            page.wait_for_selector("#details .claim-text")
+            assert "This post answers".upper() in page.inner_text("#details").upper()
+            assert dialogs == [] and problems == []
+        finally:
+            browser.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6),
+                          st.sampled_from(list(PostStance)), st.integers(0, 100),
+                          st.booleans()), max_size=12),
+       st.lists(st.sampled_from(["", " ", "Yes", "\u202e", "<i>x</i>", "a b c d."]),
+                min_size=6, max_size=6))
+def test_render_html_post_stances_of_any_shape_render(rows, texts):
+    """Empty and one-word posts, self-replies, a parent not in the map (t:00006), claim-less
+    replies: the section counts every record and the page still renders."""
+    amap, analysis = make_map(6, texts=[t or "x" for t in texts])
+    why = (Evidence(EvidenceKind.REPLY, "reply to x", 0.4),)
+    rels = tuple(PostRelation(f"t:{s:05d}", f"t:{t:05d}", stance, c / 100,
+                              f"t:{s:05d}/c0" if pair else None, f"t:{t:05d}/c0" if pair else None,
+                              why) for s, t, stance, c, pair in rows)
+    amap = dataclasses.replace(amap, post_relations=rels)
+    page = render_html(amap, analysis, None, RenderOptions(min_confidence=0.5))
+    section = _section(page)
+    assert f"Who disagrees with whom ({len(rels)} replies)" in section
+    assert section.count('<li class="post-rel ') == sum(r.stance is not PostStance.NONE
+                                                        for r in rels)
+    assert "<i>x</i>" not in page and page == render_html(amap, analysis, None,
+                                                         RenderOptions(min_confidence=0.5))
+
+
+def test_render_html_long_stance_lists_are_capped_and_the_rest_counted(monkeypatch):
+    monkeypatch.setattr("argmap.render.report_posts.ROWS_LIMIT", 3)
+    amap, analysis = make_map(60, seed=2)
+    amap = with_post_relations(amap, seed=2)
+    section = _section(render_html(amap, analysis, None, RenderOptions(min_confidence=0.5)))
+    disagree = [r for r in amap.post_relations if r.stance is PostStance.DISAGREE]
+    sure = min(3, sum(r.confidence >= 0.5 for r in disagree))
+    unsure = min(3, sum(r.confidence < 0.5 for r in disagree))
+    part = section[section.index("Disagreements ("):section.index("Agreements (")]
+    assert part.count('<li class="post-rel disagree"') == sure
+    assert part.count('<li class="post-rel disagree uncertain"') == unsure
+    assert f"and {len(disagree) - sure - unsure} more" in part

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+from argmap.model import PostStance
 from argmap.options import RenderOptions
 from argmap.render.dot import topic_ids
 from argmap.render.overview import overview_dot, topic_links
-from tests.builders import DRAW_ALL, make_map
+from tests.builders import DRAW_ALL, make_map, with_post_relations
 
 
 def test_overview_sums_relations_by_ordered_topic_pair_and_stance():
@@ -49,3 +50,23 @@ def test_overview_never_draws_more_than_two_links_per_topic():
     amap, analysis = make_map(60, seed=4)  # 5 topics
     source = overview_dot(amap, analysis, RenderOptions(min_confidence=0.0, overview_edges=100))
     assert len(re.findall(r'id="link-', source)) == min(len(topic_links(amap)), 10)
+
+
+def test_overview_topic_boxes_count_the_replies_that_disagree_through_their_claims():
+    plain, analysis = make_map(60, seed=8)
+    amap = with_post_relations(plain, seed=8)
+    options = RenderOptions(min_confidence=0.5)
+    source = overview_dot(amap, analysis, options)
+    tids = topic_ids(amap)
+    for topic in amap.topics:
+        n = sum(1 for r in amap.post_relations if r.stance is PostStance.DISAGREE
+                and r.confidence >= 0.5 and r.target_claim in topic.claim_ids)
+        line = next(x for x in source.splitlines() if x.startswith(f"  {tids[topic.id]} ["))
+        line = line.replace("\\l", " ")  # the label's line breaks
+        if n:
+            assert f"contested, {n} disagreeing repl{'y' if n == 1 else 'ies'}" in line
+        else:
+            assert "disagreeing" not in line
+    assert "disagreeing" in source
+    assert "disagreeing" not in overview_dot(plain, analysis, options)
+    assert overview_dot(amap, analysis, options) == source

@@ -17,6 +17,7 @@ import networkx as nx
 from argmap.exports.nx_graph import to_networkx
 from argmap.model import Analysis, ArgumentMap
 from argmap.options import ExportOptions
+from argmap.render.disputes import ranked
 
 # XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -56,6 +57,7 @@ def safe_graph(amap: ArgumentMap, analysis: Analysis | None) -> nx.DiGraph:
             attrs["status"] = status.get(node, "")
             attrs["contested"] = node in contested
             attrs["unanswered"] = node in unanswered
+    _mark_reply_stances(graph, amap)
     names = _unique_ids(list(graph.nodes))
     clean = nx.DiGraph()
     for node, attrs in graph.nodes(data=True):
@@ -65,6 +67,21 @@ def safe_graph(amap: ArgumentMap, analysis: Analysis | None) -> nx.DiGraph:
             names[source], names[target], **{k: _clean_value(v) for k, v in attrs.items()}
         )
     return clean
+
+
+def _mark_reply_stances(graph: nx.DiGraph, amap: ArgumentMap) -> None:
+    """The claim edge that carries a reply's stance on the post it answers gets
+    ``reply_stance`` (agree / disagree / none) and ``reply_confidence``: the graph stays one of
+    claims (no post nodes mixed in for tools that measure it); the post-to-post records whose
+    pair has no claim edge are in the JSON and the post_relations table."""
+    for relation in ranked(amap.post_relations):  # the strongest decision on a pair wins
+        pair = (relation.source_claim, relation.target_claim)
+        if pair[0] is None or not graph.has_edge(*pair):
+            continue
+        attrs = graph.edges[pair]
+        if "reply_stance" not in attrs:
+            attrs["reply_stance"] = relation.stance.value
+            attrs["reply_confidence"] = float(relation.confidence)
 
 
 def _clean_value(value: object) -> object:

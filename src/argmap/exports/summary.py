@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from argmap.model import Analysis, ArgumentMap, Claim, Post
+from argmap.model import Analysis, ArgumentMap, Claim, Post, PostStance
+from argmap.render.disputes import STANCE_WORDS, most_disputed, ranked, stance_counts
+
+TOP_DISPUTES = 5  # strongest disagreements quoted in the summary
+TOP_DISPUTED_POSTS = 5
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!~&])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
@@ -60,6 +64,7 @@ def to_markdown(amap: ArgumentMap, analysis: Analysis) -> str:
             if summary:
                 lines += [_item_line(i.text, i.post_id, i.url, i.share) for i in summary.items]
             lines.append("")
+    lines += _post_stance_section(amap, claims, posts)
     lines += _claim_section("Contested claims (attacked and defended)", analysis.contested, claims, posts)
     lines += _claim_section("Unanswered objections", analysis.unanswered, claims, posts)
     defeated = tuple(cid for cid, label in analysis.status if label == "out")
@@ -80,6 +85,49 @@ def to_markdown(amap: ArgumentMap, analysis: Analysis) -> str:
         lines.append("")
     lines.append(f"_argmap options fingerprint {amap.options_fingerprint}_")
     return "\n".join(lines) + "\n"
+
+
+def _post_stance_section(
+    amap: ArgumentMap, claims: dict[str, Claim], posts: dict[str, Post],
+) -> list[str]:
+    """Who disagrees with whom: the counts per stance, the strongest disagreements with the
+    claim pair that carries each, and the posts that drew the most disagreeing replies."""
+    relations = ranked(amap.post_relations)
+    if not relations:
+        return []
+    counts = stance_counts(relations)
+    lines = ["## Disagreements between posts", "",
+             f"Of {len(relations)} replies, {counts[PostStance.DISAGREE]} disagree with the post "
+             f"they answer, {counts[PostStance.AGREE]} agree and {counts[PostStance.NONE]} take "
+             "no side (confidence: the probability that the stance is right).", ""]
+    disputes = [r for r in relations if r.stance is PostStance.DISAGREE][:TOP_DISPUTES]
+    if disputes:
+        lines += ["Strongest disagreements:", ""]
+        for r in disputes:
+            line = (f"- {_who(r.source, posts)} {STANCE_WORDS[r.stance]} with "
+                    f"{_who(r.target, posts)} ({r.confidence:.2f})")
+            reply, parent = claims.get(r.source_claim or ""), claims.get(r.target_claim or "")
+            if reply is not None and parent is not None:
+                line += f": “{md_text(reply.text, 200)}” answering “{md_text(parent.text, 200)}”"
+            lines.append(line)
+        lines.append("")
+    disputed = most_disputed(relations, limit=TOP_DISPUTED_POSTS)
+    if disputed:
+        lines += ["Most disputed posts:", ""]
+        for d in disputed:
+            post = posts.get(d.post_id)
+            text = md_text(" ".join((post.text if post else "").split()), 160)
+            lines.append(f"- {_who(d.post_id, posts)}: “{text}” — {d.disagree} of {d.replies} "
+                         f"{'reply disagrees' if d.replies == 1 else 'replies disagree'}")
+        lines.append("")
+    return lines
+
+
+def _who(post_id: str, posts: dict[str, Post]) -> str:
+    """A post named by its author and its id, linked when it has an https URL."""
+    post = posts.get(post_id)
+    author = md_text(post.author or "anonymous", 60) if post else "anonymous"
+    return f"{author} ({_post_link(post_id, post.source.url if post else None)})"
 
 
 def _related(amap: ArgumentMap) -> set[str]:
@@ -106,10 +154,15 @@ def _claim_section(
     return lines
 
 
-def _item_line(text: str, post_id: str, url: str | None, share: float | None) -> str:
+def _post_link(post_id: str, url: str | None) -> str:
     where = md_text(post_id, 120)
     if url and url.startswith("https://"):
         safe_url = url.replace(")", "%29").replace("(", "%28").replace(" ", "%20")
         where = f"[{where}]({safe_url})"
+    return where
+
+
+def _item_line(text: str, post_id: str, url: str | None, share: float | None) -> str:
+    where = _post_link(post_id, url)
     share_text = f" ({share:.0%} of claims)" if share is not None else ""
     return f"- “{md_text(text)}” — {where}{share_text}"

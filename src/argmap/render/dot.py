@@ -25,8 +25,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote as url_quote
 
-from argmap.model import Analysis, ArgumentMap, Claim, Post, Relation, Stance, claim_sort_key
+from argmap.model import (
+    Analysis,
+    ArgumentMap,
+    Claim,
+    Post,
+    PostRelation,
+    Relation,
+    Stance,
+    claim_sort_key,
+)
 from argmap.options import RenderOptions
+from argmap.render.disputes import STANCE_WORDS, carried_pairs, reply_edges
 from argmap.render.evidence import confidence_words, describe
 from argmap.render.labels import (
     clean_text,
@@ -45,6 +55,9 @@ SIMPLE_MAX_CLAIMS = 40  # the fallback layout draws at most this many claims
 ASPECT = 1.5  # width / height the layout aims at (screens are wider than tall)
 FONT = "Helvetica"
 EDGE_COLOUR = {Stance.SUPPORT: "#2e7d32", Stance.ATTACK: "#c62828"}
+REPLY_COLOUR = {"agree": "#1b5e20", "disagree": "#b71c1c"}  # labels of edges carrying a reply
+REPLY_NOTE = ("bold, labelled \"reply: disagrees\": the claim pair that carries\\n"
+              "a reply's stance on the post it answers")  # \\n: a DOT line break
 STATUS_WORDS = {"in": "stands", "out": "defeated", "undecided": "undecided"}
 # Grounded status drives fill and border; defeated claims are also dashed and greyed so the
 # distinction survives colour blindness and greyscale printing.
@@ -76,9 +89,12 @@ def threshold_words(min_confidence: float, hidden: int) -> str:
     return (f"relations with confidence below {min_confidence:.2f} not drawn ({hidden})")
 
 
-def legend_lines(min_confidence: float = 0.0, hidden: int = 0, *, cluster: bool = True) -> list[str]:
+def legend_lines(
+    min_confidence: float = 0.0, hidden: int = 0, *, cluster: bool = True, replies: bool = False,
+) -> list[str]:
     """A legend drawn with sample nodes and edges (no HTML-like tables), in its own cluster
-    unless ``cluster`` is false (the simple fallback layout has no clusters)."""
+    unless ``cluster`` is false (the simple fallback layout has no clusters); ``replies`` adds
+    what a "reply: disagrees" edge label means (only maps that have one say it)."""
     out = [
         "  subgraph cluster_legend {",
         '    graph [label="Legend" fontsize=12 style="rounded" color="#c5cad3" margin=10]',
@@ -90,6 +106,9 @@ def legend_lines(min_confidence: float = 0.0, hidden: int = 0, *, cluster: bool 
     note = threshold_words(min_confidence, hidden)
     out.append(f"    legend_threshold {_attrs([('label', note), ('shape', 'plaintext'), ('fontsize', 10), ('tooltip', note)])}")  # noqa: E501
     out.append("    legend_out -> legend_threshold [style=invis]")
+    if replies:
+        out.append(f"    legend_reply {_attrs([('label', REPLY_NOTE), ('shape', 'plaintext'), ('fontsize', 10), ('tooltip', REPLY_NOTE)])}")  # noqa: E501
+        out.append("    legend_threshold -> legend_reply [style=invis]")
     return out + ["  }"] if cluster else out
 
 
@@ -148,6 +167,7 @@ class MapIndex:
     ordered: list[Claim]  # canonical claim order
     by_topic: dict[str, list[Claim]]  # canonical order within each topic
     inside_topic: dict[str, list[Relation]]  # relations with both ends in one topic
+    carried: dict[tuple[str, str], PostRelation]  # claim pair -> the reply stance it carries
 
 
 def map_index(amap: ArgumentMap, analysis: Analysis) -> MapIndex:
@@ -166,7 +186,8 @@ def map_index(amap: ArgumentMap, analysis: Analysis) -> MapIndex:
         ids=node_ids(amap), tids=topic_ids(amap),
         posts={p.id: p for t in amap.threads for p in t.posts}, topic_of=topic_of,
         status=dict(analysis.status), score=dict(analysis.centrality), ordered=ordered,
-        by_topic=dict(by_topic), inside_topic=dict(inside))
+        by_topic=dict(by_topic), inside_topic=dict(inside),
+        carried=carried_pairs(amap.post_relations))
 
 
 def _select(
@@ -262,17 +283,20 @@ def to_dot(
     out += [f"  {a} [shape=point style=invis width=0 height=0 label=\"\"]"
             for a in layout.anchors.get("", ()) if "" not in members]
     cluster_of = {nid: cid for cid, nodes in members.items() for nid in nodes}
+    replies = reply_edges(relations, index.carried, options.min_confidence)
     for relation in relations:
         upper, lower = ids[relation.target], ids[relation.source]
         across = cluster_of.get(upper) != cluster_of.get(lower)
-        out.append(_edge(upper, lower, relation, layout, across=across))
+        reply = replies.get((relation.source, relation.target, relation.stance))
+        out.append(_edge(upper, lower, relation, layout, across=across, reply=reply))
     if uncertain:
         for relation in faint:
             out.append(_edge(ids[relation.target], ids[relation.source], relation, layout,
                              across=True, uncertain=True))
     out.extend(invisible_lines(layout))
     if options.show_legend:
-        out.extend(legend_lines(options.min_confidence, len(faint), cluster=not simple))
+        out.extend(legend_lines(options.min_confidence, len(faint), cluster=not simple,
+                                replies=bool(replies)))
         out.extend(f"  {a} -> legend_in [style=invis]" for a in layout.bottom)
     out.append("}")
     return "\n".join(out) + "\n"
@@ -341,22 +365,29 @@ def _claim_node(
 
 def _edge(
     upper: str, lower: str, relation: Relation, layout: Layout, *, across: bool,
-    uncertain: bool = False,
+    uncertain: bool = False, reply: PostRelation | None = None,
 ) -> str:
     """One relation, drawn from the answering claim up to its target.
 
     Edges between topics do not constrain ranks (``constraint=false``): each topic keeps its own
     compact tree, and clusters stay apart instead of being dragged into one long staircase.
+    ``reply``: the reply-to-parent stance this claim pair carries; the edge then says so
+    ("reply: disagrees", bold) instead of a second edge being drawn between the posts. The
+    label is an ``xlabel``, placed after layout, so it moves no node.
     """
     support = relation.stance is Stance.SUPPORT
     word = "supports" if support else "attacks"
     tip = f"{word}, {confidence_words(relation.confidence)}: {describe(relation)}"
+    if reply is not None:
+        tip = (f"the reply {STANCE_WORDS[reply.stance]} with the post it answers, "
+               f"{confidence_words(reply.confidence)}; this claim {tip}")
     # Edges across topics are most edges in real threads; drawn half-transparent and thinner
     # they stop hiding the structure inside each topic (the report highlights them on click).
     pairs: list[tuple[str, str | float | int]] = [
         ("id", f"rel-{upper}-{lower}-{relation.stance.value}"),
         ("class", f"rel {relation.stance.value}" + (" across" if across else "")
-         + (" uncertain" if uncertain else "")),
+         + (" uncertain" if uncertain else "")
+         + (f" reply-{reply.stance.value}" if reply is not None else "")),
         ("dir", "back"),
         ("color", EDGE_COLOUR[relation.stance] + ("8c" if across else "")),
         ("arrowtail", "normal" if support else "tee"),
@@ -365,6 +396,9 @@ def _edge(
     ]
     if uncertain:
         pairs.append(("style", "dashed"))
+    if reply is not None:
+        pairs += [("style", "bold"), ("xlabel", f"reply: {STANCE_WORDS[reply.stance]}"),
+                  ("fontcolor", REPLY_COLOUR[reply.stance.value])]
     minlen = layout.minlen.get((upper, lower), 1)
     if across or uncertain or (upper, lower) in layout.loose:
         pairs.append(("constraint", "false"))

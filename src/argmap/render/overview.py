@@ -8,7 +8,8 @@ confidence, and only the ``render.overview_edges`` strongest links are drawn (ti
 topic ids), with arrowheads at the topic that is answered, the relation count as an external
 label (``xlabel``: edge labels proper become layout nodes and widened the picture 35%), the
 line width by weight, and a legend saying how many links were left out. Relations below
-``render.min_confidence`` are not counted.
+``render.min_confidence`` are not counted. A topic's box also says how many replies disagree
+with their parent post through one of its claims (the disputes land there).
 
 The overview is laid out by ``dot`` like every other map: ``neato`` (used before) is not
 deterministic in Graphviz 2.43 even with a fixed ``start`` (the SVG of one 10k-post overview
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from argmap.model import Analysis, ArgumentMap, Stance
+from argmap.model import Analysis, ArgumentMap, PostStance, Stance
 from argmap.options import RenderOptions
 from argmap.render.dot import (
     ASPECT,
@@ -65,6 +66,17 @@ def topic_links(amap: ArgumentMap, min_confidence: float = 0.0) -> list[TopicLin
     return sorted(links, key=lambda k: (-k.weight, -k.count, k.source, k.target, k.stance.value))
 
 
+def disputed_claims(amap: ArgumentMap, min_confidence: float = 0.0) -> dict[str, int]:
+    """Claim id -> how many replies disagree with their parent through it (the parent's claim
+    of the carrying pair), counting decisions at or above ``min_confidence``."""
+    out: dict[str, int] = defaultdict(int)
+    for r in amap.post_relations:
+        if (r.stance is PostStance.DISAGREE and r.target_claim is not None
+                and r.confidence >= min_confidence):
+            out[r.target_claim] += 1
+    return dict(out)
+
+
 def edge_budget(n_topics: int, cap: int) -> int:
     """How many topic links the overview draws: ``cap`` (``render.overview_edges``), and no
     more than two per topic (at least 10) -- beyond that a small overview is a tangle again."""
@@ -83,9 +95,13 @@ def overview_dot(
     claim_text = {c.id: c.text for c in amap.claims}
     nodes: list[str] = []
     labels: dict[str, str] = {}
+    disputed = disputed_claims(amap, options.min_confidence)
     for topic in amap.topics:
         n_contested = sum(1 for cid in topic.claim_ids if cid in contested)
         text = f"{topic.label}\n{len(topic.claim_ids)} claims, {n_contested} contested"
+        n_disputed = sum(disputed.get(cid, 0) for cid in topic.claim_ids)
+        if n_disputed:  # where the replies that disagree land
+            text += f", {n_disputed} disagreeing repl{'y' if n_disputed == 1 else 'ies'}"
         typical = claim_text.get(topic.representative or "")
         if typical:  # the label's terms plus the claim that is most typical of the topic
             words = typical.split()
