@@ -21,6 +21,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score, v_measure_sc
 import argmap
 from argmap.analysis import summarize as summarize_module
 from argmap.evaluation.data import document_topic, gold_document
+from argmap.evaluation.splits import select
 from argmap.evaluation.summaries import coverage_and_redundancy, pick_argmap
 from argmap.evaluation.topics import ARGUMENT_OPTIONS, KeyPointGroup, key_point_groups
 from argmap.evaluation.topics import topic_group_figures as classic_topic_rows
@@ -37,26 +38,12 @@ FOLDS = 5
 Log = Callable[[str], None]
 
 
-# --- the split ---------------------------------------------------------------------------
-def group_of(corpus: str, record: dict) -> str:
-    if corpus in PAIR_CORPORA:
-        return str(record["group"])
-    if corpus.startswith("arg_microtexts"):
-        return str(record.get("topic"))
-    return str(record["id"])
-
-
-def is_sealed(corpus: str, record: dict) -> bool:
-    digest = hashlib.sha256(f"{corpus}\0{group_of(corpus, record)}".encode()).hexdigest()
-    return int(digest[:8], 16) % 100 < 30
-
-
+# --- the split: the project's sealed rule (argmap.evaluation.splits) ----------------------
 def load_split(data: Path, corpus: str) -> tuple[list[dict], list[dict]]:
     """(study, sealed) records of one dev corpus."""
     path = data / corpus / f"{corpus}.dev.jsonl"
     records = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
-    study = [r for r in records if not is_sealed(corpus, r)]
-    return study, [r for r in records if is_sealed(corpus, r)]
+    return select(corpus, records, "study"), select(corpus, records, "sealed")
 
 
 @lru_cache(maxsize=2)
