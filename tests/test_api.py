@@ -4,6 +4,7 @@ fails does not stop the next, and 3,000-post threads map with every output reada
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import importlib.util
 import os
@@ -88,19 +89,23 @@ def test_api_a_map_dot_fails_on_is_drawn_again_in_the_simple_layout(tmp_path):
     ET.fromstring(svg)
 
 
-def test_api_batch_without_dot_still_writes_json_and_summary(tmp_path):
+def test_api_batch_without_dot_still_writes_tables_json_and_summary(tmp_path):
     out = tmp_path / "out"
     env = {"PATH": str(tmp_path), "LOKY_MAX_CPU_COUNT": "1"}
     os.symlink(sys.executable, tmp_path / "python")
-    result = run_cli("batch", str(SEED), "-o", str(out), "--jobs", "1", "-q", env=env)
+    result = run_cli("batch", str(SEED), "-o", str(out), "--jobs", "1", "--maps", "all",
+                     "--export", "svg,json,summary", "--tables", "csv", "-q", env=env)
     assert result.returncode == EX_PARTIAL, result.stderr.decode()
-    written = [p.name for p in out.rglob("*") if p.is_file() and ".argmap" not in p.parts]
+    written = [p.name for p in (out / "maps").iterdir()]
     assert any(n.endswith(".json") for n in written) and any(n.endswith(".summary.md")
                                                               for n in written)
     assert not any(n.endswith(".svg") for n in written)
-    skipped = [orjson.loads(line) for line in (out / "skipped.jsonl").read_bytes().splitlines()]
-    assert {s["code"] for s in skipped} == {"dot_missing"}
-    assert any("the main map" in s["message"] for s in skipped)
+    assert (out / "csv" / "claims.csv").stat().st_size > 100  # the tables need no dot
+    with open(out / "csv" / "problems.csv", newline="", encoding="utf-8") as handle:
+        problems = list(csv.DictReader(handle))
+    assert {p["code"] for p in problems} == {"dot_missing"}
+    assert {p["action"] for p in problems} == {"left_out"}
+    assert any("the main map" in p["message"] for p in problems)
 
 
 def test_api_thread_outputs_reports_failures_and_never_raises(tmp_path, monkeypatch):

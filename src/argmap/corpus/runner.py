@@ -65,10 +65,6 @@ def run_batch(
         raise OptionsError("--scheduler", "local or dask", scheduler)
     settings = Settings(parse_jobs(jobs), scheduler, address, parse_maps(maps),
                         parse_tables(tables))
-    if {"svg", "html"} & set(options.export.formats) and settings.maps:
-        from argmap.render.svg import require_dot
-
-        require_dot()
     out = Path(out_dir).resolve()
     found = expand_inputs(inputs, out)
     files = found.files

@@ -228,25 +228,29 @@ class Steps:
         by_name = {r["name"]: r for r in self.manifest.of_type("task")}
         return [by_name[t.name] for t in sorted(tasks, key=lambda t: t.order)]
 
-    def selected_maps(self, merged: dict[str, Any], tasks: list[Task]) -> dict[str, str]:
+    def selected_maps(self, merged: dict[str, Any], tasks: list[Task]
+                      ) -> tuple[dict[str, str], list[dict[str, Any]]]:
+        """Maps of ``--maps top:N|contested:N`` and the maps among them not drawn."""
         maps = self.settings.maps
         if not maps or maps == "all":
-            return {}
+            return {}, []
         kind, count = maps.split(":")
         chosen = merged["largest" if kind == "top" else "contested_threads"][: int(count)]
         wanted = {item[0] for item in chosen}
         record = self._last("maps")
         if record and record.get("threads") == sorted(wanted) and _verified(self.out,
                                                                              record["files"]):
-            return record["files"]
+            return record["files"], record.get("problems", [])
         self.meter.note("maps")
         ctx = self._context(self._last("topics") or {})
         files: dict[str, str] = {}
-        for task in {Task(t.lo, t.hi) for t in tasks}:
-            for rel in map_selected(task, ctx, sorted(wanted)):
+        problems: list[dict[str, Any]] = []
+        for task in sorted({Task(t.lo, t.hi) for t in tasks}, key=lambda t: (t.lo, t.hi)):
+            for rel in map_selected(task, ctx, sorted(wanted), problems):
                 files[rel] = sha256_of(self.out / rel)
-        self.manifest.append({"type": "maps", "threads": sorted(wanted), "files": files})
-        return files
+        self.manifest.append({"type": "maps", "threads": sorted(wanted), "files": files,
+                              "problems": problems})
+        return files, problems
 
     def run(self) -> BatchReport:
         spill, read_problems = self.read()
@@ -264,7 +268,9 @@ class Steps:
         top = self._context(model_record)["report_top"]
         merged = plan.merge_summaries(summaries, top)
         maps = {rel: sha for r in results for rel, sha in r.get("maps", {}).items()}
-        maps.update(self.selected_maps(merged, tasks))
+        selected, not_drawn = self.selected_maps(merged, tasks)
+        maps.update(selected)
+        problems += not_drawn
         counts = {k: sum(r["counts"][k] for r in results)
                   for k in ("posts", "claims", "relations", "threads", "skipped")}
         quarantined = sum(1 for p in problems if p["action"] == "quarantined")

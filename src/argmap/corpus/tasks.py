@@ -161,7 +161,7 @@ def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
             counts["relations"] += len(mapped.amap.relations)
             counts["threads"] += 1
             if ctx.get("maps") == "all":
-                maps.extend(write_maps(mapped, Path(ctx["out"]), options))
+                maps.extend(write_maps(mapped, Path(ctx["out"]), options, problems))
             _count(len(thread.posts))
     except BaseException:
         writer.abort()
@@ -181,8 +181,10 @@ def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
             "counts": counts, "maps": {rel: sha256_of(out / rel) for rel in sorted(maps)}}
 
 
-def map_selected(task: Task, ctx: dict[str, Any], wanted: Sequence[str]) -> list[str]:
-    """Per-thread maps of the threads ``wanted`` among the task's (``--maps top:N``)."""
+def map_selected(task: Task, ctx: dict[str, Any], wanted: Sequence[str],
+                 problems: list[dict[str, Any]]) -> list[str]:
+    """Per-thread maps of the threads ``wanted`` among the task's (``--maps top:N``); maps
+    that could not be drawn are added to ``problems``."""
     options = Options.from_mapping(ctx["options"])
     topics = load_topics(ctx["topic_model"], ctx["topic_digest"])
     excluded = frozenset(ctx["quarantined"])
@@ -192,19 +194,32 @@ def map_selected(task: Task, ctx: dict[str, Any], wanted: Sequence[str]) -> list
             mapped = _map_with_quarantine(key, entries, excluded, topics, options, frozenset(),
                                           [])
             if mapped is not None:
-                written.extend(write_maps(mapped, Path(ctx["out"]), options))
+                written.extend(write_maps(mapped, Path(ctx["out"]), options, problems))
     return sorted(written)
 
 
-def write_maps(mapped: MappedThread, out: Path, options: Options) -> list[str]:
-    """The thread's per-thread outputs (``api.thread_outputs``) under OUTDIR/maps/."""
+def write_maps(mapped: MappedThread, out: Path, options: Options,
+               problems: list[dict[str, Any]]) -> list[str]:
+    """The thread's per-thread outputs (``api.thread_outputs``) under OUTDIR/maps/. A map
+    ``dot`` could not draw (missing, crashed, timed out) is left out and becomes a problem row
+    (``dot_missing`` / ``map_not_drawn``, action ``left_out``: exit 3); the thread's other
+    outputs are written."""
     from argmap.api import thread_outputs
 
     thread_id = mapped.amap.threads[0].id
     written = []
-    for suffix, data in thread_outputs(mapped.amap, mapped.analysis, options).items():
+    outputs = thread_outputs(mapped.amap, mapped.analysis, options)
+    for suffix, data in outputs.items():
         path = write_atomic(inside(out / "maps", safe_filename(thread_id, suffix=suffix)), data)
         written.append(path.relative_to(out.resolve()).as_posix())
+    for failure in outputs.failures:
+        problems.append({
+            "code": "dot_missing" if failure.missing_dot else "map_not_drawn",
+            "action": "left_out", "path": "", "line": 0, "byte_offset": None, "post_id": None,
+            "thread_id": thread_id,
+            "message": f"could not draw {failure.what} of thread {thread_id} "
+                       f"(maps/{safe_filename(thread_id, suffix=failure.key)}): "
+                       f"{failure.reason}"})
     return written
 
 
