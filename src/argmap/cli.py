@@ -13,7 +13,7 @@ reader.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError
@@ -30,6 +30,8 @@ from argmap.cli_output import (
     ArgmapCommand,
     ArgmapGroup,
     StdoutClosed,
+    batch_progress,
+    clear_progress_line,
     err,
     os_error_exit,
     print_eval,
@@ -260,10 +262,10 @@ def batch(
         report = run_batch(
             inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler,
             address=address, maps=maps, tables=tables,
-            progress=None if quiet else _batch_progress(),
+            progress=None if quiet else batch_progress(),
         )
     if not quiet:
-        _clear_progress_line()
+        clear_progress_line()
         err.print(
             f"records in {report.records_in:,} = processed {report.processed:,} + skipped "
             f"{report.skipped:,} + quarantined {report.quarantined:,}; "
@@ -299,38 +301,6 @@ def _scheduler_errors(scheduler: str, address: str | None) -> Iterator[None]:
 def packaged_corpora() -> Path:
     """The demo corpora shipped inside the package (a copy of the repository's corpora/)."""
     return Path(__file__).resolve().parent / "resources" / "corpora"
-
-
-def _batch_progress() -> Callable[[object], None]:
-    """Progress lines on stderr: rewritten in place on a terminal, every few seconds in a log."""
-    import time
-
-    from argmap.corpus.progress import describe
-
-    last = {"at": 0.0, "phase": ""}
-    interval = 0.2 if err.is_terminal else 5.0
-
-    def show(event: object) -> None:
-        now = time.monotonic()
-        phase = getattr(event, "phase", "")
-        finished = getattr(event, "fraction", None) == 1.0
-        if phase == last["phase"] and now - last["at"] < interval and not finished:
-            return
-        last["at"], last["phase"] = now, phase
-        line = describe(event)  # type: ignore[arg-type]
-        if err.is_terminal:
-            err.file.write("\r\x1b[2K" + line)
-            err.file.flush()
-        else:
-            err.print(escape(line))
-
-    return show
-
-
-def _clear_progress_line() -> None:
-    if err.is_terminal:
-        err.file.write("\r\x1b[2K")
-        err.file.flush()
 
 
 @app.command(cls=ArgmapCommand)

@@ -295,3 +295,35 @@ def os_error_exit(exc: OSError) -> int:
         return EX_UNAVAILABLE
     err.print(f"[bold red]error:[/] cannot write output: {name}{reason}")
     return EX_IOERR
+
+
+def batch_progress() -> Callable[[object], None]:
+    """Progress lines on stderr: rewritten in place on a terminal, every few seconds in a log."""
+    import time
+
+    from argmap.corpus.progress import describe
+
+    last = {"at": 0.0, "phase": ""}
+    interval = 0.2 if err.is_terminal else 5.0
+
+    def show(event: object) -> None:
+        now = time.monotonic()
+        phase = getattr(event, "phase", "")
+        finished = getattr(event, "fraction", None) == 1.0
+        if phase == last["phase"] and now - last["at"] < interval and not finished:
+            return
+        last["at"], last["phase"] = now, phase
+        line = describe(event)  # type: ignore[arg-type]
+        if err.is_terminal:
+            err.file.write("\r\x1b[2K" + line)
+            err.file.flush()
+        else:
+            err.print(escape(line))
+
+    return show
+
+
+def clear_progress_line() -> None:
+    if err.is_terminal:
+        err.file.write("\r\x1b[2K")
+        err.file.flush()

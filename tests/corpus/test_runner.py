@@ -304,3 +304,23 @@ def test_runner_reads_field_mapped_jsonl_and_document_formats_in_one_folder(tmp_
     assert threads["forum:c0"] == 5 and threads["forum-2.jsonl:c1"] == 5
     assert threads["reddit:abc"] == 2 and sum(threads.values()) == report.processed
     assert any(t.startswith("text:") and n == 1 for t, n in threads.items())  # --single-post
+
+
+def test_runner_folder_walk_lists_what_it_did_not_read_and_maps_the_rest(tmp_path) -> None:
+    """A corpus folder as users have them: a symlink loop, a dangling link and a picture beside
+    the threads. The threads are mapped; the picture and the dangling link are listed as left
+    out (exit 3), the loop as noted (its files are read once), as `argmap map` does."""
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    write_jsonl(corpus / "sub" / "dump.jsonl", reddit_dump(3, seed=4))
+    (corpus / "sub" / "up").symlink_to(corpus, target_is_directory=True)
+    (corpus / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (corpus / "gone").symlink_to(corpus / "nowhere")
+    report = run_batch([corpus], tmp_path / "out", jobs=1)
+    assert report.exit_code == EX_PARTIAL and report.skipped == report.quarantined == 0
+    assert report.processed == report.records_in > 0
+    problems = {(Path(r[3]).name, r[1]) for r in csv_rows(tmp_path / "out", "problems")}
+    assert ("picture.png", "left_out") in problems and ("gone", "left_out") in problems
+    assert ("up", "noted") in problems
+    messages = [r[2] for r in csv_rows(tmp_path / "out", "problems")]
+    assert any(m.startswith("file skipped:") for m in messages)

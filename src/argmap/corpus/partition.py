@@ -26,10 +26,11 @@ from argmap.options import ReadOptions
 from argmap.readers import FORMATS
 from argmap.readers.codecs import DAMAGE_CODES
 from argmap.readers.jsonl import _roots
+from argmap.readers.result import REPAIRS, is_loss
 
 # Problems that repair or describe a record that is still mapped; every other problem of a
 # record means it was skipped.
-REPAIRED = frozenset({"orphan_reply", "reply_cycle", "self_reply", "invalid_utf8_repaired"})
+REPAIRED = REPAIRS - {"more_replies"}  # readers.result: repairs that lose nothing
 NOTED = frozenset({"more_replies"})
 # part of a file, or a whole file found in a folder, left unread: not records, but a loss
 LEFT_OUT = DAMAGE_CODES
@@ -45,6 +46,13 @@ def action_of(code: str) -> str:
     if code in NOTED or code in FILE_LEVEL:
         return "noted"
     return "skipped"
+
+
+def walk_row(problem: Problem) -> dict[str, Any]:
+    """An entry the folder walk did not read: ``left_out`` when it could have held posts (a
+    broken link, an unreadable file), ``noted`` when it is read another way (a loop, a
+    duplicate)."""
+    return problem_row(problem, "left_out" if is_loss(problem) else "noted")
 
 
 def problem_row(problem: Problem, action: str | None = None,

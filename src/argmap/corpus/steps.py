@@ -14,7 +14,7 @@ import orjson
 from argmap.corpus import assemble, plan, poison
 from argmap.corpus.fragments import fsync_path, sha256_of
 from argmap.corpus.manifest import Manifest
-from argmap.corpus.partition import check_error_budget, partition, problem_row
+from argmap.corpus.partition import check_error_budget, partition, walk_row
 from argmap.corpus.progress import Meter
 from argmap.corpus.report import render_report
 from argmap.corpus.schedule import DaskScheduler, LocalScheduler, preload
@@ -77,7 +77,7 @@ class Steps:
                               lambda n, done, total: self.meter.update(
                                   n, None, "records", done / total if total else None),
                               self.found_in_folders)
-            walked = [problem_row(p, "noted") for p in self.walk_problems]
+            walked = [walk_row(p) for p in self.walk_problems]
             write_atomic(problems_path, _jsonl(walked + found.problems))
             record = {"type": "spill", "buckets": found.buckets, "records_in": found.records_in,
                       "skipped": found.skipped, "posts": found.posts, "inputs": found.inputs,
