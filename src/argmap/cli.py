@@ -115,6 +115,15 @@ def build_options(
     return options.with_overrides(overrides)
 
 
+def read_flags(input_format: str | None, fields: list[str] | None, single_post: bool,
+               strict: bool) -> dict[str, object]:
+    """The read options ``map`` and ``batch`` share, as option keys (None: not given)."""
+    return {"read.format": input_format,
+            "read.fields": ",".join(fields) if fields else None,
+            "read.single_post": True if single_post else None,
+            "read.strict": True if strict else None}
+
+
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     """A flag value from a fixed list, or a usage error (64) that lists the list."""
     if value not in allowed:
@@ -178,10 +187,7 @@ def map_command(
         config,
         settings,
         **{
-            "read.format": input_format,
-            "read.fields": ",".join(fields) if fields else None,
-            "read.single_post": True if single_post else None,
-            "read.strict": True if strict else None,
+            **read_flags(input_format, fields, single_post, strict),
             "export.formats": export,
             "cluster.seed": seed,
         },
@@ -251,10 +257,7 @@ def batch(
         config,
         settings,
         **{
-            "read.format": input_format,
-            "read.fields": ",".join(fields) if fields else None,
-            "read.single_post": True if single_post else None,
-            "read.strict": True if strict else None,
+            **read_flags(input_format, fields, single_post, strict),
             "export.formats": export,
         },
     )

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from argmap.corpus.plan import MAX_TASK, apply_splits, plan_tasks
 from argmap.corpus.schema import cell
 from argmap.corpus.tasks import Task
-from argmap.exports.tables import _cell
+from argmap.exports.tables import csv_cell
 
 
 @given(st.lists(st.integers(0, 30_000), min_size=1, max_size=64))
@@ -33,4 +33,4 @@ def test_plan_splits_replace_a_task_by_its_parts() -> None:
 @given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
                  st.text()), st.booleans())
 def test_plan_csv_cells_follow_the_export_rules(value, raw) -> None:
-    assert cell(value, raw) == _cell(value, raw)
+    assert cell(value, raw) == csv_cell(value, raw)

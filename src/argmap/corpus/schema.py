@@ -1,7 +1,7 @@
 """The corpus tables: their columns and types, one definition for CSV, Parquet and SQLite.
 
 Rows are tuples in column order. Values are None (missing), bool, int, float or str; the same
-tuple becomes a CSV line (``csv_line``: the cell rules of ``exports.tables``, so a corpus CSV
+tuple becomes a CSV line (``cell`` is ``exports.tables.csv_cell``, so a corpus CSV
 and a per-map CSV read alike, formula-neutralised unless ``raw``), an Arrow row and an SQLite
 row. The SQLite indexes are the ones the README's queries use.
 """
@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any
+
+from argmap.exports.tables import csv_cell as cell  # noqa: F401 - re-exported: one CSV cell rule
 
 Row = tuple[Any, ...]
 
@@ -92,7 +94,6 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns(table: str) -> list[str]:
@@ -103,19 +104,6 @@ def clean(value: Any) -> Any:
     """Strings without lone surrogates (UTF-8, Arrow and SQLite cannot hold them)."""
     if isinstance(value, str) and _SURROGATE.search(value):
         return _SURROGATE.sub("\ufffd", value)
-    return value
-
-
-def cell(value: Any, raw: bool) -> str:
-    """One CSV cell, by the rules of ``exports.tables._cell`` (tested equal)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if not raw and value.startswith(_FORMULA_START):
-        return "'" + value
     return value
 
 

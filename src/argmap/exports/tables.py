@@ -120,7 +120,7 @@ def table_rows(amap: ArgumentMap, analysis: Analysis | None) -> dict[str, list[d
     }
 
 
-def _cell(value: Any, raw: bool) -> str:
+def csv_cell(value: Any, raw: bool) -> str:
     """A CSV cell: "" for missing, repr-exact numbers, ``true``/``false``, and user text with
     the formula-neutralising ``'`` unless ``raw``."""
     if value is None:
@@ -140,7 +140,7 @@ def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]], raw: bool)
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row[c], raw) for c in columns])
+        writer.writerow([csv_cell(row[c], raw) for c in columns])
     return buffer.getvalue().encode("utf-8")
 
 
