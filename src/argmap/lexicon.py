@@ -75,29 +75,6 @@ DISAGREE_CUES = (
     "that's not what", "you have no idea",
 )
 AGREE_CUES = (
-    "i disagree", "i don't agree", "i do not agree", "not really", "that's not true",
-    "that is not true", "this is wrong", "that's wrong", "that is wrong", "you're wrong",
-    "you are wrong", "not so sure", "i'm not sure", "i am not sure", "i doubt", "skeptical",
-    "sceptical", "no,", "no.", "no!", "actually,", "on the contrary", "that's false",
-    "misleading", "wrong", "i don't think", "i do not think", "i don't buy", "not convinced",
-    "disagree", "why i disagree", "objection", "counterpoint", "at odds",
-    "unrealistic", "doesn't follow", "does not follow", "isn't how", "is not how",
-    "not the right", "is a mistake", "i'm skeptical", "don't see how", "do not see how",
-    "that's not how", "i'm not convinced", "i beg to differ",
-    "that's a lie", "makes no sense", "doesn't make sense", "does not make sense",
-    "citation needed", "what are you talking about", "are you serious", "i don't believe",
-    "that's not what", "you have no idea",
-    # challenges: a demand for evidence, a question that puts the other in the wrong
-    "source?", "sources?", "your source", "any source", "what source", "says who",
-    "according to who", "did you even", "have you even", "do you even",
-    "you realize", "do you realize", "don't you realize", "you do realize",
-    "so you're saying", "so you are saying", "are you kidding", "you're kidding",
-    "what's your point", "how so", "how is that", "how does that",
-    "what does that have to do", "why would you", "missing the point", "miss the point",
-    "you're missing", "you are missing", "straw man", "strawman", "that's a stretch",
-    "not even close", "not true",
-)
-AGREE_CUES = (
     "i agree", "agreed", "good point", "well said", "this is right", "you're right",
     "you are right", "that's right", "that's true", "that is true", "yes,", "yes.", "yes!",
     "same here", "+1", "i appreciate", "great point", "fair point", "this.", "this!",
