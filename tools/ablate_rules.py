@@ -103,6 +103,8 @@ ABLATIONS: dict[str, tuple[str, tuple[str, ...], Callable[[], contextlib.Abstrac
     "paragraph_continues": ("a claim continues the one before it in its paragraph", WITHIN,
                             lambda: _set(layout_module, "same_paragraph",
                                          lambda threads, ordered, by_post: [False] * len(ordered))),
+    "lines_are_paragraphs": ("in a post without blank lines each line is a paragraph", WITHIN,
+                             lambda: _set(layout_module, "LINES_ARE_PARAGRAPHS", False)),
     "and_continues": ('an "and" claim takes the target of the claim before', WITHIN,
                       lambda: _set(post_structure, "continuations",
                                    lambda layout, c, p, rows, chosen: (chosen, chosen[:0]))),

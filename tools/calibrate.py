@@ -1,27 +1,33 @@
 """Fit the shipped calibration (``resources/calibration.json``): the linker's edge scores mapped,
 per route and stance, to the share of edges that are right, out of fold, on licence-clean data.
 
-Usage: python tools/calibrate.py [--data ../shared/data] [--folds 5] [-o PATH]
+Usage: python tools/calibrate.py [--data ../shared/data] [--folds 5] [-o PATH] [--edges JSON]
 
 What is fitted on what (only corpora whose licence permits a derived model, and only their
-study parts: the sealed parts stay for scoring):
+study parts: the sealed parts stay for scoring). A map edge's probability is
+P(attached | route, score) x P(stance right | attached, route, stance) (``link.calibration``):
 
-* maps of ``cdcp`` and ``createdebate_argmin2016`` threads built by the real pipeline (posts
-  segmented by argmap, as ``argmap map`` does; ``evaluation.maps``): each edge is right when
-  its two claims stand for the two units of a gold relation with its stance. CDCP gives the
-  within-post edges; CreateDebate, where each post is one gold unit, the reply, quote and
-  similarity edges (right: the two posts are linked in gold with that stance). CDCP annotates
-  supports only, so its attack edges count as right when they are a gold relation at all.
+* ``attach:<route>``: maps of ``cdcp`` and ``createdebate_argmin2016`` threads built by the real
+  pipeline (posts segmented by argmap, as ``argmap map`` does; ``evaluation.maps``); an edge is
+  attached when its two claims stand for the two units of a gold relation, whatever its
+  stance. CDCP gives the within-post edges (CreateDebate's units are whole posts: it annotates
+  no structure inside a post, so its within-post edges are left out); CreateDebate the reply,
+  quote and similarity edges (attached: the two posts are linked in gold).
+* ``stance_right``: among attached edges, the share whose stance is right, per stance.
+  ``within:support`` from CDCP (which annotates supports only: an upper bound, and the reason
+  attacks cannot be measured there); ``across:<stance>`` from CreateDebate's attached across-post
+  edges and the IBM claim stance pairs (the pair is a relation by construction: only the stance
+  is judged); ``within:attack`` from the same licence-clean stance data, the only licence-clean
+  evidence of how often an attack decision has the right stance.
 * post-level decisions (``post_stance``) on the same CreateDebate maps, keys ``post`` and
-  ``post:agree`` / ``post:disagree`` / ``post:none``: right when the gold post link has that
-  stance (none: no link, or "Clarified").
+  ``post:agree`` / ``post:disagree`` / ``post:none``: P(right) directly (right when the gold
+  post link has that stance; none: no link, or "Clarified").
 * out of fold: the study records of every corpus are cut into ``--folds`` folds by group; the
-  edges of fold k are scored by a relation model trained (as the shipped one) on the study
-  parts minus fold k, so no edge is scored by a model that learned from it.
+  edges (and IBM pairs) of fold k are scored by a relation model trained (as the shipped one)
+  on the study parts minus fold k, so no edge is scored by a model that learned from it.
 
-A (route, stance) with fewer than ``MIN_EDGES`` edges gets no map of its own (the route's
-pooled map serves it); an across-post route with fewer than ``MIN_EDGES`` edges takes the map
-of all across-post edges (the licence-clean threads hold few quotes and similarity links).
+An across-post route with fewer than ``MIN_EDGES`` edges takes the attachment map of all
+across-post edges (the licence-clean threads hold few quotes and similarity links).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -36,8 +43,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from argmap.evaluation import load_corpora
+from argmap.evaluation.data import gold_pair
 from argmap.evaluation.maps import _post_gold, _prefix, edge_outcomes, map_records
 from argmap.evaluation.splits import group_of
+from argmap.evaluation.stance import predict_labels
 from argmap.link import relation_model
 from argmap.link.calibration import DEFAULT_CALIBRATION_PATH, ROUTES, Calibration, fit_steps
 from argmap.link.relation_model import RelationModel
@@ -46,7 +55,12 @@ from argmap.options import Options
 
 SHIPPABLE = ("argkp", "cdcp", "createdebate_argmin2016", "ibm_claim_stance")
 MAPPED = ("cdcp", "createdebate_argmin2016")
+STANCE_PAIRS = ("ibm_claim_stance",)  # licence-clean pairs: a relation, its stance judged
+# corpora whose units are whole posts: no gold structure inside a post
+NO_WITHIN = ("createdebate_argmin2016",)
 MIN_EDGES = 80
+# attachment fitted per stance the linker gave the edge, where a route has MIN_EDGES of it
+PER_STANCE_ATTACH = True
 MIN_POST_DECISIONS = 20  # the licence-clean threads hold ~90 replies: a stance gets a map at 20
 # CDCP annotates supports only: an attack edge on a gold relation may be right or wrong in
 # stance, so it counts as right when it is a gold relation at all (an upper bound)
@@ -70,12 +84,16 @@ def default_model_is(model: RelationModel) -> Iterator[None]:
         relation_model._DEFAULT.update(saved)
 
 
-def out_of_fold_edges(data: Path, folds: int) -> list[tuple[str, str, float, bool]]:
-    """(route, stance, score, right) of every edge of the mapped corpora's study parts."""
+Edge = tuple[str, str, float, bool, bool]  # route, stance, score, right, attached
+
+
+def out_of_fold_edges(data: Path, folds: int) -> list[Edge]:
+    """(route, stance, score, right, attached) of every edge of the mapped corpora's study
+    parts, and ("pair", stance, score, right, True) of every licence-clean stance pair."""
     corpora = load_corpora([data / c / f"{c}.dev.jsonl" for c in SHIPPABLE], "study")
     options = Options()
     options = replace(options, link=replace(options.link, calibrate=False))
-    edges = []
+    edges: list[Edge] = []
     for k in range(folds):
         train = {c: [r for r in records if fold_of(c, r, folds) != k]
                  for c, records in corpora.items()}
@@ -89,10 +107,22 @@ def out_of_fold_edges(data: Path, folds: int) -> list[tuple[str, str, float, boo
                 if amap is None:
                     continue
                 for rel, route, right, attached in edge_outcomes(record, amap):
+                    if route == "within" and corpus in NO_WITHIN:
+                        continue
                     if corpus in SUPPORT_ONLY and rel.stance.value == "attack":
-                        right = attached  # the corpus annotates no attacks: stance unknowable
-                    edges.append((route, rel.stance.value, rel.confidence, bool(right)))
-                edges.extend(post_outcomes(record, amap))
+                        right = False  # never counted for a stance: the corpus has no attacks
+                    edges.append((route, rel.stance.value, rel.confidence, bool(right),
+                                  bool(attached) or bool(right)))
+                edges.extend((*p, True) for p in post_outcomes(record, amap))
+        for corpus in STANCE_PAIRS:
+            pairs = [gold_pair(r, corpus) for r in corpora[corpus]
+                     if fold_of(corpus, r, folds) == k]
+            judged: list = []
+            predict_labels(pairs, options.link, model, ("support", "attack"), judged)
+            gold = [{"support": "support", "pro": "support", "attack": "attack",
+                     "con": "attack"}.get(p.label.lower(), p.label) for p in pairs]
+            edges.extend(("pair", stance, score, stance == want, True)
+                         for (stance, score), want in zip(judged, gold, strict=True))
         print(f"fold {k + 1}/{folds}: {len(edges)} edges so far", file=sys.stderr, flush=True)
     return edges
 
@@ -113,38 +143,78 @@ def post_outcomes(record: dict, amap) -> list[tuple[str, str, float, bool]]:
     return out
 
 
-def fit(edges: list[tuple[str, str, float, bool]], folds: int) -> Calibration:
-    by_key: dict[str, list[tuple[float, bool]]] = defaultdict(list)
-    for route, stance, score, right in edges:
-        by_key[route].append((score, right))
-        by_key[f"{route}:{stance}"].append((score, right))
+def _share(rows: list[bool]) -> float:
+    return round(sum(rows) / len(rows), 4) if rows else 1.0
+
+
+def fit(edges: list[Edge], folds: int, per_stance_attach: bool = PER_STANCE_ATTACH,
+        ) -> Calibration:
     maps = {}
-    for key, rows in sorted(by_key.items()):
-        least = MIN_POST_DECISIONS if key.startswith("post") else MIN_EDGES
-        if len(rows) >= least or ":" not in key:
+    posts: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    for route, stance, score, right, _attached in edges:
+        if route == "post":
+            posts["post"].append((score, right))
+            posts[f"post:{stance}"].append((score, right))
+    for key, rows in sorted(posts.items()):
+        if len(rows) >= MIN_POST_DECISIONS or ":" not in key:
             maps[key] = fit_steps([s for s, _ in rows], [r for _, r in rows])
-    # a route with too few edges of its own takes the map of every across-post edge
-    across = [(score, right) for route, _stance, score, right in edges
-              if route not in ("within", "post")]
+    # attachment: score -> "a gold relation at all", per route; a route with few edges takes
+    # the map of every across-post edge
+    mapped = [e for e in edges if e[0] in ROUTES]
+    across = [(score, attached) for route, _s, score, _r, attached in mapped if route != "within"]
     borrowed = {}
-    for route in ROUTES[1:]:
-        if len(by_key.get(route, ())) < MIN_EDGES:
-            borrowed[route] = f"all across-post edges ({len(by_key.get(route, ()))} of its own)"
-            for key in [k for k in maps if k == route or k.startswith(route + ":")]:
-                del maps[key]
-            maps[route] = fit_steps([s for s, _ in across], [r for _, r in across])
-    missing = [r for r in (*ROUTES, "post") if r not in maps]
+    for route in ROUTES:
+        rows = [(score, attached) for r, _s, score, _r, attached in mapped if r == route]
+        if route != "within" and len(rows) < MIN_EDGES:
+            borrowed[route] = f"all across-post edges ({len(rows)} of its own)"
+            rows = across
+        maps[f"attach:{route}"] = fit_steps([s for s, _ in rows], [a for _, a in rows])
+        if not per_stance_attach or route in borrowed:
+            continue
+        for stance in ("support", "attack"):  # the linker's stance: a feature of the edge
+            rows = [(score, attached) for r, st, score, _r, attached in mapped
+                    if r == route and st == stance]
+            if len(rows) >= MIN_EDGES:
+                maps[f"attach:{route}:{stance}"] = fit_steps([s for s, _ in rows],
+                                                             [a for _, a in rows])
+    # stance: among attached edges (and the stance pairs, relations by construction), the
+    # share whose stance is right, per stance
+    within_support = [right for route, stance, _sc, right, attached in mapped
+                      if route == "within" and stance == "support" and attached]
+    across_rows = {stance: [right for route, st, _sc, right, attached in edges
+                            if st == stance and attached
+                            and (route == "pair" or route in ROUTES[1:])]
+                   for stance in ("support", "attack")}
+    stance_right = {"within:support": _share(within_support),
+                    "across:support": _share(across_rows["support"]),
+                    "across:attack": _share(across_rows["attack"]),
+                    "within:attack": _share(across_rows["attack"])}
+    counts = {"within:support": len(within_support),
+              "across:support": len(across_rows["support"]),
+              "across:attack": len(across_rows["attack"]),
+              "within:attack": len(across_rows["attack"])}
     meta = {
         "name": "argmap edge calibration",
-        "fitted_on": [{"name": c, "licence": LICENCES[c], "part": "study"} for c in MAPPED],
+        "fitted_on": [{"name": c, "licence": LICENCES[c], "part": "study"}
+                      for c in (*MAPPED, *STANCE_PAIRS)],
         "relation_model_trained_on": [{"name": c, "part": "study"} for c in SHIPPABLE],
         "out_of_fold": folds,
         "right_means": "the edge's two claims stand for the units of a gold relation with "
                        "its stance (span overlap >= half of the shorter span)",
+        "probability": "attach:<route>(score) x stance_right[<route or within/across>:<stance>]",
+        "attached_means": "the edge's two claims stand for the units of a gold relation, "
+                          "whatever its stance",
+        "stance_right_from": {
+            "within:support": "cdcp attached within-post edges (cdcp annotates supports only)",
+            "across:*": "createdebate_argmin2016 attached across-post edges and "
+                        "ibm_claim_stance pairs",
+            "within:attack": "as across:attack: no licence-clean corpus annotates attacks "
+                             "inside a post"},
+        "stance_right_examples": counts,
+        "attach_per_stance": per_stance_attach,
         "borrow": borrowed,
-        "uncalibrated_routes": missing,
     }
-    return Calibration(maps, meta)
+    return Calibration(maps, meta, stance_right)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,12 +223,24 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("-o", "--out", type=Path, default=DEFAULT_CALIBRATION_PATH)
+    parser.add_argument("--pooled-attach", action="store_true",
+                        help="one attachment map per route, whatever stance the linker gave")
+    parser.add_argument("--edges", type=Path,
+                        help="JSON file of the out-of-fold edges: read when it exists (refit "
+                             "without mapping again), else written")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         args.data = Path("/work/shared/data")
-    edges = out_of_fold_edges(args.data, args.folds)
-    calibration = fit(edges, args.folds)
+    if args.edges is not None and args.edges.is_file():
+        edges = [tuple(e) for e in json.loads(args.edges.read_text())]
+    else:
+        edges = out_of_fold_edges(args.data, args.folds)
+        if args.edges is not None:
+            args.edges.write_text(json.dumps(edges))
+    calibration = fit(edges, args.folds, per_stance_attach=not args.pooled_attach)
     calibration.save(args.out)
+    for key, share in sorted(calibration.stance_right.items()):
+        print(f"stance_right {key:12} {share:.3f}")
     for key, steps in sorted(calibration.maps.items()):
         print(f"{key:24} {steps.examples:6} edges  " + "  ".join(
             f"{s:.3f}->{v:.3f}" for s, v in zip(steps.starts, steps.values, strict=True)))

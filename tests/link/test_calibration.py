@@ -1,10 +1,13 @@
-"""Calibration: isotonic step maps per route and stance, fitted on licence-clean data, applied
-to every edge the linker reports (and not to how it chooses them)."""
+"""Calibration: P(right) = P(attached | route, stance given, score) x P(stance right | attached),
+isotonic attachment maps and stance shares fitted on licence-clean data, applied to every edge
+the linker reports (and not to how it chooses them)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -70,6 +73,62 @@ def test_calibration_route_and_stance_fall_back_to_route():
     assert again.maps == cal.maps
 
 
+def test_calibration_is_attachment_times_stance_share():
+    attach = StepMap((0.0, 0.5), (0.2, 0.6))
+    attack_attach = StepMap((0.0,), (0.1,))
+    cal = Calibration({"attach:within": attach, "attach:within:attack": attack_attach,
+                       "attach:reply": attach},
+                      {}, {"within:support": 1.0, "across:attack": 0.6, "within:attack": 0.7})
+    assert cal.apply("within", "support", 0.9) == 0.6
+    assert cal.apply("within", "attack", 0.9) == 0.07  # its own attachment map x its share
+    assert cal.apply("reply", "attack", 0.9) == 0.36  # the across share serves every route
+    assert cal.apply("reply", "support", 0.1) == 0.2  # no share measured: 1.0
+    routes = np.asarray([ROUTES.index(r) for r in ("within", "within", "reply", "reply")])
+    many = cal.apply_many(routes, np.asarray([False, True, True, False]),
+                          np.asarray([0.9, 0.9, 0.9, 0.1]))
+    assert many.tolist() == [0.6, 0.07, 0.36, 0.2]
+    again = Calibration.from_json(json.loads(json.dumps(cal.to_json())))
+    assert again.maps == cal.maps and again.stance_right == cal.stance_right
+    assert again.apply("within", "attack", 0.9) == 0.07
+
+
+def test_calibration_first_format_still_loads():
+    first = {"format": "argmap-calibration/1", "name": "x",
+             "routes": {"within": {"starts": [0.0], "values": [0.3], "examples": 50}}}
+    cal = Calibration.from_json(first)
+    assert cal.apply("within", "attack", 0.9) == 0.3 and cal.stance_right == {}
+    with pytest.raises(ValueError):
+        Calibration.from_json({"format": "something else", "routes": {}})
+
+
+def _calibrate_tool():
+    path = Path(__file__).resolve().parents[2] / "tools" / "calibrate.py"
+    spec = importlib.util.spec_from_file_location("calibrate_tool", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_calibration_attack_share_comes_from_stance_data_not_a_support_only_corpus():
+    """The flaw of the first design: CDCP annotates supports only, so a within-post attack
+    could never be right there and every one got ~0.04. Now its stance share comes from the
+    licence-clean stance pairs and its attachment from whether it is a relation at all."""
+    tool = _calibrate_tool()
+    within = [("within", "attack", 0.4 + 0.005 * k, False, k % 2 == 0) for k in range(100)]
+    within += [("within", "support", 0.4 + 0.005 * k, k % 2 == 0, k % 2 == 0)
+               for k in range(100)]
+    pairs = [("pair", "attack", 0.6, k % 4 != 0, True) for k in range(100)]
+    pairs += [("pair", "support", 0.6, k % 5 != 0, True) for k in range(100)]
+    cal = tool.fit(within + pairs, 5)
+    assert cal.stance_right["within:attack"] == 0.75  # from the pairs, not 0.0
+    assert cal.stance_right["within:support"] == 1.0
+    assert cal.stance_right["across:support"] == 0.8
+    assert "attach:within:attack" in cal.maps  # attached half the time, whatever its stance
+    assert 0.3 < cal.apply("within", "attack", 0.7) < 0.45
+    pooled = tool.fit(within + pairs, 5, per_stance_attach=False)
+    assert "attach:within:attack" not in pooled.maps
+
+
 def test_calibration_linker_reports_probabilities_without_changing_choices(monkeypatch):
     threads, claims, topics = _cue_corpus(60, seed=4)
     raw = link(threads, claims, topics, LinkOptions(calibrate=False))
@@ -88,7 +147,11 @@ def test_calibration_shipped_file_is_licence_clean_and_covers_every_route():
     cal = default_calibration()
     assert cal is not None
     for route in ROUTES:
-        assert cal.for_edge(route, "support") is not None, route
+        for stance in ("support", "attack"):
+            assert cal.attach_map(route, stance) is not None, (route, stance)
+            assert 0.0 < cal.stance_factor(route, stance) <= 1.0
+    # no stance share is measured on a corpus that annotates one stance only
+    assert cal.stance_right["within:attack"] == cal.stance_right["across:attack"]
     for source in cal.meta["fitted_on"]:
         assert "NonCommercial" not in LICENCES[source["name"]]
         assert "none stated" not in LICENCES[source["name"]]

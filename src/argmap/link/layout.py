@@ -25,6 +25,10 @@ from argmap.model import Claim, Evidence, Thread, Topic
 REPLY, QUOTE, SIMILARITY, CROSS = range(4)
 ORIGINS = ("reply", "quote", "similarity", "cross_thread")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_LINE_BREAK = re.compile(r"\n")
+# A post written without blank lines but with line breaks (plain-text exports, the seed
+# documents) has one paragraph per line.
+LINES_ARE_PARAGRAPHS = True
 
 
 @dataclass(slots=True)
@@ -95,12 +99,16 @@ def cosine(layout: Layout, a: int, b: int) -> float:
 def same_paragraph(threads: Sequence[Thread], ordered: tuple[Claim, ...],
                     by_post: dict[str, list[int]]) -> list[bool]:
     """Per claim, "the claim before it is in the same paragraph" (paragraphs: blank-line
-    separated blocks), only in posts with more than one paragraph."""
+    separated blocks; in a post with no blank line, its lines), only in posts with more than
+    one paragraph."""
     out = [False] * len(ordered)
     texts = {post.id: post.text for thread in threads for post in thread.posts}
     for post_id, members in by_post.items():
         text = texts.get(post_id, "")
         breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)] if len(members) > 1 else []
+        if not breaks and LINES_ARE_PARAGRAPHS and len(members) > 1:
+            breaks = [m.end() for m in _LINE_BREAK.finditer(text.strip())]
+            breaks = [b + len(text) - len(text.lstrip()) for b in breaks]
         if not breaks:
             continue
         paragraph = [bisect.bisect_right(breaks, ordered[i].start) for i in members]
