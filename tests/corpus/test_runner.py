@@ -271,7 +271,12 @@ def test_runner_readme_sql_runs_on_the_corpus_database(reference) -> None:
     sql = readme.split("```sql\n", 1)[1].split("```", 1)[0]
     db = sqlite3.connect(reference / "corpus.sqlite")
     results = [db.execute(q).fetchall() for q in sql.split(";") if q.strip()]
-    assert len(results) == 3 and all(results)
+    assert len(results) == 4 and all(results[:3])
+    # post_relations: one row per reply, to the post it answers, as in the posts table
+    pairs = db.execute("SELECT r.source, r.target, p.reply_to FROM post_relations r "
+                       "JOIN posts p ON p.post_id = r.source").fetchall()
+    assert pairs and all(target == reply_to for _, target, reply_to in pairs)
+    assert db.execute("SELECT count(*) FROM post_relations").fetchone()[0] == len(pairs)
     contested = results[0]
     assert all(row[2] + row[3] >= 2 for row in contested)  # attacked and supported
 
