@@ -23,6 +23,7 @@ from argmap.render.dot import to_dot
 from argmap.render.html import render_html
 from argmap.render.svg import render_svg
 from tests.builders import make_map, with_post_relations
+from tests.support import REPO
 
 CHROMIUM = "/usr/bin/chromium"
 HOSTILE = [
@@ -183,6 +184,14 @@ _EFFECTIVE_FONT = """() => {
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   return parseFloat(text.getAttribute('font-size')) * scale;
 }"""
+_CLAIMS_IN_VIEW = """() => {
+  const frame = document.querySelector('#map').getBoundingClientRect();
+  const top = Math.max(frame.top, 0), bottom = Math.min(frame.bottom, innerHeight);
+  return Array.from(document.querySelectorAll('#map g.node.claim')).filter(g => {
+    const r = g.getBoundingClientRect();
+    return r.top >= top && r.bottom <= bottom && r.left >= frame.left && r.right <= frame.right;
+  }).length;
+}"""
 _INSIDE = """(selector) => {
   const r = document.querySelector(selector).getBoundingClientRect();
   return r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
@@ -216,6 +225,7 @@ def test_render_html_opens_legible_with_the_legend_in_view_and_uncertain_edges_b
             page.goto(path.as_uri())
             page.wait_for_load_state("load")
             assert page.evaluate(_EFFECTIVE_FONT) >= 11
+            assert page.evaluate(_CLAIMS_IN_VIEW) > 0
             assert page.evaluate(_INSIDE, "#legend")
             assert page.evaluate(_INSIDE, "#show-uncertain")
             hidden = page.evaluate("""() => Array.from(document.querySelectorAll(
@@ -389,3 +399,24 @@ def test_render_html_long_stance_lists_are_capped_and_the_rest_counted(monkeypat
     assert part.count('<li class="post-rel disagree"') == sure
     assert part.count('<li class="post-rel disagree uncertain"') == unsure
     assert f"and {len(disagree) - sure - unsure} more" in part
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed at /usr/bin")
+def test_render_html_seed_report_opens_on_claims_not_on_an_empty_corner(tmp_path):
+    """The first seed's map (topic boxes, few drawn edges) opened at a readable scale on its
+    empty top-left corner: the first screen showed no claim. It now scrolls to the claim
+    nearest that corner."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    report = next((REPO / "outputs").glob("text-000_*.html"))
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(report.as_uri())
+            page.wait_for_load_state("load")
+            assert page.evaluate(_EFFECTIVE_FONT) >= 10.9  # the width is whole pixels
+            assert page.evaluate(_CLAIMS_IN_VIEW) >= 3
+        finally:
+            browser.close()

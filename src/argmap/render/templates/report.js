@@ -256,6 +256,28 @@
   var fit = fitScale();
   scale = fit >= readable ? fit : readable;
   applyZoom();
+  // A map opened at a readable scale shows its top left corner, which a layout of topic boxes
+  // can leave empty: scroll to the claim nearest that corner, so the first view shows claims.
+  if (map && svg && scale > fit) {
+    var frame = map.getBoundingClientRect(), nearest = null, best = Infinity;
+    var claims = Array.prototype.map.call(svg.querySelectorAll("g.node.claim"), function (g) {
+      return g.getBoundingClientRect();
+    });
+    claims.forEach(function (r) {
+      var d = (r.top - frame.top) + (r.left - frame.left);
+      if (d < best - 0.5) { best = d; nearest = r; }
+    });
+    if (nearest) {  // and far enough left that no claim of that first screen is cut
+      var left = nearest.left;
+      claims.forEach(function (r) {
+        if (r.top < nearest.top + frame.height && r.right > nearest.left) {
+          left = Math.min(left, r.left);
+        }
+      });
+      map.scrollTop = Math.max(0, nearest.top - frame.top - 48);
+      map.scrollLeft = Math.max(0, left - frame.left - 24);
+    }
+  }
   if (map) {
     var drag = null;
     map.addEventListener("pointerdown", function (ev) {
