@@ -114,6 +114,7 @@ class AnalyseOptions:
     max_camps: int = 8  # keep at most this many camps (largest first)
     camp_dense_limit: int = 200  # camp split: dense eigensolver up to this many authors, sparse above
     supported_attack_depth: int = 0  # 0 = plain Dung on attacks; k = a supports (<=k steps) b, b attacks c => a attacks c
+    min_confidence: float = 0.5  # relations below are left out of the analysis as out of the maps (link.calibration.DRAW_THRESHOLD)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,9 @@ from argmap.model import (
 )
 from argmap.options import AnalyseOptions
 
-NO_SUMMARIES = AnalyseOptions(summary_size=0)
+# the algorithms over every relation, whatever its confidence (the default analyses only the
+# relations the maps draw: test_analysis_leaves_out_the_relations_the_map_leaves_out)
+NO_SUMMARIES = AnalyseOptions(summary_size=0, min_confidence=0.0)
 
 
 def build_map(
@@ -55,6 +57,20 @@ def build_map(
     return ArgumentMap(
         (Thread("t", "A thread", tuple(made_posts)),), tuple(claims), (), topics, relations
     )
+
+
+def test_analysis_leaves_out_the_relations_the_map_leaves_out():
+    """An attack the calibration gives 0.03 (it is probably wrong) used to defeat its target
+    and make it 'contested' while the map did not draw it: a claim shown defeated with no
+    attacker in sight. By default the analysis reads what the map draws (>= 0.5)."""
+    posts = [("p0", "ann", None), ("p1", "bob", "p0"), ("p2", "cy", "p0")]
+    edges = [("p1/c0", "p0/c0", "attack", 0.03), ("p2/c0", "p0/c0", "support", 0.8)]
+    amap = build_map(posts, edges)
+    likely = analyse(amap, AnalyseOptions(summary_size=0))
+    assert dict(likely.status)["p0/c0"] == "in" and "p0/c0" not in likely.contested
+    every = analyse(amap, NO_SUMMARIES)
+    assert dict(every.status)["p0/c0"] == "out" and "p0/c0" in every.contested
+    assert analyse(amap, AnalyseOptions(summary_size=0, min_confidence=0.03)) == every
 
 
 def naive_grounded(nodes: list[str], attacks: set[tuple[str, str]]) -> dict[str, str]:

@@ -169,6 +169,7 @@ def test_calibration_option_off_gives_raw_scores():
 
 def test_calibration_draw_threshold_is_the_render_default() -> None:
     from argmap.link.calibration import DRAW_THRESHOLD
-    from argmap.options import RenderOptions
+    from argmap.options import AnalyseOptions, RenderOptions
 
     assert RenderOptions().min_confidence == DRAW_THRESHOLD
+    assert AnalyseOptions().min_confidence == DRAW_THRESHOLD  # what stands = what is drawn

@@ -36,7 +36,7 @@ def analyse(amap: ArgumentMap, options: AnalyseOptions | None = None) -> Analysi
     """Analyse a map. Pure and deterministic: the same map and options give equal records."""
     options = options or AnalyseOptions()
     with collector_paused():
-        edges = Edges.of(amap)
+        edges = Edges.of(amap, options.min_confidence)
         posts = {post.id: post for thread in amap.threads for post in thread.posts}
         centrality = claim_centrality(edges, options.damping)
         attackers, attacked = attack_pairs(edges, options.supported_attack_depth)

@@ -25,13 +25,16 @@ class Edges:
     confidence: np.ndarray
 
     @classmethod
-    def of(cls, amap: ArgumentMap) -> Edges:
+    def of(cls, amap: ArgumentMap, min_confidence: float = 0.0) -> Edges:
+        """The relations at or above ``min_confidence`` (``analyse.min_confidence``): an
+        attack that is probably wrong must not decide that a claim is defeated or contested,
+        nor draw a camp line, any more than the map draws it."""
         ids = tuple(claim.id for claim in amap.claims)
         position = {cid: i for i, cid in enumerate(ids)}
         rows = [
             (position.get(rel.source, -1), position.get(rel.target, -1),
              rel.stance is Stance.ATTACK, float(rel.confidence))
-            for rel in amap.relations
+            for rel in amap.relations if rel.confidence >= min_confidence
         ]
         table = np.array(rows, dtype=np.float64).reshape(-1, 4)
         table = table[(table[:, 0] >= 0) & (table[:, 1] >= 0)]  # endpoints outside the map
