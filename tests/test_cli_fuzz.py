@@ -161,3 +161,43 @@ def test_cli_fuzz_random_json_records(tmp_path_factory, documents):
 def test_cli_fuzz_reply_trees_with_svg(tmp_path_factory, contents: list[bytes]):
     _run_and_check({f"s{i}.jsonl": c for i, c in enumerate(contents)}, tmp_path_factory,
                    export="json,summary,svg")
+
+
+def _run_batch_and_check(files: dict[str, bytes], tmp_path_factory) -> None:
+    """The same inputs through `argmap batch` (the corpus path: streamed spill, corpus topics,
+    worker processes): no traceback, a documented exit code, every record accounted for."""
+    base = tmp_path_factory.mktemp("fuzzbatch")
+    folder = base / "in"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    out = base / "out"
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "argmap", "batch", str(folder), "-o", str(out), "--jobs", "1",
+             "--tables", "csv", "-q"], cwd=REPO, env=env, capture_output=True,
+            timeout=HANG_SECONDS * 2)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"argmap batch hung on {_shown(folder)}")
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr, (stderr[-3000:], _shown(folder))
+    assert result.returncode in DOCUMENTED, (result.returncode, stderr[-2000:], _shown(folder))
+    if result.returncode == 65:
+        assert stderr.startswith("error:"), stderr
+        return
+    counts = json.loads((out / "summary.json").read_bytes())
+    assert counts["records_in"] == (counts["processed"] + counts["skipped"]
+                                    + counts["quarantined"]), counts
+    header = (out / "csv" / "posts.csv").read_bytes().split(b"\r\n", 1)[0]
+    assert header.startswith(b"post_id,thread_id")
+
+
+@settings(FUZZ, max_examples=SCALE or 3)
+@given(trees=st.lists(_reply_trees(), min_size=1, max_size=3),
+       texts=st.lists(_texts(), min_size=0, max_size=2))
+def test_cli_fuzz_batch_random_reply_trees_and_texts(tmp_path_factory, trees: list[bytes],
+                                                     texts: list[bytes]):
+    files = {f"r{i}.jsonl": c for i, c in enumerate(trees)}
+    files.update({f"t{i}.txt": c for i, c in enumerate(texts)})
+    _run_batch_and_check(files, tmp_path_factory)
