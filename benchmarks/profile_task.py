@@ -53,6 +53,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--no-profile", action="store_true", help="time only")
+    parser.add_argument("--callers", default=None, help="also who calls functions matching this")
     args = parser.parse_args()
     out = Path(args.out or tempfile.mkdtemp(prefix="argmap-prof-"))
     if not (out / ".argmap" / "manifest.jsonl").exists():
@@ -75,7 +76,10 @@ def main() -> None:
           f"{1000 * cpu / max(threads, 1):.2f} ms/thread, {posts / cpu:.0f} posts/CPU-s"
           f" ({'profiled' if not args.no_profile else 'not profiled'})")
     if not args.no_profile:
-        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+        stats = pstats.Stats(profile).sort_stats(args.sort)
+        stats.print_stats(args.top)
+        if args.callers:
+            stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":
