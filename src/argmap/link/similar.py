@@ -151,12 +151,16 @@ def _small_rows(x, index: np.ndarray, threshold, keep_pair: Callable, limit: int
         return empty, empty, np.zeros(0, dtype=np.float64)
     dense = x.toarray()
     length = np.diff(x.indptr)
-    sims = np.zeros(len(child), dtype=x.dtype)  # scipy sums in the matrix's type
-    start = x.indptr[child]
-    for j in range(int(length[child].max(initial=0))):
-        live = np.nonzero(length[child] > j)[0]
-        at = start[live] + j
-        sims[live] += x.data[at] * dense[parent[live], x.indices[at]]
+    # each member's entries in stored order, padded with zero weights to the longest row
+    step = np.arange(int(length.max(initial=0)), dtype=np.int64)
+    stored = step < length[:, None]
+    at = np.where(stored, x.indptr[:-1, None] + step, 0)
+    weights = np.where(stored, x.data[at], 0.0).astype(x.dtype)  # scipy sums in this type
+    columns = np.where(stored, x.indices[at], 0)
+    products = weights[child] * dense[parent[:, None], columns[child]]
+    # a running sum adds left to right, as the product's loop does (the padding adds +0.0)
+    sims = (np.cumsum(products, axis=1)[:, -1] if products.shape[1]
+            else np.zeros(len(child), dtype=x.dtype))
     shared = sims > 0.0
     return _best(index, child[shared], parent[shared], sims[shared], threshold, keep_pair,
                  limit)
