@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import neg
 from pathlib import Path
 from typing import Any
 
@@ -322,7 +323,7 @@ class Summary:
 
 def _neg(text: str) -> tuple[int, ...]:
     """A key that sorts strings in reverse, so ``heapq`` keeps ties by the smallest id."""
-    return tuple(-ord(ch) for ch in text) + (1,)
+    return (*map(neg, map(ord, text)), 1)
 
 
 def _push(heap: list[tuple[Any, ...]], key: tuple[Any, ...], item: tuple[Any, ...],
