@@ -46,3 +46,38 @@ def test_camps_of_symmetric_quarrels_are_the_same_under_noise():
                     for s, t, stance, conf in edges]
         assert analyse(build_map(posts, jittered), options).camps == clean
     assert clean and all(camp.authors for camp in clean)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_camps_dense_parts_same_blocks_as_sparse(seed):
+    """A thread's few authors are split from dense arrays; the parts, their order and every
+    block (values and stored order, which the local search's sums follow) must be the sparse
+    path's, cancelling pairs, isolated pairs and several parts included."""
+    from argmap.analysis.camps import _parts_dense, _parts_sparse
+    from argmap.robust import settle
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 20))
+    m = int(rng.integers(0, 3 * n))
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = a != b
+    weight = np.round(rng.choice([-1.0, 1.0], m) * rng.uniform(0.3, 1.0, m), 4)[keep]
+    if seed % 4 == 0 and len(weight):  # a pair whose support and attack cancel
+        a, b, weight = np.append(a[keep], a[keep][0]), np.append(b[keep], b[keep][0]), \
+            np.append(weight, -weight[0])
+    else:
+        a, b = a[keep], b[keep]
+    pairs = sparse.coo_matrix((weight, (np.minimum(a, b), np.maximum(a, b))),
+                              shape=(n, n)).tocsr()
+    pairs.data = settle(pairs.data)
+    pairs.eliminate_zeros()
+    sparse_parts, dense_parts = _parts_sparse(pairs), _parts_dense(pairs.toarray())
+    assert (sparse_parts is None) == (dense_parts is None)
+    if sparse_parts is None:
+        return
+    for want, got in zip(sparse_parts[:3], dense_parts[:3], strict=True):
+        assert want.tolist() == got.tolist()
+    for want, got in zip(sparse_parts[3], dense_parts[3], strict=True):
+        assert want.indptr.tolist() == got.indptr.tolist()
+        assert want.indices.tolist() == got.indices.tolist()
+        assert want.data.tobytes() == got.data.tobytes()

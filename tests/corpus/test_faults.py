@@ -144,8 +144,12 @@ def test_faults_second_run_on_the_same_folder_is_refused(corpus, tmp_path) -> No
     first = _start(str(dump), "-o", str(out), "--jobs", "1", "-q", *TABLES)
     try:
         deadline = time.monotonic() + 60
-        while not (out / ".argmap" / "lock").exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
+        lock = out / ".argmap" / "lock"
+        while (not lock.exists() or f"pid {first.pid}" not in lock.read_text()) \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # held where it is, lock taken: a ~1,000-post run now ends before a second one starts
+        os.kill(first.pid, signal.SIGSTOP)
         second = run_cli("batch", str(dump), "-o", str(out), "--jobs", "1")
         assert second.returncode == 75
         assert f"pid {first.pid}" in second.stderr.decode()

@@ -50,3 +50,50 @@ def test_similar_rows_equal_the_plain_product(seed: int, threshold: float) -> No
     got = sorted(zip(child.tolist(), parent.tolist(), np.asarray(cosine, np.float32).tolist(),
                      strict=True), key=lambda t: (t[0], -t[2], t[1]))
     assert got == _reference(x, threshold, 5)
+
+
+def _unsorted_float64(m: int, width: int, seed: int):
+    """Rows as the linker's TF-IDF stores them: float64, entries not in column order."""
+    x = _vectors(m, width, seed).astype(np.float64)
+    x = normalize(x).tocsr()
+    rng = np.random.default_rng(seed + 100)
+    for row in range(m):
+        lo, hi = x.indptr[row], x.indptr[row + 1]
+        order = lo + rng.permutation(hi - lo)
+        x.indices[lo:hi], x.data[lo:hi] = x.indices[order].copy(), x.data[order].copy()
+    x.has_sorted_indices = False
+    return x
+
+
+def _columns(result):
+    child, parent, cosine = result
+    return child.tolist(), parent.tolist(), np.asarray(cosine).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("m", [1, 2, 7, 45, 150])
+def test_similar_small_rows_same_bits_as_the_product_path(seed: int, m: int,
+                                                         monkeypatch) -> None:
+    # the dense path for a thread's few claims must give the pairs, order and cosine bits of
+    # the bounded sparse products it skips (windows, per-claim thresholds and filters included)
+    import argmap.link.similar as similar
+
+    x = _unsorted_float64(m, 40, seed)
+    layout = SimpleNamespace(vectors=x)
+    rng = np.random.default_rng(seed)
+    threshold = rng.choice([0.05, 0.2, 0.35], size=m)
+    blocked = rng.random((m, m)) < 0.2
+    earliest = np.maximum(0, np.arange(m) - rng.integers(1, 30))
+    earliest = np.maximum.accumulate(earliest)
+
+    def keep_pair(c, p):
+        return (p < c) & ~blocked[c, p]
+
+    def run():
+        return _columns(similar_rows(layout, list(range(m)), threshold, keep_pair, limit=3,
+                                     chunk=16, earliest=earliest))
+
+    small = run()
+    monkeypatch.setattr(similar, "SMALL_MEMBERS", 0)
+    assert small == run()
+    assert m < 45 or len(small[0]) > m  # the case is not vacuous

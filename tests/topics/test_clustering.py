@@ -215,3 +215,23 @@ def test_cluster_post_context_keeps_a_posts_vague_claims_with_its_subject():
         assert topic_of[claim_id(f"post{n}", 3)] in post_topics
         subject_topics |= post_topics
     assert len(subject_topics) == len(subjects)
+
+
+def test_cluster_project_stems_kernels_same_bits_as_scipy_matrices(monkeypatch) -> None:
+    # the corpus projects each thread's stems through scipy's and scikit-learn's kernels on
+    # bare arrays; the floats must be those of the matrix objects, repeated and unknown stems,
+    # empty claims and a single claim included
+    import argmap.topics.clustering as clustering
+    from argmap.topics.clustering import content_words
+
+    claims, _ = subject_claims(per_subject=10)
+    texts = [c.text for c in claims]
+    model = TopicModel.fit(texts, ClusterOptions(claims_per_topic=10))
+    stems = [[stem for stem, _ in content_words(t)] for t in texts]
+    batches = [stems, [stems[0] * 3 + ["qwertyuiop"], [], stems[1] + stems[2]], [stems[5]],
+               [[]], [["qwertyuiop"]]]
+    assert clustering._KERNELS
+    fast = [model.project(batch) for batch in batches]
+    monkeypatch.setattr(clustering, "_KERNELS", False)
+    for batch, got in zip(batches, fast, strict=True):
+        assert got.tobytes() == model.project(batch).tobytes()

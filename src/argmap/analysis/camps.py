@@ -23,6 +23,7 @@ _EIGEN_GAP = 1e-7
 # is ~1e-12 of the norm, the dense one's ~1e-15, and a sign decided by less would be noise.
 _ZERO_SHARE = 1e-6
 _MAX_EIGENSPACE = 64  # the sparse solver looks for a repeated eigenvalue's vectors up to this
+SMALL_AUTHORS = 64  # up to this many authors in a map, the parts are found densely
 
 
 def find_camps(
@@ -53,18 +54,17 @@ def find_camps(
     # exactly zero (no edge) on every machine
     pairs.data = settle(pairs.data)
     pairs.eliminate_zeros()
-    involved = np.flatnonzero(np.diff((pairs + pairs.T).tocsr().indptr) > 0)
-    if len(involved) < 2:
+    if len(names) <= SMALL_AUTHORS:
+        found = _parts_dense(pairs.toarray())
+    else:
+        found = _parts_sparse(pairs)
+    if found is None:
         return ()
-    signed = (pairs + pairs.T).tocsr()[involved][:, involved].tocsr()
-    n_parts, part_of = connected_components(signed, directed=False)
-    perm = np.argsort(part_of, kind="stable")
-    bounds = np.searchsorted(part_of[perm], np.arange(n_parts + 1))
-    grouped = signed[perm][:, perm].tocsr()
+    involved, perm, bounds, blocks = found
     groups: list[list[str]] = []
-    for part in range(n_parts):
+    for part, block in enumerate(blocks):
         lo, hi = int(bounds[part]), int(bounds[part + 1])
-        side = _balanced_split(grouped[lo:hi, lo:hi].tocsr(), options.camp_dense_limit)
+        side = _balanced_split(block, options.camp_dense_limit)
         members = involved[perm[lo:hi]]
         for wanted in (True, False):
             group = [names[m] for m, s in zip(members, side, strict=True) if s == wanted]
@@ -83,6 +83,60 @@ def find_camps(
         )
         for i, group in enumerate(groups[: options.max_camps], start=1)
     )
+
+
+def _parts_sparse(pairs: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                     list[sparse.csr_matrix]] | None:
+    """The authors in some relation, their order by connected part (``perm``), the parts'
+    bounds in it and each part's signed block; None under two authors."""
+    involved = np.flatnonzero(np.diff((pairs + pairs.T).tocsr().indptr) > 0)
+    if len(involved) < 2:
+        return None
+    signed = (pairs + pairs.T).tocsr()[involved][:, involved].tocsr()
+    n_parts, part_of = connected_components(signed, directed=False)
+    perm = np.argsort(part_of, kind="stable")
+    bounds = np.searchsorted(part_of[perm], np.arange(n_parts + 1))
+    grouped = signed[perm][:, perm].tocsr()
+    return involved, perm, bounds, [grouped[int(bounds[k]):int(bounds[k + 1]),
+                                            int(bounds[k]):int(bounds[k + 1])].tocsr()
+                                    for k in range(n_parts)]
+
+
+def _parts_dense(upper: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                               list[sparse.csr_matrix]] | None:
+    """``_parts_sparse`` of a thread's few authors on a dense matrix (``upper``: the pair sums,
+    strictly upper triangular). Why: a corpus run splits every thread's handful of authors
+    alone, and eight sparse conversions cost more than the split. Same blocks to the bit: a
+    sum with the empty lower half adds nothing; parts are numbered by their smallest author,
+    as ``connected_components`` numbers them; a part's authors stay in ascending order, so
+    each block row's entries come in the order the sparse path stores them."""
+    signed = upper + upper.T
+    linked = signed != 0
+    involved = np.flatnonzero(linked.any(axis=1))
+    if len(involved) < 2:
+        return None
+    signed, linked = signed[np.ix_(involved, involved)], linked[np.ix_(involved, involved)]
+    n = len(involved)
+    part_of = np.full(n, -1, dtype=np.int64)
+    n_parts = 0
+    for start in range(n):
+        if part_of[start] >= 0:
+            continue
+        part_of[start] = n_parts
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            for other in np.flatnonzero(linked[node] & (part_of < 0)).tolist():
+                part_of[other] = n_parts
+                stack.append(other)
+        n_parts += 1
+    perm = np.argsort(part_of, kind="stable")
+    bounds = np.searchsorted(part_of[perm], np.arange(n_parts + 1))
+    blocks = []
+    for k in range(n_parts):
+        members = perm[int(bounds[k]):int(bounds[k + 1])]
+        blocks.append(sparse.csr_matrix(signed[np.ix_(members, members)]))
+    return involved, perm, bounds, blocks
 
 
 def _one_blas_thread() -> AbstractContextManager[object]:

@@ -17,6 +17,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -97,8 +98,8 @@ class _Csv:
         self.raw = raw
 
     def add(self, rows: Sequence[Row]) -> None:
-        raw = self.raw
-        self.writer.writerows([cell(v, raw) for v in row] for row in rows)
+        raw = repeat(self.raw)
+        self.writer.writerows(list(map(cell, row, raw)) for row in rows)
 
     def close(self) -> None:
         self.file.flush()

@@ -101,8 +101,9 @@ def columns(table: str) -> list[str]:
 
 
 def clean(value: Any) -> Any:
-    """Strings without lone surrogates (UTF-8, Arrow and SQLite cannot hold them)."""
-    if isinstance(value, str) and _SURROGATE.search(value):
+    """Strings without lone surrogates (UTF-8, Arrow and SQLite cannot hold them). ASCII text
+    (``isascii`` reads a flag CPython keeps) holds none: most cells skip the search."""
+    if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
         return _SURROGATE.sub("\ufffd", value)
     return value
 

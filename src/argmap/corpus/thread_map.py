@@ -62,9 +62,20 @@ def map_thread(thread: Thread, topics: CorpusTopics, options: Options,
         thread_topics, similarity = topics.thread_topics(claims)
         relations, post_relations = link_map((thread,), claims, thread_topics, options.link)
     amap = ArgumentMap(threads=(thread,), claims=claims, dropped=dropped, topics=thread_topics,
-                       relations=relations, options_fingerprint=options.fingerprint(),
+                       relations=relations, options_fingerprint=_fingerprint(options),
                        post_relations=post_relations)
     return MappedThread(amap, analyse(amap, options.analyse), similarity)
+
+
+_LAST_FINGERPRINT: list[tuple[Options, str]] = []
+
+
+def _fingerprint(options: Options) -> str:
+    """``options.fingerprint()``, hashed once for the options a task maps all its threads with
+    (the object is kept, so its identity cannot be reused by other options)."""
+    if not _LAST_FINGERPRINT or _LAST_FINGERPRINT[0][0] is not options:
+        _LAST_FINGERPRINT[:] = [(options, options.fingerprint())]
+    return _LAST_FINGERPRINT[0][1]
 
 
 def _evidence_json(evidence: Sequence[Evidence]) -> str:
@@ -121,4 +132,4 @@ def thread_rows(mapped: MappedThread) -> dict[str, list[Row]]:
                   len(camp.claim_ids)) for camp in analysis.camps]
     tables = {"posts": post_rows, "claims": claim_rows, "relations": relation_rows,
               "post_relations": post_relation_rows, "threads": [thread_row], "camps": camp_rows}
-    return {name: [tuple(clean(v) for v in row) for row in rows] for name, rows in tables.items()}
+    return {name: [tuple(map(clean, row)) for row in rows] for name, rows in tables.items()}

@@ -123,6 +123,8 @@ def table_rows(amap: ArgumentMap, analysis: Analysis | None) -> dict[str, list[d
 def csv_cell(value: Any, raw: bool) -> str:
     """A CSV cell: "" for missing, repr-exact numbers, ``true``/``false``, and user text with
     the formula-neutralising ``'`` unless ``raw``."""
+    if type(value) is str:  # most cells: decided before the isinstance chain
+        return "'" + value if not raw and value.startswith(_FORMULA_START) else value
     if value is None:
         return ""
     if isinstance(value, bool):

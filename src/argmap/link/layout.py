@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from argmap.link.cues import OpeningCues, TextCues, text_cues
 from argmap.link.relation_model import PairContext
@@ -72,23 +71,64 @@ def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
                   same_paragraph(threads, ordered, by_post))
 
 
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # CountVectorizer's default token_pattern
+
+
 def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
-    """``TfidfVectorizer(sublinear_tf=True).fit_transform(texts)``, with each
-    distinct text tokenised once (near-duplicate claims are common: at 10k posts 24k of 55k
-    texts are distinct): the counts of the distinct texts, one row per claim, then the
-    transformer ``TfidfVectorizer`` applies (document frequencies count every claim, every
-    step is row by row, so the matrix is the same to the bit). Float64, not float32: a
-    float32 cosine carries noise of ~6e-8 between machines (numpy's vectorised ``log``
-    differs by CPU), enough to flip a threshold or a ranking somewhere in a large map."""
+    """``TfidfVectorizer(sublinear_tf=True).fit_transform(texts)`` to the bit, in plain numpy.
+
+    Why not scikit-learn itself: a corpus run maps every thread alone, ~45 claims at a time,
+    and the estimators' parameter and input validation cost ~3 ms per call, more than the
+    arithmetic. The steps are scikit-learn's, in its order: each distinct text tokenised once
+    (lowercased, the default token pattern; near-duplicate claims are common), vocabulary ids
+    in first-seen order, a row's entries sorted by those ids (``sort_indices``) and then renamed
+    to the alphabetical ids (``_sort_features``, which does not re-sort), one row per claim;
+    document frequencies over every claim, smoothed idf, ``log(tf) + 1``, times idf, and the
+    same L2 kernel (``inplace_csr_row_normalize_l2``), whose sum runs in the stored order.
+    ``test_layout_vectorise_same_bits_as_sklearn`` holds it to scikit-learn's bytes.
+    Float64, not float32: a float32 cosine carries noise of ~6e-8 between machines (numpy's
+    vectorised ``log`` differs by CPU), enough to flip a threshold or a ranking somewhere in a
+    large map."""
     from scipy.sparse import csr_matrix
+
+    from argmap.topics.clustering import inplace_csr_row_normalize_l2
 
     numbers: dict[str, int] = {}
     row = [numbers.setdefault(t, len(numbers)) for t in texts]
-    try:
-        counts = CountVectorizer(dtype=np.float64).fit_transform(list(numbers))[row]
-    except ValueError:  # no words at all
+    vocabulary: dict[str, int] = {}
+    doc_ids: list[list[int]] = []
+    doc_counts: list[list[int]] = []
+    for text in numbers:
+        counts: dict[int, int] = {}
+        for token in _TOKEN.findall(text.lower()):
+            j = vocabulary.setdefault(token, len(vocabulary))
+            counts[j] = counts.get(j, 0) + 1
+        ids = sorted(counts)
+        doc_ids.append(ids)
+        doc_counts.append([counts[j] for j in ids])
+    if not vocabulary:  # no words at all
         return csr_matrix((len(texts), 1), dtype=np.float64)
-    return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
+    rename = np.empty(len(vocabulary), dtype=np.int32)
+    rename[[vocabulary[t] for t in sorted(vocabulary)]] = np.arange(len(vocabulary),
+                                                                    dtype=np.int32)
+    lengths = np.fromiter((len(doc_ids[r]) for r in row), np.int64, len(row))
+    indptr = np.zeros(len(row) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=indptr[1:])
+    total = int(indptr[-1])
+    indices = rename[np.fromiter((j for r in row for j in doc_ids[r]), np.int64, total)]
+    data = np.fromiter((c for r in row for c in doc_counts[r]), np.float64, total)
+    df = np.bincount(indices, minlength=len(vocabulary)).astype(np.float64)
+    df += 1.0
+    idf = np.full_like(df, fill_value=len(row) + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(data, data)
+    data += 1.0
+    data *= idf[indices]
+    matrix = csr_matrix((data, indices, indptr), shape=(len(row), len(vocabulary)))
+    inplace_csr_row_normalize_l2(matrix)
+    return matrix
 
 
 def cosine(layout: Layout, a: int, b: int) -> float:

@@ -24,6 +24,12 @@ from argmap.robust import TOLERANCE, tie_ranks
 
 _SLACK = 1e-3  # margin of the bound, far above the rounding of a ~100-term sum
 _HEAVY_SHARE = 0.05  # a word in more than this share of the members is heavy
+# Up to this many members (and member-pair entries: members^2 x longest row) every earlier
+# member is scored at once, densely (``_small_rows``): a corpus run maps ~45-claim threads one
+# by one, and there the bound's sparse products cost more in scipy's per-call overhead than
+# the arithmetic.
+SMALL_MEMBERS = 160
+_SMALL_CELLS = 2_000_000
 
 
 def _exact_cosines(x, child: np.ndarray, parent: np.ndarray) -> np.ndarray:
@@ -96,6 +102,8 @@ def similar_rows(layout: Layout, members: list[int], threshold, keep_pair: Calla
     index = np.asarray(members, dtype=np.int64)
     m = len(members)
     x = layout.vectors[members]
+    if m <= SMALL_MEMBERS and m * m * int(np.diff(x.indptr).max(initial=0)) <= _SMALL_CELLS:
+        return _small_rows(x, index, threshold, keep_pair, limit, earliest)
     entry_row = np.repeat(np.arange(m, dtype=np.int64), np.diff(x.indptr))
     heavy = (np.bincount(x.indices, minlength=x.shape[1]) > _HEAVY_SHARE * m)[x.indices]
     norm_h = np.sqrt(np.bincount(entry_row[heavy], minlength=m,
@@ -124,6 +132,38 @@ def similar_rows(layout: Layout, members: list[int], threshold, keep_pair: Calla
     child, parent, sims = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.argsort(child, kind="stable")  # a child's pairs are all in one part
     return child[order], parent[order], sims[order]
+
+
+def _small_rows(x, index: np.ndarray, threshold, keep_pair: Callable, limit: int,
+                earliest: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``similar_rows`` of a few members: the cosine of every member with every earlier one
+    (from ``earliest`` on), summed as scipy's sparse product sums it (the child row's stored
+    entries in order, starting from 0.0; a word the parent lacks adds +0.0, which changes no
+    sum of nonnegative weights), pairs sharing no word left out as the product leaves them
+    out. Same pairs, same bits as the bound-and-product path."""
+    m = len(index)
+    child, parent = np.nonzero(np.tri(m, k=-1, dtype=bool))  # parent before child
+    if earliest is not None:
+        near = parent >= earliest[child]
+        child, parent = child[near], parent[near]
+    if not len(child):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float64)
+    dense = x.toarray()
+    length = np.diff(x.indptr)
+    # each member's entries in stored order, padded with zero weights to the longest row
+    step = np.arange(int(length.max(initial=0)), dtype=np.int64)
+    stored = step < length[:, None]
+    at = np.where(stored, x.indptr[:-1, None] + step, 0)
+    weights = np.where(stored, x.data[at], 0.0).astype(x.dtype)  # scipy sums in this type
+    columns = np.where(stored, x.indices[at], 0)
+    products = weights[child] * dense[parent[:, None], columns[child]]
+    # a running sum adds left to right, as the product's loop does (the padding adds +0.0)
+    sims = (np.cumsum(products, axis=1)[:, -1] if products.shape[1]
+            else np.zeros(len(child), dtype=x.dtype))
+    shared = sims > 0.0
+    return _best(index, child[shared], parent[shared], sims[shared], threshold, keep_pair,
+                 limit)
 
 
 def _best(index: np.ndarray, c: np.ndarray, p: np.ndarray, sims: np.ndarray, threshold,
