@@ -55,6 +55,8 @@ def test_gcpause_leaves_a_callers_frozen_objects_frozen(collector_on):
     try:
         with collector_paused():
             [_Node() for _ in range(10)]
-        assert gc.get_freeze_count() == frozen  # the caller's freeze is not undone
+        # the caller's freeze is not undone (an unfreeze would empty the permanent generation);
+        # the count can still drop by a few where a frozen object elsewhere is freed meanwhile
+        assert frozen > 1000 and gc.get_freeze_count() >= frozen - 100
     finally:
         gc.unfreeze()
