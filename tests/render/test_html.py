@@ -126,6 +126,15 @@ def test_render_html_refuses_an_unsafe_svg_and_works_without_one():
         amap, analysis, None, RenderOptions())
 
 
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _launch(pw):
+    """The system chromium, offline and quiet (no background network, updates or sync)."""
+    return pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed at /usr/bin")
 def test_render_html_in_a_real_browser_no_errors_no_alerts_and_click_shows_details(tmp_path):
@@ -133,9 +142,7 @@ def test_render_html_in_a_real_browser_no_errors_no_alerts_and_click_shows_detai
     page_html, amap, _ = _report()
     path = write_atomic(tmp_path / "report.html", page_html)
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = _launch(pw)
         try:
             page = browser.new_page()
             problems: list[str] = []
@@ -215,9 +222,7 @@ def test_render_html_opens_legible_with_the_legend_in_view_and_uncertain_edges_b
     assert "relations with confidence below 0.50 not drawn" in page_html
     path = write_atomic(tmp_path / "report.html", page_html)
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = _launch(pw)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             problems: list[str] = []
@@ -326,9 +331,7 @@ def test_render_html_who_disagrees_in_a_real_browser_toggle_and_post_details(tmp
                     for r in amap.post_relations)
     visible = "(s) => Array.from(document.querySelectorAll(s)).filter(e => e.offsetParent).length"
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = _launch(pw)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             problems: list[str] = []
@@ -410,8 +413,7 @@ def test_render_html_seed_report_opens_on_claims_not_on_an_empty_corner(tmp_path
     sync_api = pytest.importorskip("playwright.sync_api")
     report = next((REPO / "outputs").glob("text-000_*.html"))
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        browser = _launch(pw)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(report.as_uri())
