@@ -99,34 +99,43 @@ def iter_lines(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[RawLi
     number, offset = 1, 0  # offset of pending[0]
     skipping = False  # inside a line already over the cap: drop bytes up to the next newline
     skipped_size = 0
-    for chunk in chunks:
-        start = 0
-        while True:
-            end = chunk.find(b"\n", start)
-            if end < 0:
-                piece = chunk[start:]
+    try:
+        for chunk in chunks:
+            start = 0
+            while True:
+                end = chunk.find(b"\n", start)
+                if end < 0:
+                    piece = chunk[start:]
+                    if skipping:
+                        skipped_size += len(piece)
+                    else:
+                        pending += piece
+                        if len(pending) > max_record_bytes:
+                            skipping, skipped_size = True, len(pending)
+                            pending.clear()
+                    break
+                piece = chunk[start:end]
                 if skipping:
-                    skipped_size += len(piece)
+                    size = skipped_size + len(piece)
+                    yield RawLine(number, offset, None, size)
+                    skipping = False
                 else:
                     pending += piece
-                    if len(pending) > max_record_bytes:
-                        skipping, skipped_size = True, len(pending)
-                        pending.clear()
-                break
-            piece = chunk[start:end]
-            if skipping:
-                size = skipped_size + len(piece)
-                yield RawLine(number, offset, None, size)
-                skipping = False
-            else:
-                pending += piece
-                size = len(pending)
-                yield RawLine(number, offset, None if size > max_record_bytes else
-                              bytes(pending), size)
-                pending.clear()
-            offset += size + 1
-            number += 1
-            start = end + 1
+                    size = len(pending)
+                    yield RawLine(number, offset, None if size > max_record_bytes else
+                                  bytes(pending), size)
+                    pending.clear()
+                offset += size + 1
+                number += 1
+                start = end + 1
+    except InputError:
+        # the stream broke inside a record: that torn record is yielded (and will be skipped
+        # as malformed, so records in = processed + skipped counts it, as in ``map``)
+        if skipping:
+            yield RawLine(number, offset, None, skipped_size)
+        elif pending:
+            yield RawLine(number, offset, bytes(pending), len(pending))
+        raise
     if skipping:
         yield RawLine(number, offset, None, skipped_size)
     elif pending:
