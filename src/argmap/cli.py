@@ -246,8 +246,9 @@ def batch(
     """Map a corpus (one dump of millions of posts, or many files) into corpus tables.
 
     Streams the inputs once into spill files by thread, fits one topic model for the whole
-    corpus, maps every thread in parallel, and writes posts, claims, relations, topics,
-    threads, camps and problems as CSV, Parquet and SQLite, plus report.html.
+    corpus, maps every thread in parallel, and writes posts, claims, relations, post
+    relations (who agrees or disagrees with whom), topics, threads, camps and problems as CSV,
+    Parquet and SQLite, plus report.html.
     """
     from argmap.corpus.runner import run_batch
 
