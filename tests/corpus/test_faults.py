@@ -16,7 +16,7 @@ import orjson
 import pytest
 
 from argmap.corpus import run_batch
-from argmap.corpus.thread_map import CRASH_ENV
+from argmap.corpus.thread_map import CRASH_ENV, SLOW_ENV
 from tests.corpus.dumps import reddit_dump, write_jsonl
 from tests.corpus.test_runner import OUTPUT_FILES, csv_rows
 from tests.support import REPO, run_cli
@@ -88,7 +88,11 @@ def _interrupt_and_resume(corpus: tuple[Path, Path], tmp_path: Path, moment: str
                           how: signal.Signals) -> None:
     dump, reference = corpus
     out = tmp_path / "out"
-    process = _start(str(dump), "-o", str(out), "--jobs", "2", "-q", *TABLES)
+    # Every task but the first waits 3 s before it maps, so the run is still mapping when the
+    # first task is recorded (on a fast machine both tasks once ended before the test could
+    # kill the run).
+    process = _start(str(dump), "-o", str(out), "--jobs", "2", "-q", *TABLES,
+                     env={SLOW_ENV: "3000"})
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if moment == "reading" and (out / ".argmap" / "spill").is_dir():

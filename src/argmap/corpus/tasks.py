@@ -27,7 +27,13 @@ from argmap.corpus.fragments import FragmentWriter, sha256_of
 from argmap.corpus.partition import problem_row
 from argmap.corpus.schema import TASK_TABLES
 from argmap.corpus.spill import Entry, assemble_thread, bucket_name, group_threads, read_entries
-from argmap.corpus.thread_map import MappedThread, crash_posts, map_thread, thread_rows
+from argmap.corpus.thread_map import (
+    MappedThread,
+    crash_posts,
+    map_thread,
+    task_delay,
+    thread_rows,
+)
 from argmap.corpus.topic_model import CorpusTopics
 from argmap.errors import ArgmapError
 from argmap.files import inside, safe_filename, write_atomic
@@ -137,6 +143,7 @@ def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
     topics = load_topics(ctx["topic_model"], ctx["topic_digest"])
     excluded = frozenset(ctx["quarantined"])
     poison = crash_posts()
+    task_delay(task.lo)
     threads = task_threads(task, Path(ctx["spill"]))
     if task.probe is not None:
         key, entries = threads[0]

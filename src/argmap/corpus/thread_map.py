@@ -13,6 +13,7 @@ ran in.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,10 @@ from argmap.segment import segment
 # post ids dies as a segfault would (os._exit), so tests can plant a poison record.
 CRASH_ENV = "ARGMAP_TEST_CRASH_ON_POSTS"
 CRASH_EXIT = 86
+# Test-only hook (documented in the README): every task but the corpus's first (the one that
+# starts at bucket 0) sleeps this many milliseconds before it maps, so tests can interrupt a
+# run after one task is done and before the others are, however fast the machine is.
+SLOW_ENV = "ARGMAP_TEST_TASK_DELAY_MS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,19 @@ class MappedThread:
 
 def crash_posts() -> frozenset[str]:
     return frozenset(p for p in os.environ.get(CRASH_ENV, "").split(",") if p)
+
+
+def task_delay(first_bucket: int) -> None:
+    """Sleep ``ARGMAP_TEST_TASK_DELAY_MS`` milliseconds (0 when unset or not a number) unless
+    the task starts at bucket 0."""
+    if first_bucket == 0:
+        return
+    try:
+        delay = float(os.environ.get(SLOW_ENV, "0"))
+    except ValueError:
+        return
+    if delay > 0:
+        time.sleep(delay / 1000)
 
 
 def map_thread(thread: Thread, topics: CorpusTopics, options: Options,
