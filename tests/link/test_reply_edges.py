@@ -3,6 +3,8 @@ with the decision's stance."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 import argmap.link.reply_edges as reply_edges
@@ -53,3 +55,11 @@ def test_reply_edges_switched_off_keeps_the_scored_pairs(monkeypatch: pytest.Mon
     amap = build_map([_thread()], Options())
     assert len(_reply_edges(amap, "t:2")) > 1  # the opening and the main claim each answer
     assert all(reply_edges.DISPUTES not in r.evidence for r in amap.relations)
+
+
+def test_reply_edges_keep_the_per_claim_cap():
+    options = replace(Options(), link=replace(Options().link, max_links_per_claim=1))
+    amap = build_map([_thread()], options)
+    across = [r.source for r in amap.relations
+              if r.source.rsplit("/c", 1)[0] != r.target.rsplit("/c", 1)[0]]
+    assert across and len(across) == len(set(across))

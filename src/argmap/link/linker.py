@@ -341,15 +341,16 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     chosen, moved = structure.continuations(layout, children, parents, rows, rows[first])
     continued = np.zeros(len(children), dtype=bool)
     continued[moved] = True
-    kept_across = across_kept(
-        children, is_reply, best_per_child(children, parents, confidence,
-                                            np.nonzero(keep & ~within_mask)[0]),
-        options.max_links_per_claim)
-    # the post decisions read the stances as scored; a reply's edge then takes its decision's
+    # a reply keeps one reply edge, the pair that carries its post decision (``reply_edges``);
+    # the decisions read the stances as scored, the kept pair then takes its decision's
     carrying = post_stance.carrying_rows(layout, children, parents, origin, confidence, is_main)
     decided_attack = list(attack)
-    kept_across, turned = reply_edges.carried_replies(
-        layout, threads, children, origin, kept_across, keep, carrying, attack, no_side)
+    kept_across = across_kept(
+        children, is_reply, best_per_child(children, parents, confidence, reply_edges.candidates(
+            np.nonzero(keep & ~within_mask)[0], is_reply, carrying)),
+        options.max_links_per_claim)
+    turned = reply_edges.take_decisions(layout, threads, children, kept_across, is_reply,
+                                        carrying, attack, no_side)
     kept = np.concatenate([chosen, kept_across])
     ids = [claim.id for claim in layout.claims]
     ranked = id_ranks(ids)
