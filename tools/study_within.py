@@ -52,6 +52,10 @@ RULES: dict[str, Callable[[Features], bool]] = {
     "(paragraph-first, first person or should/must), no premise opener, no question":
         lambda f: ((f["paragraph_first"] or f["first_person"] or f["normative"])
                    and not f["premise_opener"] and not f["question"]),
+    "a paragraph's last claim": lambda f: f["paragraph_last"],
+    "a paragraph's first or last claim": lambda f: f["paragraph_first"] or f["paragraph_last"],
+    "most similar to the title (opening post) or the post it answers, per paragraph":
+        lambda f: f["echo_in_paragraph"],
     "most similar to the post's others (TF-IDF)": lambda f: f["central"],
     "most similar to its paragraph's others": lambda f: f["central_in_paragraph"],
 }
@@ -65,8 +69,9 @@ TARGET_RULES: dict[str, Callable[[Features], bool]] = {
 }
 
 
-def features(claims: list[Claim], text: str) -> list[Features]:
-    """Per claim of one post (in text order), the structural cues the rules read."""
+def features(claims: list[Claim], text: str, context: str = "") -> list[Features]:
+    """Per claim of one post (in text order), the structural cues the rules read; ``context``
+    is what the post answers (the thread title for the opening post, else the parent post)."""
     out = []
     for i, claim in enumerate(claims):
         gap = text[claims[i - 1].end:claim.start] if i else "\n\n"
@@ -79,18 +84,22 @@ def features(claims: list[Claim], text: str) -> list[Features]:
             "evidence": bool(EVIDENCE.search(claim.text)),
         })
     try:
-        vectors = TfidfVectorizer(stop_words="english").fit_transform([c.text for c in claims])
+        vectors = TfidfVectorizer(stop_words="english").fit_transform(
+            [c.text for c in claims] + [context])
         similar = (vectors @ vectors.T).toarray()
     except ValueError:  # no word left: every similarity is 0
-        similar = np.zeros((len(claims), len(claims)))
+        similar = np.zeros((len(claims) + 1, len(claims) + 1))
+    echo, similar = similar[:-1, -1], similar[:-1, :-1]
     np.fill_diagonal(similar, 0.0)
     paragraph = np.cumsum([f["paragraph_first"] for f in out])
     centre = int(similar.sum(axis=1).argmax()) if claims else -1
     for i, f in enumerate(out):
         members = np.nonzero(paragraph == paragraph[i])[0]
+        f["paragraph_last"] = i == members[-1]
         f["central"] = i == centre
         f["central_in_paragraph"] = i == max(members.tolist(),
                                              key=lambda j: (similar[j, members].sum(), -j))
+        f["echo_in_paragraph"] = i == max(members.tolist(), key=lambda j: (echo[j], -j))
     return out
 
 
@@ -130,11 +139,13 @@ def study(records: list[dict]) -> dict:
         gold = {k for k in _gold(record) if post_of.get(k[0]) == post_of.get(k[1])}
         counts["gold"] += len(gold)
         texts = {p.id: p.text for t in amap.threads for p in t.posts}
+        answers = {p.id: texts.get(p.reply_to, "") if p.reply_to else str(record.get("topic") or "")
+                   for t in amap.threads for p in t.posts}
         by_post: dict[str, list[Claim]] = {}
         for claim in amap.claims:
             by_post.setdefault(claim.post_id, []).append(claim)
         for post_id, claims in by_post.items():
-            cues = features(claims, texts[post_id])
+            cues = features(claims, texts[post_id], answers[post_id])
             is_point = [any(units[u]["type"] != "premise" for u in stands_for[c.id])
                         for c in claims]
             arguing = [bool(stands_for[c.id]) for c in claims]
