@@ -34,7 +34,7 @@ from argmap.evaluation import load_corpora
 from argmap.evaluation.maps import evaluate_maps
 from argmap.evaluation.relations import evaluate_relations
 from argmap.evaluation.stance import evaluate_stance
-from argmap.link import cue_rules, cues, linker, post_structure
+from argmap.link import cue_rules, cues, linker, post_structure, reply_edges
 from argmap.link import layout as layout_module
 from argmap.link.relation_model import RelationModel, default_model
 
@@ -135,6 +135,9 @@ ABLATIONS: dict[str, tuple[str, tuple[str, ...], Callable[[], contextlib.Abstrac
     "reply_from_opening_only": ("a reply links to its parent through its opening and main "
                                 "claim only", ("cmv_hidey2017:attachment_f1",) + MAPS,
                                 lambda: _set(linker, "REPLY_FROM_OPENING_ONLY", False)),
+    "reply_carrying_pair_only": ("a reply keeps one reply edge, the pair that carries its "
+                                 "post decision, with its stance", MAPS,
+                                 lambda: _set(reply_edges, "CARRYING_PAIR_ONLY", False)),
     # --- cue lists (cues, lexicon) ---
     "crowd_concession_markers": ('"it could be argued", "on one hand" ... as concessions',
                                  WITHIN_STANCE + WITHIN,

@@ -33,6 +33,7 @@ import numpy as np
 
 import argmap.link.post_stance as post_stance
 import argmap.link.post_structure as structure
+import argmap.link.reply_edges as reply_edges
 from argmap.gcpause import collector_paused
 from argmap.link.calibration import ROUTES, Calibration, default_calibration
 from argmap.link.candidates import (
@@ -94,7 +95,8 @@ _CONTINUES = Evidence(EvidenceKind.ADJACENCY, 'continues the claim before it ("a
 _NO_SIDE = Evidence(EvidenceKind.STANCE_CUE, "the reply takes no side (thanks, a question, "
                     '"yes, but", an answer to a question)', 0.0)
 # in the order ``select_relations`` lists the rules a kept pair met
-_RULE_EVIDENCE = (_MAIN_CLAIM, _ANSWERS_PREVIOUS, _SAME_PARAGRAPH, _CONTINUES, _NO_SIDE)
+_RULE_EVIDENCE = (_MAIN_CLAIM, _ANSWERS_PREVIOUS, _SAME_PARAGRAPH, _CONTINUES, _NO_SIDE,
+                  reply_edges.DISPUTES)
 # the rule evidence of each set of rules met, by its bits (bit j: ``_RULE_EVIDENCE[j]``)
 _RULE_SETS = tuple(tuple(e for j, e in enumerate(_RULE_EVIDENCE) if code >> j & 1)
                    for code in range(1 << len(_RULE_EVIDENCE)))
@@ -339,10 +341,17 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     chosen, moved = structure.continuations(layout, children, parents, rows, rows[first])
     continued = np.zeros(len(children), dtype=bool)
     continued[moved] = True
-    kept = np.concatenate([chosen, across_kept(
-        children, is_reply, best_per_child(children, parents, confidence,
-                                            np.nonzero(keep & ~within_mask)[0]),
-        options.max_links_per_claim)])
+    # a reply keeps one reply edge, the pair that carries its post decision (``reply_edges``);
+    # the decisions read the stances as scored, the kept pair then takes its decision's
+    carrying = post_stance.carrying_rows(layout, children, parents, origin, confidence, is_main)
+    decided_attack = list(attack)
+    kept_across = across_kept(
+        children, is_reply, best_per_child(children, parents, confidence, reply_edges.candidates(
+            np.nonzero(keep & ~within_mask)[0], is_reply, carrying)),
+        options.max_links_per_claim)
+    turned = reply_edges.take_decisions(layout, threads, children, kept_across, is_reply,
+                                        carrying, attack, no_side)
+    kept = np.concatenate([chosen, kept_across])
     ids = [claim.id for claim in layout.claims]
     ranked = id_ranks(ids)
     if ranked is not None:
@@ -366,7 +375,7 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
     # one bit per rule, so a pair's rule evidence is one look-up in ``_RULE_SETS``
     met = np.zeros(n_kept, dtype=np.int64)
     for bit, rule in enumerate((to_main, answers_previous, local, continued,
-                                no_side)):
+                                no_side, turned)):
         met |= rule[kept].astype(np.int64) << bit
     for source, cue, child, parent, stance, confidence_k, model_said, rules in zip(
             sources.tolist(), cue_of.tolist(), children[kept].tolist(), parents[kept].tolist(),
@@ -384,8 +393,9 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
         source = int(order[row])
         return tuple(across.evidence(source - n_within)) if source >= n_within else ()
 
-    posts = post_stance.decide(threads, layout, children, parents, origin, confidence, attack,
-                               no_side, is_main, evidence_of, calibration)
+    posts = post_stance.decide(threads, layout, children, parents, origin, confidence,
+                               decided_attack, no_side, is_main, evidence_of, calibration,
+                               carrying)
     return relations, posts
 
 

@@ -41,14 +41,12 @@ def _says_agree(layout: Layout, child: int, post: Post) -> bool:
     return bool(layout.cues[child].agree or opening_cues(post.text[:200]).agree)
 
 
-def decide(threads: Sequence[Thread], layout: Layout, children: np.ndarray,
-           parents: np.ndarray, origin: np.ndarray, score: np.ndarray, attack: Sequence[bool],
-           no_side: np.ndarray, is_main: np.ndarray,
-           evidence_of: Callable[[int], tuple[Evidence, ...]],
-           calibration: Calibration | None) -> tuple[PostRelation, ...]:
-    """One ``PostRelation`` per reply post whose parent is in its thread. ``origin`` is each
-    candidate row's route origin (``layout.REPLY`` ...; -1 inside a post), ``score`` the
-    linker's score, ``evidence_of(row)`` the evidence of a row's pair."""
+def carrying_rows(layout: Layout, children: np.ndarray, parents: np.ndarray,
+                  origin: np.ndarray, score: np.ndarray, is_main: np.ndarray,
+                  ) -> dict[tuple[str, str], int]:
+    """(reply post, the post it answers) -> the candidate row that carries the decision: the
+    best-scored pair, through the reply or a quote, between the reply's opening claim (or,
+    failing that, its main claim) and a claim of the post it answers."""
     first = np.asarray(layout.first, dtype=bool)
     post_of = [c.post_id for c in layout.claims]
     opening = first[children] | is_main[children]
@@ -62,6 +60,27 @@ def decide(threads: Sequence[Thread], layout: Layout, children: np.ndarray,
         rank = (bool(first[child]), float(score[row]), -parent)  # the opening claim first
         if key not in best or rank > best[key][0]:
             best[key] = (rank, row)
+    return {key: row for key, (_rank, row) in best.items()}
+
+
+def disputes(layout: Layout, child: int, post: Post, attack: bool) -> bool:
+    """The carrying pair's stance says "disagree": an attack, or a support with no sign of
+    agreement (``AGREE_NEEDS_CUE``)."""
+    return attack or (AGREE_NEEDS_CUE and not _says_agree(layout, child, post))
+
+
+def decide(threads: Sequence[Thread], layout: Layout, children: np.ndarray,
+           parents: np.ndarray, origin: np.ndarray, score: np.ndarray, attack: Sequence[bool],
+           no_side: np.ndarray, is_main: np.ndarray,
+           evidence_of: Callable[[int], tuple[Evidence, ...]],
+           calibration: Calibration | None,
+           best: dict[tuple[str, str], int] | None = None) -> tuple[PostRelation, ...]:
+    """One ``PostRelation`` per reply post whose parent is in its thread. ``origin`` is each
+    candidate row's route origin (``layout.REPLY`` ...; -1 inside a post), ``score`` the
+    linker's score, ``evidence_of(row)`` the evidence of a row's pair, ``best`` the
+    ``carrying_rows`` when the caller has them."""
+    if best is None:
+        best = carrying_rows(layout, children, parents, origin, score, is_main)
     out = []
     for thread in threads:
         ids = {post.id for post in thread.posts}
@@ -69,13 +88,12 @@ def decide(threads: Sequence[Thread], layout: Layout, children: np.ndarray,
             target = post.reply_to
             if target is None or target not in ids or target == post.id:
                 continue
-            found = best.get((post.id, target))
-            if found is not None:
-                row = found[1]
+            row = best.get((post.id, target))
+            if row is not None:
                 child = int(children[row])
                 if no_side[row]:
                     stance, evidence = PostStance.NONE, (_NO_SIDE,)
-                elif attack[row] or (AGREE_NEEDS_CUE and not _says_agree(layout, child, post)):
+                elif disputes(layout, child, post, attack[row]):
                     stance = PostStance.DISAGREE
                     evidence = evidence_of(row) + (() if attack[row] else (_UNCUED,))
                 else:
