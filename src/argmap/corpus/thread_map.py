@@ -21,6 +21,7 @@ import orjson
 
 from argmap.analysis import analyse
 from argmap.blas import one_blas_thread
+from argmap.corpus.sample import segmented
 from argmap.corpus.schema import Row, clean
 from argmap.corpus.topic_model import CorpusTopics
 from argmap.link.linker import link_map
@@ -76,7 +77,8 @@ def map_thread(thread: Thread, topics: CorpusTopics, options: Options,
     if poison and any(p.id in poison for p in thread.posts):
         os._exit(CRASH_EXIT)
     with one_blas_thread():
-        claims, dropped = segment((thread,), options.segment)
+        kept = segmented(thread, options.segment)  # the topic sample's threads, segmented
+        claims, dropped = kept if kept is not None else segment((thread,), options.segment)
         thread_topics, similarity = topics.thread_topics(claims)
         relations, post_relations = link_map((thread,), claims, thread_topics, options.link)
     amap = ArgumentMap(threads=(thread,), claims=claims, dropped=dropped, topics=thread_topics,
