@@ -22,7 +22,7 @@ import orjson
 from argmap.analysis import analyse
 from argmap.blas import one_blas_thread
 from argmap.corpus.sample import segmented
-from argmap.corpus.schema import Row, clean
+from argmap.corpus.schema import Row, clean, clean_rows
 from argmap.corpus.topic_model import CorpusTopics
 from argmap.link.linker import link_map
 from argmap.model import (
@@ -152,4 +152,4 @@ def thread_rows(mapped: MappedThread) -> dict[str, list[Row]]:
                   len(camp.claim_ids)) for camp in analysis.camps]
     tables = {"posts": post_rows, "claims": claim_rows, "relations": relation_rows,
               "post_relations": post_relation_rows, "threads": [thread_row], "camps": camp_rows}
-    return {name: [tuple(map(clean, row)) for row in rows] for name, rows in tables.items()}
+    return {name: clean_rows(rows) for name, rows in tables.items()}
