@@ -6,10 +6,11 @@ serial piece of a corpus run (at 10k posts the sample is ~4,700 posts: ~3 of the
 ~7 CPU s), during which every other core idled; and the map step then segmented the same
 threads again. Here the sample's buckets are segmented by ``jobs`` forked processes, bucket by
 bucket in order, and the main process walks the results in that order with the fit's stopping
-rule, so the sample is the same claims as a serial pass (a worker that is one bucket ahead only
-wastes that bucket). Each segmented thread is kept (``remember``) so that mapping it later in a
-forked worker reuses it instead of segmenting again (``segmented``): segmentation is a pure
-function of the thread's posts and the segment options, and the posts are compared whole.
+rule, so the sample is the same claims as a serial pass (a worker that is a bucket ahead
+finishes it and the result is dropped). Each segmented thread is kept (``remember``) so that
+mapping it later in a forked worker reuses it instead of segmenting again (``segmented``):
+segmentation is a pure function of the thread's posts and the segment options, and the posts
+are compared whole.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def sample_buckets(spill: Path, buckets: int, options: Options, excluded: frozen
     index = 0
     try:
         while index < buckets:
-            for nxt in range(index, min(buckets, index + jobs + 1)):
+            for nxt in range(index, min(buckets, index + jobs)):
                 if nxt not in ahead:
                     ahead[nxt] = pool.submit(_worker_bucket, nxt)
             try:
@@ -125,11 +126,8 @@ def sample_buckets(spill: Path, buckets: int, options: Options, excluded: frozen
             yield result
             index += 1
     finally:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            try:
-                process.kill()
-            except (OSError, AttributeError):
-                pass
+        # buckets not started are cancelled, those being segmented finish (one per worker):
+        # killing a worker that is writing its result can leave the pool's reader blocked
         pool.shutdown(wait=True, cancel_futures=True)
         _JOB.clear()
     for rest in range(index, buckets):
