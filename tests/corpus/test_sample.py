@@ -1,5 +1,5 @@
-"""The topic sample segmented by forked workers is the serial pass's, and a kept segmentation
-is reused only for exactly the thread it was made from."""
+"""The topic sample's threads are segmented as alone, and a kept segmentation is reused only
+for exactly the thread it was made from."""
 
 from __future__ import annotations
 
@@ -21,33 +21,20 @@ def spill(dump, tmp_path) -> Path:
     return folder
 
 
-def _flat(buckets) -> list[tuple]:
-    return [(found.thread, found.claims, found.dropped, found.stems)
-            for bucket in buckets for found in bucket]
-
-
-def test_sample_buckets_in_parallel_equal_the_serial_pass(spill) -> None:
+def test_sample_threads_in_bucket_order_segmented_as_alone(spill) -> None:
     options = Options()
-    serial = _flat(sample.sample_buckets(spill, 8, options, frozenset(), 1))
-    parallel = _flat(sample.sample_buckets(spill, 8, options, frozenset(), 2))
-    assert parallel == serial and len(serial) == 48
-    excluded = frozenset({serial[0][0].posts[-1].id})
-    without = _flat(sample.sample_buckets(spill, 8, options, excluded, 2))
-    assert without[0][0].posts == serial[0][0].posts[:-1]
-
-
-def test_sample_buckets_stop_early_without_leaving_workers(spill) -> None:
-    import multiprocessing
-
-    buckets = sample.sample_buckets(spill, 8, Options(), frozenset(), 2)
-    first = next(buckets)
-    buckets.close()
-    assert first and not multiprocessing.active_children()
+    found = list(sample.sample_threads(spill, 8, options, frozenset()))
+    assert len(found) == 48
+    for item in found:
+        assert (item.claims, item.dropped) == segment((item.thread,), options.segment)
+    excluded = frozenset({found[0].thread.posts[-1].id})
+    first = next(sample.sample_threads(spill, 8, options, excluded))
+    assert first.thread.posts == found[0].thread.posts[:-1]
 
 
 def test_sample_kept_segmentation_is_reused_only_for_the_same_posts_and_options(spill) -> None:
     options = Options()
-    found = next(sample.sample_buckets(spill, 8, options, frozenset(), 1))[0]
+    found = next(sample.sample_threads(spill, 8, options, frozenset()))
     thread = found.thread
     try:
         sample.remember(found, options.segment)

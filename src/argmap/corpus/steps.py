@@ -112,26 +112,20 @@ class Steps:
 
     def _fit(self) -> CorpusTopics:
         """Fit on the first threads in (hash, id) order, up to ``cluster.fit_sample`` claims
-        (or as many posts, in a corpus whose posts hold few claims). The sample's buckets are
-        segmented ``--jobs`` at a time (``sample``); the threads are walked in order, so the
-        sample is the same whatever the jobs, and each is kept for the map step."""
+        (or as many posts, in a corpus whose posts hold few claims). Each sample thread's
+        segmentation is kept for the map step (``sample``)."""
         options = self.options
         claims, context = [], []
         posts = 0
-        jobs = self.settings.jobs if self.settings.scheduler == "local" else 1
-        buckets = sample.sample_buckets(self.spill, self.buckets, options,
-                                        self._quarantined(), jobs, self.lock_fd)
-        try:  # closed before the fit: workers segmenting ahead stop at once
-            for found in (thread for bucket in buckets for thread in bucket):
-                sample.remember(found, options.segment)
-                for row in sample_rows(found.claims):
-                    claims.append(found.claims[row])
-                    context.append(found.stems[row])
-                posts += len(found.thread.posts)
-                if len(claims) >= options.cluster.fit_sample or posts >= options.cluster.fit_sample:
-                    break
-        finally:
-            buckets.close()
+        for found in sample.sample_threads(self.spill, self.buckets, options,
+                                           self._quarantined()):
+            sample.remember(found, options.segment)
+            for row in sample_rows(found.claims):
+                claims.append(found.claims[row])
+                context.append(found.stems[row])
+            posts += len(found.thread.posts)
+            if len(claims) >= options.cluster.fit_sample or posts >= options.cluster.fit_sample:
+                break
         return fit(claims, context, options.cluster)
 
     def _quarantined(self) -> frozenset[str]:
