@@ -67,5 +67,37 @@ def test_thread_map_a_thread_whose_segmentation_raises_is_left_to_map_alone(
         return original(post, *args, **kwargs)
 
     monkeypatch.setattr(thread_map, "segment_post", breaking)
-    prepared = prepare_threads(threads[:3], topics, Options())
+    options = Options()
+    prepared = prepare_threads(threads[:3], topics, options)
     assert prepared[0] is not None and prepared[1] is None and prepared[2] is not None
+    made = prepared[2]
+    assert (made.claims, made.dropped) == segment((threads[2],), options.segment)
+
+
+def test_thread_map_a_sentence_that_raises_leaves_no_half_made_memo_entry(
+        reference, monkeypatch) -> None:
+    """The sentence memo is shared by the threads prepared together: a sentence whose
+    segmentation raised must not be found half made by the next thread that holds it."""
+    from argmap.segment import segmenter
+
+    threads, topics = _corpus(reference)
+    text = "Public transport should be free for everyone in the city."
+    first = Thread("a", None, (Post("a1", "a", text), Post("a2", "a", "Bad post here now.")))
+    second = Thread("b", None, (Post("b1", "b", text),))
+    original = segmenter._segment_sentence
+    calls = {"n": 0}
+
+    def flaky(sentence, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ValueError("fails once")
+        return original(sentence, *args, **kwargs)
+
+    monkeypatch.setattr(segmenter, "_segment_sentence", flaky)
+    options = Options()
+    prepared = prepare_threads([first, second], topics, options)
+    monkeypatch.setattr(segmenter, "_segment_sentence", original)
+    assert prepared[0] is None
+    assert prepared[1] is not None
+    assert (prepared[1].claims, prepared[1].dropped) == segment((second,), options.segment)
+    assert prepared[1].claims

@@ -123,6 +123,7 @@ def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Op
             try:
                 parts = [segment_post(post, options.segment, memo) for post in thread.posts]
             except Exception:  # noqa: BLE001 - mapped alone later, where it is bisected
+                memo = {}  # the failed sentence's entry may be half made
                 found.append(None)
                 continue
             kept = (tuple(c for claims, _ in parts for c in claims),
