@@ -17,7 +17,6 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,12 +24,12 @@ from argmap.corpus.schema import (
     Row,
     arrow_schema,
     arrow_table,
-    cell,
     create_sql,
     insert_sql,
     sqlite_row,
 )
 from argmap.errors import OutputError
+from argmap.exports.tables import csv_rows
 
 PARQUET_BATCH = 65_536
 
@@ -98,8 +97,7 @@ class _Csv:
         self.raw = raw
 
     def add(self, rows: Sequence[Row]) -> None:
-        raw = repeat(self.raw)
-        self.writer.writerows(list(map(cell, row, raw)) for row in rows)
+        self.writer.writerows(csv_rows(rows, self.raw))
 
     def close(self) -> None:
         self.file.flush()

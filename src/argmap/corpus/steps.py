@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from argmap.corpus import assemble, plan, poison
+from argmap.corpus import assemble, plan, poison, sample
 from argmap.corpus.fragments import fsync_path, sha256_of
 from argmap.corpus.manifest import Manifest
 from argmap.corpus.partition import check_error_budget, partition, walk_row
@@ -19,14 +19,13 @@ from argmap.corpus.progress import Meter
 from argmap.corpus.report import render_report
 from argmap.corpus.schedule import DaskScheduler, LocalScheduler, preload
 from argmap.corpus.settings import BatchReport, Settings, exit_code_of, summary_json
-from argmap.corpus.spill import assemble_thread, bucket_name, group_threads, read_entries
+from argmap.corpus.spill import bucket_name
 from argmap.corpus.tasks import REPORT_TOP, Task, map_selected
-from argmap.corpus.topic_model import CorpusTopics, context_stems, fit, sample_rows
+from argmap.corpus.topic_model import CorpusTopics, fit, sample_rows
 from argmap.errors import ArgmapError, InputError
 from argmap.files import safe_filename, write_atomic
 from argmap.model import Problem
 from argmap.options import Options
-from argmap.segment import segment
 
 TYPICAL_SHOWN = 3
 
@@ -113,21 +112,20 @@ class Steps:
 
     def _fit(self) -> CorpusTopics:
         """Fit on the first threads in (hash, id) order, up to ``cluster.fit_sample`` claims
-        (or as many posts, in a corpus whose posts hold few claims)."""
+        (or as many posts, in a corpus whose posts hold few claims). Each sample thread's
+        segmentation is kept for the map step (``sample``)."""
         options = self.options
         claims, context = [], []
         posts = 0
-        for index in range(self.buckets):
-            for key, entries in group_threads(read_entries([self.spill / bucket_name(index)])):
-                thread = assemble_thread(key, entries, self._quarantined())
-                found, _ = segment((thread,), options.segment)
-                stems = context_stems(found, options.cluster.post_context)
-                for row in sample_rows(found):
-                    claims.append(found[row])
-                    context.append(stems[row])
-                posts += len(thread.posts)
-                if len(claims) >= options.cluster.fit_sample or posts >= options.cluster.fit_sample:
-                    return fit(claims, context, options.cluster)
+        for found in sample.sample_threads(self.spill, self.buckets, options,
+                                           self._quarantined()):
+            sample.remember(found, options.segment)
+            for row in sample_rows(found.claims):
+                claims.append(found.claims[row])
+                context.append(found.stems[row])
+            posts += len(found.thread.posts)
+            if len(claims) >= options.cluster.fit_sample or posts >= options.cluster.fit_sample:
+                break
         return fit(claims, context, options.cluster)
 
     def _quarantined(self) -> frozenset[str]:
@@ -172,6 +170,7 @@ class Steps:
             if isinstance(scheduler, DaskScheduler):
                 scheduler.close()
         self.meter.update(total, total, "posts")
+        sample.forget()
         return plan.apply_splits(plan.plan_tasks(posts), self.manifest.of_type("split"))
 
     def _context(self, model_record: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ found from inside it; the runner bisects those with ``probe`` tasks (``scheduler
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import neg
 from pathlib import Path
@@ -29,8 +29,10 @@ from argmap.corpus.schema import TASK_TABLES
 from argmap.corpus.spill import Entry, assemble_thread, bucket_name, group_threads, read_entries
 from argmap.corpus.thread_map import (
     MappedThread,
+    Prepared,
     crash_posts,
     map_thread,
+    prepare_threads,
     task_delay,
     thread_rows,
 )
@@ -38,6 +40,7 @@ from argmap.corpus.topic_model import CorpusTopics
 from argmap.errors import ArgmapError
 from argmap.files import inside, safe_filename, write_atomic
 from argmap.gcpause import collector_paused
+from argmap.model import Thread
 from argmap.options import Options
 
 REPORT_TOP = 50  # threads and claims kept per list for the corpus report
@@ -160,9 +163,9 @@ def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
     maps: list[str] = []
     try:
         with collector_paused():  # see the note above ``run_task``
-            for key, entries in threads:
+            for key, entries, first in _prepared(threads, excluded, topics, options):
                 mapped = _map_with_quarantine(key, entries, excluded, topics, options, poison,
-                                              quarantined)
+                                              quarantined, first)
                 if mapped is None:
                     continue
                 thread = mapped.amap.threads[0]
@@ -241,19 +244,49 @@ def write_maps(mapped: MappedThread, out: Path, options: Options,
     return written
 
 
+PREPARE_POSTS = 2_000  # threads are prepared together in runs of about this many posts
+
+
+def _prepared(threads: list[tuple[str, list[Entry]]], excluded: frozenset[str],
+              topics: CorpusTopics, options: Options
+              ) -> Iterator[tuple[str, list[Entry], tuple[Thread, Prepared | None] | None]]:
+    """The task's threads with their segmentation and topics made together
+    (``prepare_threads``), a run of threads at a time so a large task's claims are not all
+    held at once; each with the thread as assembled. A thread every record of which is
+    quarantined gets None."""
+    run: list[tuple[str, list[Entry], Thread | None]] = []
+    posts = 0
+    for index, (key, entries) in enumerate(threads):
+        ours = excluded & {e.post.id for e in entries}
+        whole = (None if all(e.post.id in ours for e in entries)
+                 else assemble_thread(key, entries, ours))
+        run.append((key, entries, whole))
+        posts += len(entries)
+        if posts >= PREPARE_POSTS or index == len(threads) - 1:
+            made = iter(prepare_threads([t for _, _, t in run if t is not None], topics,
+                                        options))
+            for key_, entries_, whole_ in run:
+                yield key_, entries_, (whole_, next(made)) if whole_ is not None else None
+            run, posts = [], 0
+
+
 def _map_with_quarantine(key: str, entries: list[Entry], excluded: frozenset[str],
                          topics: CorpusTopics, options: Options, poison: frozenset[str],
-                         quarantined: list[dict[str, Any]]) -> MappedThread | None:
+                         quarantined: list[dict[str, Any]],
+                         first: tuple[Thread, Prepared | None] | None = None
+                         ) -> MappedThread | None:
     """Map the thread; while mapping raises, find one record to blame, quarantine it, retry.
-    A thread that still fails after ``MAX_POISON`` records is quarantined whole (None)."""
+    A thread that still fails after ``MAX_POISON`` records is quarantined whole (None).
+    ``first`` (the thread as assembled, its segmentation and topics) serves the first try
+    only: a retry maps the thread without the blamed record."""
     excluded = excluded & {e.post.id for e in entries}
     if all(e.post.id in excluded for e in entries):
         return None  # every record of the thread is quarantined: no thread left
     reason = ""
     for _ in range(MAX_POISON):
-        thread = assemble_thread(key, entries, excluded)
+        thread, prepared = first or (assemble_thread(key, entries, excluded), None)
         try:
-            return map_thread(thread, topics, options, poison)
+            return map_thread(thread, topics, options, poison, prepared)
         except ArgmapError:
             raise
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the corpus
@@ -262,6 +295,7 @@ def _map_with_quarantine(key: str, entries: list[Entry], excluded: frozenset[str
                                                                    options, poison))
             quarantined.append(quarantine_row(culprit, key, f"mapping raised {reason}"))
             excluded = excluded | {culprit.post.id}
+            first = None
     quarantined.extend(quarantine_row(e, key, f"the thread cannot be mapped ({reason})")
                        for e in entries if e.post.id not in excluded)
     return None

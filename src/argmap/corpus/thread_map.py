@@ -21,20 +21,25 @@ import orjson
 
 from argmap.analysis import analyse
 from argmap.blas import one_blas_thread
-from argmap.corpus.schema import Row, clean
+from argmap.corpus.sample import segmented
+from argmap.corpus.schema import Row, clean, clean_rows
 from argmap.corpus.topic_model import CorpusTopics
 from argmap.link.linker import link_map
 from argmap.model import (
     Analysis,
     ArgumentMap,
+    Claim,
+    Dropped,
     Evidence,
     Stance,
     Thread,
+    Topic,
     post_relation_sort_key,
     relation_sort_key,
 )
 from argmap.options import Options
 from argmap.segment import segment
+from argmap.segment.segmenter import SentenceMemo, segment_post
 
 # Test-only hook (documented in the README): a worker mapping a thread that holds one of these
 # post ids dies as a segfault would (os._exit), so tests can plant a poison record.
@@ -70,19 +75,67 @@ def task_delay(first_bucket: int) -> None:
         time.sleep(delay / 1000)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What ``map_thread`` computes of a thread before linking: claims, drops, topics."""
+
+    claims: tuple[Claim, ...]
+    dropped: tuple[Dropped, ...]
+    topics: tuple[Topic, ...]
+    similarity: dict[str, float]
+
+
 def map_thread(thread: Thread, topics: CorpusTopics, options: Options,
-               poison: frozenset[str] = frozenset()) -> MappedThread:
-    """Segment, corpus topics, link, analyse: one thread, alone."""
+               poison: frozenset[str] = frozenset(), prepared: Prepared | None = None
+               ) -> MappedThread:
+    """Segment, corpus topics, link, analyse: one thread, alone. ``prepared``: its first two
+    stages as ``prepare_threads`` made them (the same values)."""
     if poison and any(p.id in poison for p in thread.posts):
         os._exit(CRASH_EXIT)
     with one_blas_thread():
-        claims, dropped = segment((thread,), options.segment)
-        thread_topics, similarity = topics.thread_topics(claims)
+        if prepared is None:
+            kept = segmented(thread, options.segment)  # the topic sample's threads, segmented
+            claims, dropped = kept if kept is not None else segment((thread,), options.segment)
+            thread_topics, similarity = topics.thread_topics(claims)
+        else:
+            claims, dropped = prepared.claims, prepared.dropped
+            thread_topics, similarity = prepared.topics, prepared.similarity
         relations, post_relations = link_map((thread,), claims, thread_topics, options.link)
     amap = ArgumentMap(threads=(thread,), claims=claims, dropped=dropped, topics=thread_topics,
                        relations=relations, options_fingerprint=_fingerprint(options),
                        post_relations=post_relations)
     return MappedThread(amap, analyse(amap, options.analyse), similarity)
+
+
+def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Options
+                    ) -> list[Prepared | None]:
+    """Segmentation and corpus topics of a task's threads, made together, each thread's the
+    same as ``map_thread`` makes alone: posts are segmented one by one (``segment`` is a loop
+    over posts) through one sentence memo (exact: ``segment_post``), and topics assigned in
+    one projection (``CorpusTopics.thread_topics_many``). A thread whose segmentation raises
+    gets None (``map_thread`` then meets the error alone); so does every thread if the
+    assignment raises."""
+    memo: SentenceMemo = {}
+    found: list[tuple[tuple[Claim, ...], tuple[Dropped, ...]] | None] = []
+    for thread in threads:
+        kept = segmented(thread, options.segment)
+        if kept is None:
+            try:
+                parts = [segment_post(post, options.segment, memo) for post in thread.posts]
+            except Exception:  # noqa: BLE001 - mapped alone later, where it is bisected
+                memo = {}  # the failed sentence's entry may be half made
+                found.append(None)
+                continue
+            kept = (tuple(c for claims, _ in parts for c in claims),
+                    tuple(d for _, drops in parts for d in drops))
+        found.append(kept)
+    ready = [f for f in found if f is not None]
+    try:
+        with one_blas_thread():
+            assigned = iter(topics.thread_topics_many([claims for claims, _ in ready]))
+    except Exception:  # noqa: BLE001 - every thread is assigned alone instead
+        return [None] * len(threads)
+    return [None if f is None else Prepared(f[0], f[1], *next(assigned)) for f in found]
 
 
 _LAST_FINGERPRINT: list[tuple[Options, str]] = []
@@ -150,4 +203,4 @@ def thread_rows(mapped: MappedThread) -> dict[str, list[Row]]:
                   len(camp.claim_ids)) for camp in analysis.camps]
     tables = {"posts": post_rows, "claims": claim_rows, "relations": relation_rows,
               "post_relations": post_relation_rows, "threads": [thread_row], "camps": camp_rows}
-    return {name: [tuple(map(clean, row)) for row in rows] for name, rows in tables.items()}
+    return {name: clean_rows(rows) for name, rows in tables.items()}

@@ -17,6 +17,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import orjson
@@ -134,6 +135,33 @@ def csv_cell(value: Any, raw: bool) -> str:
     if not raw and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+_PLAIN = frozenset({int, float, type(None)})  # cells the csv module writes as csv_cell does
+_BOOL_TEXT = {True: "true", False: "false"}
+
+
+def csv_rows(rows: Sequence[Sequence[Any]], raw: bool) -> list[tuple[Any, ...]]:
+    """Rows ready for ``csv.writer``: what ``[[csv_cell(v, raw) for v in row] ...]`` writes,
+    decided a column at a time. The csv module writes None as "" and an int or float as its
+    ``str``, which is its ``repr``, so such a column is passed as it is; a column of strings
+    none of which starts like a formula, likewise; booleans by one lookup; any other column
+    cell by cell. Why: one Python call per cell was a tenth of a corpus task."""
+    if not rows:
+        return []
+    columns: list[Any] = list(zip(*rows, strict=True))
+    for i, column in enumerate(columns):
+        kinds = set(map(type, column))
+        if kinds <= _PLAIN:
+            continue
+        if kinds == {str} and (raw or not any(map(str.startswith, column,
+                                                   repeat(_FORMULA_START)))):
+            continue
+        if kinds == {bool}:
+            columns[i] = map(_BOOL_TEXT.__getitem__, column)
+        else:
+            columns[i] = map(csv_cell, column, repeat(raw))
+    return list(zip(*columns, strict=True))
 
 
 def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]], raw: bool) -> bytes:
