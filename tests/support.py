@@ -3,6 +3,7 @@ how to run the CLI as a real subprocess."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -13,6 +14,16 @@ CORPORA = REPO / "corpora"
 OUTPUTS = REPO / "outputs"
 SEED = CORPORA / "000_75579187bcdd6b7a.txt"
 SEED2 = CORPORA / "002_3d8d04164e2029b3.txt"
+
+
+def load_script(relative: str, name: str):
+    """A script of tools/ or benchmarks/ (not a package) imported by path, registered under
+    ``name`` in ``sys.modules`` (dataclasses look their module up there)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / relative)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
+    spec.loader.exec_module(module)
+    return module
 
 
 def shared_dir() -> Path | None:

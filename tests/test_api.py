@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import importlib.util
 import os
 import re
 import shutil
@@ -24,7 +23,7 @@ from argmap.options import Options
 from argmap.outputs import file_name
 from argmap.readers import read_threads
 from tests.builders import make_map
-from tests.support import REPO, SEED, run_cli
+from tests.support import SEED, load_script, run_cli
 
 REAL_DOT = shutil.which("dot")
 needs_dot = pytest.mark.skipif(REAL_DOT is None, reason="Graphviz 'dot' not installed")
@@ -173,11 +172,7 @@ def test_api_threads_after_one_without_claims_are_still_mapped(tmp_path):
 
 
 def _make_corpus():
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "benchmarks/make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_corpus", module)  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/make_corpus.py", "make_corpus")
 
 
 @pytest.mark.slow

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from argmap.model import Claim
+from tests.support import load_script
 
 
 def _tool():
-    path = Path(__file__).resolve().parents[2] / "tools" / "study_within.py"
-    spec = importlib.util.spec_from_file_location("study_within_tool", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/study_within.py", "study_within_tool")
 
 
 def _claims(text: str, parts: list[str]) -> list[Claim]:

@@ -4,10 +4,8 @@ the linker reports (and not to how it chooses them)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,6 +25,7 @@ from argmap.link.linker import link
 from argmap.link.training import LICENCES
 from argmap.options import LinkOptions
 from tests.link.test_linker import _cue_corpus
+from tests.support import load_script
 
 
 def test_calibration_steps_are_shares_right_of_blocks():
@@ -102,11 +101,7 @@ def test_calibration_first_format_still_loads():
 
 
 def _calibrate_tool():
-    path = Path(__file__).resolve().parents[2] / "tools" / "calibrate.py"
-    spec = importlib.util.spec_from_file_location("calibrate_tool", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/calibrate.py", "calibrate_tool")
 
 
 def test_calibration_attack_share_comes_from_stance_data_not_a_support_only_corpus():
