@@ -20,6 +20,7 @@ from argmap.corpus.schema import TABLES, cell, columns
 from argmap.errors import EX_OK, EX_PARTIAL, InputError
 from argmap.options import Options
 from tests.corpus.dumps import by_thread, reddit_dump, write_jsonl
+from tests.support import run_cli
 
 OUTPUT_FILES = [f"csv/{t}.csv" for t in TABLES] + [f"parquet/{t}.parquet" for t in TABLES] + [
     "corpus.sqlite", "report.html", "summary.json"]
@@ -309,6 +310,33 @@ def test_runner_reads_field_mapped_jsonl_and_document_formats_in_one_folder(tmp_
     assert threads["forum:c0"] == 5 and threads["forum-2.jsonl:c1"] == 5
     assert threads["reddit:abc"] == 2 and sum(threads.values()) == report.processed
     assert any(t.startswith("text:") and n == 1 for t, n in threads.items())  # --single-post
+
+
+def test_runner_field_mapping_applies_to_a_reddit_shaped_dump(tmp_path) -> None:
+    """A Reddit dump whose text field is renamed (`content`): `argmap batch --field
+    text=content` skipped every record as missing its text (the Reddit reader ignored the
+    mapping) and stopped over the error budget; now it maps the same threads as the dump with
+    Reddit's own field names. (A comment comes first: the format is sniffed from line 1.)"""
+    rows = reddit_dump(12, seed=5)
+    first_comment = next(i for i, r in enumerate(rows) if "body" in r)
+    rows.insert(0, rows.pop(first_comment))
+    renamed = [{("content" if k in ("body", "selftext") else k): v for k, v in r.items()}
+               for r in rows]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write_jsonl(tmp_path / "a" / "RC.jsonl", rows)
+    write_jsonl(tmp_path / "b" / "RC.jsonl", renamed)
+    plain = run_cli("batch", str(tmp_path / "a" / "RC.jsonl"), "-o", str(tmp_path / "out-a"),
+                    "-q", "--jobs", "1", "--tables", "csv")
+    mapped = run_cli("batch", str(tmp_path / "b" / "RC.jsonl"), "--field", "text=content",
+                     "-o", str(tmp_path / "out-b"), "-q", "--jobs", "2", "--tables", "csv")
+    assert plain.returncode == mapped.returncode == EX_OK, mapped.stderr.decode()
+    for table in ("posts", "claims", "relations", "threads"):
+        keep = [i for i, name in enumerate(columns(table)) if name != "source" or
+                table == "relations"]
+        a, b = (csv_rows(tmp_path / out, table) for out in ("out-a", "out-b"))
+        assert [[r[i] for i in keep] for r in b] == [[r[i] for i in keep] for r in a], table
+    assert len(csv_rows(tmp_path / "out-b", "posts")) == len(rows)
 
 
 def test_runner_folder_walk_lists_what_it_did_not_read_and_maps_the_rest(tmp_path) -> None:

@@ -118,6 +118,47 @@ def test_readers_reddit_ndjson_dump_compressed_with_zstd(tmp_path):
     assert "orphan" in result.threads[0].posts[0].flags  # its submission is not in the dump
 
 
+def _reddit_rows_with_renamed_text() -> list[dict]:
+    """Reddit-shaped rows (sniffed as a Reddit dump) whose text sits under other keys."""
+    return [
+        {"id": "c1", "parent_id": "t3_s1", "link_id": "t3_s1", "content": "No, they should "
+         "rise for the rich.", "who": "a", "created_utc": 200, "subreddit": "x"},
+        {"id": "s1", "title": "Taxes", "content": "Taxes should fall.", "who": "op",
+         "created_utc": 100, "subreddit": "x"},
+        {"id": "c2", "parent_id": "t1_c1", "link_id": "t3_s1", "content": "Why the rich?",
+         "who": "b", "created_utc": 300, "subreddit": "x"},
+    ]
+
+
+def test_readers_reddit_rows_honour_field_mapping(tmp_path):
+    """`--field text=content` on a file sniffed as a Reddit dump read every text from
+    `body`/`selftext`, so every comment was skipped as missing its text; the mapping now
+    applies, and what is not mapped keeps Reddit's meaning (t1_/t3_ parents, link_id)."""
+    path = tmp_path / "posts.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in _reddit_rows_with_renamed_text()))
+    assert sniff(path) == "reddit-ndjson"
+    options = ReadOptions(fields=(("text", "content"), ("author", "who")))
+    result = read_threads([path], options)
+    assert not result.problems
+    (thread,) = result.threads
+    assert [p.text for p in thread.posts] == [
+        "Taxes\n\nTaxes should fall.", "No, they should rise for the rich.", "Why the rich?"]
+    assert [p.author for p in thread.posts] == ["op", "a", "b"]
+    assert thread.posts[2].reply_to == "reddit:t1_c1"
+
+
+def test_readers_hn_lines_honour_field_mapping(tmp_path):
+    items = [{"id": 1, "type": "story", "by": "pg", "time": 1, "title": "Why?", "kids": [2],
+              "words": "Because."},
+             {"id": 2, "type": "comment", "by": "a", "parent": 1, "time": 2,
+              "words": "I disagree with that."}]
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(i) for i in items))
+    assert sniff(path) == "hn"
+    (thread,) = read_threads([path], ReadOptions(fields=(("text", "words"),))).threads
+    assert [p.text for p in thread.posts] == ["Why?\n\nBecause.", "I disagree with that."]
+
+
 def test_readers_compressed_input_over_the_cap_is_refused(tmp_path):
     import gzip
 

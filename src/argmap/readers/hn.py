@@ -26,7 +26,15 @@ from argmap.model import Post, Problem, SourceRef
 from argmap.options import ReadOptions
 from argmap.readers.html_text import html_to_text
 from argmap.readers.jsonl import Draft, Located, read_records, whole_document_records
-from argmap.readers.records import RecordError, as_id, as_optional_str, as_score, as_time, safe_url
+from argmap.readers.records import (
+    RecordError,
+    as_id,
+    as_optional_str,
+    as_score,
+    as_time,
+    safe_url,
+    with_fields,
+)
 from argmap.readers.result import ReadResult
 from argmap.readers.source import read_bytes, read_document
 
@@ -67,8 +75,15 @@ def hn_post(item: Mapping[str, object], parent: str | None, line: int, path: str
     )
 
 
+# argmap's field names -> an HN item's keys, for ``--field``
+ITEM_FIELDS = {"text": "text", "id": "id", "reply_to": "parent", "author": "author",
+               "created": "created_at_i", "title": "title", "url": "url"}
+
+
 def _firebase_mapper(record: Mapping[str, object], where: Located, path: str,
                      options: ReadOptions) -> Draft:
+    if options.fields:
+        record = with_fields(record, dict(options.fields), ITEM_FIELDS)
     parent = as_id(record.get("parent", record.get("parent_id")), "parent")
     return Draft(hn_post(record, parent, where.line, path), None)
 

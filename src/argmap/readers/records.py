@@ -47,6 +47,17 @@ def lookup(record: Mapping[str, object], dotted: str) -> object:
     return value
 
 
+def with_fields(record: Mapping[str, object], mapping: Mapping[str, str],
+                native: Mapping[str, str]) -> Mapping[str, object]:
+    """``record`` with the user's ``--field`` mapping applied for a reader with its own field
+    names (``native``: argmap field -> the format's key): each mapped field's value is put
+    under the format's key, so ``--field text=content`` reads a Reddit row's text from
+    ``content`` instead of ``body``. Unmapped fields keep the format's meaning."""
+    moved = {native[name]: lookup(record, source) for name, source in mapping.items()
+             if name in native}
+    return {**record, **moved} if moved else record
+
+
 def field_value(record: Mapping[str, object], name: str,
                 mapping: Mapping[str, str]) -> object:
     """The record's value for argmap field ``name``: the mapped field, else the first default."""

@@ -37,6 +37,7 @@ from argmap.readers.records import (
     as_text,
     as_time,
     safe_url,
+    with_fields,
 )
 from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
@@ -162,6 +163,11 @@ def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
     return ReadResult((thread,) if thread.posts else (), tuple(problems), records)
 
 
+# argmap's field names -> a Reddit row's keys, for ``--field`` (``text`` depends on the kind)
+ROW_FIELDS = {"id": "id", "reply_to": "parent_id", "author": "author", "created": "created_utc",
+              "thread": "link_id", "title": "title", "url": "permalink"}
+
+
 def _dump_mapper(record: Mapping[str, object], where: Located, path: str,
                  options: ReadOptions) -> Draft:
     kind = record.get("kind")
@@ -170,6 +176,9 @@ def _dump_mapper(record: Mapping[str, object], where: Located, path: str,
         raise RecordError("wrong_type", "reddit row 'data' is not an object")
     if kind not in ("t1", "t3"):
         kind = "t1" if ("parent_id" in data or "body" in data) and "title" not in data else "t3"
+    if options.fields:
+        data = with_fields(data, dict(options.fields),
+                           {**ROW_FIELDS, "text": "body" if kind == "t1" else "selftext"})
     link = as_id(data.get("link_id"), "link_id") if kind == "t1" else _native(data, "t3_")
     if link is None:
         raise RecordError("missing_field", "reddit comment without link_id (its thread)")
