@@ -145,6 +145,14 @@ def test_readers_reddit_rows_honour_field_mapping(tmp_path):
         "Taxes\n\nTaxes should fall.", "No, they should rise for the rich.", "Why the rich?"]
     assert [p.author for p in thread.posts] == ["op", "a", "b"]
     assert thread.posts[2].reply_to == "reddit:t1_c1"
+    submission_first = tmp_path / "RS.jsonl"
+    rows = _reddit_rows_with_renamed_text()
+    submission_first.write_bytes(b"".join(orjson.dumps({**r, "num_comments": 2}) + b"\n"
+                                          for r in (rows[1], rows[0], rows[2])))
+    assert sniff(submission_first) == "reddit-ndjson"  # Pushshift submission keys, no body
+    (again,) = read_threads([submission_first], options).threads
+    assert [(p.id, p.reply_to, p.text) for p in again.posts] == [
+        (p.id, p.reply_to, p.text) for p in thread.posts]
 
 
 def test_readers_hn_lines_honour_field_mapping(tmp_path):

@@ -55,7 +55,9 @@ def _is_reddit_row(record: dict[str, object]) -> bool:
     ids = [record.get("parent_id"), record.get("link_id")]
     if any(isinstance(v, str) and v[:3] in ("t1_", "t3_") for v in ids):
         return True
-    return "subreddit" in record and ("body" in record or "selftext" in record)
+    # a submission row whose text field was renamed still has Pushshift's submission keys
+    return "subreddit" in record and ("body" in record or "selftext" in record
+                                      or "num_comments" in record)
 
 
 def _is_hn_item(record: object) -> bool:
