@@ -32,7 +32,7 @@ def _sentence(draw) -> str:
 
 
 @st.composite
-def _thread(draw, name: str) -> Thread:
+def thread_strategy(draw, name: str) -> Thread:
     n = draw(st.integers(1, 7))
     posts = []
     for k in range(n):
@@ -45,11 +45,12 @@ def _thread(draw, name: str) -> Thread:
             if quoted.strip():
                 text = f"> {quoted}\n\n{text}"
         reply = draw(st.sampled_from([None, pid, "elsewhere"] + [p.id for p in posts]))
-        posts.append(Post(pid, name, text, reply_to=reply))
+        author = draw(st.sampled_from((None, "ann", "bob", "cy", "dee")))
+        posts.append(Post(pid, name, text, author=author, reply_to=reply))
     return Thread(name, draw(st.sampled_from((None, "A title"))), tuple(posts))
 
 
-def _items(threads: list[Thread], topic_of: list[int]):
+def linker_inputs(threads: list[Thread], topic_of: list[int]):
     items = []
     for thread in threads:
         claims, _dropped = segment((thread,), SegmentOptions())
@@ -66,12 +67,12 @@ def _items(threads: list[Thread], topic_of: list[int]):
 @given(data=st.data())
 def test_batch_link_each_equals_link_map_alone(data) -> None:
     count = data.draw(st.integers(2, 6), label="threads")
-    threads = [data.draw(_thread(f"th{k}"), label=f"thread {k}") for k in range(count)]
+    threads = [data.draw(thread_strategy(f"th{k}"), label=f"thread {k}") for k in range(count)]
     threads = data.draw(st.permutations(threads), label="order")
     topic_of = data.draw(st.lists(st.integers(0, 2), min_size=1, max_size=5), label="topics")
     options = LinkOptions(use_model=data.draw(st.booleans(), label="model"),
                           calibrate=data.draw(st.booleans(), label="calibrate"))
-    items = _items(threads, topic_of)
+    items = linker_inputs(threads, topic_of)
     assert separable(items)
     together = link_each(items, options)
     alone = [link_map((thread,), claims, topics, options) for thread, claims, topics in items]
@@ -82,7 +83,7 @@ def test_batch_threads_sharing_a_post_id_are_linked_one_by_one() -> None:
     first = Thread("a", None, (Post("x1", "a", "Buses should be free. But they cost money."),
                                Post("x2", "a", "I disagree. The city pays.", reply_to="x1")))
     second = Thread("b", None, (Post("x1", "b", "Trams are good. Cars are not good."),))
-    items = _items([first, second], [0])
+    items = linker_inputs([first, second], [0])
     assert not separable(items)
     options = LinkOptions()
     assert link_each(items, options) == [link_map((t,), c, p, options) for t, c, p in items]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import orjson
 
 from argmap.analysis import analyse
+from argmap.analysis.analyser import analyse_each
 from argmap.blas import one_blas_thread
 from argmap.corpus.sample import segmented
 from argmap.corpus.schema import Row, clean, clean_rows
@@ -78,14 +79,15 @@ def task_delay(first_bucket: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """What ``map_thread`` computes of a thread before analysing it: claims, drops, topics
-    and, when the threads were linked together, its relations (None: link it alone)."""
+    """What ``map_thread`` computes of a thread: claims, drops, topics and, when the threads
+    were linked and analysed together, its relations and analysis (None: made alone)."""
 
     claims: tuple[Claim, ...]
     dropped: tuple[Dropped, ...]
     topics: tuple[Topic, ...]
     similarity: dict[str, float]
     linked: Linked | None = None
+    analysis: Analysis | None = None
 
 
 def map_thread(thread: Thread, topics: CorpusTopics, options: Options,
@@ -108,10 +110,19 @@ def map_thread(thread: Thread, topics: CorpusTopics, options: Options,
         else:
             relations, post_relations = link_map((thread,), claims, thread_topics,
                                                  options.link)
-    amap = ArgumentMap(threads=(thread,), claims=claims, dropped=dropped, topics=thread_topics,
+    amap = _argument_map(thread, claims, dropped, thread_topics, relations, post_relations,
+                         options)
+    if prepared is not None and prepared.linked is not None and prepared.analysis is not None:
+        return MappedThread(amap, prepared.analysis, similarity)
+    return MappedThread(amap, analyse(amap, options.analyse), similarity)
+
+
+def _argument_map(thread: Thread, claims: tuple[Claim, ...], dropped: tuple[Dropped, ...],
+                  topics: tuple[Topic, ...], relations: tuple, post_relations: tuple,
+                  options: Options) -> ArgumentMap:
+    return ArgumentMap(threads=(thread,), claims=claims, dropped=dropped, topics=topics,
                        relations=relations, options_fingerprint=_fingerprint(options),
                        post_relations=post_relations)
-    return MappedThread(amap, analyse(amap, options.analyse), similarity)
 
 
 def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Options
@@ -120,9 +131,11 @@ def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Op
     thread's the same as ``map_thread`` makes alone: posts are segmented one by one
     (``segment`` is a loop over posts) through one sentence memo (exact: ``segment_post``),
     topics assigned in one projection (``CorpusTopics.thread_topics_many``), and the threads
-    linked in one pass (``link.batch.link_each``). A thread whose segmentation raises gets
-    None (``map_thread`` then meets the error alone); so does every thread if the assignment
-    raises; if linking raises, every thread is linked alone by ``map_thread``."""
+    linked in one pass (``link.batch.link_each``) and analysed in one
+    (``analysis.analyser.analyse_each``). A thread whose segmentation raises gets None
+    (``map_thread`` then meets the error alone); so does every thread if the assignment
+    raises; if linking or analysing raises, ``map_thread`` does that and what follows it alone
+    for every thread."""
     memo: SentenceMemo = {}
     found: list[tuple[tuple[Claim, ...], tuple[Dropped, ...]] | None] = []
     for thread in threads:
@@ -153,8 +166,19 @@ def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Op
                                     options.link))
     except Exception:  # noqa: BLE001 - every thread is linked alone instead
         return made
-    return [None if m is None else Prepared(m.claims, m.dropped, m.topics, m.similarity,
-                                            next(linked)) for m in made]
+    links = [None if m is None else next(linked) for m in made]
+    try:
+        analysed = iter(analyse_each([
+            _argument_map(t, m.claims, m.dropped, m.topics, *link, options)
+            for t, m, link in zip(threads, made, links, strict=True)
+            if m is not None and link is not None], options.analyse))
+    except Exception:  # noqa: BLE001 - every thread is analysed alone instead
+        return [None if m is None else Prepared(m.claims, m.dropped, m.topics, m.similarity,
+                                                link) for m, link in zip(made, links,
+                                                                         strict=True)]
+    return [None if m is None else Prepared(m.claims, m.dropped, m.topics, m.similarity, link,
+                                            next(analysed)) for m, link in zip(made, links,
+                                                                               strict=True)]
 
 
 _LAST_FINGERPRINT: list[tuple[Options, str]] = []
