@@ -157,28 +157,21 @@ def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Op
         made = [None if f is None else Prepared(f[0], f[1], *next(assigned)) for f in found]
     except Exception:  # noqa: BLE001 - every thread is assigned alone instead
         return [None] * len(threads)
-    ready_threads = [t for t, m in zip(threads, made, strict=True) if m is not None]
-    ready_made = [m for m in made if m is not None]
+    ready = [(t, m) for t, m in zip(threads, made, strict=True) if m is not None]
     try:
         with one_blas_thread():
-            linked = iter(link_each([(t, m.claims, m.topics) for t, m in
-                                     zip(ready_threads, ready_made, strict=True)],
-                                    options.link))
+            links = link_each([(t, m.claims, m.topics) for t, m in ready], options.link)
     except Exception:  # noqa: BLE001 - every thread is linked alone instead
         return made
-    links = [None if m is None else next(linked) for m in made]
     try:
-        analysed = iter(analyse_each([
-            _argument_map(t, m.claims, m.dropped, m.topics, *link, options)
-            for t, m, link in zip(threads, made, links, strict=True)
-            if m is not None and link is not None], options.analyse))
+        analyses: list[Analysis | None] = list(analyse_each(
+            [_argument_map(t, m.claims, m.dropped, m.topics, *link, options)
+             for (t, m), link in zip(ready, links, strict=True)], options.analyse))
     except Exception:  # noqa: BLE001 - every thread is analysed alone instead
-        return [None if m is None else Prepared(m.claims, m.dropped, m.topics, m.similarity,
-                                                link) for m, link in zip(made, links,
-                                                                         strict=True)]
-    return [None if m is None else Prepared(m.claims, m.dropped, m.topics, m.similarity, link,
-                                            next(analysed)) for m, link in zip(made, links,
-                                                                               strict=True)]
+        analyses = [None] * len(ready)
+    done = iter([Prepared(m.claims, m.dropped, m.topics, m.similarity, link, analysis)
+                 for (_t, m), link, analysis in zip(ready, links, analyses, strict=True)])
+    return [None if m is None else next(done) for m in made]
 
 
 _LAST_FINGERPRINT: list[tuple[Options, str]] = []
