@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from argmap.link import calibration as calibration_module
@@ -168,3 +168,23 @@ def test_calibration_draw_threshold_is_the_render_default() -> None:
 
     assert RenderOptions().min_confidence == DRAW_THRESHOLD
     assert AnalyseOptions().min_confidence == DRAW_THRESHOLD  # what stands = what is drawn
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=12),
+       attack=st.lists(st.booleans(), min_size=12, max_size=12))
+def test_calibration_many_is_apply_row_by_row_below_the_fitted_range(scores, attack):
+    """A score below a map's first start maps to min(the map's first value, score) whatever
+    the other rows of the call: ``StepMap.many`` took the first value of the looked-up rows
+    instead, so an edge's confidence depended on the edges calibrated with it (a thread's map
+    changed with the threads mapped beside it)."""
+    cal = Calibration({"attach:within:attack": StepMap((0.354, 0.55), (0.0, 0.0459)),
+                       "attach:within": StepMap((0.3, 0.6), (0.2, 0.7))},
+                      {}, {"within:attack": 0.621})
+    routes = np.full(len(scores), ROUTES.index("within"))
+    flags = np.asarray(attack[:len(scores)])
+    many = cal.apply_many(routes, flags, np.asarray(scores)).tolist()
+    assert many == [cal.apply("within", "attack" if a else "support", s)
+                    for s, a in zip(scores, flags.tolist(), strict=True)]
+    for s, a, m in zip(scores, flags.tolist(), many, strict=True):  # alone, the same
+        assert cal.apply_many(routes[:1], np.asarray([a]), np.asarray([s])).tolist() == [m]

@@ -97,3 +97,22 @@ def test_similar_small_rows_same_bits_as_the_product_path(seed: int, m: int,
     monkeypatch.setattr(similar, "SMALL_MEMBERS", 0)
     assert small == run()
     assert m < 45 or len(small[0]) > m  # the case is not vacuous
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("m", [2, 30, 200])
+def test_similar_rows_do_not_depend_on_unused_columns(seed: int, m: int) -> None:
+    """The members' rows among many unused columns (other threads' words, as threads linked
+    together lay them out) give the same pairs and bits as the rows alone."""
+    x = _unsorted_float64(m, 40, seed)
+    rng = np.random.default_rng(seed)
+    spread = np.cumsum(rng.integers(1, 500, size=40))  # column j -> spread[j], in order
+    wide = sp.csr_matrix((x.data, spread[x.indices].astype(np.int32), x.indptr),
+                         shape=(m, int(spread[-1]) + 1000))
+    threshold = rng.choice([0.05, 0.2, 0.35], size=m)
+
+    def run(vectors):
+        return _columns(similar_rows(SimpleNamespace(vectors=vectors), list(range(m)),
+                                     threshold, lambda c, p: p < c, limit=3, chunk=16))
+
+    assert run(wide) == run(x)

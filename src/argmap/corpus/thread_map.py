@@ -20,10 +20,12 @@ from dataclasses import dataclass
 import orjson
 
 from argmap.analysis import analyse
+from argmap.analysis.analyser import analyse_each
 from argmap.blas import one_blas_thread
 from argmap.corpus.sample import segmented
 from argmap.corpus.schema import Row, clean, clean_rows
 from argmap.corpus.topic_model import CorpusTopics
+from argmap.link.batch import Linked, link_each
 from argmap.link.linker import link_map
 from argmap.model import (
     Analysis,
@@ -77,18 +79,21 @@ def task_delay(first_bucket: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """What ``map_thread`` computes of a thread before linking: claims, drops, topics."""
+    """What ``map_thread`` computes of a thread: claims, drops, topics and, when the threads
+    were linked and analysed together, its relations and analysis (None: made alone)."""
 
     claims: tuple[Claim, ...]
     dropped: tuple[Dropped, ...]
     topics: tuple[Topic, ...]
     similarity: dict[str, float]
+    linked: Linked | None = None
+    analysis: Analysis | None = None
 
 
 def map_thread(thread: Thread, topics: CorpusTopics, options: Options,
                poison: frozenset[str] = frozenset(), prepared: Prepared | None = None
                ) -> MappedThread:
-    """Segment, corpus topics, link, analyse: one thread, alone. ``prepared``: its first two
+    """Segment, corpus topics, link, analyse: one thread, alone. ``prepared``: its first
     stages as ``prepare_threads`` made them (the same values)."""
     if poison and any(p.id in poison for p in thread.posts):
         os._exit(CRASH_EXIT)
@@ -100,21 +105,37 @@ def map_thread(thread: Thread, topics: CorpusTopics, options: Options,
         else:
             claims, dropped = prepared.claims, prepared.dropped
             thread_topics, similarity = prepared.topics, prepared.similarity
-        relations, post_relations = link_map((thread,), claims, thread_topics, options.link)
-    amap = ArgumentMap(threads=(thread,), claims=claims, dropped=dropped, topics=thread_topics,
+        if prepared is not None and prepared.linked is not None:
+            relations, post_relations = prepared.linked
+        else:
+            relations, post_relations = link_map((thread,), claims, thread_topics,
+                                                 options.link)
+    amap = _argument_map(thread, claims, dropped, thread_topics, relations, post_relations,
+                         options)
+    if prepared is not None and prepared.linked is not None and prepared.analysis is not None:
+        return MappedThread(amap, prepared.analysis, similarity)
+    return MappedThread(amap, analyse(amap, options.analyse), similarity)
+
+
+def _argument_map(thread: Thread, claims: tuple[Claim, ...], dropped: tuple[Dropped, ...],
+                  topics: tuple[Topic, ...], relations: tuple, post_relations: tuple,
+                  options: Options) -> ArgumentMap:
+    return ArgumentMap(threads=(thread,), claims=claims, dropped=dropped, topics=topics,
                        relations=relations, options_fingerprint=_fingerprint(options),
                        post_relations=post_relations)
-    return MappedThread(amap, analyse(amap, options.analyse), similarity)
 
 
 def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Options
                     ) -> list[Prepared | None]:
-    """Segmentation and corpus topics of a task's threads, made together, each thread's the
-    same as ``map_thread`` makes alone: posts are segmented one by one (``segment`` is a loop
-    over posts) through one sentence memo (exact: ``segment_post``), and topics assigned in
-    one projection (``CorpusTopics.thread_topics_many``). A thread whose segmentation raises
-    gets None (``map_thread`` then meets the error alone); so does every thread if the
-    assignment raises."""
+    """Segmentation, corpus topics and links of a task's threads, made together, each
+    thread's the same as ``map_thread`` makes alone: posts are segmented one by one
+    (``segment`` is a loop over posts) through one sentence memo (exact: ``segment_post``),
+    topics assigned in one projection (``CorpusTopics.thread_topics_many``), and the threads
+    linked in one pass (``link.batch.link_each``) and analysed in one
+    (``analysis.analyser.analyse_each``). A thread whose segmentation raises gets None
+    (``map_thread`` then meets the error alone); so does every thread if the assignment
+    raises; if linking or analysing raises, ``map_thread`` does that and what follows it alone
+    for every thread."""
     memo: SentenceMemo = {}
     found: list[tuple[tuple[Claim, ...], tuple[Dropped, ...]] | None] = []
     for thread in threads:
@@ -133,9 +154,24 @@ def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Op
     try:
         with one_blas_thread():
             assigned = iter(topics.thread_topics_many([claims for claims, _ in ready]))
+        made = [None if f is None else Prepared(f[0], f[1], *next(assigned)) for f in found]
     except Exception:  # noqa: BLE001 - every thread is assigned alone instead
         return [None] * len(threads)
-    return [None if f is None else Prepared(f[0], f[1], *next(assigned)) for f in found]
+    ready = [(t, m) for t, m in zip(threads, made, strict=True) if m is not None]
+    try:
+        with one_blas_thread():
+            links = link_each([(t, m.claims, m.topics) for t, m in ready], options.link)
+    except Exception:  # noqa: BLE001 - every thread is linked alone instead
+        return made
+    try:
+        analyses: list[Analysis | None] = list(analyse_each(
+            [_argument_map(t, m.claims, m.dropped, m.topics, *link, options)
+             for (t, m), link in zip(ready, links, strict=True)], options.analyse))
+    except Exception:  # noqa: BLE001 - every thread is analysed alone instead
+        analyses = [None] * len(ready)
+    done = iter([Prepared(m.claims, m.dropped, m.topics, m.similarity, link, analysis)
+                 for (_t, m), link, analysis in zip(ready, links, analyses, strict=True)])
+    return [None if m is None else next(done) for m in made]
 
 
 _LAST_FINGERPRINT: list[tuple[Options, str]] = []

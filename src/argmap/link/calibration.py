@@ -73,7 +73,8 @@ class StepMap:
         scores = np.asarray(scores, dtype=np.float64)
         k = np.searchsorted(np.asarray(self.starts), scores, side="right") - 1
         values = np.asarray(self.values, dtype=np.float64)[np.maximum(k, 0)]
-        return np.where(k >= 0, values, np.minimum(values[0], scores))
+        # below the fitted range: the map's first value (not the first looked-up row's)
+        return np.where(k >= 0, values, np.minimum(self.values[0], scores))
 
 
 def fit_steps(scores: Sequence[float], right: Sequence[bool], min_block: int = MIN_BLOCK,

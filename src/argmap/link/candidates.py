@@ -189,16 +189,20 @@ def within_pairs(layout: Layout, options: LinkOptions) -> WithinPairs:
     return WithinPairs(child, parent, context, cue, contexts, cue_rows)
 
 
-def _reply_tree(layout: Layout, threads: Sequence[Thread], routes: Routes) -> None:
+def _reply_tree(layout: Layout, threads: Sequence[Thread], routes: Routes,
+                by_thread: bool = False) -> None:
     """Each claim of a reply and the first claim of the post it replies to plus its two most
-    similar claims there (ties: the earlier), all pairs' cosines in one vectorised step."""
+    similar claims there (ties: the earlier), all pairs' cosines in one vectorised step
+    (``by_thread``: summed as each thread's own step sums them, ``pair_cosines``)."""
     replies = []  # (post, parent post id)
-    for thread in threads:
+    reply_thread = []  # the thread number of each reply
+    for number, thread in enumerate(threads):
         for post in thread.posts:
             parent_post = post.reply_to
             if parent_post in layout.by_post and post.id in layout.by_post and \
                     layout.post_thread.get(parent_post) == thread.id:
                 replies.append((post, parent_post))
+                reply_thread.append(number)
     if not replies:
         return
     # a post's claims are consecutive indices: (start, count) of the child and parent posts
@@ -212,8 +216,8 @@ def _reply_tree(layout: Layout, threads: Sequence[Thread], routes: Routes) -> No
     group = np.repeat(np.arange(len(reply), dtype=np.int64), size)  # one row per pair
     j = np.arange(len(group)) - np.repeat(np.cumsum(size) - size, size)
     child, parent = child_of[group], ps[reply[group]] + j
-    sims = np.asarray(layout.vectors[child].multiply(layout.vectors[parent]).sum(axis=1)
-                      ).ravel().astype(np.float64)
+    sims = pair_cosines(layout.vectors, child, parent, np.asarray(reply_thread, dtype=np.int64)[
+        reply[group]] if by_thread else None)
     # per child: best first, ties (within ``robust.TOLERANCE``) keep the first parent
     order = np.lexsort((j, tie_ranks(sims, group)))
     top = np.zeros(len(group), dtype=bool)
@@ -233,6 +237,33 @@ def _reply_tree(layout: Layout, threads: Sequence[Thread], routes: Routes) -> No
                                                   first.tolist(), strict=True)]
     routes.add(child, parent, REPLY, sims, head_base + 2 * reply[group] + ~first,
                opening_base + reply[group], contexts)
+
+
+def pair_cosines(vectors, child: np.ndarray, parent: np.ndarray,
+                 group: np.ndarray | None = None) -> np.ndarray:
+    """Row ``child[k]`` of CSR ``vectors`` times row ``parent[k]``, by scipy's elementwise
+    product and row sums. Its sum order depends on the call, not only on the two rows: scipy
+    multiplies in column order when every row of both operands has sorted, distinct indices
+    and otherwise in another order, and ``_vectorise`` leaves rows unsorted. With ``group``
+    (pairs of one group, e.g. one thread, are what one call would get alone), the pairs are
+    computed in two calls, the groups all of whose rows are sorted and the others, so each
+    pair's float is the one its group's call alone gives."""
+    if group is None:
+        return np.asarray(vectors[child].multiply(vectors[parent]).sum(axis=1)
+                          ).ravel().astype(np.float64)
+    indices, indptr = vectors.indices, vectors.indptr
+    length = np.diff(indptr)
+    unsorted_entry = np.zeros(len(indices), dtype=bool)
+    unsorted_entry[1:] = indices[1:] <= indices[:-1]
+    unsorted_entry[indptr[:-1][length > 0]] = False  # a row's first entry follows no entry
+    unsorted = np.zeros(len(length), dtype=bool)
+    unsorted[np.repeat(np.arange(len(length)), length)[unsorted_entry]] = True
+    general = np.isin(group, group[unsorted[child] | unsorted[parent]])
+    out = np.zeros(len(child), dtype=np.float64)
+    for rows in (np.nonzero(~general)[0], np.nonzero(general)[0]):
+        if len(rows):
+            out[rows] = pair_cosines(vectors, child[rows], parent[rows])
+    return out
 
 
 def _quotes(layout: Layout, threads: Sequence[Thread], routes: Routes) -> None:
@@ -390,18 +421,20 @@ def generate_candidates(
 
 def generate_columns(
     threads: Sequence[Thread], claims: Sequence[Claim], topics: Sequence[Topic],
-    options: LinkOptions,
+    options: LinkOptions, by_thread: bool = False,
 ) -> tuple[Layout, WithinPairs, AcrossPairs]:
     """``generate_candidates`` as columns, the linker's path (``across`` module docstring).
-    Within-post and across-post pairs never share a (child, parent), so nothing merges."""
+    Within-post and across-post pairs never share a (child, parent), so nothing merges.
+    ``by_thread``: every thread's vectors and cosines as when it is linked alone
+    (``link.batch``; cross-thread links are the caller's to switch off)."""
     ordered_threads = tuple(sorted(threads, key=lambda t: t.id))
-    layout = make_layout(ordered_threads, claims, topics)
+    layout = make_layout(ordered_threads, claims, topics, by_thread)
     empty = np.zeros(0, dtype=np.int64)
     within = (within_pairs(layout, options) if options.within_post
               else WithinPairs(empty, empty, empty, empty, [], []))
     routes = Routes()
     if options.across_posts:
-        _reply_tree(layout, ordered_threads, routes)
+        _reply_tree(layout, ordered_threads, routes, by_thread)
         _quotes(layout, ordered_threads, routes)
         _similarity(layout, ordered_threads, options, routes)
         _cross_thread(layout, options, routes)

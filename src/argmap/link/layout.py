@@ -50,7 +50,10 @@ class Layout:
 
 
 def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
-                topics: Sequence[Topic]) -> Layout:
+                topics: Sequence[Topic], by_thread: bool = False) -> Layout:
+    """The layout of the claims. ``by_thread``: each thread's claims vectorised alone (its own
+    vocabulary and idf, its columns apart from every other thread's), so each thread's rows
+    are the bytes it has when it is laid out alone (``link.batch``)."""
     ordered = tuple(sorted(claims, key=lambda c: (c.post_id, c.start, c.end, c.id)))
     by_post: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(ordered):
@@ -66,8 +69,15 @@ def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
     first = [False] * len(ordered)
     for members in by_post.values():
         first[members[0]] = True
+    if by_thread and len(threads) > 1:
+        numbers = {thread.id: n for n, thread in enumerate(threads)}
+        thread_of = np.fromiter((numbers[post_thread[c.post_id]] for c in ordered), np.int64,
+                                len(ordered))
+        vectors = _vectorise_groups(texts, thread_of)
+    else:
+        vectors = _vectorise(texts)
     return Layout(ordered, dict(by_post), post_thread, post_rank, reply_to, topic_of,
-                  _vectorise(texts), [text_cues(t) for t in texts], first,
+                  vectors, [text_cues(t) for t in texts], first,
                   same_paragraph(threads, ordered, by_post))
 
 
@@ -129,6 +139,38 @@ def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
     matrix = csr_matrix((data, indices, indptr), shape=(len(row), len(vocabulary)))
     inplace_csr_row_normalize_l2(matrix)
     return matrix
+
+
+def _vectorise_groups(texts: list[str], group: np.ndarray):  # -> scipy.sparse.csr_matrix
+    """``_vectorise`` of each group's texts alone (in their order here), as one matrix: a
+    group's rows hold its own matrix's entries in their stored order, its columns shifted past
+    the groups before it, so any product or cosine of two rows of one group sums the same
+    floats in the same order as in the group's own matrix."""
+    from scipy.sparse import csr_matrix
+
+    n = len(texts)
+    order = np.argsort(group, kind="stable")  # rows group by group, in text order
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    data, indices, lengths = [], [], []
+    width = 0
+    for rows in np.split(order, bounds):
+        part = _vectorise([texts[i] for i in rows.tolist()])
+        data.append(part.data)
+        indices.append(part.indices.astype(np.int64) + width)
+        lengths.append(np.diff(part.indptr).astype(np.int64))
+        width += part.shape[1]
+    data_all, indices_all = np.concatenate(data), np.concatenate(indices)
+    length = np.empty(n, dtype=np.int64)
+    length[order] = np.concatenate(lengths)  # per text, in text order
+    start = np.empty(n, dtype=np.int64)  # where each text's entries sit in ``data_all``
+    start[order] = np.cumsum(np.concatenate(lengths)) - np.concatenate(lengths)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(length, out=indptr[1:])
+    total = int(indptr[-1])
+    take = np.repeat(start - indptr[:-1], length) + np.arange(total, dtype=np.int64)
+    index_type = np.int32 if width < 2**31 and total < 2**31 else np.int64
+    return csr_matrix((data_all[take], indices_all[take].astype(index_type),
+                       indptr.astype(index_type)), shape=(n, max(width, 1)))
 
 
 def cosine(layout: Layout, a: int, b: int) -> float:

@@ -454,13 +454,14 @@ def link(
 
 def link_map(
     threads: Sequence[Thread], claims: Sequence[Claim], topics: Sequence[Topic],
-    options: LinkOptions, model: RelationModel | None = None,
+    options: LinkOptions, model: RelationModel | None = None, by_thread: bool = False,
 ) -> tuple[tuple[Relation, ...], tuple[PostRelation, ...]]:
     """The relations between claims and, per reply post, its stance on the post it answers
-    (``post_stance``), from one scoring of the candidates."""
+    (``post_stance``), from one scoring of the candidates. ``by_thread``: each thread's
+    vectors and cosines as when it is linked alone (``link.batch``)."""
     model = _model_for(options, model)
     with collector_paused():
-        layout, within, across = generate_columns(threads, claims, topics, options)
+        layout, within, across = generate_columns(threads, claims, topics, options, by_thread)
         relations, posts = select_relations(layout, within, across, options, model,
                                             _calibration_for(options),
                                             sorted(threads, key=lambda t: t.id))

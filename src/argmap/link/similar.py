@@ -101,7 +101,7 @@ def similar_rows(layout: Layout, members: list[int], threshold, keep_pair: Calla
     number of members)."""
     index = np.asarray(members, dtype=np.int64)
     m = len(members)
-    x = layout.vectors[members]
+    x = _used_columns(layout.vectors[members])
     if m <= SMALL_MEMBERS and m * m * int(np.diff(x.indptr).max(initial=0)) <= _SMALL_CELLS:
         return _small_rows(x, index, threshold, keep_pair, limit, earliest)
     entry_row = np.repeat(np.arange(m, dtype=np.int64), np.diff(x.indptr))
@@ -132,6 +132,22 @@ def similar_rows(layout: Layout, members: list[int], threshold, keep_pair: Calla
     child, parent, sims = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.argsort(child, kind="stable")  # a child's pairs are all in one part
     return child[order], parent[order], sims[order]
+
+
+def _used_columns(x):
+    """``x`` with only the columns its rows use, renumbered in their order; every row keeps
+    its entries in their stored order. No number changes (a product reads shared columns, in
+    the child row's order), but the dense and per-column arrays shrink to the members' words:
+    threads linked together (``link.batch``) each have their own columns, so a batch of a few
+    members would otherwise span every thread's vocabulary (160 members x 27k columns densely:
+    35 MB)."""
+    used, renamed = np.unique(x.indices, return_inverse=True)
+    if len(used) == x.shape[1]:
+        return x
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix((x.data, renamed.reshape(-1).astype(x.indices.dtype), x.indptr),
+                      shape=(x.shape[0], max(len(used), 1)))
 
 
 def _small_rows(x, index: np.ndarray, threshold, keep_pair: Callable, limit: int,
