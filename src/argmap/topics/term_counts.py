@@ -143,17 +143,48 @@ class ClaimTerms:
         return _counts(row_ids[known], columns[known], len(rows), n_columns)
 
 
+class ListTerms:
+    """Documents given as stem lists, as integer arrays: the part of the ``ClaimTerms``
+    interface ``StreamTfidf`` reads (``names``, ``stream``). Why: the corpus topic fit has
+    its ~20,000 context documents as lists already, and the vectoriser's own counting loop
+    over them (a dict update per token) was ~0.4 s of a ~3 s fit."""
+
+    def __init__(self, docs: Sequence[list[str]]):
+        flat = list(chain.from_iterable(docs))
+        term_of: dict[str, int] = dict.fromkeys(flat)  # type: ignore[arg-type]
+        for i, name in enumerate(term_of):  # ids in order of first sight
+            term_of[name] = i
+        self.names = list(term_of)
+        self.flat = np.fromiter(map(term_of.__getitem__, flat), dtype=np.int64, count=len(flat))
+        self.lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        self.starts = np.cumsum(self.lengths) - self.lengths
+
+    def distinct_terms(self) -> np.ndarray:
+        """Distinct stems of each document (``len(set(doc))``)."""
+        rows = np.repeat(np.arange(len(self.lengths)), self.lengths)
+        counts = summed_counts(rows, self.flat, len(self.lengths), len(self.names))
+        assert counts is not None  # rows never decrease
+        return np.diff(counts.indptr)
+
+    def stream(self, docs: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The token stream (term ids) of documents ``docs`` in that order, and their lengths."""
+        docs_arr = np.asarray(docs, dtype=np.int64)
+        return (self.flat[index_ranges(self.starts[docs_arr], self.lengths[docs_arr])],
+                self.lengths[docs_arr])
+
+
 class StreamTfidf(TfidfVectorizer):
-    """A TfidfVectorizer whose fit reads a ``ClaimTerms`` token stream instead of lists.
+    """A TfidfVectorizer whose fit reads a ``ClaimTerms`` (or ``ListTerms``) token stream
+    instead of lists.
 
     Only ``_count_vocab`` of the fit is replaced, by the same result computed with numpy
     (vocabulary ids in order of first sight, counts, columns sorted by those ids); limiting,
     sorting and weighting stay scikit-learn's own code. ``transform`` is unchanged.
     """
 
-    _pending: tuple[ClaimTerms, Sequence[int]] | None = None
+    _pending: tuple[ClaimTerms | ListTerms, Sequence[int]] | None = None
 
-    def fit_stream(self, terms: ClaimTerms, docs: Sequence[int]) -> Any:
+    def fit_stream(self, terms: ClaimTerms | ListTerms, docs: Sequence[int]) -> Any:
         """``fit_transform`` of the context documents ``docs`` of ``terms``."""
         self._pending = (terms, docs)
         try:
