@@ -268,3 +268,27 @@ def test_clustering_fit_lists_counts_like_the_vectoriser(docs: list[list[str]], 
         assert getattr(fast_tfidf, part).tobytes() == getattr(plain_tfidf, part).tobytes(), part
     assert fast_tfidf.shape == plain_tfidf.shape
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(docs=st.lists(st.lists(st.sampled_from(["tax", "rent", "bus", "car", "pasta", "zzz"]),
+                              max_size=12), max_size=30))
+def test_clustering_count_arrays_sum_in_rows_like_the_sort(docs: list[list[str]]) -> None:
+    # many tokens are counted by summing within rows, few by sorting every key: the same
+    # arrays (values, dtypes, columns sorted in each row), so projections keep their bits
+    import argmap.topics.term_counts as term_counts
+
+    claims, _ = subject_claims(per_subject=6)
+    texts = [c.text for c in claims] + ["tax rent bus car pasta"] * 3
+    model = TopicModel.fit(texts, ClusterOptions(claims_per_topic=5))
+    assert "zzz" not in model.vectorizer.vocabulary_  # a stem outside every column
+    real = term_counts.SUM_IN_ROWS_FROM
+    try:
+        term_counts.SUM_IN_ROWS_FROM = 10**9
+        sorted_keys = model._count_arrays(docs)
+        term_counts.SUM_IN_ROWS_FROM = 0
+        summed = model._count_arrays(docs)
+    finally:
+        term_counts.SUM_IN_ROWS_FROM = real
+    for a, b in zip(sorted_keys, summed, strict=True):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()

@@ -13,7 +13,7 @@ scikit-learn's own layout for the fit), so topics are the same to the last bit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,32 @@ def summed_counts(rows: np.ndarray, terms: np.ndarray, n_rows: int, n_terms: int
                               shape=(n_rows, n_terms))
     matrix.sum_duplicates()
     return matrix
+
+
+# Token counts from which ``stem_counts`` sums duplicates within rows instead of sorting
+# every (row, column) key. Measured (min of 3, one process): 174 tokens 0.03 -> 0.04 ms,
+# 905 (a thread) 0.09 -> 0.08, 6.7k 0.50 -> 0.40, 394k (a task's threads) 42 -> 32, the
+# 10k corpus fit's 1.31M 162 -> 104 ms.
+SUM_IN_ROWS_FROM = 2_000
+
+
+def stem_counts(stems: Sequence[list[str]], vocabulary: dict[str, int], n_terms: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(counts, columns, row pointers) of the stems known to ``vocabulary`` (CSR arrays,
+    float64 / int32, columns sorted in each row): what ``TopicModel.project`` multiplies."""
+    columns = np.fromiter(
+        map(vocabulary.get, chain.from_iterable(stems), repeat(-1)), dtype=np.int64
+    )
+    rows = np.repeat(np.arange(len(stems)), [len(doc) for doc in stems])
+    known = columns >= 0
+    if len(columns) >= SUM_IN_ROWS_FROM:
+        # sorting within each row beats sorting every (row, column) key: same arrays
+        summed = summed_counts(rows[known], columns[known], len(stems), n_terms)
+        if summed is not None:
+            return summed.data, summed.indices, summed.indptr
+    keys, counts = np.unique(rows[known] * n_terms + columns[known], return_counts=True)
+    return (counts.astype(np.float64), (keys % n_terms).astype(np.int32),
+            np.searchsorted(keys // n_terms, np.arange(len(stems) + 1)).astype(np.int32))
 
 
 def _counts(rows: np.ndarray, terms: np.ndarray, n_rows: int, n_terms: int) -> sparse.csr_matrix:
