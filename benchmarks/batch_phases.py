@@ -8,7 +8,9 @@ serial step caps the run's throughput whatever the per-thread cost.
 
 Prints per step (read, topics, map, tables+report): wall seconds, main-process CPU seconds,
 the CPU seconds of the worker processes that ended in the step (pool workers are reaped when
-the step's pool shuts down), and the step's share of the run's wall time.
+the step's pool shuts down), and the step's share of the run's wall time. The topic step is
+also shown in its two parts: the sample (reading and segmenting the sample threads, their
+stems) and the fit (``topic_model.fit``: TF-IDF, LSA, k-means, labels).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ def main() -> None:
     for name in STEPS:
         setattr(steps_module.Steps, name, _timed(record, name,
                                                   getattr(steps_module.Steps, name)))
+    parts: dict[str, list[float]] = {}
+    steps_module.fit = _timed(parts, "fit", steps_module.fit)
     wall, cpu, children = time.perf_counter(), time.process_time(), _children()
     report = run_batch([args.dump], out, jobs=args.jobs, tables=args.tables)
     total = [time.perf_counter() - wall, time.process_time() - cpu, _children() - children]
@@ -65,8 +69,15 @@ def main() -> None:
           f"{total[1] + total[2]:.2f} s ({1000 * (total[1] + total[2]) / report.processed:.2f}"
           " ms/post)")
     print(f"{'step':<15}{'wall s':>9}{'main CPU s':>12}{'worker CPU s':>14}{'share':>8}")
+    if "fit" in parts and "topics" in record:
+        parts["sample"] = [t - f for t, f in zip(record["topics"], parts["fit"], strict=True)]
     for name, (w, c, k) in record.items():
         print(f"{name:<15}{w:>9.2f}{c:>12.2f}{k:>14.2f}{w / total[0]:>8.1%}")
+        if name == "topics":
+            for part in ("sample", "fit"):
+                if part in parts:
+                    w, c, k = parts[part]
+                    print(f"  {part:<13}{w:>9.2f}{c:>12.2f}{k:>14.2f}{w / total[0]:>8.1%}")
     if args.out is None:
         shutil.rmtree(out, ignore_errors=True)
 

@@ -235,3 +235,60 @@ def test_cluster_project_stems_kernels_same_bits_as_scipy_matrices(monkeypatch) 
     monkeypatch.setattr(clustering, "_KERNELS", False)
     for batch, got in zip(batches, fast, strict=True):
         assert got.tobytes() == model.project(batch).tobytes()
+
+
+_STEM_DOCS = st.lists(st.lists(st.sampled_from(["tax", "rent", "bus", "car", "pasta", "ével", "x"]),
+                               max_size=8), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(docs=_STEM_DOCS, min_words=st.integers(0, 3), seed=st.randoms())
+def test_clustering_fit_lists_counts_like_the_vectoriser(docs: list[list[str]], min_words: int,
+                                                         seed: random.Random) -> None:
+    # the corpus fit counts its stem lists with numpy; the vectoriser, its vocabulary, idf and
+    # matrix (values, column order within rows) must be what the vectoriser's own loop makes
+    import argmap.topics.clustering as clustering
+
+    order = list(range(len(docs)))
+    seed.shuffle(order)
+    options = ClusterOptions(min_content_words=min_words)
+    fast, fast_tfidf = clustering._fit_lists(docs, order, options)
+    real = clustering.stream_fit_available
+    try:
+        clustering.stream_fit_available = lambda: False
+        plain, plain_tfidf = clustering._fit_lists(docs, order, options)
+    finally:
+        clustering.stream_fit_available = real
+    assert (fast_tfidf is None) == (plain_tfidf is None)
+    if plain_tfidf is None:
+        return
+    assert fast.vocabulary_ == plain.vocabulary_
+    assert fast.idf_.tobytes() == plain.idf_.tobytes()
+    for part in ("data", "indices", "indptr"):
+        assert getattr(fast_tfidf, part).tobytes() == getattr(plain_tfidf, part).tobytes(), part
+    assert fast_tfidf.shape == plain_tfidf.shape
+
+
+
+@settings(max_examples=60, deadline=None)
+@given(docs=st.lists(st.lists(st.sampled_from(["tax", "rent", "bus", "car", "pasta", "zzz"]),
+                              max_size=12), max_size=30))
+def test_clustering_count_arrays_sum_in_rows_like_the_sort(docs: list[list[str]]) -> None:
+    # many tokens are counted by summing within rows, few by sorting every key: the same
+    # arrays (values, dtypes, columns sorted in each row), so projections keep their bits
+    import argmap.topics.term_counts as term_counts
+
+    claims, _ = subject_claims(per_subject=6)
+    texts = [c.text for c in claims] + ["tax rent bus car pasta"] * 3
+    model = TopicModel.fit(texts, ClusterOptions(claims_per_topic=5))
+    assert "zzz" not in model.vectorizer.vocabulary_  # a stem outside every column
+    real = term_counts.SUM_IN_ROWS_FROM
+    try:
+        term_counts.SUM_IN_ROWS_FROM = 10**9
+        sorted_keys = model._count_arrays(docs)
+        term_counts.SUM_IN_ROWS_FROM = 0
+        summed = model._count_arrays(docs)
+    finally:
+        term_counts.SUM_IN_ROWS_FROM = real
+    for a, b in zip(sorted_keys, summed, strict=True):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
