@@ -30,7 +30,7 @@ from argmap.corpus.tasks import run_task
 from argmap.options import Options
 
 
-def _context(out: Path, scratch: Path) -> tuple[dict, list]:
+def _context(out: Path, scratch: Path, formats: list[str]) -> tuple[dict, list]:
     records = [orjson.loads(line) for line in
                (out / ".argmap" / "manifest.jsonl").read_bytes().splitlines() if line.strip()]
     by_type: dict[str, list[dict]] = {}
@@ -42,7 +42,7 @@ def _context(out: Path, scratch: Path) -> tuple[dict, list]:
     ctx = {"options": Options().to_dict(), "spill": str(out / ".argmap" / "spill"),
            "results": str(scratch), "out": str(scratch), "topic_model":
            str(out / ".argmap" / "topics.npz"), "topic_digest": model["digest"],
-           "formats": ["csv"], "maps": None, "quarantined": [], "report_top": 50}
+           "formats": formats, "maps": None, "quarantined": [], "report_top": 50}
     return ctx, tasks
 
 
@@ -54,13 +54,15 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--no-profile", action="store_true", help="time only")
+    parser.add_argument("--formats", default="csv",
+                        help="table formats the task writes: csv,parquet,sqlite (a batch default)")
     parser.add_argument("--callers", default=None, help="also who calls functions matching this")
     args = parser.parse_args()
     out = Path(args.out or tempfile.mkdtemp(prefix="argmap-prof-"))
     if not (out / ".argmap" / "manifest.jsonl").exists():
         run_batch([args.dump], out, jobs=1, tables="csv")
     with tempfile.TemporaryDirectory() as scratch:
-        ctx, tasks = _context(out, Path(scratch))
+        ctx, tasks = _context(out, Path(scratch), args.formats.split(","))
         run_task(tasks[0], ctx)  # warm imports and the topic model
         # as in a pool worker, whose heap is the main process's frozen one: the collection at a
         # task's end (``release_text_caches``) then walks the task's objects only, not this
