@@ -113,10 +113,10 @@ def release_text_caches() -> None:
     for cached in (text_cues, signed_words, content_word_tuple):
         cached.cache_clear()
     gc.collect()
-    _trim_heap()
+    trim_heap()
 
 
-def _trim_heap() -> None:
+def trim_heap() -> None:
     """Give freed heap pages back to the system (glibc keeps them otherwise, so a worker's
     resident size only grows); a no-op where ``malloc_trim`` does not exist."""
     import ctypes
