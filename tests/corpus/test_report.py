@@ -42,3 +42,26 @@ def test_report_escapes_post_text_and_links_only_to_maps() -> None:
            if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy"]
     assert csp and "default-src 'none'" in csp[0] and "script-src" not in csp[0]
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html
+
+
+def test_report_counts_read_with_thousands_separators() -> None:
+    thread = {"id": "t1", "title": "A debate", "posts": 1234, "claims": 56789,
+              "attacks": 4321, "contested": 1000}
+    data = {
+        "totals": {"records_in": 1000000, "processed": 999990, "skipped": 10,
+                   "quarantined": 0, "threads": 123456, "claims": 5432100,
+                   "relations": 7654321},
+        "largest": [thread], "contested_threads": [],
+        "topics": [{"id": "t00", "label": "tax", "terms": ["tax"], "claims": 12345,
+                    "threads": 2345, "typical": [],
+                    "contested": [{"text": "x", "attacks": 1500, "supports": 2, "thread": "t1"}]}],
+        "problems": [{"code": "invalid_json", "action": "skipped", "count": 10,
+                      "where": "a.jsonl:3"}],
+        "tables": ["csv/"],
+    }
+    html = render_report(data, {})
+    assert "1,000,000 records read: 999,990 mapped, 10" in html
+    assert "123,456 threads" in html and "5,432,100 claims, 7,654,321 relations" in html
+    assert "12,345 claims in 2,345 threads" in html
+    for cell in ("1,234", "56,789", "4,321", "1,000", "1,500"):
+        assert f'class="n">{cell}<' in html or f'class="n attack">{cell}<' in html

@@ -32,9 +32,9 @@ th{background:#f4f4f4} td.n{text-align:right;white-space:nowrap}
 blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;border-left:3px solid #ccc}
 </style></head><body>
 <h1>argmap corpus report</h1>
-<p>{{ totals.records_in }} records read: {{ totals.processed }} mapped, {{ totals.skipped }}
-skipped, {{ totals.quarantined }} quarantined. {{ totals.threads }} threads,
-{{ totals.claims }} claims, {{ totals.relations }} relations, {{ topics|length }} topics.
+<p>{{ totals.records_in|num }} records read: {{ totals.processed|num }} mapped, {{ totals.skipped|num }}
+skipped, {{ totals.quarantined|num }} quarantined. {{ totals.threads|num }} threads,
+{{ totals.claims|num }} claims, {{ totals.relations|num }} relations, {{ topics|length|num }} topics.
 Tables: {% for t in tables %}<code>{{ t }}</code>{{ ", " if not loop.last }}{% endfor %}.</p>
 
 <h2>Largest debates</h2>
@@ -46,21 +46,21 @@ Tables: {% for t in tables %}<code>{{ t }}</code>{{ ", " if not loop.last }}{% e
 {% for t in topics %}
 <div class="topic" id="topic-{{ t.id }}">
 <h3>{{ t.id }}: {{ t.label }}</h3>
-<p class="terms">{{ t.claims }} claims in {{ t.threads }} threads{% if t.terms %};
+<p class="terms">{{ t.claims|num }} claims in {{ t.threads|num }} threads{% if t.terms %};
 terms: {{ t.terms|join(", ") }}{% endif %}</p>
 {% if t.typical %}<p>Typical claims:</p>
 {% for c in t.typical %}<blockquote>{{ c.text }}</blockquote>{% endfor %}{% endif %}
 {% if t.contested %}<p>Most contested claims:</p>
 <table><tr><th>claim</th><th>attacks</th><th>supports</th><th>thread</th></tr>
-{% for c in t.contested %}<tr><td>{{ c.text }}</td><td class="n attack">{{ c.attacks }}</td>
-<td class="n support">{{ c.supports }}</td><td>{{ link(c.thread) }}</td></tr>{% endfor %}
+{% for c in t.contested %}<tr><td>{{ c.text }}</td><td class="n attack">{{ c.attacks|num }}</td>
+<td class="n support">{{ c.supports|num }}</td><td>{{ link(c.thread) }}</td></tr>{% endfor %}
 </table>{% endif %}
 </div>
 {% endfor %}
 
 <h2>Problems</h2>
 {% if problems %}<table><tr><th>code</th><th>what was done</th><th>count</th><th>first at</th></tr>
-{% for p in problems %}<tr><td>{{ p.code }}</td><td>{{ p.action }}</td><td class="n">{{ p.count }}</td>
+{% for p in problems %}<tr><td>{{ p.code }}</td><td>{{ p.action }}</td><td class="n">{{ p.count|num }}</td>
 <td>{{ p.where }}</td></tr>{% endfor %}</table>
 <p class="muted">Every one is listed in the problems table with file, line and byte offset.</p>
 {% else %}<p>None.</p>{% endif %}
@@ -68,11 +68,12 @@ terms: {{ t.terms|join(", ") }}{% endif %}</p>
 """
 THREAD_TABLE = """<table><tr><th>thread</th><th>posts</th><th>claims</th><th>attacks</th>
 <th>contested claims</th></tr>{% for t in rows %}<tr><td>{{ link(t.id, t.title) }}</td>
-<td class="n">{{ t.posts }}</td><td class="n">{{ t.claims }}</td><td class="n">{{ t.attacks }}</td>
-<td class="n">{{ t.contested }}</td></tr>{% endfor %}</table>"""
+<td class="n">{{ t.posts|num }}</td><td class="n">{{ t.claims|num }}</td><td class="n">{{ t.attacks|num }}</td>
+<td class="n">{{ t.contested|num }}</td></tr>{% endfor %}</table>"""
 
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_ENV.filters["num"] = lambda n: f"{n:,}"  # counts of a corpus run as a reader reads them: 54,280
 
 
 def render_report(data: dict[str, Any], maps: dict[str, str]) -> str:
