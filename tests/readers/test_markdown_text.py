@@ -154,3 +154,21 @@ def test_convokit_reddit_corpus_reads_bodies_as_reddit(tmp_path):
     assert posts["c"].flags == ("deleted",) and posts["c"].author is None
     (court,) = threads["convokit:court-corpus:x"].posts
     assert court.text == "The **statute** applies." and court.flags == ()
+
+
+_SIGNATURE_PIECES = ["I'm a bot", "I\u2019m a BOT", "i am a bot", "Im a bot.", "am a bott",
+                     "This action was performed automatically", "this POST was performed "
+                     "automatically", "this comment was performed automat\u0131cally",
+                     "I\u0130m a bot", "\u0131'm a bot", "robot", "BOT", "automat", "\u017f",
+                     "\u212a", "a", " ", "\n", "x" * 300, "\u00e9"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SIGNATURE_PIECES) | st.text(max_size=20), max_size=12))
+def test_signed_by_bot_prefilter_agrees_with_the_signature_pattern(pieces) -> None:
+    """The cheap "bot"/"automat" test in front of the pattern never changes its answer, with
+    case-insensitive look-alikes (dotless i, long s, Kelvin sign) and the 600-character cut."""
+    from argmap.readers.reddit import _BOT_SIGNATURE, BOT_FOOTER_CHARS, signed_by_bot
+
+    text = "".join(pieces)
+    assert signed_by_bot(text) == bool(_BOT_SIGNATURE.search(text[-BOT_FOOTER_CHARS:]))
