@@ -1,7 +1,7 @@
 """Learned summary-worthiness on ArgKP: fitted on the study part, CV by debate topic, sealed once.
 
 Usage: python tools/learn_summaries.py [--data ../shared/data/argkp/argkp.dev.jsonl]
-                                       [--folds 5] [--skip-steps] [--sealed MODEL:ALPHA]
+                                       [--folds 5] [--skip-steps] [--sealed count:floor:0.1]
 
 Why: every earlier variant of the summariser (tools/study_summaries.py) was hand-shaped. What
 carries the shipped choice is picking claims that make several points at once, and ArgKP
@@ -29,8 +29,9 @@ its topic. Printed:
 5. the pair model: "two matched arguments share a key point" from their TF-IDF, concept and
    LSA cosines, shared concept weight, Jaccard and lengths (out-of-fold ROC AUC);
 
-``--sealed MODEL:ALPHA`` (e.g. ``count:0.03``) fits MODEL on the whole study part and scores
-the sealed part ONCE with that alpha, beside the shipped choice on the same groups. Measured,
+``--sealed MODEL:prior:ALPHA`` or ``MODEL:floor:SHARE`` (e.g. ``count:floor:0.1``) fits MODEL
+on the whole study part and scores the sealed part ONCE that way, beside the shipped choice on
+the same groups. Measured,
 not shipped: see README "Quality".
 """
 
@@ -410,13 +411,23 @@ def pair_model(groups: Sequence[Group], folds: dict[str, int]) -> None:
 
 
 def sealed_once(study: Sequence[Group], sealed: Sequence[Group], choice: str) -> None:
-    kind, alpha_text = choice.split(":")
-    alpha = float(alpha_text)
+    """Fit the chosen model on all of study; score the sealed groups with it once."""
+    kind, use, value_text = choice.split(":")
+    value = float(value_text)
     model = fit(kind, study)
-    learned = coverage_of(sealed, [np.exp(alpha * worthiness(model, g)) for g in sealed])
+    scores = [worthiness(model, g) for g in sealed]
+    if use == "prior":
+        priors = [np.exp(value * s) for s in scores]
+    elif use == "floor":
+        priors = [np.where(s >= np.quantile(s, value), 1.0, 1e-9) for s in scores]
+    else:
+        raise SystemExit(f"--sealed: use MODEL:prior:ALPHA or MODEL:floor:SHARE, not {choice!r}")
+    learned = coverage_of(sealed, priors)
     shipped = coverage_of(sealed, [np.ones(len(g.ids)) for g in sealed])
-    print(f"sealed, {kind} alpha {alpha:g} (fitted on all of study): {learned[0]:.3f} at k, "
-          f"{learned[1]:.3f} smoothed; shipped {shipped[0]:.3f} / {shipped[1]:.3f}")
+    print(f"sealed ({len(sealed)} groups), {choice} fitted on all of study: {learned[0]:.3f} at "
+          f"k, {learned[1]:.3f} smoothed; shipped {shipped[0]:.3f} / {shipped[1]:.3f}")
+    print("coefficients (features standardised within the group): " + ", ".join(
+        f"{n} {c:+.2f}" for n, c in zip(FEATURES, np.ravel(model.coef_), strict=True)))
 
 
 def main() -> None:
@@ -424,7 +435,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--skip-steps", action="store_true")
-    parser.add_argument("--sealed", default="", metavar="MODEL:ALPHA")
+    parser.add_argument("--sealed", default="", metavar="MODEL:prior:ALPHA|MODEL:floor:SHARE")
     args = parser.parse_args()
     data = args.data or SS.default_data()
     records = [orjson.loads(line) for line in data.read_bytes().splitlines() if line]
