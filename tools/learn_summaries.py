@@ -426,6 +426,8 @@ def sealed_once(study: Sequence[Group], sealed: Sequence[Group], choice: str) ->
     shipped = coverage_of(sealed, [np.ones(len(g.ids)) for g in sealed])
     print(f"sealed ({len(sealed)} groups), {choice} fitted on all of study: {learned[0]:.3f} at "
           f"k, {learned[1]:.3f} smoothed; shipped {shipped[0]:.3f} / {shipped[1]:.3f}")
+    print("headroom on sealed:")
+    headroom(sealed)
     print("coefficients (features standardised within the group): " + ", ".join(
         f"{n} {c:+.2f}" for n, c in zip(FEATURES, np.ravel(model.coef_), strict=True)))
 
