@@ -25,7 +25,10 @@ tuned on all of dev before the split) and scores its choice on sealed.
 point from two that do not (ROC AUC over all such pairs of a group): the ceiling of any
 similarity-driven choice.
 
-The variants are measured, not shipped: only ``shipped`` is what argmap runs.
+The variants are measured, not shipped: only ``shipped`` is what argmap runs. Learned
+variants (a summary-worthiness model fitted on the study part, a learned greedy step, a learned
+pair score) are in tools/learn_summaries.py, concept-level ones measured on study only in
+tools/summary_concepts.py.
 """
 
 from __future__ import annotations
