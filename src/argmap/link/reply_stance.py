@@ -62,20 +62,19 @@ def vote_of(layout: Layout, child: int, ctx: PairContext, cue_logit: float) -> f
 
 def votes_of(layout: Layout, children: np.ndarray, contexts: Sequence[PairContext],
              context_row: np.ndarray, cue_logit: float) -> np.ndarray:
-    """``vote_of`` of each row (pair k's context is ``contexts[context_row[k]]``), computed
-    once per distinct child among the rows it applies to."""
+    """``vote_of`` of each row (pair k's context is ``contexts[context_row[k]]``): each
+    post's opening claim read once, the contexts looked at only where its vote is not 0."""
     out = np.zeros(len(children), dtype=np.float64)
     if not RULES or not len(children):
         return out
-    routed = np.fromiter((applies(x.same_post, x.reply, x.quoted, True) for x in contexts),
-                         bool, len(contexts))[context_row]
-    first = np.asarray(layout.first, dtype=bool).reshape(len(layout.cues))
-    rows = np.nonzero(routed & first[children])[0]
-    if not len(rows):
-        return out
-    distinct, inverse = np.unique(children[rows], return_inverse=True)
+    openings = np.flatnonzero(np.asarray(layout.first, dtype=bool))
+    per_claim = np.zeros(len(layout.claims), dtype=np.float64)
     claims = layout.claims
-    values = np.fromiter((log_ratio(claims[c].text) for c in distinct.tolist()), np.float64,
-                         len(distinct))
-    out[rows] = values[inverse.reshape(-1)] / cue_logit
+    per_claim[openings] = np.fromiter((log_ratio(claims[c].text) for c in openings.tolist()),
+                                      np.float64, len(openings)) / cue_logit
+    rows = np.flatnonzero(per_claim[children])
+    routed = [k for k in rows.tolist() if applies(
+        contexts[context_row[k]].same_post, contexts[context_row[k]].reply,
+        contexts[context_row[k]].quoted, True)]
+    out[routed] = per_claim[children[routed]]
     return out
