@@ -1,6 +1,7 @@
 """How a reply is written (``link.reply_stance``): an exclaimed reply with no agreement word
-reads as agreeing; only a reply's opening claim and what it answers are read; the batch
-scorer agrees with the per-pair reference; the ratio is add-one naive Bayes."""
+reads as agreeing, a reply that asks as disputing; only a reply's opening claim and what it
+answers are read; the batch scorer agrees with the per-pair reference; the ratios are add-one
+naive Bayes."""
 
 from __future__ import annotations
 
@@ -36,10 +37,14 @@ def _judge(cases: list[tuple[str, str]], use_model: bool = True) -> list:
 
 
 def test_reply_stance_signs_read_the_reply_text() -> None:
-    assert reply_stance.signs("Young people rarely get sick!") == {"exclaims": True}
-    assert reply_stance.signs("So true.") == {"exclaims": False}
-    assert reply_stance.log_ratio("So true.") == 0.0  # its absence adds nothing
+    assert reply_stance.signs("Young people rarely get sick!") == {"exclaims": True,
+                                                                    "asks": False}
+    assert reply_stance.signs("Where is that from?") == {"exclaims": False, "asks": True}
+    assert reply_stance.log_ratio("So true.") == 0.0  # their absence adds nothing
     assert reply_stance.log_ratio("So true!") < 0.0  # leans to agreement
+    assert reply_stance.log_ratio("Why would shops close?") > 0.0  # leans to dispute
+    assert reply_stance.log_ratio("Really?!") == pytest.approx(
+        reply_stance.RATIOS["exclaims"][0] + reply_stance.RATIOS["asks"][0])
 
 
 def test_reply_stance_exclaimed_pile_on_reads_as_agreement(monkeypatch) -> None:
@@ -47,6 +52,16 @@ def test_reply_stance_exclaimed_pile_on_reads_as_agreement(monkeypatch) -> None:
     assert [j.stance for j in with_rule] == [Stance.SUPPORT] * len(PILE_ON)
     monkeypatch.setattr(reply_stance, "RULES", frozenset())
     assert [j.stance for j in _judge(PILE_ON)] == [Stance.ATTACK] * len(PILE_ON)
+
+
+def test_reply_stance_a_reply_that_asks_leans_to_dispute(monkeypatch) -> None:
+    # cue-only and no cue: the stance logit is -0.4 (support) without the sign
+    cases = [("Working from home makes people more productive.",
+              "Then why do the big firms call everyone back to the office?")]
+    on = _judge(cases, use_model=False)[0]
+    monkeypatch.setattr(reply_stance, "RULES", frozenset())
+    off = _judge(cases, use_model=False)[0]
+    assert off.stance is Stance.SUPPORT and on.stance is Stance.ATTACK
 
 
 def test_reply_stance_moves_the_stance_logit_by_its_ratio(monkeypatch) -> None:
@@ -83,7 +98,7 @@ def test_reply_stance_reads_only_a_reply_opening_and_what_it_answers() -> None:
 def test_reply_stance_batch_scores_equal_the_per_pair_reference() -> None:
     spec: dict[str, list] = {}
     sentences = ["You are wrong about the buses.", "So true, the buses are awful!",
-                 "Bus lanes make the city slower.", "Your data is old!", "Is that so?"]
+                 "Bus lanes make the city slower.", "Your data is old!", "Isn't that so?"]
     for n in range(40):
         tid = f"r{n % 4}"
         mine = spec.setdefault(tid, [])
