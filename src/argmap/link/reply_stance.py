@@ -76,8 +76,11 @@ def votes_of(layout: Layout, children: np.ndarray, contexts: Sequence[PairContex
     per_claim[openings] = np.fromiter((log_ratio(claims[c].text) for c in openings.tolist()),
                                       np.float64, len(openings)) / cue_logit
     rows = np.flatnonzero(per_claim[children])
-    routed = [k for k in rows.tolist() if applies(
-        contexts[context_row[k]].same_post, contexts[context_row[k]].reply,
-        contexts[context_row[k]].quoted, True)]
-    out[routed] = per_claim[children[routed]]
+    if not len(rows):
+        return out
+    used, inverse = np.unique(context_row[rows], return_inverse=True)
+    routed = np.fromiter((applies(x.same_post, x.reply, x.quoted, True)
+                          for x in (contexts[c] for c in used.tolist())), bool, len(used))
+    rows = rows[routed[inverse.reshape(-1)]]
+    out[rows] = per_claim[children[rows]]
     return out
