@@ -34,7 +34,7 @@ from argmap.evaluation import load_corpora
 from argmap.evaluation.maps import evaluate_maps
 from argmap.evaluation.relations import evaluate_relations
 from argmap.evaluation.stance import evaluate_stance
-from argmap.link import cue_rules, cues, linker, post_structure, reply_edges
+from argmap.link import cue_rules, cues, linker, post_structure, reply_edges, reply_stance
 from argmap.link import layout as layout_module
 from argmap.link.relation_model import RelationModel, default_model
 
@@ -130,6 +130,9 @@ ABLATIONS: dict[str, tuple[str, tuple[str, ...], Callable[[], contextlib.Abstrac
     **{f"across_{name}": (f"across-post cue rule {name}", ACROSS_STANCE,
                           lambda name=name: _without(cue_rules, "ACROSS_RULES", name))
        for name in sorted(cue_rules.ACROSS_RULES)},
+    **{f"reply_{name}": (f"a reply's sign {name} (reply_stance, naive Bayes on CreateDebate)",
+                         ACROSS_STANCE, lambda name=name: _without(reply_stance, "RULES", name))
+       for name in sorted(reply_stance.RULES)},
     "no_side_reply": ("a reply that takes no side gets no edge", REDDIT + MAPS,
                       lambda: _set(linker, "NO_SIDE_FACTOR", 1.0)),
     "reply_from_opening_only": ("a reply links to its parent through its opening and main "

@@ -34,6 +34,7 @@ import numpy as np
 import argmap.link.post_stance as post_stance
 import argmap.link.post_structure as structure
 import argmap.link.reply_edges as reply_edges
+import argmap.link.reply_stance as reply_stance
 from argmap.gcpause import collector_paused
 from argmap.link.calibration import ROUTES, Calibration, default_calibration
 from argmap.link.candidates import (
@@ -166,8 +167,8 @@ def score_candidate(layout: Layout, cand: Candidate, model: RelationModel | None
                                        pair_features(parent, child, cand.ctx))
         probs = (proba["attach"], proba["support_given_attached"])
         model_stance = _stance_from_model(cand, model)
-    stance, confidence, certainty = _finish(_prior(evidence), cand.stance_votes, probs,
-                                            model_stance)
+    votes = cand.stance_votes + reply_stance.vote_of(layout, cand.child, cand.ctx, _CUE_LOGIT)
+    stance, confidence, certainty = _finish(_prior(evidence), votes, probs, model_stance)
     if probs is not None:
         evidence.append(_model_evidence(probs, model_stance))
     if (not cand.ctx.same_post and layout.first[cand.child]
@@ -207,6 +208,7 @@ def _column_scores(layout: Layout, children: np.ndarray, parents: np.ndarray,
                    context_row: np.ndarray, model: RelationModel | None):
     """``_batch_scores`` over columns; pair k's context is ``contexts[context_row[k]]``."""
     n = len(children)
+    votes = votes + reply_stance.votes_of(layout, children, contexts, context_row, _CUE_LOGIT)
     logit_attack = votes * _CUE_LOGIT - 0.4
     confidence = prior
     logits, model_stance = None, np.zeros(n, dtype=bool)
