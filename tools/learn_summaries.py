@@ -32,7 +32,7 @@ its topic. Printed:
 ``--sealed MODEL:prior:ALPHA`` or ``MODEL:floor:SHARE`` (e.g. ``count:floor:0.1``) fits MODEL
 on the whole study part and scores the sealed part ONCE that way, beside the shipped choice on
 the same groups. Measured,
-not shipped: see README "Quality".
+not shipped: see docs/quality.md.
 """
 
 from __future__ import annotations

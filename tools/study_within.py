@@ -1,5 +1,5 @@
 """Within-post structure on ChangeMyView: could a structural choice of each post's points (the
-claims its premises argue for) find the gold within-post relations? (README "Quality", round 3.)
+claims its premises argue for) find the gold within-post relations? (docs/quality.md, round 3.)
 
     python tools/study_within.py [--data ../shared/data] [--json]
 

@@ -27,7 +27,7 @@ repetition and the concepts themselves, still without topic words:
    matched arguments, beside TF-IDF cosine.
 
 Each prints coverage at k / smoothed over k-1, k, k+1 (gamma, beta 0: the shipped choice).
-Nothing here touches the sealed part. Measured, not shipped: see README "Quality".
+Nothing here touches the sealed part. Measured, not shipped: see docs/quality.md.
 """
 
 from __future__ import annotations
