@@ -77,7 +77,7 @@ def test_centrality_pagerank_many_same_bits_as_each_graph_alone():
 
     import argmap.analysis.centrality as centrality
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=200, deadline=None)
     @given(data=st.data())
     def check(data) -> None:
         sizes = data.draw(st.lists(st.sampled_from((0, 1, 2, 2, 3, 3, 4, 6, 9, 17, 40)),
@@ -89,7 +89,8 @@ def test_centrality_pagerank_many_same_bits_as_each_graph_alone():
             used_alone, rank_alone = centrality.pagerank(edges, damping)
             assert used.tolist() == used_alone.tolist()
             assert rank.tobytes() == rank_alone.tobytes()
-        assert centrality.claim_centrality_many(graphs, damping) == [
-            centrality.claim_centrality(edges, damping) for edges in graphs]
+        # repr: a degenerate graph's NaN scores are equal only as text
+        assert repr(centrality.claim_centrality_many(graphs, damping)) == repr([
+            centrality.claim_centrality(edges, damping) for edges in graphs])
 
     check()
