@@ -90,16 +90,32 @@ class AtomicFile:
                 raise output_error(self.path, exc) from exc
 
 
+CSV_BATCH = 8_192  # rows gathered before they are formatted and written
+
+
 class _Csv:
+    """One table's CSV fragment. Rows arrive a thread at a time (a few dozen) and are
+    formatted (``csv_rows``) and written ``CSV_BATCH`` at a time: the column checks and the
+    writer call cost per call, and the cells do not depend on the batch they are in."""
+
     def __init__(self, path: Path, raw: bool) -> None:
         self.file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.writer = csv.writer(self.file, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         self.raw = raw
+        self.rows: list[Row] = []
 
     def add(self, rows: Sequence[Row]) -> None:
-        self.writer.writerows(csv_rows(rows, self.raw))
+        self.rows.extend(rows)
+        if len(self.rows) >= CSV_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.writer.writerows(csv_rows(self.rows, self.raw))
+            self.rows = []
 
     def close(self) -> None:
+        self.flush()
         self.file.flush()
         os.fsync(self.file.fileno())
         self.file.close()

@@ -150,6 +150,7 @@ def csv_rows(rows: Sequence[Sequence[Any]], raw: bool) -> list[tuple[Any, ...]]:
     if not rows:
         return []
     columns: list[Any] = list(zip(*rows, strict=True))
+    changed = False
     for i, column in enumerate(columns):
         kinds = set(map(type, column))
         if kinds <= _PLAIN:
@@ -161,6 +162,9 @@ def csv_rows(rows: Sequence[Sequence[Any]], raw: bool) -> list[tuple[Any, ...]]:
             columns[i] = map(_BOOL_TEXT.__getitem__, column)
         else:
             columns[i] = map(csv_cell, column, repeat(raw))
+        changed = True
+    if not changed and isinstance(rows, list) and set(map(type, rows)) == {tuple}:
+        return rows  # every cell written as it is: the rows themselves (no second zip)
     return list(zip(*columns, strict=True))
 
 
