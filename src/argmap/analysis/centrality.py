@@ -79,7 +79,9 @@ def pagerank(edges: Edges, damping: float = 0.85) -> tuple[np.ndarray, np.ndarra
 def claim_centrality_many(edges_list: Sequence[Edges], damping: float = 0.85
                           ) -> list[tuple[tuple[str, float], ...]]:
     """``claim_centrality`` of each graph, their power iterations run together
-    (``pagerank_many``) and their scores rounded in one pass."""
+    (``pagerank_batch.pagerank_many``) and their scores rounded in one pass."""
+    from argmap.analysis.pagerank_batch import pagerank_many
+
     ranked = pagerank_many(edges_list, damping)
     sizes = [len(rank) for _used, rank in ranked]
     scores = significant(np.concatenate([rank for _used, rank in ranked] or [np.zeros(0)]),
@@ -91,81 +93,6 @@ def claim_centrality_many(edges_list: Sequence[Edges], damping: float = 0.85
                                                      strict=True)]
         at += size
         out.append(tuple(sorted(pairs, key=lambda pair: (-pair[1], pair[0]))))
-    return out
-
-
-def pagerank_many(edges_list: Sequence[Edges], damping: float = 0.85
-                  ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``pagerank`` of each graph, to the bit, the graphs' power iterations run in lockstep.
-
-    Why: a corpus task ranks ~375 threads of a few claims each, and each iteration of each
-    graph was ~10 numpy calls on a few numbers. Here the set-up (the used claims, the out
-    weights, the normalised weights, the dangling claims) is one pass over all graphs'
-    edges, with each graph's entries in its own order (``bincount`` adds a bin's weights in
-    input order); graphs with the same number of used claims and of dangling claims iterate
-    together as the rows of one array and one block-diagonal matrix. Every per-graph sum
-    ``pagerank`` takes is a row sum here, and numpy sums a contiguous row as it sums the same
-    numbers alone (which a ``reduceat`` over one long vector does not); the matrix rows hold
-    each graph's entries, columns shifted, in its own order. A graph stops at the iteration
-    its own test says (the rows of finished graphs are no longer updated)."""
-    out: list[tuple[np.ndarray, np.ndarray]] = [
-        (np.zeros(0, dtype=np.int64), np.zeros(0)) for _ in edges_list]
-    live = [k for k, edges in enumerate(edges_list) if len(edges.source)]
-    if not live:
-        return out
-    base = np.zeros(len(live) + 1, dtype=np.int64)
-    np.cumsum([len(edges_list[k].ids) for k in live], out=base[1:])
-    counts = np.asarray([len(edges_list[k].source) for k in live], dtype=np.int64)
-    edge_graph = np.repeat(np.arange(len(live), dtype=np.int64), counts)
-    source = np.concatenate([edges_list[k].source for k in live]) + base[edge_graph]
-    target = np.concatenate([edges_list[k].target for k in live]) + base[edge_graph]
-    confidence = np.concatenate([edges_list[k].confidence for k in live]).astype(np.float64)
-    used = np.unique(np.concatenate([source, target]))  # graph by graph, each ascending
-    used_graph = np.searchsorted(base, used, side="right") - 1
-    sizes = np.bincount(used_graph, minlength=len(live))
-    first = np.zeros(len(live), dtype=np.int64)
-    np.cumsum(sizes[:-1], out=first[1:])
-    position = np.full(int(base[-1]), -1, dtype=np.int64)
-    position[used] = np.arange(len(used))  # a used claim's place among all used claims
-    src, dst = position[source], position[target]
-    out_weight = np.bincount(src, weights=confidence, minlength=len(used))
-    norm = np.divide(confidence, out_weight[src], out=np.zeros_like(confidence),
-                     where=out_weight[src] > 0)
-    dangling_node = out_weight <= 0
-    dangling = np.bincount(used_graph[dangling_node], minlength=len(live))
-    local = np.arange(len(used)) - first[used_graph]
-    d = min(max(damping, 0.0), 1.0)
-    shapes: dict[tuple[int, int], list[int]] = {}
-    for g, shape in enumerate(zip(sizes.tolist(), dangling.tolist(), strict=True)):
-        shapes.setdefault(shape, []).append(g)
-    for (n, n_dangling), members in shapes.items():
-        graphs = np.asarray(members, dtype=np.int64)
-        m = len(graphs)
-        # the members' edges, their claims renumbered row by row (graph j: j * n + local)
-        slot = np.full(len(live), -1, dtype=np.int64)
-        slot[graphs] = np.arange(m)
-        mine = np.flatnonzero(slot[edge_graph] >= 0)
-        shift = slot[edge_graph[mine]] * n
-        transition = sparse.csr_matrix(
-            (norm[mine], (local[dst[mine]] + shift, local[src[mine]] + shift)),
-            shape=(m * n, m * n))
-        nodes = first[graphs][:, None] + np.arange(n)  # (m, n) places among used claims
-        holes = (np.flatnonzero(dangling_node[nodes.ravel()]) % n).reshape(m, n_dangling)
-        rows = np.arange(m)[:, None]
-        rank = np.full((m, n), 1.0 / n)
-        active = np.ones(m, dtype=bool)
-        for _ in range(_MAX_ITERATIONS):
-            spread = d * (_times(transition, rank.reshape(-1)).reshape(m, n)
-                          + (rank[rows, holes].sum(axis=1) / n)[:, None]) + (1.0 - d) / n
-            spread /= spread.sum(axis=1)[:, None]
-            done = np.abs(spread - rank).sum(axis=1) < _CONVERGED
-            rank[active] = spread[active]
-            active &= ~done
-            if not active.any():
-                break
-        for j, g in enumerate(graphs.tolist()):
-            k = live[g]
-            out[k] = (used[first[g]:first[g] + n] - base[g], rank[j].copy())
     return out
 
 
