@@ -99,7 +99,9 @@ class _Csv:
     what ``csv.writer`` writes for ``csv_rows``, made a column at a time."""
 
     def __init__(self, path: Path, raw: bool) -> None:
-        self.file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        # bytes, encoded by one call per batch: a text file's writer encodes slower (a 27 MB
+        # relations table: 0.11 s through TextIOWrapper, 0.04 s as encode + binary write)
+        self.file = open(path, "wb")  # noqa: SIM115
         self.raw = raw
         self.rows: list[Row] = []
 
@@ -110,7 +112,7 @@ class _Csv:
 
     def flush(self) -> None:
         if self.rows:
-            self.file.write(csv_text(self.rows, self.raw))
+            self.file.write(csv_text(self.rows, self.raw).encode("utf-8"))
             self.rows = []
 
     def close(self) -> None:
