@@ -81,6 +81,10 @@ def test_camps_dense_parts_same_blocks_as_sparse(seed):
         assert want.indptr.tolist() == got.indptr.tolist()
         assert want.indices.tolist() == got.indices.tolist()
         assert want.data.tobytes() == got.data.tobytes()
+        assert want.indptr.dtype == got.indptr.dtype and want.indices.dtype == got.indices.dtype
+        assert want.toarray().tobytes() == got.toarray().tobytes()
+        for limit in (200, 2):  # the dense solver, and ARPACK on the block made sparse
+            assert _balanced_split(got, limit) == _balanced_split(want, limit)
 
 
 def test_camps_pair_sums_same_bits_as_the_sparse_conversion():

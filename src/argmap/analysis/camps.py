@@ -160,8 +160,35 @@ def _parts_dense(upper: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     blocks = []
     for k in range(n_parts):
         members = perm[int(bounds[k]):int(bounds[k + 1])]
-        blocks.append(sparse.csr_matrix(signed[np.ix_(members, members)]))
+        blocks.append(_Block(signed[np.ix_(members, members)]))
     return involved, perm, bounds, blocks
+
+
+class _Block:
+    """A part's signed block as ``sparse.csr_matrix(dense)`` stores it (the nonzeros row by
+    row, columns ascending: ``np.nonzero``'s order, which scipy's conversion keeps), beside
+    the dense array it came from. What ``_balanced_split`` reads: ``shape``, the CSR arrays
+    (the matvec kernel, the local search), ``toarray`` (the dense solver: the same values,
+    zeros elsewhere) and ``astype`` (the sparse solver, a real CSR matrix). Why: a corpus
+    run splits every thread's parts, and scipy's construction cost more than the split."""
+
+    __slots__ = ("dense", "shape", "dtype", "indptr", "indices", "data")
+
+    def __init__(self, dense: np.ndarray) -> None:
+        rows, columns = np.nonzero(dense)
+        n = dense.shape[0]
+        self.dense, self.shape, self.dtype = dense, dense.shape, dense.dtype
+        self.data = dense[rows, columns]
+        self.indices = columns.astype(np.int32)
+        self.indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n), out=self.indptr[1:])
+
+    def toarray(self) -> np.ndarray:
+        return self.dense.copy()
+
+    def astype(self, dtype: type) -> sparse.csr_matrix:
+        return sparse.csr_matrix((self.data, self.indices, self.indptr),
+                                 shape=self.shape).astype(dtype)
 
 
 def _one_blas_thread() -> AbstractContextManager[object]:
