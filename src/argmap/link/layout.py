@@ -142,20 +142,59 @@ def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
     return matrix
 
 
+VECTORISE_CHUNK = 2_000  # about this many texts a pass: bounds its arrays (~5 MB, not ~23)
+
+
 def _vectorise_groups(texts: list[str], group: np.ndarray):  # -> scipy.sparse.csr_matrix
     """``_vectorise`` of each group's texts alone (in their order here), as one matrix: a
     group's rows hold its own matrix's entries in their stored order, its columns shifted past
-    the groups before it, so any product or cosine of two rows of one group sums the same
-    floats in the same order as in the group's own matrix.
+    the groups before it (in ascending group order), so any product or cosine of two rows of
+    one group sums the same floats in the same order as in the group's own matrix.
 
-    Made in one pass, not one ``_vectorise`` per group (a corpus task links ~375 threads
-    together, and the per-group calls cost more than their arithmetic): each distinct text of
-    the call is tokenised once, into call-wide token numbers; a group's vocabulary order
-    (first seen in the group), its alphabetical column ids, a text's entries and counts, the
-    document frequencies and the idf are then found for all groups at once by sorting keys
-    that hold the group. Every float is made by the operations ``_vectorise`` applies to it
-    (``log``, ``/``, ``*``, the row-local L2 kernel), so the bits are the same
-    (``test_batch_vectorise_groups_are_each_group_alone``)."""
+    Made by ``_vectorise_pass`` over runs of whole groups of about ``VECTORISE_CHUNK`` texts
+    (a corpus task links ~375 threads together: one ``_vectorise`` per group cost more than
+    its arithmetic, one pass over all of them held ~23 MB of index arrays at once)."""
+    from scipy.sparse import csr_matrix
+
+    n = len(texts)
+    group = np.asarray(group, dtype=np.int64).reshape(n)
+    order = np.argsort(group, kind="stable")  # rows group by group, in text order
+    cuts = [0]
+    for start in (np.flatnonzero(np.diff(group[order])) + 1).tolist():
+        if start - cuts[-1] >= VECTORISE_CHUNK:
+            cuts.append(start)
+    cuts.append(n)
+    data, indices, lengths = [], [], []
+    width = 0
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        rows = order[lo:hi]
+        part = _vectorise_pass([texts[i] for i in rows.tolist()], group[rows])
+        data.append(part.data)
+        indices.append(part.indices.astype(np.int64) + width)
+        lengths.append(np.diff(part.indptr).astype(np.int64))
+        width += part.shape[1]
+    data_all, indices_all = np.concatenate(data), np.concatenate(indices)
+    length = np.empty(n, dtype=np.int64)
+    length[order] = np.concatenate(lengths)  # per text, in text order
+    start = np.empty(n, dtype=np.int64)  # where each text's entries sit in ``data_all``
+    start[order] = np.cumsum(np.concatenate(lengths)) - np.concatenate(lengths)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(length, out=indptr[1:])
+    total = int(indptr[-1])
+    take = np.repeat(start - indptr[:-1], length) + np.arange(total, dtype=np.int64)
+    index_type = np.int32 if width < 2**31 and total < 2**31 else np.int64
+    return csr_matrix((data_all[take], indices_all[take].astype(index_type),
+                       indptr.astype(index_type)), shape=(n, max(width, 1)))
+
+
+def _vectorise_pass(texts: list[str], group: np.ndarray):  # -> scipy.sparse.csr_matrix
+    """``_vectorise_groups`` of a few hundred groups in one pass (rows in the order given,
+    columns group by group in ascending group order). Each distinct text is tokenised once,
+    into pass-wide token numbers; a group's vocabulary order (first seen in the group), its
+    alphabetical column ids, a text's entries and counts, the document frequencies and the
+    idf are found for all groups at once by sorting keys that hold the group. Every float is
+    made by the operations ``_vectorise`` applies to it (``log``, ``/``, ``*``, the row-local
+    L2 kernel), so the bits are the same (``test_batch_vectorise_groups_are_each_group_alone``)."""
     from scipy.sparse import csr_matrix
 
     from argmap.topics.clustering import inplace_csr_row_normalize_l2
