@@ -89,7 +89,7 @@ class AtomicFile:
                 raise output_error(self.path, exc) from exc
 
 
-CSV_BATCH = 8_192  # rows gathered before they are formatted and written
+CSV_BATCH = 2_048  # rows gathered before they are formatted and written (a few MB a worker)
 
 
 class _Csv:
