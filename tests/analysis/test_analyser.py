@@ -30,7 +30,8 @@ def test_analyser_analyse_each_equals_analyse_alone(data) -> None:
     threads = [data.draw(thread_strategy(f"th{k}"), label=f"thread {k}") for k in range(count)]
     topic_of = data.draw(st.lists(st.integers(0, 2), min_size=1, max_size=5), label="topics")
     options = AnalyseOptions(summary_size=data.draw(st.sampled_from((0, 1, 3, 5))),
-                             min_confidence=data.draw(st.sampled_from((0.0, 0.35))))
+                             min_confidence=data.draw(st.sampled_from((0.0, 0.35))),
+                             damping=data.draw(st.sampled_from((0.85, 0.5))))
     maps = _maps(threads, topic_of)
     assert analyse_each(maps, options) == [analyse(amap, options) for amap in maps]
 

@@ -81,3 +81,46 @@ def test_camps_dense_parts_same_blocks_as_sparse(seed):
         assert want.indptr.tolist() == got.indptr.tolist()
         assert want.indices.tolist() == got.indices.tolist()
         assert want.data.tobytes() == got.data.tobytes()
+        assert want.indptr.dtype == got.indptr.dtype and want.indices.dtype == got.indices.dtype
+        assert want.toarray().tobytes() == got.toarray().tobytes()
+        for limit in (200, 2):  # the dense solver, and ARPACK on the block made sparse
+            assert _balanced_split(got, limit) == _balanced_split(want, limit)
+
+
+def test_camps_pair_sums_same_bits_as_the_sparse_conversion():
+    """A thread's author pairs summed into a dense matrix (``_pair_sums``) where no row holds
+    more than ``_STABLE_ROW`` entries: the bits of scipy's COO -> CSR conversion, ``settle``,
+    ``eliminate_zeros`` and ``toarray``, with cells hit many times by weights whose sum
+    depends on its order, cancelling pairs and empty rows."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from argmap.analysis.camps import _STABLE_ROW, _pair_sums, _sums_in_input_order
+    from argmap.robust import settle
+
+    # (1 - 1) + 5e-10 settles to 0.0, (5e-10 - 1) + 1 to 1e-9: a cell's sum in input order
+    low, high = np.asarray([0, 0, 0, 1]), np.asarray([1, 1, 1, 2])
+    weight = np.asarray([1.0, -1.0, 5e-10, 0.35])
+    assert _pair_sums(low, high, weight, 3)[0, 1] == 0.0
+    assert _pair_sums(low[::-1], high[::-1], weight[::-1], 3)[0, 1] == 1e-9
+
+    @settings(max_examples=300, deadline=None)
+    @given(data=st.data())
+    def check(data) -> None:
+        n = data.draw(st.integers(1, 7))
+        cells = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+        # 1 - 1 + 5e-10 settles to 0 or 1e-9 by the order of the sum: the grid's half-way
+        weights = st.one_of(st.floats(-1.0, 1.0), st.sampled_from((
+            0.1, 0.2, 0.3, -0.3, 0.35, -0.35, 0.7, 1.0, -1.0, 5e-10, 1.5e-9, 3e-10)))
+        found = data.draw(st.lists(st.tuples(cells, weights), max_size=5 * _STABLE_ROW))
+        low = np.asarray([min(c) for c, _ in found], dtype=np.int64)
+        high = np.asarray([max(c) for c, _ in found], dtype=np.int64)
+        weight = np.asarray([w for _, w in found], dtype=np.float64)
+        if not _sums_in_input_order(low):
+            return
+        pairs = sparse.coo_matrix((weight, (low, high)), shape=(n, n)).tocsr()
+        pairs.data = settle(pairs.data)
+        pairs.eliminate_zeros()
+        assert _pair_sums(low, high, weight, n).tobytes() == pairs.toarray().tobytes()
+
+    check()

@@ -105,3 +105,23 @@ def test_thread_map_a_sentence_that_raises_leaves_no_half_made_memo_entry(
     assert prepared[1] is not None
     assert (prepared[1].claims, prepared[1].dropped) == segment((second,), options.segment)
     assert prepared[1].claims
+
+
+_DETAILS = st.text(alphabet=st.sampled_from('ab "\\é\ud800\n<>,:[]{}'), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_thread_map_evidence_json_memo_writes_the_bytes_of_one_dump(data) -> None:
+    """Relations' evidence written through one memo per thread (each Evidence object dumped
+    once, the array joined): the text of one ``orjson.dumps`` of the whole list, for shared
+    and distinct objects, empty lists, quotes, escapes and lone surrogates (cleaned)."""
+    from argmap.corpus.thread_map import _evidence_json
+    from argmap.model import Evidence, EvidenceKind
+
+    pool = [Evidence(data.draw(st.sampled_from(list(EvidenceKind))), data.draw(_DETAILS),
+                     data.draw(st.sampled_from((0.0, 0.3, 0.7, 0.35, 1.0, 0.123456789, 2))))
+            for _ in range(data.draw(st.integers(1, 6)))]
+    lists = data.draw(st.lists(st.lists(st.sampled_from(pool), max_size=5), max_size=8))
+    memo: dict[int, str] = {}
+    assert [_evidence_json(ev, memo) for ev in lists] == [_evidence_json(ev) for ev in lists]

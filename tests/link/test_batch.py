@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 
+from argmap.link import layout
 from argmap.link.batch import link_each, separable
 from argmap.link.candidates import pair_cosines
 from argmap.link.layout import _vectorise, _vectorise_groups
@@ -89,13 +90,23 @@ def test_batch_threads_sharing_a_post_id_are_linked_one_by_one() -> None:
     assert link_each(items, options) == [link_map((t,), c, p, options) for t, c, p in items]
 
 
-@settings(max_examples=100, deadline=None)
-@given(texts=st.lists(st.lists(st.sampled_from(_WORDS + ("x",)), max_size=6).map(" ".join),
-                      min_size=1, max_size=14),
-       groups=st.lists(st.integers(0, 3), min_size=14, max_size=14))
-def test_batch_vectorise_groups_are_each_group_alone(texts, groups) -> None:
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(_WORDS + ("x", "Buses", "ZOO", "don't")),
+                               max_size=8).map(" ".join), min_size=0, max_size=24),
+       groups=st.lists(st.integers(0, 5), min_size=24, max_size=24),
+       chunk=st.sampled_from((2_000, 1, 3, 7)))
+def test_batch_vectorise_groups_are_each_group_alone(texts, groups, chunk) -> None:
+    """Texts repeated inside and across groups, groups without a word (one empty column),
+    groups in any order, made in one pass or in runs of groups (``VECTORISE_CHUNK``): each
+    group's rows are its own matrix's bytes, its columns shifted past the groups before it."""
     group = np.asarray(groups[:len(texts)], dtype=np.int64)
-    together = _vectorise_groups(texts, group)
+    kept = layout.VECTORISE_CHUNK
+    layout.VECTORISE_CHUNK = chunk
+    try:
+        together = _vectorise_groups(texts, group)
+    finally:
+        layout.VECTORISE_CHUNK = kept
+    assert together.shape[0] == len(texts)
     offset = 0
     for g in sorted(set(group.tolist())):
         rows = np.nonzero(group == g)[0]
@@ -106,6 +117,8 @@ def test_batch_vectorise_groups_are_each_group_alone(texts, groups) -> None:
             assert together.data[t].tobytes() == alone.data[a].tobytes()
             assert (together.indices[t] - offset).tolist() == alone.indices[a].tolist()
         offset += alone.shape[1]
+    assert together.shape[1] == max(offset, 1)
+    assert together.indices.dtype == together.indptr.dtype == np.int32
 
 
 @settings(max_examples=100, deadline=None)

@@ -14,7 +14,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from argmap.analysis.camps import find_camps
-from argmap.analysis.centrality import claim_centrality, contested_claims, unanswered_attacks
+from argmap.analysis.centrality import (
+    claim_centrality,
+    claim_centrality_many,
+    contested_claims,
+    unanswered_attacks,
+)
 from argmap.analysis.edges import Edges
 from argmap.analysis.grounded import (
     IN,
@@ -54,7 +59,10 @@ def analyse_each(amaps: Sequence[ArgumentMap], options: AnalyseOptions | None = 
     if len(amaps) < 2 or not _separable(amaps):
         return [analyse(amap, options) for amap in amaps]
     with collector_paused():
-        made = [_graph(amap, options) for amap in amaps]
+        edges = [Edges.of(amap, options.min_confidence) for amap in amaps]
+        ranked = claim_centrality_many(edges, options.damping)
+        made = [_graph(amap, options, e, c) for amap, e, c in zip(amaps, edges, ranked,
+                                                                strict=True)]
         claims: list[Claim] = []
         weights: dict[str, float] = {}
         urls: dict[str, str] = {}
@@ -95,11 +103,16 @@ def _separable(amaps: Sequence[ArgumentMap]) -> bool:
     return True
 
 
-def _graph(amap: ArgumentMap, options: AnalyseOptions) -> tuple[dict, dict[str, Post]]:
-    """Every field of the analysis but the summaries, and the map's posts by id."""
-    edges = Edges.of(amap, options.min_confidence)
+def _graph(amap: ArgumentMap, options: AnalyseOptions, edges: Edges | None = None,
+           centrality: tuple[tuple[str, float], ...] | None = None,
+           ) -> tuple[dict, dict[str, Post]]:
+    """Every field of the analysis but the summaries, and the map's posts by id. ``edges``
+    and ``centrality``: the map's, made already (``analyse_each`` ranks maps together)."""
+    if edges is None:
+        edges = Edges.of(amap, options.min_confidence)
     posts = {post.id: post for thread in amap.threads for post in thread.posts}
-    centrality = claim_centrality(edges, options.damping)
+    if centrality is None:
+        centrality = claim_centrality(edges, options.damping)
     attackers, attacked = attack_pairs(edges, options.supported_attack_depth)
     labels = grounded_labels(len(edges.ids), attackers, attacked)
     camps = find_camps(amap, edges, posts, options)

@@ -11,6 +11,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
+from argmap.analysis.centrality import _times
 from argmap.analysis.edges import Edges
 from argmap.blas import one_blas_thread
 from argmap.model import ArgumentMap, Camp, Post
@@ -47,17 +48,18 @@ def find_camps(
     a, b = claim_author[edges.source], claim_author[edges.target]
     keep = (a >= 0) & (b >= 0) & (a != b)
     weight = np.where(edges.attack, -edges.confidence, edges.confidence)[keep]
-    pairs = sparse.coo_matrix(
-        (weight, (np.minimum(a, b)[keep], np.maximum(a, b)[keep])), shape=(len(names),) * 2
-    ).tocsr()  # duplicates summed in canonical edge order: the same floats every run
-    # sums of four-decimal confidences, settled: a pair whose supports and attacks cancel is
-    # exactly zero (no edge) on every machine
-    pairs.data = settle(pairs.data)
-    pairs.eliminate_zeros()
-    if len(names) <= SMALL_AUTHORS:
-        found = _parts_dense(pairs.toarray())
+    low, high = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    if len(names) <= SMALL_AUTHORS and _sums_in_input_order(low):
+        found = _parts_dense(_pair_sums(low, high, weight, len(names)))
     else:
-        found = _parts_sparse(pairs)
+        pairs = sparse.coo_matrix((weight, (low, high)), shape=(len(names),) * 2).tocsr()
+        # duplicates summed in canonical edge order: the same floats every run; sums of
+        # four-decimal confidences, settled: a pair whose supports and attacks cancel is
+        # exactly zero (no edge) on every machine
+        pairs.data = settle(pairs.data)
+        pairs.eliminate_zeros()
+        found = _parts_dense(pairs.toarray()) if len(names) <= SMALL_AUTHORS else \
+            _parts_sparse(pairs)
     if found is None:
         return ()
     involved, perm, bounds, blocks = found
@@ -83,6 +85,29 @@ def find_camps(
         )
         for i, group in enumerate(groups[: options.max_camps], start=1)
     )
+
+
+# scipy sorts a CSR row's entries with ``std::sort``, which for at most this many entries is an
+# insertion sort: stable, so a row's duplicates are summed in their input order
+_STABLE_ROW = 16
+
+
+def _sums_in_input_order(rows: np.ndarray) -> bool:
+    """No row of the pair matrix has more than ``_STABLE_ROW`` entries: scipy's conversion
+    then sums each pair's duplicates in input order, as ``_pair_sums`` does."""
+    return not len(rows) or int(np.bincount(rows).max()) <= _STABLE_ROW
+
+
+def _pair_sums(low: np.ndarray, high: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
+    """The settled pair sums as a dense, strictly upper triangular matrix: what the COO ->
+    CSR conversion, ``settle``, ``eliminate_zeros`` and ``toarray`` give, without the sparse
+    objects (a corpus run splits every thread's few authors alone). ``np.add.at`` adds each
+    cell's weights in input order, as scipy does for rows of at most ``_STABLE_ROW`` entries
+    (its per-row sort is stable there); an empty cell stays 0.0 and a cancelled one settles
+    to 0.0, as an eliminated entry reads."""
+    upper = np.zeros((n, n))
+    np.add.at(upper, (low, high), weight)
+    return settle(upper)
 
 
 def _parts_sparse(pairs: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray,
@@ -135,8 +160,35 @@ def _parts_dense(upper: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     blocks = []
     for k in range(n_parts):
         members = perm[int(bounds[k]):int(bounds[k + 1])]
-        blocks.append(sparse.csr_matrix(signed[np.ix_(members, members)]))
+        blocks.append(_Block(signed[np.ix_(members, members)]))
     return involved, perm, bounds, blocks
+
+
+class _Block:
+    """A part's signed block as ``sparse.csr_matrix(dense)`` stores it (the nonzeros row by
+    row, columns ascending: ``np.nonzero``'s order, which scipy's conversion keeps), beside
+    the dense array it came from. What ``_balanced_split`` reads: ``shape``, the CSR arrays
+    (the matvec kernel, the local search), ``toarray`` (the dense solver: the same values,
+    zeros elsewhere) and ``astype`` (the sparse solver, a real CSR matrix). Why: a corpus
+    run splits every thread's parts, and scipy's construction cost more than the split."""
+
+    __slots__ = ("dense", "shape", "dtype", "indptr", "indices", "data")
+
+    def __init__(self, dense: np.ndarray) -> None:
+        rows, columns = np.nonzero(dense)
+        n = dense.shape[0]
+        self.dense, self.shape, self.dtype = dense, dense.shape, dense.dtype
+        self.data = dense[rows, columns]
+        self.indices = columns.astype(np.int32)
+        self.indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n), out=self.indptr[1:])
+
+    def toarray(self) -> np.ndarray:
+        return self.dense.copy()
+
+    def astype(self, dtype: type) -> sparse.csr_matrix:
+        return sparse.csr_matrix((self.data, self.indices, self.indptr),
+                                 shape=self.shape).astype(dtype)
 
 
 def _one_blas_thread() -> AbstractContextManager[object]:
@@ -209,7 +261,7 @@ def _balanced_split(block: sparse.csr_matrix, dense_limit: int) -> list[bool]:
     oriented = _leading_direction(*_spectrum(block, dense_limit))
     side = oriented >= 0  # an author with no side joins the side of the largest component
     sign = np.where(side, 1.0, -1.0)
-    pull = block @ sign  # > 0: the author agrees more with the True side
+    pull = _times(block, sign)  # > 0: the author agrees more with the True side
     indptr, indices, data = block.indptr, block.indices, block.data
     for _ in range(50):  # local search; each move raises agreement, so it ends
         moved = False

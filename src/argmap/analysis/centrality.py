@@ -4,7 +4,7 @@ attacks nobody answered."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -74,6 +74,26 @@ def pagerank(edges: Edges, damping: float = 0.85) -> tuple[np.ndarray, np.ndarra
         if done:
             break
     return used, rank
+
+
+def claim_centrality_many(edges_list: Sequence[Edges], damping: float = 0.85
+                          ) -> list[tuple[tuple[str, float], ...]]:
+    """``claim_centrality`` of each graph, their power iterations run together
+    (``pagerank_batch.pagerank_many``) and their scores rounded in one pass."""
+    from argmap.analysis.pagerank_batch import pagerank_many
+
+    ranked = pagerank_many(edges_list, damping)
+    sizes = [len(rank) for _used, rank in ranked]
+    scores = significant(np.concatenate([rank for _used, rank in ranked] or [np.zeros(0)]),
+                         SCORE_DIGITS).tolist()
+    out, at = [], 0
+    for edges, (used, _rank), size in zip(edges_list, ranked, sizes, strict=True):
+        ids = edges.ids
+        pairs = [(ids[i], score) for i, score in zip(used.tolist(), scores[at:at + size],
+                                                     strict=True)]
+        at += size
+        out.append(tuple(sorted(pairs, key=lambda pair: (-pair[1], pair[0]))))
+    return out
 
 
 def _times(matrix: sparse.csr_matrix, vector: np.ndarray) -> np.ndarray:

@@ -12,7 +12,6 @@ written in a stream (``files.write_atomic`` takes the whole content at once).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import sqlite3
@@ -29,7 +28,7 @@ from argmap.corpus.schema import (
     sqlite_row,
 )
 from argmap.errors import OutputError
-from argmap.exports.tables import csv_rows
+from argmap.exports.tables import csv_text
 
 PARQUET_BATCH = 65_536
 
@@ -90,16 +89,34 @@ class AtomicFile:
                 raise output_error(self.path, exc) from exc
 
 
+CSV_BATCH = 2_048  # rows gathered before they are formatted and written (a few MB a worker)
+
+
 class _Csv:
+    """One table's CSV fragment. Rows arrive a thread at a time (a few dozen) and are
+    formatted and written ``CSV_BATCH`` at a time: the column checks cost per call, and the
+    cells do not depend on the batch they are in. The text is ``exports.tables.csv_text``:
+    what ``csv.writer`` writes for ``csv_rows``, made a column at a time."""
+
     def __init__(self, path: Path, raw: bool) -> None:
-        self.file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        self.writer = csv.writer(self.file, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        # bytes, encoded by one call per batch: a text file's writer encodes slower (a 27 MB
+        # relations table: 0.11 s through TextIOWrapper, 0.04 s as encode + binary write)
+        self.file = open(path, "wb")  # noqa: SIM115
         self.raw = raw
+        self.rows: list[Row] = []
 
     def add(self, rows: Sequence[Row]) -> None:
-        self.writer.writerows(csv_rows(rows, self.raw))
+        self.rows.extend(rows)
+        if len(self.rows) >= CSV_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.file.write(csv_text(self.rows, self.raw).encode("utf-8"))
+            self.rows = []
 
     def close(self) -> None:
+        self.flush()
         self.file.flush()
         os.fsync(self.file.fileno())
         self.file.close()

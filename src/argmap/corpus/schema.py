@@ -115,6 +115,7 @@ def clean_rows(rows: Sequence[Row]) -> list[Row]:
     if not rows:
         return []
     columns = list(zip(*rows, strict=True))
+    changed = False
     for i, column in enumerate(columns):
         kinds = set(map(type, column))
         if str not in kinds:
@@ -122,6 +123,9 @@ def clean_rows(rows: Sequence[Row]) -> list[Row]:
         if kinds == {str} and all(map(str.isascii, column)):
             continue
         columns[i] = tuple(map(clean, column))
+        changed = True
+    if not changed and isinstance(rows, list) and set(map(type, rows)) == {tuple}:
+        return rows  # most tables: every cell as it was, so the rows are (no second zip)
     return list(zip(*columns, strict=True))
 
 

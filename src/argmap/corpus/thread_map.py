@@ -185,9 +185,25 @@ def _fingerprint(options: Options) -> str:
     return _LAST_FINGERPRINT[0][1]
 
 
-def _evidence_json(evidence: Sequence[Evidence]) -> str:
-    return orjson.dumps([{"kind": e.kind.value, "detail": clean(e.detail), "weight": e.weight}
-                         for e in evidence]).decode("utf-8")
+def _evidence_json(evidence: Sequence[Evidence], memo: dict[int, str] | None = None) -> str:
+    """The evidence as a JSON array of {kind, detail, weight}. ``memo`` (one per call of
+    ``thread_rows``, keyed by object id while the relations hold the objects): each distinct
+    Evidence object serialised once; the linker shares them (the rule evidence, a model
+    evidence per distinct figures, a similarity evidence per value), and orjson writes an array
+    as its items' own texts joined by commas, so the bytes are those of one ``dumps``."""
+    if memo is None:
+        return orjson.dumps([_evidence_dict(e) for e in evidence]).decode("utf-8")
+    parts = []
+    for e in evidence:
+        part = memo.get(id(e))
+        if part is None:
+            part = memo[id(e)] = orjson.dumps(_evidence_dict(e)).decode("utf-8")
+        parts.append(part)
+    return "[" + ",".join(parts) + "]"
+
+
+def _evidence_dict(e: Evidence) -> dict:
+    return {"kind": e.kind.value, "detail": clean(e.detail), "weight": e.weight}
 
 
 def thread_rows(mapped: MappedThread) -> dict[str, list[Row]]:
@@ -217,14 +233,15 @@ def thread_rows(mapped: MappedThread) -> dict[str, list[Row]]:
          c.id in unanswered, attacks_in.get(c.id, 0), supports_in.get(c.id, 0), c.text)
         for c in amap.claims
     ]
+    said: dict[int, str] = {}
     relation_rows = [
         (r.source, r.target, thread.id, r.stance.value, float(r.confidence),
-         _evidence_json(r.evidence))
+         _evidence_json(r.evidence, said))
         for r in relations
     ]
     post_relation_rows = [
         (r.source, r.target, thread.id, r.stance.value, float(r.confidence), r.source_claim,
-         r.target_claim, _evidence_json(r.evidence))
+         r.target_claim, _evidence_json(r.evidence, said))
         for r in sorted(amap.post_relations, key=post_relation_sort_key)
     ]
     attacks = sum(1 for r in relations if r.stance is Stance.ATTACK)

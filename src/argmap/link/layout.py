@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -141,20 +142,33 @@ def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
     return matrix
 
 
+VECTORISE_CHUNK = 2_000  # about this many texts a pass: bounds its arrays (~5 MB, not ~23)
+
+
 def _vectorise_groups(texts: list[str], group: np.ndarray):  # -> scipy.sparse.csr_matrix
     """``_vectorise`` of each group's texts alone (in their order here), as one matrix: a
     group's rows hold its own matrix's entries in their stored order, its columns shifted past
-    the groups before it, so any product or cosine of two rows of one group sums the same
-    floats in the same order as in the group's own matrix."""
+    the groups before it (in ascending group order), so any product or cosine of two rows of
+    one group sums the same floats in the same order as in the group's own matrix.
+
+    Made by ``_vectorise_pass`` over runs of whole groups of about ``VECTORISE_CHUNK`` texts
+    (a corpus task links ~375 threads together: one ``_vectorise`` per group cost more than
+    its arithmetic, one pass over all of them held ~23 MB of index arrays at once)."""
     from scipy.sparse import csr_matrix
 
     n = len(texts)
+    group = np.asarray(group, dtype=np.int64).reshape(n)
     order = np.argsort(group, kind="stable")  # rows group by group, in text order
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    cuts = [0]
+    for start in (np.flatnonzero(np.diff(group[order])) + 1).tolist():
+        if start - cuts[-1] >= VECTORISE_CHUNK:
+            cuts.append(start)
+    cuts.append(n)
     data, indices, lengths = [], [], []
     width = 0
-    for rows in np.split(order, bounds):
-        part = _vectorise([texts[i] for i in rows.tolist()])
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        rows = order[lo:hi]
+        part = _vectorise_pass([texts[i] for i in rows.tolist()], group[rows])
         data.append(part.data)
         indices.append(part.indices.astype(np.int64) + width)
         lengths.append(np.diff(part.indptr).astype(np.int64))
@@ -171,6 +185,105 @@ def _vectorise_groups(texts: list[str], group: np.ndarray):  # -> scipy.sparse.c
     index_type = np.int32 if width < 2**31 and total < 2**31 else np.int64
     return csr_matrix((data_all[take], indices_all[take].astype(index_type),
                        indptr.astype(index_type)), shape=(n, max(width, 1)))
+
+
+def _vectorise_pass(texts: list[str], group: np.ndarray):  # -> scipy.sparse.csr_matrix
+    """``_vectorise_groups`` of a few hundred groups in one pass (rows in the order given,
+    columns group by group in ascending group order). Each distinct text is tokenised once,
+    into pass-wide token numbers; a group's vocabulary order (first seen in the group), its
+    alphabetical column ids, a text's entries and counts, the document frequencies and the
+    idf are found for all groups at once by sorting keys that hold the group. Every float is
+    made by the operations ``_vectorise`` applies to it (``log``, ``/``, ``*``, the row-local
+    L2 kernel), so the bits are the same (``test_batch_vectorise_groups_are_each_group_alone``)."""
+    from scipy.sparse import csr_matrix
+
+    from argmap.topics.clustering import inplace_csr_row_normalize_l2
+
+    n = len(texts)
+    group = np.asarray(group, dtype=np.int64).reshape(n)
+    numbers: dict[str, int] = {}
+    doc = np.fromiter((numbers.setdefault(t, len(numbers)) for t in texts), np.int64, n)
+    vocabulary: dict[str, int] = {}
+    tokens = [[vocabulary.setdefault(token, len(vocabulary))
+               for token in _TOKEN.findall(text.lower())] for text in numbers]
+    token_count = np.fromiter(map(len, tokens), np.int64, len(tokens))
+    flat = np.fromiter(chain.from_iterable(tokens), np.int64, int(token_count.sum()))
+    token_start = np.zeros(len(tokens), dtype=np.int64)
+    np.cumsum(token_count[:-1], out=token_start[1:])
+    alphabetical = np.empty(len(vocabulary), dtype=np.int64)
+    alphabetical[[vocabulary[t] for t in sorted(vocabulary)]] = np.arange(len(vocabulary))
+    groups, group_of = np.unique(group, return_inverse=True)  # groups numbered in order
+    group_of = group_of.reshape(n)
+    n_groups = len(groups)
+    # each group's distinct texts ("documents"), in the order the group first meets them
+    _keys, first_row, doc_of_row = np.unique(group_of * len(numbers) + doc, return_index=True,
+                                             return_inverse=True)
+    doc_order = np.lexsort((first_row, group_of[first_row]))
+    rank = np.empty(len(doc_order), dtype=np.int64)
+    rank[doc_order] = np.arange(len(doc_order))
+    doc_of_row = rank[doc_of_row.reshape(n)]  # each row's document, numbered in that order
+    doc_group = group_of[first_row[doc_order]]
+    doc_text = doc[first_row[doc_order]]
+    # the documents' tokens, one stream, group by group, in the order the group reads them
+    lengths = token_count[doc_text]
+    stream_doc = np.repeat(np.arange(len(doc_text), dtype=np.int64), lengths)
+    at = np.arange(len(stream_doc), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths,
+                                                                 lengths)
+    stream_token = flat[token_start[doc_text][stream_doc] + at]
+    stream_group = doc_group[stream_doc]
+    width_vocab = max(len(vocabulary), 1)
+    # a group's vocabulary: its (group, token) keys, first-seen ids and alphabetical ids
+    _words, word_first, word_of = np.unique(stream_group * width_vocab + stream_token,
+                                            return_index=True, return_inverse=True)
+    word_of = word_of.reshape(len(stream_token))
+    word_group = stream_group[word_first]  # ascending: the keys sort by group first
+    group_words = np.bincount(word_group, minlength=n_groups)
+    group_start = np.zeros(n_groups, dtype=np.int64)
+    np.cumsum(group_words[:-1], out=group_start[1:])
+    seen = np.empty(len(word_first), dtype=np.int64)  # first-seen id within the group
+    by_first = np.argsort(word_first, kind="stable")
+    seen[by_first] = np.arange(len(by_first)) - group_start[word_group[by_first]]
+    column = np.empty(len(word_first), dtype=np.int64)  # alphabetical id within the group
+    by_name = np.lexsort((alphabetical[stream_token[word_first]], word_group))
+    column[by_name] = np.arange(len(by_name)) - group_start[word_group[by_name]]
+    width = np.where(group_words > 0, group_words, 1)  # an empty vocabulary: one column
+    offset = np.zeros(n_groups, dtype=np.int64)
+    np.cumsum(width[:-1], out=offset[1:])
+    column += offset[word_group]
+    # each document's entries in first-seen order, with their counts
+    span = int(group_words.max(initial=0)) + 1
+    _entries, entry_first, entry_count = np.unique(stream_doc * span + seen[word_of],
+                                                   return_index=True, return_counts=True)
+    entry_doc = stream_doc[entry_first]
+    entry_column = column[word_of[entry_first]]
+    doc_entries = np.bincount(entry_doc, minlength=len(doc_text))
+    doc_start = np.zeros(len(doc_text), dtype=np.int64)
+    np.cumsum(doc_entries[:-1], out=doc_start[1:])
+    # one row per text: its document's entries
+    row_length = doc_entries[doc_of_row]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(row_length, out=indptr[1:])
+    total = int(indptr[-1])
+    take = np.repeat(doc_start[doc_of_row] - indptr[:-1], row_length) + np.arange(
+        total, dtype=np.int64)
+    indices = entry_column[take]
+    data = entry_count[take].astype(np.float64)
+    columns = int(offset[-1] + width[-1]) if n_groups else 1
+    df = np.bincount(indices, minlength=columns).astype(np.float64)
+    df += 1.0
+    idf = (np.bincount(group_of, minlength=n_groups) + 1).astype(np.float64)[
+        np.repeat(np.arange(n_groups), width)]
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(data, data)
+    data += 1.0
+    data *= idf[indices]
+    index_type = np.int32 if columns < 2**31 and total < 2**31 else np.int64
+    matrix = csr_matrix((data, indices.astype(index_type), indptr.astype(index_type)),
+                        shape=(n, max(columns, 1)))
+    inplace_csr_row_normalize_l2(matrix)
+    return matrix
 
 
 def cosine(layout: Layout, a: int, b: int) -> float:

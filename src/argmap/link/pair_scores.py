@@ -25,6 +25,7 @@ from argmap.link.relation_model import (
     TextCues,
     lexicon_terms,
 )
+from argmap.link.sentiment import _SCOPED_WORDS
 
 _POSITIONS = ("reply", "across", "adj_after", "adj_before", "near_after", "far_after",
               "near_before", "far_before")
@@ -71,6 +72,7 @@ class BatchScorer:
         # of an older model file are ignored here as ``pair_features`` ignores them
         self.cw_dir: dict[str, tuple[float, float]] = {}
         self.lexicon = self._prefixed(LEXICON_PREFIX)  # the learned word polarities
+        self.lexicon_words = frozenset(self.lexicon)
         # per content word, its (cw, pw, cw_dir) weights: one look-up a word, not three
         # (cw_dir rows carry the value 1.0 beside their two weights, as ``lex:`` rows carry
         # theirs, so one table and one loop add both: d * 1.0 == d, the same floats)
@@ -144,6 +146,19 @@ class BatchScorer:
             ps += wp[1] * value
         return ca, cs, pa, ps, directed
 
+    def lexicon_rows(self, cues: TextCues) -> list[tuple[float, float, float]]:
+        """``[(*lexicon[w], v) for w, v in lexicon_terms(cues) if w in lexicon]``: the text's
+        learned-polarity words, each with its two weights and its value. A text with no
+        negation or decrease word (most: ``signed_words``' own test) signs every content word
+        +1, so its rows are the lexicon's words among its content, sorted, each with
+        ``1 / sqrt(len(content) + 1)``, made without the other words' terms or the cache."""
+        tokens, content, lexicon = cues.tokens, cues.content, self.lexicon
+        if _SCOPED_WORDS.isdisjoint(tokens) and "n't " not in " ".join(tokens) + " ":
+            value = 1 / math.sqrt(len(content) + 1)
+            return [(*lexicon[w], value) for w in sorted(self.lexicon_words.intersection(
+                content))]
+        return [(*lexicon[w], v) for w, v in lexicon_terms(cues) if w in lexicon]
+
     def logits(self, cues: Sequence[TextCues], children: np.ndarray, parents: np.ndarray,
                contexts: Sequence[PairContext]) -> tuple[np.ndarray, np.ndarray]:
         """(attach logit, stance logit) per pair, as ``proba_from_parts`` sums them."""
@@ -165,8 +180,8 @@ class BatchScorer:
         _, first, of_used = np.unique(ids, return_index=True, return_inverse=True)
         per_object = [self.sides(used_cues[k]) for k in first.tolist()]
         lexicon = self.lexicon
-        per_object_lex = [[(*lexicon[w], v) for w, v in lexicon_terms(used_cues[k])
-                           if w in lexicon] for k in first.tolist()] if lexicon else None
+        per_object_lex = [self.lexicon_rows(used_cues[k]) for k in first.tolist()] \
+            if lexicon else None
         sides = np.asarray([x[:4] for x in per_object], dtype=np.float64).reshape(-1, 4)
         side_c = np.zeros((len(cues), 2))
         side_p = np.zeros((len(cues), 2))
