@@ -129,17 +129,25 @@ def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
     indices = rename[np.fromiter((j for r in row for j in doc_ids[r]), np.int64, total)]
     data = np.fromiter((c for r in row for c in doc_counts[r]), np.float64, total)
     df = np.bincount(indices, minlength=len(vocabulary)).astype(np.float64)
+    _weigh(data, indices, df, np.full_like(df, fill_value=len(row) + 1, dtype=np.float64))
+    matrix = csr_matrix((data, indices, indptr), shape=(len(row), len(vocabulary)))
+    inplace_csr_row_normalize_l2(matrix)
+    return matrix
+
+
+def _weigh(data: np.ndarray, indices: np.ndarray, df: np.ndarray, docs: np.ndarray) -> None:
+    """Counts ``data`` (of the columns ``indices``) to sublinear TF-IDF weights in place, as
+    scikit-learn's smooth idf does: ``(1 + log tf) * (1 + log((docs) / (df + 1)))``, ``docs``
+    being each column's document count plus one. One sequence of operations for the
+    per-thread and the grouped vectorisers, so their floats are the same bits."""
     df += 1.0
-    idf = np.full_like(df, fill_value=len(row) + 1, dtype=np.float64)
+    idf = docs
     idf /= df
     np.log(idf, out=idf)
     idf += 1.0
     np.log(data, data)
     data += 1.0
     data *= idf[indices]
-    matrix = csr_matrix((data, indices, indptr), shape=(len(row), len(vocabulary)))
-    inplace_csr_row_normalize_l2(matrix)
-    return matrix
 
 
 VECTORISE_CHUNK = 2_000  # about this many texts a pass: bounds its arrays (~5 MB, not ~23)
@@ -270,15 +278,8 @@ def _vectorise_pass(texts: list[str], group: np.ndarray):  # -> scipy.sparse.csr
     data = entry_count[take].astype(np.float64)
     columns = int(offset[-1] + width[-1]) if n_groups else 1
     df = np.bincount(indices, minlength=columns).astype(np.float64)
-    df += 1.0
-    idf = (np.bincount(group_of, minlength=n_groups) + 1).astype(np.float64)[
-        np.repeat(np.arange(n_groups), width)]
-    idf /= df
-    np.log(idf, out=idf)
-    idf += 1.0
-    np.log(data, data)
-    data += 1.0
-    data *= idf[indices]
+    _weigh(data, indices, df, (np.bincount(group_of, minlength=n_groups) + 1).astype(
+        np.float64)[np.repeat(np.arange(n_groups), width)])
     index_type = np.int32 if columns < 2**31 and total < 2**31 else np.int64
     matrix = csr_matrix((data, indices.astype(index_type), indptr.astype(index_type)),
                         shape=(n, max(columns, 1)))
