@@ -24,6 +24,7 @@ from pathlib import Path
 import orjson
 
 import argmap
+from argmap.evaluation.data import shared_data
 
 # (task, corpus folder, figure, baseline figures, published anchor)
 ROWS: list[tuple[str, str, str, tuple[str, ...], str]] = [
@@ -67,12 +68,6 @@ SHIPPABLE = ("argkp", "cdcp", "createdebate_argmin2016", "ibm_claim_stance")
 FOLDS = 5
 
 
-def default_data() -> Path:
-    here = Path(__file__).resolve().parents[1]
-    for candidate in (here.parent / "shared" / "data", Path("/work/shared/data")):
-        if candidate.is_dir():
-            return candidate
-    return here.parent / "shared" / "data"
 
 
 def corpus_path(data: Path, corpus: str) -> Path:
@@ -133,7 +128,7 @@ def fmt(value: object) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=default_data())
+    parser.add_argument("--data", type=Path, default=shared_data(__file__))
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--cv", action="store_true", help="add grouped CV on the study part "
                         "for corpora the shipped model learns from (slow)")

@@ -31,6 +31,7 @@ import numpy as np
 
 from argmap import lexicon
 from argmap.evaluation import load_corpora
+from argmap.evaluation.data import shared_data
 from argmap.evaluation.maps import evaluate_maps
 from argmap.evaluation.relations import evaluate_relations
 from argmap.evaluation.stance import evaluate_stance
@@ -283,7 +284,7 @@ def train_study(data: Path) -> RelationModel:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared" / "data")
+                        default=shared_data(__file__))
     parser.add_argument("--parts", default="sealed,study")
     parser.add_argument("--only", default="")
     parser.add_argument("--retrain", action="store_true")

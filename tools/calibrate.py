@@ -43,7 +43,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from argmap.evaluation import load_corpora
-from argmap.evaluation.data import gold_pair
+from argmap.evaluation.data import gold_pair, shared_data
 from argmap.evaluation.maps import _post_gold, _prefix, edge_outcomes, map_records
 from argmap.evaluation.splits import group_of
 from argmap.evaluation.stance import predict_labels
@@ -220,7 +220,7 @@ def fit(edges: list[Edge], folds: int, per_stance_attach: bool = PER_STANCE_ATTA
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared" / "data")
+                        default=shared_data(__file__))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("-o", "--out", type=Path, default=DEFAULT_CALIBRATION_PATH)
     parser.add_argument("--pooled-attach", action="store_true",

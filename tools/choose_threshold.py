@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from argmap.evaluation import load_corpora
-from argmap.evaluation.data import document_topic, gold_document, gold_pair
+from argmap.evaluation.data import document_topic, gold_document, gold_pair, shared_data
 from argmap.evaluation.maps import _post_gold, _prefix, edge_outcomes, map_records
 from argmap.evaluation.stance import pair_records
 from argmap.link.linker import judge_pairs, link
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", default="sealed")
     parser.add_argument("--data", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared" / "data")
+                        default=shared_data(__file__))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.data.is_dir():

@@ -34,6 +34,7 @@ import sys
 from pathlib import Path
 
 from argmap.evaluation import load_corpora
+from argmap.evaluation.data import shared_data
 from argmap.evaluation.relations import evaluate_relations
 from argmap.evaluation.splits import group_of
 from argmap.evaluation.stance import evaluate_stance
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", default="study", choices=("all", "study", "sealed"),
                         help="the part of each corpus to fold (default study: the sealed "
                              "part is only scored, by benchmarks/quality.py)")
-    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/data"))
+    parser.add_argument("--data", default=str(shared_data(__file__)))
     parser.add_argument("--shipped-recipe", action="store_true",
                         help="train every fold on the other shippable corpora too")
     parser.add_argument("--shipped-folds", action="store_true",

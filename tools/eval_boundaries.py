@@ -40,6 +40,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from argmap.evaluation.data import shared_data
 from argmap.readers import boundaries
 
 SEED_STARTS = {  # 1-based first lines of the posts in the two seed files, most posts accepted
@@ -217,7 +218,7 @@ def evaluate(data: Path, split: str, count: int, seed: int, finder: Callable) ->
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=Path(__file__).parents[2] / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=shared_data(__file__))
     parser.add_argument("--dumps", type=int, default=60, help="dumps per family")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--split", choices=("tune", "report", "all"), default="report")

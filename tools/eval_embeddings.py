@@ -57,7 +57,7 @@ from minilm import MODEL_NAME
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from argmap.evaluation.data import GoldPair, gold_pair
+from argmap.evaluation.data import GoldPair, gold_pair, shared_data
 from argmap.evaluation.stance import pair_records
 from argmap.link.linker import judge_pairs
 from argmap.link.relation_model import RelationModel
@@ -166,12 +166,6 @@ def stance_rows(data: Path, vectors: Vectors, log: Callable[[str], None]) -> lis
 
 
 # --- main --------------------------------------------------------------------------------
-def default_data() -> Path:
-    here = Path(__file__).resolve().parents[1]
-    for candidate in (here.parent / "shared" / "data", Path("/work/shared/data")):
-        if candidate.is_dir():
-            return candidate
-    return here.parent / "shared" / "data"
 
 
 def fmt(value: object) -> str:
@@ -194,7 +188,7 @@ def table(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=default_data())
+    parser.add_argument("--data", type=Path, default=shared_data(__file__))
     parser.add_argument("--cache", type=Path, help="keep the vectors in this .npz between runs")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--only", default="stance,topics,summaries,linking,cost")

@@ -17,17 +17,12 @@ import sys
 from pathlib import Path
 
 from argmap.evaluation import load_corpora
+from argmap.evaluation.data import shared_data
 from argmap.link.reply_stance import signs
 
 CORPUS = "createdebate_argmin2016"
 
 
-def default_data() -> Path:
-    here = Path(__file__).resolve().parents[1]
-    for candidate in (here.parent / "shared" / "data", Path("/work/shared/data")):
-        if candidate.is_dir():
-            return candidate
-    return here.parent / "shared" / "data"
 STANCES = {"disputed": "dispute", "supported": "support"}
 
 
@@ -62,7 +57,7 @@ def ratios(links: list[tuple[str, str]]) -> dict[str, tuple[float, float, int, i
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=default_data())
+    parser.add_argument("--data", type=Path, default=shared_data(__file__))
     args = parser.parse_args()
     path = args.data / CORPUS / f"{CORPUS}.dev.jsonl"
     links = reply_links(load_corpora([path], "study")[CORPUS])

@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 from argmap.evaluation import load_corpora
+from argmap.evaluation.data import shared_data
 from argmap.model import Post, Thread
 from argmap.options import Options, SegmentOptions
 from argmap.readers import read_threads
@@ -71,12 +72,10 @@ def count(threads: list[Thread], options: SegmentOptions) -> tuple[Counter, list
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=shared_data(__file__))
     parser.add_argument("--show", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    if not args.data.is_dir():
-        args.data = Path("/work/shared/data")
     report = {}
     for name, threads in collections(args.data).items():
         for label, options in (("off", SegmentOptions(drop_fragments=False)),

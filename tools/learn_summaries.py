@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import study_summaries as SS  # noqa: E402  (a sibling script, not a package)
 
 from argmap.analysis import summarize as S  # noqa: E402
+from argmap.evaluation.data import shared_data
 from argmap.evaluation.splits import select  # noqa: E402
 from argmap.evaluation.summaries import coverage_and_redundancy  # noqa: E402
 from argmap.evaluation.topics import KeyPointGroup, key_point_groups  # noqa: E402
@@ -439,7 +440,7 @@ def main() -> None:
     parser.add_argument("--skip-steps", action="store_true")
     parser.add_argument("--sealed", default="", metavar="MODEL:prior:ALPHA|MODEL:floor:SHARE")
     args = parser.parse_args()
-    data = args.data or SS.default_data()
+    data = args.data or shared_data(__file__) / "argkp" / "argkp.dev.jsonl"
     records = [orjson.loads(line) for line in data.read_bytes().splitlines() if line]
     study = groups_of(records, "study")
     folds = folds_of([g.topic for g in study], args.folds)

@@ -45,20 +45,12 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 
 from argmap.analysis import summarize as S
+from argmap.evaluation.data import shared_data
 from argmap.evaluation.splits import select
 from argmap.evaluation.summaries import coverage_and_redundancy
 from argmap.evaluation.topics import KeyPointGroup, key_point_groups
 from argmap.model import Claim
 from argmap.topics.clustering import content_word_tuple
-
-
-def default_data() -> Path:
-    """../shared/data beside the repository, as benchmarks/quality.py looks for it."""
-    here = Path(__file__).resolve().parents[1]
-    for candidate in (here.parent / "shared" / "data", Path("/work/shared/data")):
-        if candidate.is_dir():
-            return candidate / "argkp" / "argkp.dev.jsonl"
-    return here.parent / "shared" / "data" / "argkp" / "argkp.dev.jsonl"
 
 
 @dataclass
@@ -338,7 +330,7 @@ def main() -> None:
     parser.add_argument("--retune", action="store_true")
     parser.add_argument("--pairs", action="store_true")
     args = parser.parse_args()
-    data = args.data or default_data()
+    data = args.data or shared_data(__file__) / "argkp" / "argkp.dev.jsonl"
     records = [orjson.loads(line) for line in data.read_bytes().splitlines() if line]
     if args.retune:
         retune(records)

@@ -28,6 +28,7 @@ import numpy as np
 import orjson
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from argmap.evaluation.data import shared_data
 from argmap.evaluation.maps import _claim_spans, _gold, _unit_posts, _units_of, map_records
 from argmap.evaluation.splits import select
 from argmap.model import Claim
@@ -184,7 +185,7 @@ def study(records: list[dict]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared" / "data")
+                        default=shared_data(__file__))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.data.is_dir():  # a worktree sits one level deeper than the main checkout

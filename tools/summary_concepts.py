@@ -42,6 +42,8 @@ import numpy as np
 import orjson
 from sklearn.linear_model import LogisticRegression
 
+from argmap.evaluation.data import shared_data
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import learn_summaries as L  # noqa: E402  (sibling scripts, not a package)
 import study_summaries as SS  # noqa: E402
@@ -202,7 +204,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
-    data = args.data or SS.default_data()
+    data = args.data or shared_data(__file__) / "argkp" / "argkp.dev.jsonl"
     records = [orjson.loads(line) for line in data.read_bytes().splitlines() if line]
     study = L.groups_of(records, "study")
     folds = L.folds_of([g.topic for g in study], args.folds)

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from argmap.evaluation.data import shared_data
 from argmap.evaluation.segmentation import (
     evaluate_segmentation,
     gold_spans,
@@ -72,7 +73,7 @@ def f1(counts: Counter) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
+    default_data = shared_data(__file__)
     parser.add_argument("--data", type=Path, default=default_data)
     parser.add_argument(
         "--with-questions", action="store_true", help="also try keep_questions=True"

@@ -46,6 +46,21 @@ class GoldPair:
     group: str
 
 
+def shared_data(script: str | Path) -> Path:
+    """The labelled corpora for a script in a checkout's ``tools/`` or ``benchmarks/``: the
+    first ``shared/data`` folder beside one of the script's parent folders (``../shared/data``
+    beside a clone, ``/work/shared/data`` beside a worktree under ``/work/wt``), else
+    ``../shared/data`` beside the checkout, which the reader's error then names as missing.
+
+    Why one function: the tools that score or fit on the corpora each looked for the folder
+    their own way, and some found none from a worktree one level deeper."""
+    start = Path(script).resolve()
+    for folder in start.parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return start.parents[min(2, len(start.parents) - 1)] / "shared" / "data"
+
+
 def corpus_name(path: str | Path) -> str:
     """``.../cdcp/cdcp.dev.jsonl`` -> ``cdcp``."""
     name = Path(path).name
