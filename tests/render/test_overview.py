@@ -4,11 +4,12 @@ links drawn (bounded), with arrowheads and a legend."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from argmap.model import PostStance
 from argmap.options import RenderOptions
 from argmap.render.dot import topic_ids
-from argmap.render.overview import overview_dot, topic_links
+from argmap.render.overview import _links_kept, overview_dot, topic_links
 from tests.builders import DRAW_ALL, make_map, with_post_relations
 
 
@@ -82,3 +83,18 @@ def test_overview_renders_to_the_same_bytes_twenty_times():
     assert "layout=neato" not in source and "layout=fdp" not in source
     drawn = {render_svg(source) for _ in range(20)}
     assert len(drawn) == 1 and b"<svg" in next(iter(drawn))
+
+
+def test_overview_legend_says_when_no_relation_joins_two_topics():
+    assert _links_kept(0, 0, 0.5) == ("no relation at confidence 0.50 or above joins two "
+                                      "topics: each topic's relations stay inside it")
+    assert _links_kept(0, 0, 0.0).startswith("no relation joins two topics")
+    assert _links_kept(1, 1, 0.5) == ("the one topic-to-topic link, relations below confidence "
+                                      "0.50 not counted")
+    assert _links_kept(3, 3, 0.0) == "all 3 topic-to-topic links"
+    assert _links_kept(2, 9, 0.0) == "the 2 strongest of 9 topic-to-topic links"
+    amap, analysis = make_map(60, seed=4)
+    lonely = replace(amap, relations=())
+    source = overview_dot(lonely, analysis, RenderOptions(min_confidence=0.5))
+    assert "no relation at confidence 0.50 or above joins two topics" in source
+    assert "all 0" not in source

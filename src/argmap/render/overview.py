@@ -163,12 +163,23 @@ def _link_edge(link: TopicLink, names: dict[str, str], heaviest: float, layout: 
     return f"  {link.target} -> {link.source} {_attrs(pairs)}"
 
 
-def _legend(shown: int, total: int, min_confidence: float, *, cluster: bool) -> list[str]:
-    """Sample arrows and what the line width, the numbers and the cut-off mean."""
+def _links_kept(shown: int, total: int, min_confidence: float) -> str:
+    """The legend's line on which topic-to-topic links are drawn. Why a sentence per case: a
+    map whose relations all stay inside their topics read "all 0 topic-to-topic links", which
+    looks like an error rather than a finding."""
+    if total == 0:
+        at = f" at confidence {min_confidence:.2f} or above" if min_confidence > 0 else ""
+        return f"no relation{at} joins two topics: each topic's relations stay inside it"
     kept = (f"the {shown} strongest of {total} topic-to-topic links" if shown < total
+            else "the one topic-to-topic link" if total == 1
             else f"all {total} topic-to-topic links")
     floor = f", relations below confidence {min_confidence:.2f} not counted" if min_confidence > 0 else ""
-    note = f"number: relations; width: summed confidence\\l{kept}{floor}\\l"
+    return kept + floor
+
+
+def _legend(shown: int, total: int, min_confidence: float, *, cluster: bool) -> list[str]:
+    """Sample arrows and what the line width, the numbers and the cut-off mean."""
+    note = f"number: relations; width: summed confidence\\l{_links_kept(shown, total, min_confidence)}\\l"
     box = [('style', 'rounded,filled'), ('fillcolor', '#eef2f7'), ('color', '#6b7280')]
     body = [
         f"legend_a {_attrs([('label', 'topic answered'), *box, ('tooltip', 'topic answered')])}",
