@@ -31,6 +31,7 @@ from argmap.cli_output import (
     ArgmapGroup,
     StdoutClosed,
     batch_progress,
+    batch_warnings,
     clear_progress_line,
     err,
     os_error_exit,
@@ -266,7 +267,7 @@ def batch(
         report = run_batch(
             inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler,
             address=address, maps=maps, tables=tables,
-            progress=None if quiet else batch_progress(),
+            progress=batch_warnings() if quiet else batch_progress(),
         )
     if not quiet:
         clear_progress_line()

@@ -309,6 +309,9 @@ def batch_progress() -> Callable[[object], None]:
     def show(event: object) -> None:
         now = time.monotonic()
         phase = getattr(event, "phase", "")
+        if phase == "warning":
+            batch_warnings()(event)
+            return
         finished = getattr(event, "fraction", None) == 1.0
         if phase == last["phase"] and now - last["at"] < interval and not finished:
             return
@@ -319,6 +322,20 @@ def batch_progress() -> Callable[[object], None]:
             err.file.flush()
         else:
             err.print(escape(line))
+
+    return show
+
+
+def batch_warnings() -> Callable[[object], None]:
+    """Only the warnings of a corpus run (``--quiet`` still shows them), each on a line of
+    its own in yellow."""
+    from argmap.corpus.progress import describe
+
+    def show(event: object) -> None:
+        if getattr(event, "phase", "") != "warning":
+            return
+        clear_progress_line()
+        err.print(f"[yellow]{safe_terminal(describe(event))}[/]")  # type: ignore[arg-type]
 
     return show
 

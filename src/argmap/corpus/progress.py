@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class ProgressEvent:
-    phase: str  # read | topics | map | maps | tables | done
+    phase: str  # read | topics | map | maps | tables | done | warning
     done: int  # records (read) or posts (map)
     total: int | None  # posts to map; None while reading (the count is not known yet)
     unit: str  # "records" or "posts"
     rate: float  # per second since the phase began
     eta: float | None  # seconds left, when it can be told
     fraction: float | None  # share of the phase done (bytes for read, posts for map)
+    message: str = ""  # what a "warning" says
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -48,6 +49,11 @@ class Meter:
         eta = elapsed * (1 - fraction) / fraction if fraction and fraction > 0 else None
         self.callback(ProgressEvent(self.phase, done, total, unit, rate, eta, fraction))
 
+    def warn(self, message: str) -> None:
+        """Something the user should know now, not at the end (the phase goes on)."""
+        if self.callback is not None:
+            self.callback(ProgressEvent("warning", 0, None, "", 0.0, None, None, message))
+
     def note(self, phase: str) -> None:
         """A phase without counts (fitting topics, writing tables)."""
         self.begin(phase)
@@ -57,6 +63,8 @@ class Meter:
 
 def describe(event: ProgressEvent) -> str:
     """One line for a terminal or a log."""
+    if event.phase == "warning":
+        return f"warning: {event.message}"
     if event.phase in ("topics", "tables", "maps", "report") and not event.unit:
         return {"topics": "fitting the corpus topic model", "tables": "writing the tables",
                 "maps": "drawing the selected maps", "report": "writing the report"}[event.phase]

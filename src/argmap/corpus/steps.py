@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from argmap.corpus import assemble, plan, poison, sample
+from argmap.corpus import assemble, disk, plan, poison, sample
 from argmap.corpus.fragments import fsync_path, sha256_of
 from argmap.corpus.manifest import Manifest
 from argmap.corpus.partition import check_error_budget, partition, walk_row
@@ -253,6 +253,7 @@ class Steps:
 
     def run(self) -> BatchReport:
         spill, read_problems = self.read()
+        self.check_disk(spill)
         model, model_record = self.topics()
         tasks = self.map(spill, model_record)
         results = self.results_of(tasks)
@@ -307,6 +308,16 @@ class Steps:
                               "processed": report.processed, "skipped": report.skipped,
                               "quarantined": report.quarantined})
         return replace(report, outputs=outputs)
+
+    def check_disk(self, spill: dict[str, Any]) -> None:
+        """Warn now if OUTDIR's disk will likely fill before the tables are written
+        (``corpus.disk``); what an earlier attempt wrote there already counts as written."""
+        written = disk.size_of([self.results, self.out / "csv", self.out / "parquet",
+                                self.out / assemble.SQLITE_NAME])
+        message = disk.shortfall(self.out, sum(b.get("bytes", 0) for b in spill["buckets"]),
+                                 self.settings.tables, written)
+        if message is not None:
+            self.meter.warn(message)
 
     def _topic_rows(self, model: CorpusTopics, merged: dict[str, Any]) -> list[tuple[Any, ...]]:
         rows = []
