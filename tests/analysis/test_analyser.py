@@ -3,6 +3,8 @@ analysis each gets alone, whatever the maps and options."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +36,23 @@ def test_analyser_analyse_each_equals_analyse_alone(data) -> None:
                              damping=data.draw(st.sampled_from((0.85, 0.5))))
     maps = _maps(threads, topic_of)
     assert analyse_each(maps, options) == [analyse(amap, options) for amap in maps]
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_analyser_analyse_each_without_summaries_keeps_every_other_field(data) -> None:
+    """A corpus run that writes no per-thread maps skips the summaries; every field the
+    tables read is still the one ``analyse`` makes alone (maps sharing ids included)."""
+    count = data.draw(st.integers(1, 5), label="maps")
+    threads = [data.draw(thread_strategy(f"th{k}"), label=f"thread {k}") for k in range(count)]
+    if count > 1 and data.draw(st.booleans(), label="a thread twice"):
+        threads.append(threads[0])
+    topic_of = data.draw(st.lists(st.integers(0, 2), min_size=1, max_size=5), label="topics")
+    options = AnalyseOptions(summary_size=data.draw(st.sampled_from((0, 3))),
+                             min_confidence=data.draw(st.sampled_from((0.0, 0.35))))
+    maps = _maps(threads, topic_of)
+    assert analyse_each(maps, options, summaries=False) == \
+        [replace(analyse(amap, options), summaries=()) for amap in maps]
 
 
 def test_analyser_maps_sharing_a_post_id_are_analysed_one_by_one() -> None:

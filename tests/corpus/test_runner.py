@@ -265,6 +265,26 @@ def test_runner_writes_maps_of_the_largest_threads_and_links_them(dump, tmp_path
     assert any(p.name == "report.html" for p in report.outputs)
 
 
+def test_runner_maps_all_and_top_share_maps_and_tables(dump, reference, tmp_path) -> None:
+    """Tasks skip the key-point summaries unless they write every thread's map
+    (``--maps all``): the tables are the same either way, and a map written by a task (with
+    summaries, threads analysed together) is the one ``--maps top:N`` draws alone."""
+    options = Options().with_overrides({"export.formats": "json"})
+    run_batch([dump[0]], tmp_path / "all", options, jobs=2, maps="all")
+    run_batch([dump[0]], tmp_path / "top", options, jobs=1, maps="top:3")
+    for table in TABLES:
+        name = f"csv/{table}.csv"
+        assert (tmp_path / "all" / name).read_bytes() == (reference / name).read_bytes()
+        assert (tmp_path / "top" / name).read_bytes() == (reference / name).read_bytes()
+    top = sorted((tmp_path / "top" / "maps").iterdir())
+    assert len(top) == 3
+    every = {p.name: p.read_bytes() for p in (tmp_path / "all" / "maps").iterdir()}
+    assert len(every) == len(csv_rows(reference, "threads"))
+    for path in top:
+        assert every[path.name] == path.read_bytes()
+        assert orjson.loads(path.read_bytes())["analysis"]["summaries"]
+
+
 def test_runner_readme_sql_runs_on_the_corpus_database(reference) -> None:
     from tests.support import REPO
 

@@ -3,12 +3,17 @@ pickles, and a claim's topic depends on its own post only, never on the threads 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from argmap.corpus.topic_model import CorpusTopics, context_stems, fit, sample_rows
 from argmap.model import Claim, Post, Thread
 from argmap.options import ClusterOptions, SegmentOptions
 from argmap.segment import segment
+from argmap.topics.clustering import content_word_tuple
 from tests.corpus.dumps import SUBJECTS
 
 
@@ -69,3 +74,34 @@ def test_topic_model_sample_takes_at_most_the_cap_spread_over_the_thread() -> No
     assert rows[0] < len(claims) // 4 and rows[-1] > 3 * len(claims) // 4
     assert sample_rows(claims, cap=50) == rows
     assert np.isfinite(_fitted().centres).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_topic_model_projections_from_counts_equal_the_joined_word_lists(data) -> None:
+    """``assign_many`` counts each claim's words once and makes a context row's counts as
+    its own plus its post's sums; the projections are the bits of projecting the word lists
+    ``context_stems`` joins (groups sharing posts, a claim twice, empty groups, claims with
+    no known word, with and without post context)."""
+    model = _FITTED
+    pool = list(_claims(8, offset=2000)) + [
+        replace(_claims(1, offset=3000)[0], id="x1", text=""),
+        replace(_claims(1, offset=3000)[0], id="x2", text="12 34 qqqq zzzz"),
+        replace(_claims(1, offset=3000)[0], id="x3", text="tax tax tax tax")]
+    groups = data.draw(st.lists(st.lists(st.sampled_from(pool), max_size=14), max_size=5),
+                       label="groups")
+    for context in (True, False):
+        topics = replace(model, post_context=context)
+        made = topics._projections(topics._model(), groups)
+        if not any(groups):
+            assert made == (None, None)
+            continue
+        own = [[s for s, _ in content_word_tuple(c.text)] for g in groups for c in g]
+        joined = [row for g in groups
+                  for row in context_stems(g, context)]
+        expected = (topics._model().project(joined), topics._model().project(own))
+        for got, want in zip(made, expected, strict=True):
+            assert got.tobytes() == want.tobytes() and got.shape == want.shape
+
+
+_FITTED = _fitted()

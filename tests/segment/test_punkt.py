@@ -62,7 +62,8 @@ def test_punkt_needs_no_nltk_data_in_a_fresh_process(tmp_path: Path) -> None:
 PUNKT_PIECES = st.sampled_from(
     ["air", "The", "we", "Dr", "etc", "e.g", "U.S", "A", "a", "5", "no", "It", "(", ")", '"']
 )
-PUNKT_GLUE = st.sampled_from([". ", " ", ".  ", "! ", "? ", ".\n", ", ", "... ", ".) "])
+PUNKT_GLUE = st.sampled_from([". ", " ", ".  ", "! ", "? ", ".\n", ", ", "... ", ".) ", "?\n\n",
+                               "!  ", "?! ", "? (", "?) "])
 
 
 @settings(max_examples=300, deadline=None)
@@ -73,3 +74,16 @@ def test_punkt_plain_word_shortcut_agrees_with_punkt(parts: list[tuple[str, str]
     assert list(punkt.punkt_tokenizer().span_tokenize(text)) == list(
         reference.span_tokenize(text)
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=st.text(alphabet=st.sampled_from("aZqe."), min_size=1, max_size=6),
+       mark=st.sampled_from("?!."), space=st.sampled_from([" ", "  ", "\n", "\n\n", "\t", " \n"]),
+       after=st.text(alphabet=st.sampled_from('aB"\'([.?,)5'), min_size=1, max_size=5))
+def test_punkt_mark_shortcut_agrees_with_punkt(word: str, mark: str, space: str,
+                                               after: str) -> None:
+    """A candidate's context decided by a shortcut gets Punkt's own answer."""
+    context = word + mark + space + after
+    reference = PunktSentenceTokenizer(punkt.punkt_parameters())
+    assert punkt.punkt_tokenizer().text_contains_sentbreak(context) == \
+        reference.text_contains_sentbreak(context)

@@ -47,15 +47,21 @@ def analyse(amap: ArgumentMap, options: AnalyseOptions | None = None) -> Analysi
 
 
 def analyse_each(amaps: Sequence[ArgumentMap], options: AnalyseOptions | None = None,
-                 ) -> list[Analysis]:
+                 *, summaries: bool = True) -> list[Analysis]:
     """``analyse`` of each map, the summaries of all of them made in one pass.
 
     Why: a corpus run analyses every thread alone, ~40 claims at a time, and the summariser's
     set-up and numpy calls cost more per thread than its arithmetic. It already summarises
     every group of a map (thread, topics, camps) as blocks of one matrix, each block's numbers
     its group's alone; here the groups of many maps are the blocks. Needs claim and post ids
-    that no two maps share (weights and links are looked up by id); otherwise map by map."""
+    that no two maps share (weights and links are looked up by id); otherwise map by map.
+
+    ``summaries=False``: every other field as ``analyse`` makes it and no summaries (empty),
+    for a caller that never shows them (a corpus run writes tables, not the summaries, unless
+    it writes every thread's map): they are a tenth of a corpus task's CPU."""
     options = options or AnalyseOptions()
+    if not summaries:
+        return _analyse_without_summaries(amaps, options)
     if len(amaps) < 2 or not _separable(amaps):
         return [analyse(amap, options) for amap in amaps]
     with collector_paused():
@@ -89,6 +95,17 @@ def analyse_each(amaps: Sequence[ArgumentMap], options: AnalyseOptions | None = 
                                                  items=chosen))
         return [Analysis(**fields, summaries=tuple(mine))
                 for (fields, _posts), mine in zip(made, summaries, strict=True)]
+
+
+def _analyse_without_summaries(amaps: Sequence[ArgumentMap], options: AnalyseOptions,
+                               ) -> list[Analysis]:
+    """``analyse_each`` with no summaries: the maps ranked together (PageRank in lockstep
+    gives each map the bits it gets alone), nothing looked up by id across maps."""
+    with collector_paused():
+        edges = [Edges.of(amap, options.min_confidence) for amap in amaps]
+        ranked = claim_centrality_many(edges, options.damping)
+        return [Analysis(**_graph(amap, options, e, c)[0], summaries=())
+                for amap, e, c in zip(amaps, edges, ranked, strict=True)]
 
 
 def _separable(amaps: Sequence[ArgumentMap]) -> bool:

@@ -163,7 +163,9 @@ def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
     maps: list[str] = []
     try:
         with collector_paused():  # see the note above ``run_task``
-            for key, entries, first in _prepared(threads, excluded, topics, options):
+            # The key-point summaries are shown only by the per-thread maps written here.
+            for key, entries, first in _prepared(threads, excluded, topics, options,
+                                                 summaries=ctx.get("maps") == "all"):
                 mapped = _map_with_quarantine(key, entries, excluded, topics, options, poison,
                                               quarantined, first)
                 if mapped is None:
@@ -248,12 +250,12 @@ PREPARE_POSTS = 2_000  # threads are prepared together in runs of about this man
 
 
 def _prepared(threads: list[tuple[str, list[Entry]]], excluded: frozenset[str],
-              topics: CorpusTopics, options: Options
+              topics: CorpusTopics, options: Options, summaries: bool = True
               ) -> Iterator[tuple[str, list[Entry], tuple[Thread, Prepared | None] | None]]:
     """The task's threads with their segmentation and topics made together
     (``prepare_threads``), a run of threads at a time so a large task's claims are not all
     held at once; each with the thread as assembled. A thread every record of which is
-    quarantined gets None."""
+    quarantined gets None. ``summaries=False``: analyses without summaries."""
     run: list[tuple[str, list[Entry], Thread | None]] = []
     posts = 0
     for index, (key, entries) in enumerate(threads):
@@ -264,7 +266,7 @@ def _prepared(threads: list[tuple[str, list[Entry]]], excluded: frozenset[str],
         posts += len(entries)
         if posts >= PREPARE_POSTS or index == len(threads) - 1:
             made = iter(prepare_threads([t for _, _, t in run if t is not None], topics,
-                                        options))
+                                        options, summaries=summaries))
             for key_, entries_, whole_ in run:
                 yield key_, entries_, (whole_, next(made)) if whole_ is not None else None
             run, posts = [], 0

@@ -125,8 +125,8 @@ def _argument_map(thread: Thread, claims: tuple[Claim, ...], dropped: tuple[Drop
                        post_relations=post_relations)
 
 
-def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Options
-                    ) -> list[Prepared | None]:
+def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Options,
+                    *, summaries: bool = True) -> list[Prepared | None]:
     """Segmentation, corpus topics and links of a task's threads, made together, each
     thread's the same as ``map_thread`` makes alone: posts are segmented one by one
     (``segment`` is a loop over posts) through one sentence memo (exact: ``segment_post``),
@@ -135,7 +135,9 @@ def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Op
     (``analysis.analyser.analyse_each``). A thread whose segmentation raises gets None
     (``map_thread`` then meets the error alone); so does every thread if the assignment
     raises; if linking or analysing raises, ``map_thread`` does that and what follows it alone
-    for every thread."""
+    for every thread. ``summaries=False``: the analyses without their key-point summaries
+    (``analyse_each``), for a corpus run that writes no per-thread map from them (the tables
+    never use them)."""
     memo: SentenceMemo = {}
     found: list[tuple[tuple[Claim, ...], tuple[Dropped, ...]] | None] = []
     for thread in threads:
@@ -166,7 +168,8 @@ def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Op
     try:
         analyses: list[Analysis | None] = list(analyse_each(
             [_argument_map(t, m.claims, m.dropped, m.topics, *link, options)
-             for (t, m), link in zip(ready, links, strict=True)], options.analyse))
+             for (t, m), link in zip(ready, links, strict=True)], options.analyse,
+            summaries=summaries))
     except Exception:  # noqa: BLE001 - every thread is analysed alone instead
         analyses = [None] * len(ready)
     done = iter([Prepared(m.claims, m.dropped, m.topics, m.similarity, link, analysis)

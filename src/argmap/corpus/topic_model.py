@@ -27,13 +27,15 @@ from types import SimpleNamespace
 
 import numpy as np
 import orjson
+from scipy import sparse
 
 from argmap.blas import one_blas_thread
 from argmap.model import Claim, Topic
 from argmap.options import ClusterOptions
 from argmap.topics import OTHER_ID, TopicModel
-from argmap.topics.clustering import content_word_tuple
+from argmap.topics.clustering import _KERNELS, content_word_tuple
 from argmap.topics.labels import label_topics, make_topic
+from argmap.topics.term_counts import stem_counts
 
 SAMPLE_PER_THREAD = 200
 
@@ -56,6 +58,36 @@ def _with_context(claims: Sequence[Claim], own: list[list[str]], post_context: b
         count[claim.post_id] = count.get(claim.post_id, 0) + 1
     return [stems + by_post[c.post_id] if count[c.post_id] > 1 else stems
             for c, stems in zip(claims, own, strict=True)]
+
+
+def _context_counts(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
+                    keys: Sequence[tuple[int, str]], n_terms: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The counts of ``_with_context``'s rows from the own rows' counts (CSR arrays as
+    ``stem_counts`` makes them): a claim whose post (``keys``: group and post id) has more
+    than one claim gets its own counts plus the post's sums. Counts are small integers in
+    float64, so every sum is exact; the result is canonical (columns sorted, no duplicates),
+    hence the very arrays ``stem_counts`` makes of the joined lists."""
+    n = len(keys)
+    number: dict[tuple[int, str], int] = {}
+    post = np.fromiter((number.setdefault(key, len(number)) for key in keys), np.int64, n)
+    multi = np.bincount(post, minlength=len(number))[post] > 1
+    if not multi.any():
+        return data, indices, indptr
+    own = sparse.csr_array((data, indices, indptr), shape=(n, n_terms))
+    gather = sparse.csr_array((np.ones(n), post, np.arange(n + 1)), shape=(n, len(number)))
+    sums = (gather.T @ own).tocsr()
+    sums.sum_duplicates()
+    spread_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(multi, out=spread_ptr[1:])
+    spread = sparse.csr_array((np.ones(int(spread_ptr[-1])), post[multi], spread_ptr),
+                              shape=(n, len(number)))
+    added = (spread @ sums).tocsr()
+    added.sum_duplicates()
+    context = (own + added).tocsr()
+    context.sum_duplicates()
+    return (context.data.astype(np.float64), context.indices.astype(np.int32),
+            context.indptr.astype(np.int32))
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,16 +135,9 @@ class CorpusTopics:
         if model is None:
             model = self._model()
             object.__setattr__(self, "_cached", model)
-        own_all: list[list[str]] = []
-        context_all: list[list[str]] = []
-        for claims in groups:
-            own = [[stem for stem, _ in content_word_tuple(c.text)] for c in claims]
-            own_all.extend(own)
-            context_all.extend(_with_context(claims, own, self.post_context))
         out: list[tuple[list[str], np.ndarray]] = []
         with one_blas_thread():
-            context = model.project(context_all) if context_all else None
-            own_vectors = model.project(own_all) if own_all else None
+            context, own_vectors = self._projections(model, groups)
             at = 0
             for claims in groups:
                 n = len(claims)
@@ -132,6 +157,31 @@ class CorpusTopics:
                     ids.append(self.topics[topic].id if topic >= 0 else other)
                 out.append((ids, typical))
         return out
+
+    def _projections(self, model: TopicModel, groups: Sequence[Sequence[Claim]]
+                     ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The context and own projections of every claim of ``groups`` (None: no claims).
+        Each claim's words are counted once: a context row's counts are its own plus, when
+        its post has more than one claim in its group, the sums of that post's claims
+        (``_context_counts``; integers, so exactly the counts of the joined word lists
+        ``context_stems`` makes, and the same canonical arrays)."""
+        own_all = [[stem for stem, _ in content_word_tuple(c.text)]
+                   for claims in groups for c in claims]
+        if not own_all:
+            return None, None
+        if not _KERNELS:  # pragma: no cover - the word lists, projected as before
+            context_all = [stems for claims in groups for stems in _with_context(
+                claims, [[s for s, _ in content_word_tuple(c.text)] for c in claims],
+                self.post_context)]
+            return model.project(context_all), model.project(own_all)
+        n_terms = len(model.vectorizer.idf_)
+        data, indices, indptr = stem_counts(own_all, model.vectorizer.vocabulary_, n_terms)
+        own = (data.copy(), indices, indptr)  # weighing is in place
+        if self.post_context:
+            keys = [(g, c.post_id) for g, claims in enumerate(groups) for c in claims]
+            data, indices, indptr = _context_counts(data, indices, indptr, keys, n_terms)
+        return (model.project_count_arrays(data, indices, indptr),
+                model.project_count_arrays(*own))
 
     def thread_topics(self, claims: Sequence[Claim]) -> tuple[tuple[Topic, ...], dict[str, float]]:
         """The corpus topics present among ``claims`` as ``Topic`` records of these claims

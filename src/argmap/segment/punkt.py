@@ -41,7 +41,7 @@ def punkt_parameters() -> PunktParameters:
 
 
 class _PlainWordPunkt(PunktSentenceTokenizer):
-    """Punkt with an exact shortcut for the commonest candidate, "word. Next".
+    """Punkt with exact shortcuts for the commonest candidates, "word. Next" and "word? Next".
 
     Punkt decides each candidate break from a small context string. When the word before the
     period is plain letters (two or more, so not an initial), is no abbreviation and starts no
@@ -60,10 +60,15 @@ class _PlainWordPunkt(PunktSentenceTokenizer):
         plain = _PLAIN_WORD_END.fullmatch(text)
         if plain is not None and plain.group(1).lower() not in self._blockers:
             return True
+        if _PLAIN_MARK_END.fullmatch(text) is not None:
+            return True
         return super().text_contains_sentbreak(text)
 
 
 _PLAIN_WORD_END = re.compile(r"([A-Za-z]{2,})\.\s+[A-Za-z\"'(\[]\S*")
+# "word? Next", "word! Next": the "?" or "!" is a token of its own, which Punkt's first pass
+# always marks as a break and its second pass (periods only) never undoes; a token follows it.
+_PLAIN_MARK_END = re.compile(r"[A-Za-z]+[?!]\s+[A-Za-z\"'(\[]\S*")
 
 
 @functools.cache

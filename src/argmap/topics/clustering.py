@@ -238,8 +238,16 @@ class TopicModel:
         normalisation, the sparse x dense product), called on the arrays: the same floats
         without building matrix objects. Why: a corpus run projects every thread's few dozen
         claims twice, and the objects' construction and checks cost more than the sums."""
-        data, indices, indptr = self._count_arrays(stems)
-        n_rows, n_terms = len(stems), len(self.vectorizer.idf_)
+        return self.project_count_arrays(*self._count_arrays(stems))
+
+    def project_count_arrays(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray
+                             ) -> np.ndarray:
+        """``project`` of rows given as their counts: CSR arrays over the vectorizer's columns
+        (float64 counts, int32 columns sorted in each row, int32 row pointers), as
+        ``stem_counts`` makes them; ``data`` is weighed in place. Needs ``_KERNELS``."""
+        n_rows, n_terms = len(indptr) - 1, len(self.vectorizer.idf_)
+        if self.components.size == 0:
+            return np.zeros((n_rows, 1))
         self._weigh(_Rows(data, indices, indptr, (n_rows, n_terms)))
         columns = np.ascontiguousarray(self.components.T, dtype=np.float64)
         out = np.zeros((n_rows, columns.shape[1]), dtype=np.float64)
