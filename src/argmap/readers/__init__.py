@@ -120,6 +120,8 @@ def sniff(path: Path) -> str:
         document = orjson.loads(read_bytes(path, 1 << 30).lstrip(b"\xef\xbb\xbf"))
     except (orjson.JSONDecodeError, InputError):
         return "jsonl" if stripped[:1] == b"{" else "json"
+    if isinstance(document, dict) and not rest.strip() and _is_reddit_row(document):
+        return "reddit-ndjson"  # a dump of one record (`head -1 RC_...`) is still a dump
     return _shape_of_document(document)
 
 
