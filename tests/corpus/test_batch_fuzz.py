@@ -2,11 +2,12 @@
 `argmap batch` and `argmap map` subprocesses.
 
 What must hold whatever the input: a documented exit code and no traceback; records in =
-processed + skipped + quarantined; `--jobs 1` and `--jobs 2` write the same bytes; the CSV,
-Parquet and SQLite tables hold the same rows (CSV with its formula guard); every thread's posts
-and claims in the tables are the ones `argmap map` gives that thread; `map`'s file names are
-safe; the corpus report parses and holds no script a post brought. CI runs the explicit
-example; ARGMAP_FUZZ_EXAMPLES=N runs N random ones (tests/README.md, "Fuzzing").
+processed + skipped + quarantined; `--jobs 1` and `--jobs 2` write the same bytes (tables,
+report, every thread's map files, under safe names); the CSV, Parquet and SQLite tables hold
+the same rows (CSV with its formula guard); every thread's posts and claims in the tables are
+the ones `argmap map` gives that thread; `map`'s file names are safe; the corpus report parses
+and holds no script a post brought. CI runs the explicit example; ARGMAP_FUZZ_EXAMPLES=N runs
+N random ones (tests/README.md, "Fuzzing").
 """
 
 from __future__ import annotations
@@ -189,7 +190,8 @@ def _run_corpus(records: list[dict], tmp: Path) -> None:
     for jobs in ("1", "2"):
         outs[jobs] = tmp / f"jobs{jobs}"
         result = _run("batch", str(corpus), "-o", str(outs[jobs]), "--jobs", jobs,
-                      "--tables", "csv,parquet,sqlite")
+                      "--tables", "csv,parquet,sqlite", "--maps", "all", "--export",
+                      "json,summary,argdown")
         stderr = result.stderr.decode("utf-8", "replace")
         assert "Traceback" not in stderr, stderr[-3000:]
         assert result.returncode in DOCUMENTED, (result.returncode, stderr[-2000:])
@@ -200,8 +202,12 @@ def _run_corpus(records: list[dict], tmp: Path) -> None:
         return
     files = sorted(p.relative_to(outs["1"]) for p in outs["1"].rglob("*")
                    if p.is_file() and ".argmap" not in p.parts)
+    assert files == sorted(p.relative_to(outs["2"]) for p in outs["2"].rglob("*")
+                           if p.is_file() and ".argmap" not in p.parts)
     for name in files:
         assert (outs["1"] / name).read_bytes() == (outs["2"] / name).read_bytes(), name
+        assert re.fullmatch(r"[A-Za-z0-9._-]+", name.name), name
+        assert (outs["1"] / name).resolve().is_relative_to(outs["1"].resolve())
     counts = json.loads((outs["1"] / "summary.json").read_bytes())
     assert counts["records_in"] == len(records) == (
         counts["processed"] + counts["skipped"] + counts["quarantined"]), counts
