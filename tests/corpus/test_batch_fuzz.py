@@ -2,12 +2,12 @@
 `argmap batch` and `argmap map` subprocesses.
 
 What must hold whatever the input: a documented exit code and no traceback; records in =
-processed + skipped + quarantined; `--jobs 1` and `--jobs 2` write the same bytes (tables,
-report, every thread's map files, under safe names); the CSV, Parquet and SQLite tables hold
-the same rows (CSV with its formula guard); every thread's posts and claims in the tables are
-the ones `argmap map` gives that thread; `map`'s file names are safe; the corpus report parses
-and holds no script a post brought. CI runs the explicit example; ARGMAP_FUZZ_EXAMPLES=N runs
-N random ones (tests/README.md, "Fuzzing").
+processed + skipped + quarantined; `--jobs 1` and `--jobs 2`, under two hash seeds, write the
+same bytes (tables, report, every thread's map files, under safe names); the CSV, Parquet and
+SQLite tables hold the same rows (CSV with its formula guard); every thread's posts and claims
+in the tables are the ones `argmap map` gives that thread; `map`'s file names are safe; the
+corpus report parses and holds no script a post brought. CI runs the explicit example;
+ARGMAP_FUZZ_EXAMPLES=N runs N random ones (tests/README.md, "Fuzzing").
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ def corpora(draw) -> list[dict]:
     return [records[i] for i in order]
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+def _run(*args: str, seed: str = "0") -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONHASHSEED": seed}
     try:
         return subprocess.run([sys.executable, "-m", "argmap", *args, "-q"], cwd=REPO, env=env,
                               capture_output=True, timeout=240)
@@ -191,7 +191,7 @@ def _run_corpus(records: list[dict], tmp: Path) -> None:
         outs[jobs] = tmp / f"jobs{jobs}"
         result = _run("batch", str(corpus), "-o", str(outs[jobs]), "--jobs", jobs,
                       "--tables", "csv,parquet,sqlite", "--maps", "all", "--export",
-                      "json,summary,argdown")
+                      "json,summary,argdown", seed=jobs)  # and another hash seed
         stderr = result.stderr.decode("utf-8", "replace")
         assert "Traceback" not in stderr, stderr[-3000:]
         assert result.returncode in DOCUMENTED, (result.returncode, stderr[-2000:])
