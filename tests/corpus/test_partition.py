@@ -85,3 +85,34 @@ def test_partition_keyless_hacker_news_items_join_their_root(tmp_path) -> None:
     threads = threads_of(tmp_path / "spill", 4)
     assert found.records_in == 5 and sorted(threads) == ["hn:1", "hn:5"]
     assert {t.id: t.posts for t in expected.threads} == {k: t.posts for k, t in threads.items()}
+
+
+def _lesswrong(rows: list[tuple[str, str | None]]) -> bytes:
+    return orjson.dumps({"data": {"comments": {"results": [
+        {"_id": cid, "postId": "P", "parentCommentId": parent,
+         "postedAt": f"2024-05-01T1{cid[1:]}:00:00.000Z", "htmlBody": f"<p>Point {cid}.</p>",
+         "user": {"displayName": "U" + cid}} for cid, parent in rows]}}})
+
+
+def test_partition_thread_split_over_document_files_keeps_replies_across_them(tmp_path) -> None:
+    """Two pages of one LessWrong post's comments: c3 (page two) answers c2 (page one). Each
+    page was read whole and spilled as it was built, c3 as an orphan with its parent lost, and
+    a problem said c2 was "not here"; now the spilled thread is the one `map` reads from the
+    two pages and from one file holding both."""
+    rows = [("c1", None), ("c2", "c1"), ("c3", "c2"), ("c4", "c3"), ("c5", "c9")]
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.json").write_bytes(_lesswrong(rows[:2]))
+    (folder / "b.json").write_bytes(_lesswrong(rows[2:]))
+    (tmp_path / "all.json").write_bytes(_lesswrong(rows))
+    files = [folder / "a.json", folder / "b.json"]
+    found = partition(files, ReadOptions(), tmp_path / "spill", 4)
+    (thread,) = threads_of(tmp_path / "spill", 4).values()
+    (whole,) = read_threads([tmp_path / "all.json"]).threads
+    (pages,) = read_threads(files).threads
+    assert [(p.id, p.reply_to, p.flags) for p in thread.posts] == \
+        [(p.id, p.reply_to, p.flags) for p in whole.posts] == \
+        [(p.id, p.reply_to, p.flags) for p in pages.posts]
+    assert thread.posts[2].reply_to == "lesswrong:c2"
+    assert not found.problems  # c5's missing parent is judged once, when the thread is whole
+    assert [(p.code, p.post_id) for p in thread.problems] == [("orphan_reply", "lesswrong:c5")]

@@ -45,6 +45,19 @@ def orphan_target(problem: Problem) -> str | None:
     return target if isinstance(target, str) else None
 
 
+def with_named_parents(thread: Thread) -> list[Post]:
+    """The thread's posts, each orphan given back the parent it named (and its orphan flag
+    taken off): what a thread built from one file of several must be joined from."""
+    targets = {problem.post_id: target for problem in thread.problems
+               if (target := orphan_target(problem)) is not None}
+    if not targets:
+        return list(thread.posts)
+    return [replace(post, reply_to=targets[post.id],
+                    flags=tuple(f for f in post.flags if f != ORPHAN_FLAG))
+            if post.id in targets and ORPHAN_FLAG in post.flags else post
+            for post in thread.posts]
+
+
 def merge_parts(thread_id: str, parts: Sequence[Thread], path: str = "") -> Thread:
     """One thread from the parts several files gave it (dump shards, months, pages).
 
@@ -53,15 +66,7 @@ def merge_parts(thread_id: str, parts: Sequence[Thread], path: str = "") -> Thre
     named, and the whole is repaired again (``build_thread``): a reply across files is a reply,
     a post in two files is a reported duplicate, a loop across files is cut. The parts' other
     problems stay; their orphan reports give way to the whole's."""
-    posts: list[Post] = []
-    for part in parts:
-        targets = {problem.post_id: target for problem in part.problems
-                   if (target := orphan_target(problem)) is not None}
-        for post in part.posts:
-            if post.id in targets and ORPHAN_FLAG in post.flags:
-                post = replace(post, reply_to=targets[post.id],
-                               flags=tuple(f for f in post.flags if f != ORPHAN_FLAG))
-            posts.append(post)
+    posts = [post for part in parts for post in with_named_parents(part)]
     title = next((part.title for part in parts if part.title), None)
     whole = build_thread(thread_id, title, posts, path)
     kept = tuple(problem for part in parts for problem in part.problems
