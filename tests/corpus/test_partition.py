@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import orjson
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from argmap.corpus.partition import partition
@@ -116,3 +116,37 @@ def test_partition_thread_split_over_document_files_keeps_replies_across_them(tm
     assert thread.posts[2].reply_to == "lesswrong:c2"
     assert not found.problems  # c5's missing parent is judged once, when the thread is whole
     assert [(p.code, p.post_id) for p in thread.problems] == [("orphan_reply", "lesswrong:c5")]
+
+
+_REDDIT_IDS = [f"c{i}" for i in range(8)]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(_REDDIT_IDS),
+                          st.sampled_from(["t3_s", "t3_r", *[f"t1_{i}" for i in _REDDIT_IDS]]),
+                          st.sampled_from(["s", "r"]), st.integers(0, 5)),
+                min_size=1, max_size=12),
+       st.lists(st.integers(0, 12), max_size=2))
+@example(rows=[("c0", "t3_s", "s", 0), ("c2", "t1_c3", "s", 0), ("c3", "t1_c2", "s", 0)],
+         cuts=[1])
+def test_partition_reddit_rows_split_over_files_read_as_map_reads_them(tmp_path, rows, cuts):
+    """Reddit dump rows cut into several files (shards of a month): the streamed read gives
+    every thread read_threads gives for the same files (posts, tree, flags). The example: a
+    reply loop in the second file, the root in the first; `map` left the loop's cut post a
+    root of its own, `batch` hung it under the root."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    lines = [orjson.dumps({"id": cid, "parent_id": parent, "link_id": f"t3_{link}",
+                           "body": f"Comment {cid} says buses should be free.", "author": "u",
+                           "created_utc": t, "subreddit": "x"}) for cid, parent, link, t in rows]
+    bounds = sorted({0, len(lines), *(min(c, len(lines)) for c in cuts)})
+    files = []
+    for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        files.append(folder / f"RC_{k}.ndjson")
+        files[-1].write_bytes(b"\n".join(lines[a:b]) + b"\n")
+    options = ReadOptions(max_errors=1.0)
+    found = partition(files, options, folder / "spill", 4)
+    expected = read_threads(files, options)
+    threads = threads_of(folder / "spill", 4)
+    assert found.records_in == expected.records_in
+    assert {t.id: t.posts for t in expected.threads} == {k: t.posts for k, t in threads.items()}

@@ -17,6 +17,9 @@ from dataclasses import replace
 from argmap.model import Post, Problem, Thread
 
 ORPHAN_FLAG = "orphan"
+# the parent ``with_named_parents`` gives a post cut out of a reply loop: never an input id
+# (those carry their source's prefix), so the whole hangs it under its own root, silently
+CYCLE_CUT = "\x00cut"
 
 
 def _order_key(post: Post) -> tuple[float, str]:
@@ -46,10 +49,14 @@ def orphan_target(problem: Problem) -> str | None:
 
 
 def with_named_parents(thread: Thread) -> list[Post]:
-    """The thread's posts, each orphan given back the parent it named (and its orphan flag
-    taken off): what a thread built from one file of several must be joined from."""
+    """The thread's posts, each orphan given back the parent it named and each post cut out of
+    a reply loop marked ``CYCLE_CUT`` (their orphan flags taken off, ``build_thread`` puts
+    them back): what a thread built from one file of several must be joined from, so that the
+    whole hangs them under its root as if it had been built in one piece."""
     targets = {problem.post_id: target for problem in thread.problems
                if (target := orphan_target(problem)) is not None}
+    targets.update((problem.post_id, CYCLE_CUT) for problem in thread.problems
+                   if problem.code == "reply_cycle" and problem.post_id is not None)
     if not targets:
         return list(thread.posts)
     return [replace(post, reply_to=targets[post.id],
@@ -146,9 +153,10 @@ def build_thread(
     orphans = sorted(pid for pid, target in parent.items()
                      if target is not None and target not in by_id)
     for pid in orphans:
-        problems.append(Problem("orphan_reply",
-                                f"post {pid!r} replies to {parent[pid]!r}{_NOT_HERE}",
-                                path, by_id[pid].source.line, None, pid))
+        if parent[pid] != CYCLE_CUT:  # cut out of a loop when its file was built: said then
+            problems.append(Problem("orphan_reply",
+                                    f"post {pid!r} replies to {parent[pid]!r}{_NOT_HERE}",
+                                    path, by_id[pid].source.line, None, pid))
         parent[pid] = None
     cycle_problems = _break_cycles(parent, path)
     problems.extend(cycle_problems)
