@@ -7,11 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from argmap.render.svg import svg_problems
 from tests.support import run_cli
@@ -151,3 +154,90 @@ def test_hostile_issue13_inputs_exit_as_documented_with_inert_outputs(tmp_path, 
                 assert all(not cell or cell[0] not in "=+-@\t\r" for cell in row)
     if result.returncode == 3:
         assert "records read" in stderr and "skipped" in stderr
+
+
+# --- hostile text anywhere (texts, authors, titles, thread ids, urls), drawn by hypothesis -------
+
+_SCALE = int(os.environ.get("ARGMAP_FUZZ_EXAMPLES", "0"))
+_PIECES = HOSTILE[:-1] + [
+    "", " ", "[deleted]", "🙂🔥👍", "\u2028\u2029", "\r\n\r", "x" * 2000, "'quoted", "\ud800 lone",
+    "| a | b |\n|---|---|\n| 1 | 2 |", "<!-- c --> ]]> <![CDATA[ x ]]>", "{{ jinja }} {% raw %}",
+    "Cities should ban cars from the centre because pollution harms children.",
+    "No, that is wrong: shops need deliveries and buses cannot carry everything.",
+]
+
+
+@st.composite
+def _hostile_threads(draw) -> list[dict]:
+    records = []
+    for t in range(draw(st.integers(1, 3))):
+        thread = draw(st.sampled_from(["t", "../../x", "CON", "a/b", "\u202eevil", "é" * 90,
+                                       "<script>", "=1+1"])) + str(t)
+        for i in range(draw(st.integers(1, 5))):
+            text = " ".join(draw(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=3)))
+            records.append({"id": f"{t}-{i}", "thread": thread,
+                            "reply_to": None if i == 0 else f"{t}-{draw(st.integers(0, i - 1))}",
+                            "author": draw(st.sampled_from(_PIECES[:12] + [None])),
+                            "title": draw(st.sampled_from([None, *_PIECES[:12]])),
+                            "url": draw(st.sampled_from([None, "javascript:alert(1)",
+                                                         "https://example.org/a?b=\"c\"",
+                                                         "data:text/html,<script>"])),
+                            "text": text})
+    return records
+
+
+def _check_every_output(out, records) -> None:
+    files = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+", name) for name in files), sorted(files)
+    for name, data in files.items():
+        if name.endswith(".svg"):
+            assert svg_problems(data) == [], name
+        elif name.endswith(".html"):
+            from selectolax.lexbor import LexborHTMLParser
+
+            page = LexborHTMLParser(data.decode("utf-8"))
+            scripts = page.css("script")
+            assert len(scripts) == 2, name  # argmap's data block and its one inline script
+            assert all("alert(1)" not in (s.text() or "") or s.attributes.get("type") ==
+                       "application/json" for s in scripts), name
+            json.loads(scripts[0].text() if scripts[0].attributes.get("type") ==
+                       "application/json" else scripts[1].text())
+            for node in page.css("[href], [src]"):
+                link = node.attributes.get("href") or node.attributes.get("src") or ""
+                assert not link.strip().lower().startswith(("javascript:", "data:")), link
+        elif name.endswith(".graphml"):
+            nx.read_graphml(io.BytesIO(data))
+        elif name.endswith(".json"):
+            json.loads(data)
+        elif name.endswith(".csv"):
+            for row in csv.reader(io.StringIO(data.decode("utf-8"), newline="")):
+                assert all(not cell or cell[0] not in "=+-@\t\r" for cell in row), name
+        elif name.endswith((".md", ".argdown", ".dot")):
+            text = data.decode("utf-8")
+            assert "\x1b" not in text and "\x00" not in text, name
+    posts = [p for name, data in files.items() if name.endswith(".json")
+             and ".aif." not in name for t in json.loads(data)["map"]["threads"]
+             for p in t["posts"]]
+    # a record holding a lone surrogate is skipped as invalid JSON (hostile input #4); the
+    # rest are all mapped
+    assert len(posts) == sum("\ud800" not in json.dumps(r, ensure_ascii=False) for r in records)
+
+
+@settings(max_examples=_SCALE or 1, deadline=None, derandomize=not _SCALE, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(records=_hostile_threads())
+def test_hostile_text_anywhere_through_every_output_stays_inert(tmp_path_factory, records):
+    base = tmp_path_factory.mktemp("hostile")
+    source = base / "in.jsonl"
+    source.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in records))
+    out = base / "out"
+    result = run_cli("map", str(source), "-o", str(out), "-q", "--export",
+                     "svg,dot,html,json,summary,graphml,aif,argdown,csv")
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr, stderr[-3000:]
+    broken = sum("\ud800" in json.dumps(r, ensure_ascii=False) for r in records)
+    expected = {0} if not broken else {65} if broken == len(records) else {3}
+    assert result.returncode in expected, (result.returncode, stderr[-2000:])
+    if result.returncode != 65:
+        _check_every_output(out, records)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import orjson
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from argmap.corpus.partition import partition
@@ -84,4 +84,74 @@ def test_partition_keyless_hacker_news_items_join_their_root(tmp_path) -> None:
     found = partition([path], ReadOptions(), tmp_path / "spill", 4)
     threads = threads_of(tmp_path / "spill", 4)
     assert found.records_in == 5 and sorted(threads) == ["hn:1", "hn:5"]
+    assert {t.id: t.posts for t in expected.threads} == {k: t.posts for k, t in threads.items()}
+
+
+def _lesswrong(rows: list[tuple[str, str | None]]) -> bytes:
+    return orjson.dumps({"data": {"comments": {"results": [
+        {"_id": cid, "postId": "P", "parentCommentId": parent,
+         "postedAt": f"2024-05-01T1{cid[1:]}:00:00.000Z", "htmlBody": f"<p>Point {cid}.</p>",
+         "user": {"displayName": "U" + cid}} for cid, parent in rows]}}})
+
+
+def test_partition_thread_split_over_document_files_keeps_replies_across_them(tmp_path) -> None:
+    """Two pages of one LessWrong post's comments: c3 (page two) answers c2 (page one). Each
+    page was read whole and spilled as it was built, c3 as an orphan with its parent lost, and
+    a problem said c2 was "not here"; now the spilled thread is the one `map` reads from the
+    two pages and from one file holding both."""
+    rows = [("c1", None), ("c2", "c1"), ("c3", "c2"), ("c4", "c3"), ("c5", "c9")]
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.json").write_bytes(_lesswrong(rows[:2]))
+    (folder / "b.json").write_bytes(_lesswrong(rows[2:]))
+    (tmp_path / "all.json").write_bytes(_lesswrong(rows))
+    files = [folder / "a.json", folder / "b.json"]
+    found = partition(files, ReadOptions(), tmp_path / "spill", 4)
+    (thread,) = threads_of(tmp_path / "spill", 4).values()
+    (whole,) = read_threads([tmp_path / "all.json"]).threads
+    (pages,) = read_threads(files).threads
+    assert [(p.id, p.reply_to, p.flags) for p in thread.posts] == \
+        [(p.id, p.reply_to, p.flags) for p in whole.posts] == \
+        [(p.id, p.reply_to, p.flags) for p in pages.posts]
+    assert thread.posts[2].reply_to == "lesswrong:c2"
+    assert not found.problems  # c5's missing parent is judged once, when the thread is whole
+    assert [(p.code, p.post_id) for p in thread.problems] == [("orphan_reply", "lesswrong:c5")]
+
+
+_REDDIT_IDS = [f"c{i}" for i in range(8)]
+
+
+_PARENTS = st.sampled_from(["t3_s", "t3_r", *[f"t1_{i}" for i in _REDDIT_IDS]])
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_REDDIT_IDS), min_size=1, max_size=12),
+       st.fixed_dictionaries({i: st.tuples(_PARENTS, st.sampled_from(["s", "r"]),
+                                           st.integers(0, 5)) for i in _REDDIT_IDS}),
+       st.lists(st.integers(0, 12), max_size=2))
+@example(ids=["c0", "c2", "c3"], records={"c0": ("t3_s", "s", 0), "c2": ("t1_c3", "s", 0),
+                                          "c3": ("t1_c2", "s", 0)}, cuts=[1])
+def test_partition_reddit_rows_split_over_files_read_as_map_reads_them(tmp_path, ids, records,
+                                                                        cuts):
+    """Reddit dump rows cut into several files (shards of a month; a row may come twice, as
+    re-fetched pages repeat it): the streamed read gives every thread read_threads gives for
+    the same files (posts, tree, flags). The example: a reply loop in the second file, the
+    root in the first; `map` left the loop's cut post a root of its own, `batch` hung it under
+    the root."""
+    rows = [(cid, *records[cid]) for cid in ids]
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    lines = [orjson.dumps({"id": cid, "parent_id": parent, "link_id": f"t3_{link}",
+                           "body": f"Comment {cid} says buses should be free.", "author": "u",
+                           "created_utc": t, "subreddit": "x"}) for cid, parent, link, t in rows]
+    bounds = sorted({0, len(lines), *(min(c, len(lines)) for c in cuts)})
+    files = []
+    for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        files.append(folder / f"RC_{k}.ndjson")
+        files[-1].write_bytes(b"\n".join(lines[a:b]) + b"\n")
+    options = ReadOptions(max_errors=1.0)
+    found = partition(files, options, folder / "spill", 4)
+    expected = read_threads(files, options)
+    threads = threads_of(folder / "spill", 4)
+    assert found.records_in == expected.records_in
     assert {t.id: t.posts for t in expected.threads} == {k: t.posts for k, t in threads.items()}

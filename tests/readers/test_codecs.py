@@ -137,6 +137,16 @@ def test_codecs_damage_before_any_content_is_an_error_naming_it(tmp_path: Path):
     assert caught.value.code == "truncated_input"
 
 
+def test_codecs_gzip_cut_after_its_two_byte_magic_is_a_cut_gzip_not_text(tmp_path: Path):
+    """A .gz download cut after two bytes was read as a text post of "\\x1f\\ufffd" (exit 0):
+    the method byte that makes the magic sure is not there, and nothing else is either."""
+    path = tmp_path / "posts.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"id": 1, "text": "a"}\n')[:2])
+    with pytest.raises(InputError, match="gzip data is truncated") as caught:
+        read_threads([path])
+    assert caught.value.code == "truncated_input"
+
+
 def test_codecs_whole_document_cut_short_says_damaged_not_invalid_json(tmp_path: Path):
     document = json.dumps({"posts": [{"id": i, "text": "t" * 200} for i in range(500)]})
     path = tmp_path / "thread.json.gz"

@@ -118,6 +118,31 @@ def test_readers_reddit_ndjson_dump_compressed_with_zstd(tmp_path):
     assert "orphan" in result.threads[0].posts[0].flags  # its submission is not in the dump
 
 
+def test_readers_reddit_dump_of_one_record_is_still_a_reddit_dump(tmp_path):
+    """A Pushshift file holding one record (`head -1 RC_2024-01`, a thread of one comment) was
+    sniffed as a JSON document: the post became `one:c1` in thread `one:t3_s1`, not
+    `reddit:t1_c1` in `reddit:s1`, and Reddit's markdown and deleted-post rules were not
+    applied. Found by cutting a dump after its first line (tests/readers/test_mutations.py)."""
+    comment = {"id": "c1", "parent_id": "t3_s1", "link_id": "t3_s1", "body": "A **bold** claim.",
+               "author": "a", "created_utc": 200, "subreddit": "x"}
+    submission = {"id": "s1", "title": "Title", "selftext": "Body", "author": "op",
+                  "created_utc": 100, "subreddit": "x"}
+    two = tmp_path / "two.ndjson"
+    two.write_bytes(orjson.dumps(submission) + b"\n" + orjson.dumps(comment) + b"\n")
+    whole = {p.id: p for t in read_threads([two]).threads for p in t.posts}
+    for record, end in ((comment, b"\n"), (submission, b""), (comment, b"\r\n")):
+        one = tmp_path / "one.ndjson"
+        one.write_bytes(orjson.dumps(record) + end)
+        assert sniff(one) == "reddit-ndjson"
+        (thread,) = read_threads([one], ReadOptions(max_errors=1.0)).threads
+        (post,) = thread.posts
+        assert post.id in whole and post.text == whole[post.id].text
+        assert thread.id == "reddit:s1"
+    pretty = tmp_path / "pretty.json"  # one record written over several lines is a document
+    pretty.write_bytes(orjson.dumps(comment, option=orjson.OPT_INDENT_2))
+    assert sniff(pretty) == "json"
+
+
 def _reddit_rows_with_renamed_text() -> list[dict]:
     """Reddit-shaped rows (sniffed as a Reddit dump) whose text sits under other keys."""
     return [

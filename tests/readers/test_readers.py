@@ -298,3 +298,59 @@ def test_readers_sources_name_each_file_format_and_codec(tmp_path):
     result = read_threads([plain, packed])
     assert [(s.path, s.format, s.codec, s.records_in, s.posts_kept) for s in result.sources] == [
         (str(plain), "jsonl", None, 2, 2), (str(packed), "text", "gzip", 1, 1)]
+
+
+def _shard_rows() -> list[dict]:
+    return [
+        {"id": "s1", "title": "Buses", "selftext": "Buses should be free.", "author": "op",
+         "created_utc": 100, "subreddit": "x"},
+        {"id": "c1", "parent_id": "t3_s1", "link_id": "t3_s1", "body": "No, the city pays.",
+         "author": "a", "created_utc": 200, "subreddit": "x"},
+        {"id": "c2", "parent_id": "t1_c1", "link_id": "t3_s1", "body": "Cars cost more.",
+         "author": "b", "created_utc": 300, "subreddit": "x"},
+        {"id": "c3", "parent_id": "t1_c2", "link_id": "t3_s1", "body": "Fuel is taxed.",
+         "author": "a", "created_utc": 400, "subreddit": "x"},
+        {"id": "c4", "parent_id": "t1_c9", "link_id": "t3_s1", "body": "To a missing one.",
+         "author": "c", "created_utc": 500, "subreddit": "x"},
+    ]
+
+
+def _write_rows(path: Path, rows: list[dict]) -> Path:
+    path.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in rows))
+    return path
+
+
+def test_readers_thread_split_over_files_keeps_its_replies_across_the_cut(tmp_path):
+    """A thread whose posts sit in two files (dump shards, two months) was built file by file,
+    so a reply to a post in the other file was hung at the top as an orphan with its parent
+    lost (and reported as replying to a post "not here"); read together, the files give the
+    tree the one file gives. Found by comparing `map` of shards with `batch` of them."""
+    rows = _shard_rows()
+    one = read_threads([_write_rows(tmp_path / "all.jsonl", rows)])
+    two = read_threads([_write_rows(tmp_path / "a.jsonl", rows[:2]),
+                        _write_rows(tmp_path / "b.jsonl", rows[2:])])
+    assert [(p.id, p.reply_to, p.flags) for t in two.threads for p in t.posts] == \
+        [(p.id, p.reply_to, p.flags) for t in one.threads for p in t.posts]
+    assert [(p.code, p.post_id, Path(p.path).name, p.line) for p in two.problems] == [
+        ("orphan_reply", "reddit:t1_c4", "b.jsonl", 3)]
+    assert [(p.code, p.post_id) for t in two.threads for p in t.problems] == \
+        [("orphan_reply", "reddit:t1_c4")]
+
+
+def test_readers_files_sharing_a_thread_report_duplicates_and_cycles_across_them(tmp_path):
+    """The same post id in two files was dropped with no problem (exit 0, "1 skipped"
+    unexplained); a reply loop across two files was not seen. Both are reported now."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = {"id": "p0", "text": "Cars should be banned because pollution kills."}
+    _write_rows(tmp_path / "a" / "posts.jsonl", [first])
+    _write_rows(tmp_path / "b" / "posts.jsonl", [{**first, "text": "Trains cost too much."}])
+    result = read_threads([tmp_path / "a", tmp_path / "b"])
+    assert result.skipped == 1
+    assert [(p.code, Path(p.path).parent.name) for p in result.losses] == [("duplicate_id", "b")]
+    rows = [{"id": x, "parent_id": f"t1_{y}", "link_id": "t3_s", "body": f"{x} says so.",
+             "created_utc": 1, "subreddit": "s"} for x, y in (("x", "y"), ("y", "x"))]
+    loop = read_threads([_write_rows(tmp_path / "c.jsonl", rows[:1]),
+                         _write_rows(tmp_path / "d.jsonl", rows[1:])])
+    assert [p.code for p in loop.problems] == ["reply_cycle"]
+    assert sorted(p.id for t in loop.threads for p in t.posts) == ["reddit:t1_x", "reddit:t1_y"]

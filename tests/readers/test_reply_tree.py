@@ -114,3 +114,27 @@ def test_threads_any_graph_becomes_a_forest_in_preorder(edges):
         seen.add(post.id)
     assert build_thread("t", None, list(reversed(posts))).posts == thread.posts or any(
         p.code == "duplicate_id" for p in thread.problems)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_threads_parts_merged_give_the_thread_built_whole(data):
+    """A thread's posts built in parts (one per file of a split dump) and merged
+    (``merge_parts``) are the thread built from all of them: replies across parts are
+    replies, orphans of the whole are orphans once, a loop inside one part hangs under the
+    whole's root, self-replies and loops across parts are cut as in one piece."""
+    from argmap.readers.reply_tree import merge_parts
+
+    n = data.draw(st.integers(1, 12), label="posts")
+    posts = [_post(f"p{i}", data.draw(st.one_of(st.none(), st.just("gone"), st.sampled_from(
+        [f"p{k}" for k in range(n)]))), float(data.draw(st.integers(0, 3)))) for i in range(n)]
+    order = data.draw(st.permutations(posts), label="order")
+    cuts = sorted(data.draw(st.lists(st.integers(0, n), max_size=3), label="cuts"))
+    bounds = [0, *cuts, n]
+    parts = [build_thread("t", None, order[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)
+             if a < b]
+    whole = build_thread("t", None, posts)
+    merged = merge_parts("t", parts)
+    assert merged.posts == whole.posts
+    assert sorted((p.code, p.post_id) for p in merged.problems) == \
+        sorted((p.code, p.post_id) for p in whole.problems)

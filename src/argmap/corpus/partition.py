@@ -26,6 +26,7 @@ from argmap.options import ReadOptions
 from argmap.readers import FORMATS
 from argmap.readers.codecs import DAMAGE_CODES
 from argmap.readers.jsonl import _roots
+from argmap.readers.reply_tree import orphan_target, with_named_parents
 from argmap.readers.result import REPAIRS, is_loss
 
 # Problems that repair or describe a record that is still mapped; every other problem of a
@@ -191,8 +192,9 @@ class _Pass:
         kept = result.posts_kept
         skipped = max(0, result.records_in - kept)
         self.result.skipped += skipped
-        for problem in result.problems:
-            self.result.problems.append(problem_row(problem))
+        for problem in result.problems:  # an orphan is judged again when its thread is whole
+            if orphan_target(problem) is None:
+                self.result.problems.append(problem_row(problem))
         if skipped and self.options.strict:
             first = next((p for p in result.problems if action_of(p.code) == "skipped"), None)
             raise InputError(f"skipped {skipped} records (strict mode)"
@@ -200,8 +202,8 @@ class _Pass:
                              path, first.line if first else None, code="too_many_errors")
         if result.records_in == 0:
             self.file_problem(InputError("no records in this file", path, code="empty_input"))
-        for thread in result.threads:
-            for post in thread.posts:
+        for thread in result.threads:  # its other files' posts may hold an orphan's parent
+            for post in with_named_parents(thread):
                 self.writer.add(Entry(thread.id, post, None, thread.title, thread.url))
 
     def file_problem(self, exc: InputError, action: str | None = None) -> None:

@@ -27,7 +27,7 @@ from argmap.readers.inputs import expand_inputs
 from argmap.readers.jsonl import read_json, read_jsonl
 from argmap.readers.lesswrong import read_lesswrong
 from argmap.readers.reddit import read_reddit, read_reddit_ndjson
-from argmap.readers.reply_tree import build_thread
+from argmap.readers.reply_tree import merge_parts
 from argmap.readers.result import ReadResult, SourceInfo, is_loss
 from argmap.readers.source import read_bytes
 from argmap.readers.text import read_text
@@ -120,6 +120,8 @@ def sniff(path: Path) -> str:
         document = orjson.loads(read_bytes(path, 1 << 30).lstrip(b"\xef\xbb\xbf"))
     except (orjson.JSONDecodeError, InputError):
         return "jsonl" if stripped[:1] == b"{" else "json"
+    if isinstance(document, dict) and not rest.strip() and _is_reddit_row(document):
+        return "reddit-ndjson"  # a dump of one record (`head -1 RC_...`) is still a dump
     return _shape_of_document(document)
 
 
@@ -143,8 +145,9 @@ def _read_one(path: Path, options: ReadOptions) -> tuple[SourceInfo, ReadResult]
     return info, result
 
 
-def _merge(threads: list[Thread]) -> tuple[Thread, ...]:
-    """Threads split over several files (dump shards) become one thread per id."""
+def _merge(threads: list[Thread], problems: list[Problem]) -> tuple[Thread, ...]:
+    """Threads split over several files (dump shards) become one thread per id
+    (``merge_parts``); ``problems`` trades the parts' orphan reports for the whole's."""
     by_id: dict[str, list[Thread]] = {}
     for thread in threads:
         by_id.setdefault(thread.id, []).append(thread)
@@ -154,11 +157,13 @@ def _merge(threads: list[Thread]) -> tuple[Thread, ...]:
         if len(parts) == 1:
             merged.append(parts[0])
             continue
-        title = next((p.title for p in parts if p.title), None)
-        posts = [post for part in parts for post in part.posts]
-        rebuilt = build_thread(thread_id, title, posts, parts[0].posts[0].source.path
-                               if parts[0].posts else "")
-        merged.append(rebuilt)
+        whole = merge_parts(thread_id, parts, parts[0].posts[0].source.path
+                            if parts[0].posts else "")
+        before = {problem for part in parts for problem in part.problems}
+        after = set(whole.problems)
+        problems[:] = [p for p in problems if p not in before or p in after]
+        problems.extend(p for p in whole.problems if p not in before)
+        merged.append(whole)
     return tuple(merged)
 
 
@@ -191,7 +196,7 @@ def read_threads(paths: Sequence[str | Path], options: ReadOptions | None = None
             threads.extend(result.threads)
             problems.extend(result.problems)
             records_in += result.records_in
-        merged = _merge(threads)
+        merged = _merge(threads, problems)
     if not sources:
         first = problems[0] if problems else None
         raise InputError("no file could be read as a thread"

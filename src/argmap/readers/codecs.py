@@ -125,7 +125,7 @@ def codec_of(head: bytes) -> str | None:
     happens to start with "BZh" is not bzip2: the block size digit must follow)."""
     if head.startswith(ZSTD_MAGIC):
         return "zstd"
-    if head.startswith(GZIP_MAGIC) and head[2:3] == b"\x08":  # deflate, the only method
+    if head.startswith(GZIP_MAGIC) and head[2:3] in (b"\x08", b""):  # deflate, or cut short
         return "gzip"
     if head.startswith(BZ2_MAGIC) and head[3:4] in (b"1", b"2", b"3", b"4", b"5", b"6", b"7",
                                                      b"8", b"9"):

@@ -9,6 +9,7 @@ input (long chat logs), and Python's recursion limit is 1,000.
 
 from __future__ import annotations
 
+import ast
 import math
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,6 +17,9 @@ from dataclasses import replace
 from argmap.model import Post, Problem, Thread
 
 ORPHAN_FLAG = "orphan"
+# the parent ``with_named_parents`` gives a post cut out of a reply loop: never an input id
+# (those carry their source's prefix), so the whole hangs it under its own root, silently
+CYCLE_CUT = "\x00cut"
 
 
 def _order_key(post: Post) -> tuple[float, str]:
@@ -24,6 +28,61 @@ def _order_key(post: Post) -> tuple[float, str]:
     if created is None or not math.isfinite(created):
         return (math.inf, post.id)
     return (created, post.id)
+
+
+_NOT_HERE = ", which is not here"
+
+
+def orphan_target(problem: Problem) -> str | None:
+    """The id an ``orphan_reply`` problem's post replied to (its message names it as a Python
+    literal), or None for any other problem."""
+    head = f"post {problem.post_id!r} replies to "
+    message = problem.message
+    if (problem.code != "orphan_reply" or problem.post_id is None
+            or not message.startswith(head) or not message.endswith(_NOT_HERE)):
+        return None
+    try:
+        target = ast.literal_eval(message[len(head):-len(_NOT_HERE)])
+    except (ValueError, SyntaxError):
+        return None
+    return target if isinstance(target, str) else None
+
+
+def with_named_parents(thread: Thread) -> list[Post]:
+    """The thread's posts, each orphan given back the parent it named and each post cut out of
+    a reply loop marked ``CYCLE_CUT`` (their orphan flags taken off, ``build_thread`` puts
+    them back): what a thread built from one file of several must be joined from, so that the
+    whole hangs them under its root as if it had been built in one piece."""
+    targets = {problem.post_id: target for problem in thread.problems
+               if (target := orphan_target(problem)) is not None}
+    targets.update((problem.post_id, CYCLE_CUT) for problem in thread.problems
+                   if problem.code == "reply_cycle" and problem.post_id is not None)
+    if not targets:
+        return list(thread.posts)
+    return [replace(post, reply_to=targets[post.id],
+                    flags=tuple(f for f in post.flags if f != ORPHAN_FLAG))
+            if post.id in targets and ORPHAN_FLAG in post.flags else post
+            for post in thread.posts]
+
+
+def merge_parts(thread_id: str, parts: Sequence[Thread], path: str = "") -> Thread:
+    """One thread from the parts several files gave it (dump shards, months, pages).
+
+    Each file's thread was built alone, so a reply to a post in another file was an orphan
+    there, its parent replaced by the root. Here every such post gets back the parent it
+    named, and the whole is repaired again (``build_thread``): a reply across files is a reply,
+    a post in two files is a reported duplicate, a loop across files is cut. The parts' other
+    problems stay; their orphan reports give way to the whole's."""
+    posts = [post for part in parts for post in with_named_parents(part)]
+    title = next((part.title for part in parts if part.title), None)
+    whole = build_thread(thread_id, title, posts, path)
+    kept = tuple(problem for part in parts for problem in part.problems
+                 if orphan_target(problem) is None)
+    files = {post.id: post.source.path for post in posts if post.source.path}
+    found = tuple(replace(problem, path=files.get(problem.post_id, problem.path))
+                  if problem.post_id else problem for problem in whole.problems)
+    return replace(whole, problems=kept + found,
+                   url=next((part.url for part in parts if part.url), None))
 
 
 def _with_flag(post: Post, flag: str) -> Post:
@@ -94,9 +153,10 @@ def build_thread(
     orphans = sorted(pid for pid, target in parent.items()
                      if target is not None and target not in by_id)
     for pid in orphans:
-        problems.append(Problem("orphan_reply",
-                                f"post {pid!r} replies to {parent[pid]!r}, which is not here",
-                                path, by_id[pid].source.line, None, pid))
+        if parent[pid] != CYCLE_CUT:  # cut out of a loop when its file was built: said then
+            problems.append(Problem("orphan_reply",
+                                    f"post {pid!r} replies to {parent[pid]!r}{_NOT_HERE}",
+                                    path, by_id[pid].source.line, None, pid))
         parent[pid] = None
     cycle_problems = _break_cycles(parent, path)
     problems.extend(cycle_problems)
