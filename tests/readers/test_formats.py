@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -378,3 +379,26 @@ def test_readers_native_wrong_shape_is_an_input_error(tmp_path):
         with pytest.raises(InputError):
             read_threads([path], ReadOptions(format=fmt))
     assert json.loads(path.read_text()) == {"hello": "world"}
+
+
+def test_readers_jsonl_file_of_one_record_reads_as_json_lines(tmp_path):
+    """A `.jsonl` file holding one record was sniffed as a JSON document (its post at line 0,
+    not 1, and the document reader's rules, not JSON Lines'): a shard of one line read
+    otherwise than the same line in a longer shard (noted by the fuzzing campaign). A one-line
+    `.json` file stays a (minified) document."""
+    record = {"id": "p1", "author": "ann", "text": "Cities should ban cars because pollution "
+              "harms everyone."}
+    for name, end in (("posts.jsonl", b"\n"), ("posts.ndjson", b""), ("posts.JSONL", b"\r\n"),
+                      ("posts.jsonl.gz", b"\n")):
+        one = tmp_path / name.replace(".", "_") / name
+        one.parent.mkdir()
+        data = orjson.dumps(record) + end
+        one.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+        assert sniff(one) == "jsonl"
+        (thread,) = read_threads([one]).threads
+        (forced,) = read_threads([one], ReadOptions(format="jsonl")).threads
+        assert thread == forced
+        assert thread.posts[0].source.line == 1
+    minified = tmp_path / "thread.json"
+    minified.write_bytes(orjson.dumps(record))
+    assert sniff(minified) == "json"

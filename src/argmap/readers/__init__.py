@@ -122,7 +122,19 @@ def sniff(path: Path) -> str:
         return "jsonl" if stripped[:1] == b"{" else "json"
     if isinstance(document, dict) and not rest.strip() and _is_reddit_row(document):
         return "reddit-ndjson"  # a dump of one record (`head -1 RC_...`) is still a dump
-    return _shape_of_document(document)
+    shape = _shape_of_document(document)
+    if shape == "json" and isinstance(document, dict) and not rest.strip() and _named_lines(path):
+        return "jsonl"  # a JSON Lines file of one record: its thread as in a longer file
+    return shape
+
+
+def _named_lines(path: Path) -> bool:
+    """The file's name says JSON Lines (``.jsonl``, ``.ndjson``, compressed or not): only
+    then is a one-line object a record rather than a minified document."""
+    suffixes = [s.lower() for s in path.suffixes]
+    while suffixes and suffixes[-1] in (".gz", ".zst", ".bz2", ".xz"):
+        suffixes.pop()
+    return bool(suffixes) and suffixes[-1] in (".jsonl", ".ndjson")
 
 
 def _codec(path: Path) -> str | None:
