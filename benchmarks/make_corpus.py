@@ -302,7 +302,7 @@ def build_posts(n_posts: int, seed: int = 0, documents: tuple[Document, ...] | N
     """``n_posts`` post records (thread by thread, posts in creation order), deterministic."""
     documents = documents or load_documents()
     parl = [d for d in documents if d.kind == "parl"]
-    news = [d for d in documents if d.kind == "news"]
+    news = [d for d in documents if d.kind == "news"] or parl  # offline documents: debates only
     rng = random.Random(seed)
     n_authors = max(20, n_posts // 8)
     authors = [
