@@ -29,8 +29,9 @@ def test_options_field_pairs_are_sorted_and_deduplicated():
         ("segment.min_claim_words", -1, "a whole number"),
         ("read.single_post", "perhaps", "true or false"),
         ("link.min_confidence", "nan", "a number"),
-        ("segment.nonsense", 1, "one of"),
-        ("nosection.key", 1, "one of"),
+        ("segment.nonsense", 1, "unknown option"),
+        ("nosection.key", 1, "known keys are"),
+        ("cluster.max_topic", 1, "did you mean 'cluster.max_topics'"),
     ],
 )
 def test_options_validation_names_key_expected_and_given(key, value, fragment):
@@ -59,3 +60,12 @@ def test_options_fingerprint_is_stable_and_sensitive():
     changed = Options().with_overrides({"cluster.seed": 1})
     assert changed.fingerprint() != Options().fingerprint()
     assert len(Options().fingerprint()) == 16
+
+
+def test_options_unknown_key_names_the_closest_known_keys():
+    """A typo names the key it was probably meant to be, not the whole list of keys."""
+    with pytest.raises(OptionsError) as info:
+        Options().with_overrides({"link.min_confidense": 0.3})
+    message = str(info.value)
+    assert message.startswith("unknown option 'link.min_confidense'")
+    assert "'link.min_confidence'" in message and "known keys" not in message

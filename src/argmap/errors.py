@@ -7,7 +7,9 @@ Exit codes follow sysexits(3) so scripts can tell bad input from a full disk.
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Sequence
 
 EX_OK = 0
 EX_PARTIAL = 3  # completed, but some records were skipped
@@ -71,6 +73,20 @@ class OptionsError(ArgmapError):
     def __init__(self, key: str, expected: str, got: object) -> None:
         self.key = key
         super().__init__(f"option {key!r} must be {expected}, got {got!r}")
+
+
+class UnknownOption(OptionsError):
+    """A ``--set`` / ``--config`` key argmap does not have. Names the closest known keys (a
+    typo is the usual cause) instead of printing all sixty."""
+
+    def __init__(self, key: str, value: object, known: Sequence[str]) -> None:
+        close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+        if close:
+            hint = f"did you mean {' or '.join(repr(k) for k in close)}?"
+        else:
+            hint = f"the known keys are {', '.join(known)}"
+        self.key = key
+        ArgmapError.__init__(self, f"unknown option {key!r} (given {value!r}): {hint}")
 
 
 class RenderError(ArgmapError):

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from argmap.errors import OptionsError
+from argmap.errors import OptionsError, UnknownOption
 
 # the readers' formats (``argmap.readers.FORMATS``; a test keeps the two equal), listed here so
 # that a wrong --from is refused with the valid values before anything is read
@@ -163,7 +163,7 @@ class Options:
         for dotted, value in sorted(overrides.items()):
             section_name, _, key = dotted.partition(".")
             if section_name not in _SECTIONS or not key:
-                raise OptionsError(dotted, f"one of {_known_keys()}", value)
+                raise UnknownOption(dotted, value, _known_keys())
             section = getattr(result, section_name)
             checked = _coerce(section, key, value, dotted)
             result = replace(result, **{section_name: replace(section, **{key: checked})})
@@ -212,7 +212,7 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
     """Turn a TOML or CLI value into the field's type, or raise a message naming the key."""
     hints = typing.get_type_hints(type(section))
     if key not in hints or key not in {f.name for f in dataclasses.fields(section)}:  # type: ignore[arg-type]
-        raise OptionsError(dotted, f"one of {_known_keys()}", value)
+        raise UnknownOption(dotted, value, _known_keys())
     hint = hints[key]
     if dotted in _CHOICES:
         return _choice(dotted, value, _CHOICES[dotted], many=hint == tuple[str, ...])
