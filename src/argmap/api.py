@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from argmap.analysis import analyse
-from argmap.errors import EX_OK, EX_PARTIAL, EX_UNAVAILABLE, InputError, RenderError
+from argmap.errors import EX_OK, EX_PARTIAL, EX_UNAVAILABLE, InputError, OptionsError, RenderError
 from argmap.model import Analysis, ArgumentMap, Post, Problem, Thread
 from argmap.options import Options
 from argmap.outputs import ThreadOutputs, file_name, thread_outputs, write_thread
@@ -142,6 +142,8 @@ def map_threads(
         try:
             amap = build_map([thread], options)
             analysis = analyse(amap, options.analyse)
+        except OptionsError:  # an option every thread shares: no thread can be mapped
+            raise
         except Exception as exc:  # noqa: BLE001 - one thread must not take the others down
             left_out.append(LeftOut(thread.id, "", "the thread", f"{type(exc).__name__}: {exc}"))
             continue

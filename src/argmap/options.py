@@ -102,6 +102,9 @@ class LinkOptions:
     within_post_window: int = 4  # inside a post, candidate targets this many claims either side
     cross_thread_links: int = 1  # per claim, similar claims of other threads in its topic
     cross_thread_threshold: float = 0.5  # minimum TF-IDF cosine of a cross-thread link
+    # a relation model written by `argmap train` (JSON text), "" = the shipped one; the shipped
+    # calibration belongs to the shipped model, so with another model confidences are its scores
+    model: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +156,15 @@ class Options:
         return {f.name: _section_dict(getattr(self, f.name)) for f in fields(self)}
 
     def fingerprint(self) -> str:
-        """A short hash of every option that changes results (stable across runs)."""
-        blob = orjson.dumps(self.to_dict(), option=orjson.OPT_SORT_KEYS)
+        """A short hash of every option that changes results (stable across runs). A relation
+        model given by path counts by its content: the same file moved keeps the fingerprint,
+        a retrained one at the same path changes it."""
+        settings = self.to_dict()
+        if self.link.model:
+            settings["link"]["model"] = _file_digest(self.link.model)
+        else:  # the shipped model: fingerprints stay those of the releases before the option
+            del settings["link"]["model"]
+        blob = orjson.dumps(settings, option=orjson.OPT_SORT_KEYS)
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Options:
@@ -189,6 +199,15 @@ class Options:
 
 
 _SECTIONS = {f.name for f in fields(Options)}
+
+
+def _file_digest(path: str) -> str:
+    """sha256 of a file's bytes, or the path itself when it cannot be read (the stage that
+    needs the file names the problem)."""
+    try:
+        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return path
 
 
 def _known_keys() -> list[str]:

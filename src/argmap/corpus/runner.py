@@ -34,6 +34,7 @@ from argmap.corpus.settings import (
 )
 from argmap.corpus.steps import Steps
 from argmap.errors import OptionsError
+from argmap.link.relation_model import model_at
 from argmap.model import SCHEMA_VERSION
 from argmap.options import Options
 
@@ -65,6 +66,8 @@ def run_batch(
         raise OptionsError("--scheduler", "local or dask", scheduler)
     settings = Settings(parse_jobs(jobs), scheduler, address, parse_maps(maps),
                         parse_tables(tables))
+    if options.link.use_model and options.link.model:
+        model_at(options.link.model)  # a bad model file is refused before any work (exit 64)
     out = Path(out_dir).resolve()
     found = expand_inputs(inputs, out)
     files = found.files

@@ -51,6 +51,7 @@ from argmap.link.relation_model import (
     PairContext,
     RelationModel,
     default_model,
+    model_at,
     pair_features,
     takes_no_side,
 )
@@ -404,11 +405,15 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
 def _model_for(options: LinkOptions, model: RelationModel | None) -> RelationModel | None:
     if not options.use_model:
         return None
-    return model if model is not None else default_model()
+    if model is not None:
+        return model
+    return model_at(options.model) if options.model else default_model()
 
 
 def _calibration_for(options: LinkOptions) -> Calibration | None:
-    return default_calibration() if options.calibrate else None
+    """The shipped calibration maps the shipped model's scores to probabilities; another
+    model's scores are reported as they are."""
+    return default_calibration() if options.calibrate and not options.model else None
 
 
 class Judgement(NamedTuple):

@@ -15,6 +15,7 @@ per claim (``TextCues`` + ``partial``) instead of once per pair.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from argmap.errors import OptionsError
 from argmap.files import canonical_json, write_atomic
 from argmap.link.cue_rules import across_post_cues, within_post_cues  # noqa: F401  (re-exported)
 from argmap.link.cues import (  # noqa: F401  (re-exported: the model's public vocabulary)
@@ -293,6 +295,25 @@ class RelationModel:
 
 
 _DEFAULT: dict[str, RelationModel | None] = {}
+_GIVEN: dict[tuple[str, bytes], RelationModel] = {}
+
+
+def model_at(path: str) -> RelationModel:
+    """The model ``argmap train`` wrote at ``path`` (``link.model``), loaded once per content;
+    an ``OptionsError`` naming the option when the file is missing or not such a model."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise OptionsError("link.model", "a relation model written by 'argmap train'",
+                           f"{path}: {exc.strerror or exc}") from exc
+    key = (path, hashlib.sha256(data).digest())
+    if key not in _GIVEN:
+        try:
+            _GIVEN[key] = RelationModel.from_json(orjson.loads(data))
+        except (orjson.JSONDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise OptionsError("link.model", "a relation model written by 'argmap train'",
+                               f"{path}: {exc}") from exc
+    return _GIVEN[key]
 
 
 def default_model() -> RelationModel | None:
