@@ -24,7 +24,7 @@ from argmap.errors import OptionsError, UnknownOption
 # the readers' formats (``argmap.readers.FORMATS``; a test keeps the two equal), listed here so
 # that a wrong --from is refused with the valid values before anything is read
 READ_FORMATS = ("auto", "text", "jsonl", "json", "reddit", "reddit-ndjson", "hn", "discourse",
-                "lesswrong", "convokit")
+                "lesswrong", "convokit", "argmap")
 # what --export accepts: the drawn views and every exporter (``argmap.exports.EXPORTERS``)
 EXPORT_FORMATS = ("svg", "dot", "html", "json", "summary", "graphml", "aif", "argdown", "csv",
                   "parquet")

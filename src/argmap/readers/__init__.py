@@ -19,6 +19,7 @@ from argmap.errors import InputError, MissingInput, plural
 from argmap.gcpause import collector_paused
 from argmap.model import Problem, Thread
 from argmap.options import ReadOptions
+from argmap.readers.argmap_json import read_argmap
 from argmap.readers.codecs import DAMAGE_CODES, codec_of
 from argmap.readers.convokit import read_convokit
 from argmap.readers.discourse import read_discourse
@@ -45,6 +46,7 @@ FORMATS: dict[str, Callable[[Path, ReadOptions], ReadResult]] = {
     "discourse": read_discourse,
     "lesswrong": read_lesswrong,
     "convokit": read_convokit,
+    "argmap": read_argmap,
 }
 SNIFF_BYTES = 1 << 16
 
@@ -75,6 +77,8 @@ def _shape_of_document(document: object) -> str:
             return "hn"
         return "json"
     if isinstance(document, dict):
+        if document.get("format") == "argmap" and isinstance(document.get("map"), dict):
+            return "argmap"
         stream = document.get("post_stream")
         if isinstance(stream, dict) and isinstance(stream.get("posts"), list):
             return "discourse"
