@@ -30,12 +30,10 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from study_within import CORPUS, features, nearest_point_joins
+from study_within import CORPUS, mapped_records, nearest_point_joins
 
 from argmap.evaluation.data import shared_data
-from argmap.evaluation.maps import _claim_spans, _gold, _unit_posts, _units_of, map_records
 from argmap.evaluation.splits import select
-from argmap.model import Claim
 
 FOLDS = 5
 CUES = ("first", "paragraph_first", "first_person", "normative", "premise_opener", "question",
@@ -45,29 +43,15 @@ THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)
 
 def claim_rows(records: Sequence[dict]) -> list[dict]:
     """One row per claim of every post: text, cues, labels and what scoring a join needs."""
-    maps = map_records(records)
     rows = []
-    for record in records:
-        amap = maps[record["id"]]
-        stands_for = _units_of(amap.claims, _claim_spans(record, amap), record["units"])
-        units = {u["id"]: u for u in record["units"]}
-        post_of = _unit_posts(record)
-        gold = {k for k in _gold(record) if post_of.get(k[0]) == post_of.get(k[1])}
-        texts = {p.id: p.text for t in amap.threads for p in t.posts}
-        answers = {p.id: texts.get(p.reply_to, "") if p.reply_to else str(record.get("topic") or "")
-                   for t in amap.threads for p in t.posts}
-        by_post: dict[str, list[Claim]] = {}
-        for claim in amap.claims:
-            by_post.setdefault(claim.post_id, []).append(claim)
-        for post_id, claims in by_post.items():
-            cues = features(claims, texts[post_id], answers[post_id])
+    for mapped in mapped_records(list(records)):
+        for post_id, (claims, cues) in mapped.posts.items():
             for i, (claim, cue) in enumerate(zip(claims, cues, strict=True)):
-                rows.append({"record": record["id"], "post": post_id, "index": i,
-                             "text": claim.text, "cues": cue, "units": stands_for[claim.id],
-                             "arguing": bool(stands_for[claim.id]),
-                             "point": any(units[u]["type"] != "premise"
-                                          for u in stands_for[claim.id]),
-                             "gold": gold, "position": i / max(1, len(claims) - 1)})
+                rows.append({"record": mapped.id, "post": post_id, "text": claim.text,
+                             "cues": cue, "units": mapped.stands_for[claim.id],
+                             "arguing": bool(mapped.stands_for[claim.id]),
+                             "point": mapped.is_point(claim), "gold": mapped.gold,
+                             "position": i / max(1, len(claims) - 1)})
     return rows
 
 

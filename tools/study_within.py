@@ -22,6 +22,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -126,29 +127,53 @@ def nearest_target_joins(allowed: list[bool]) -> list[tuple[int, int]]:
     return joins
 
 
-def study(records: list[dict]) -> dict:
-    """Precision and recall per rule, and the share of points per cue, over ``records``."""
+@dataclass
+class MappedRecord:
+    """One CMV record mapped as ``argmap eval --task maps`` maps it, with what scoring needs:
+    the gold units each claim stands for, the gold within-post relations, and per post its
+    claims (in text order) with their structural cues."""
+
+    id: str
+    stands_for: dict[str, set]
+    units: dict[str, dict]
+    gold: set
+    posts: dict[str, tuple[list[Claim], list[Features]]]
+
+    def is_point(self, claim: Claim) -> bool:
+        return any(self.units[u]["type"] != "premise" for u in self.stands_for[claim.id])
+
+
+def mapped_records(records: list[dict]) -> list[MappedRecord]:
     maps = map_records(records)
-    counts: Counter = Counter()
-    cue_points: Counter = Counter()
-    cue_claims: Counter = Counter()
+    out = []
     for record in records:
         amap = maps[record["id"]]
         stands_for = _units_of(amap.claims, _claim_spans(record, amap), record["units"])
-        units = {u["id"]: u for u in record["units"]}
         post_of = _unit_posts(record)
         gold = {k for k in _gold(record) if post_of.get(k[0]) == post_of.get(k[1])}
-        counts["gold"] += len(gold)
         texts = {p.id: p.text for t in amap.threads for p in t.posts}
         answers = {p.id: texts.get(p.reply_to, "") if p.reply_to else str(record.get("topic") or "")
                    for t in amap.threads for p in t.posts}
         by_post: dict[str, list[Claim]] = {}
         for claim in amap.claims:
             by_post.setdefault(claim.post_id, []).append(claim)
-        for post_id, claims in by_post.items():
-            cues = features(claims, texts[post_id], answers[post_id])
-            is_point = [any(units[u]["type"] != "premise" for u in stands_for[c.id])
-                        for c in claims]
+        posts = {post_id: (claims, features(claims, texts[post_id], answers[post_id]))
+                 for post_id, claims in by_post.items()}
+        out.append(MappedRecord(record["id"], stands_for, {u["id"]: u for u in record["units"]},
+                                gold, posts))
+    return out
+
+
+def study(records: list[dict]) -> dict:
+    """Precision and recall per rule, and the share of points per cue, over ``records``."""
+    counts: Counter = Counter()
+    cue_points: Counter = Counter()
+    cue_claims: Counter = Counter()
+    for mapped in mapped_records(records):
+        stands_for, gold = mapped.stands_for, mapped.gold
+        counts["gold"] += len(gold)
+        for claims, cues in mapped.posts.values():
+            is_point = [mapped.is_point(c) for c in claims]
             arguing = [bool(stands_for[c.id]) for c in claims]
             for f, point in zip(cues, is_point, strict=True):
                 for name in ("all", *(k for k, v in f.items() if v)):
