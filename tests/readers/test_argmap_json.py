@@ -7,8 +7,14 @@ from __future__ import annotations
 import gzip
 import json
 
+from hypothesis import HealthCheck, given, settings
+
+from argmap.analysis import analyse
+from argmap.exports.native import to_json
+from argmap.pipeline import build_map
 from argmap.readers import read_threads, sniff
 from tests.support import SEED, run_cli
+from tests.test_hostile import _hostile_threads
 
 
 def _map(source, out, *extra):
@@ -71,3 +77,24 @@ def test_argmap_json_damaged_or_malformed_maps_are_refused_by_name(tmp_path):
         assert result.returncode == 65, message
         assert path.name in message and "Traceback" not in message
     assert "text" in run_cli("map", str(broken), "-o", str(tmp_path / "o2")).stderr.decode()
+
+
+@settings(max_examples=15, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(records=_hostile_threads())
+def test_argmap_json_hostile_threads_come_back_exactly(tmp_path_factory, records):
+    """Hostile text in every field (bidi, NUL-ish, markup, lone surrogates skipped as bad
+    JSON): the threads read back from a map equal the threads the map was made from."""
+    base = tmp_path_factory.mktemp("again")
+    source = base / "in.jsonl"
+    source.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in records))
+    first = read_threads([source], budget=False)
+    if not any(t.posts for t in first.threads):
+        return
+    amap = build_map(first.threads)
+    saved = base / "map.json"
+    saved.write_bytes(to_json(amap, analyse(amap)))
+    again = read_threads([saved])
+    assert again.threads == tuple(sorted(amap.threads, key=lambda t: t.id))
+    assert again.records_in == sum(len(t.posts) for t in amap.threads)
