@@ -340,13 +340,16 @@ def eval_command(
     part: Annotated[str, typer.Option(
         metavar="PART", help=f"One of {', '.join(PARTS)}: the part of each corpus to score "
                              "(sealed: never tuned on).")] = "all",
+    model: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="A relation model 'argmap train' wrote (default: the shipped one).")
+    ] = None,
 ) -> None:
     """Score argmap against labelled data, beside trivial baselines computed in the same run."""
     from argmap.evaluation import evaluate
 
     _choice("--task", task, EVAL_TASKS)
     _choice("--part", part, PARTS)
-    result = evaluate([str(f) for f in files], task=task, part=part)
+    result = evaluate([str(f) for f in files], task=task, part=part, model=model)
     if as_json:
         write_stdout(orjson.dumps(result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n")
         return

@@ -104,3 +104,27 @@ def test_model_option_maps_with_a_model_argmap_train_wrote(tmp_path):
                      "--set", f"link.model={model}")
     assert result.returncode == 0, result.stderr.decode()
     assert _relations(tmp_path / "out") != []
+
+
+def test_model_option_eval_scores_a_given_model(tmp_path):
+    """``argmap eval --model FILE`` scores the model as ``map`` would use it; a bad file is
+    refused before any work."""
+    pairs = tmp_path / "pairs.jsonl"
+    _format_b(pairs)
+    copy = tmp_path / "copy.json"
+    shutil.copy(DEFAULT_MODEL_PATH, copy)
+    shipped = json.loads(run_cli("eval", str(pairs), "--json").stdout)
+    given = run_cli("eval", str(pairs), "--json", "--model", str(copy))
+    assert given.returncode == 0, given.stderr.decode()
+    figures = json.loads(given.stdout)
+    assert figures["pooled"]["stance_macro_f1"] == shipped["pooled"]["stance_macro_f1"]
+    docs = tmp_path / "docs.jsonl"
+    _format_a(docs)
+    shifted = _shifted_model(tmp_path, -8.0)  # attaches nothing: no relation is found
+    relations = run_cli("eval", str(docs), "--task", "relations", "--json", "--model",
+                        str(shifted))
+    assert relations.returncode == 0, relations.stderr.decode()
+    base = json.loads(run_cli("eval", str(docs), "--task", "relations", "--json").stdout)
+    assert json.loads(relations.stdout)["pooled"] != base["pooled"]
+    missing = run_cli("eval", str(pairs), "--model", str(tmp_path / "nope.json"))
+    assert missing.returncode == 64 and "link.model" in missing.stderr.decode()

@@ -7,14 +7,18 @@ when asked for, so a missing one fails with a message instead of breaking the re
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from argmap.errors import ArgmapError, InputError
 from argmap.evaluation.data import corpus_name, detect_task, read_records
 from argmap.evaluation.splits import PARTS, select
+from argmap.link.relation_model import model_at
+from argmap.options import LinkOptions, Options
 
 TASKS = ("segmentation", "relations", "stance", "topics", "summaries", "maps")
 _OTHERS = {
@@ -38,19 +42,24 @@ def load_corpora(paths: Sequence[str | Path], part: str = "all",
 
 
 def evaluate(paths: Sequence[str | Path], task: str = "auto", part: str = "all",
-             ) -> dict[str, Any]:
+             model: str | Path | None = None) -> dict[str, Any]:
     """Figures for ``task`` on the labelled files: ``{"task", "part", "corpora", "pooled",
     ...}``. ``part`` picks the study or the sealed part of each corpus (``splits``); only
-    sealed figures estimate held-out ones honestly."""
+    sealed figures estimate held-out ones honestly. ``model``: a relation model ``argmap
+    train`` wrote, scored as ``link.model`` maps with it (uncalibrated); None, the shipped one."""
     if task != "auto" and task not in TASKS:
         raise InputError(f"unknown evaluation task {task!r}; use one of auto, {', '.join(TASKS)}")
+    link = LinkOptions(model=str(model) if model else "")
+    if link.model:
+        model_at(link.model)  # a bad file is refused before any work
     corpora = load_corpora(paths, part)
     if not any(corpora.values()):
         raise InputError(f"no labelled records in the {part} part of the given files")
-    return {**_evaluate(corpora, task), "part": part}
+    return {**_evaluate(corpora, task, link), "part": part}
 
 
-def _evaluate(corpora: dict[str, list[dict[str, Any]]], task: str) -> dict[str, Any]:
+def _evaluate(corpora: dict[str, list[dict[str, Any]]], task: str,
+              link: LinkOptions) -> dict[str, Any]:
     if task == "auto":
         detected = {name: detect_task(records) for name, records in corpora.items() if records}
         if len(set(detected.values())) != 1:
@@ -59,17 +68,19 @@ def _evaluate(corpora: dict[str, list[dict[str, Any]]], task: str) -> dict[str, 
     if task == "relations":
         from argmap.evaluation.relations import evaluate_relations
 
-        return evaluate_relations(corpora)
+        return evaluate_relations(corpora, options=link)
     if task == "stance":
         from argmap.evaluation.stance import evaluate_stance
 
-        return evaluate_stance(corpora)
+        return evaluate_stance(corpora, options=link)
     module_name, function_name = _OTHERS[task]
     try:
         function = getattr(importlib.import_module(module_name), function_name)
     except (ImportError, AttributeError) as exc:
         raise ArgmapError(f"the {task} evaluation is not available ({module_name}."
                           f"{function_name} is missing: {exc})") from exc
+    if task == "maps":  # the only other evaluation that links
+        function = functools.partial(function, options=replace(Options(), link=link))
     figures = {name: function(corpora[name]) for name in sorted(corpora)}
     pooled = function([r for name in sorted(corpora) for r in corpora[name]]) if len(
         figures) > 1 else next(iter(figures.values()), {})

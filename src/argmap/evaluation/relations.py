@@ -127,14 +127,14 @@ def evaluate_relations(
     pooled = _figures(pooled_docs, options, model, any_posts) if len(corpora) > 1 else (
         next(iter(corpora.values()), {}))
     return {"task": "relations", "corpora": corpora, "pooled": pooled,
-            "model": _model_note(model), "stances": list(STANCES),
+            "model": _model_note(model, options), "stances": list(STANCES),
             "stance_labels_note": f"{Stance.SUPPORT.value}/{Stance.ATTACK.value} on gold pairs"}
 
 
-def _model_note(model: RelationModel | None) -> dict[str, Any]:
-    from argmap.link.relation_model import default_model
+def _model_note(model: RelationModel | None, options: LinkOptions) -> dict[str, Any]:
+    from argmap.link.relation_model import default_model, model_at
 
-    used = model or default_model()
+    used = model or (model_at(options.model) if options.model else default_model())
     if used is None:
         return {"name": "none (cue rules only)"}
     return {"name": used.meta.get("name", "custom"),
