@@ -23,7 +23,6 @@ from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.markup import escape
 
 from argmap.cli_output import (
     EX_PIPE,
@@ -34,6 +33,7 @@ from argmap.cli_output import (
     batch_warnings,
     clear_progress_line,
     err,
+    finish_report,
     os_error_exit,
     print_eval,
     print_inspection,
@@ -202,7 +202,6 @@ def map_command(
             progress=progress,
             source_names=names,
         )
-    _left_out(report.left_out_lines())
     _finish(report, quiet)
 
 
@@ -326,7 +325,6 @@ def demo(
 
         raise MissingInput("no such folder of demo corpora", folder, code="missing_input")
     report = run_demo(folder, out, on_output=_announce if not quiet else _written.append)
-    _left_out(report.left_out_lines())
     _finish(report, quiet)
 
 
@@ -423,34 +421,13 @@ def inspect(
         raise typer.Exit(EX_PARTIAL)
 
 
-def _left_out(lines: list[str]) -> None:
-    """Maps or threads a run could not produce (everything else was written): one red line each."""
-    for line in lines:
-        err.print(f"[bold red]error:[/] {safe_terminal(line)}")
-
-
 def _announce(path: Path) -> None:
     _written.append(path)
     err.print(f"wrote {safe_terminal(path)}")
 
 
 def _finish(report: Any, quiet: bool) -> None:
-    """The totals, records in = mapped + skipped, then what was left out (exit 3) or repaired."""
-    problems = tuple(getattr(report, "problems", ()))
-    posts = getattr(report, "posts", None)
-    if not quiet:
-        err.print(escape(f"{plural(report.threads, 'thread')}, {plural(report.claims, 'claim')}, "
-                         f"{plural(report.relations, 'relation')}"))
-        if posts is not None:
-            skipped = report.records_in - posts
-            err.print(f"{plural(report.records_in, 'record')} read = {posts:,} mapped + "
-                      f"{skipped:,} skipped")
-    report_problems(problems, quiet=quiet)
-    code = getattr(report, "exit_code", None)
-    if code is None:
-        from argmap.readers.result import is_loss
-
-        code = EX_PARTIAL if any(is_loss(p) for p in problems) else 0
+    code = finish_report(report, quiet)
     if code:
         raise typer.Exit(code)
 

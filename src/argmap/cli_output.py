@@ -36,6 +36,7 @@ from argmap.errors import (
     EX_CANTCREAT,
     EX_IOERR,
     EX_NOINPUT,
+    EX_PARTIAL,
     EX_UNAVAILABLE,
     OutputError,
     plural,
@@ -344,3 +345,25 @@ def clear_progress_line() -> None:
     if err.is_terminal:
         err.file.write("\r\x1b[2K")
         err.file.flush()
+
+
+def finish_report(report: Any, quiet: bool) -> int:
+    """After a map or demo run: what was left out (one red line each: everything else was
+    written), the totals with records in = mapped + skipped, then the problems; the exit code
+    (3 when something was lost or left out)."""
+    for line in report.left_out_lines():
+        err.print(f"[bold red]error:[/] {safe_terminal(line)}")
+    problems = tuple(getattr(report, "problems", ()))
+    posts = getattr(report, "posts", None)
+    if not quiet:
+        err.print(escape(f"{plural(report.threads, 'thread')}, {plural(report.claims, 'claim')}, "
+                         f"{plural(report.relations, 'relation')}"))
+        if posts is not None:
+            skipped = report.records_in - posts
+            err.print(f"{plural(report.records_in, 'record')} read = {posts:,} mapped + "
+                      f"{skipped:,} skipped")
+    report_problems(problems, quiet=quiet)
+    code = getattr(report, "exit_code", None)
+    if code is None:
+        code = EX_PARTIAL if any(is_loss(p) for p in problems) else 0
+    return code
