@@ -3,6 +3,9 @@ rest of its thread mapped; the report summaries of two halves merge into those o
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from argmap.corpus import plan, tasks, thread_map
 from argmap.corpus.spill import Entry
 from argmap.corpus.tasks import Summary, bisect
@@ -63,3 +66,24 @@ def test_tasks_summaries_of_parts_merge_into_the_summary_of_the_whole() -> None:
         halves[n % 2].add(r)
     merged = plan.merge_summaries([h.to_dict() for h in halves], 5)
     assert merged == plan.merge_summaries([whole.to_dict()], 5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(claims=st.lists(st.tuples(st.sampled_from(["x0", "x1", "other"]),
+                                 st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0, -0.5]),
+                                 st.text("ab\u00e9/c0", min_size=1, max_size=4)),
+                       max_size=400))
+def test_tasks_summary_typical_claims_are_the_top_by_similarity_then_smallest_id(claims
+                                                                                ) -> None:
+    """Each topic's typical claims: the ``REPORT_TOP`` highest similarities, ties by the
+    smallest id, in that order (the heap turns most claims away before making their key)."""
+    summary = Summary(5)
+    rows = [(cid, "p", "t", "a", topic, sim, "claim", 0, 1, 0.0, "in", False, False, 0, 0,
+             f"text {cid}") for topic, sim, cid in claims]
+    summary.add({"threads": [("t", None, None, "f", 1, 1, len(rows), 0, 0, 0, 0, 0, None,
+                              None)], "claims": rows})
+    typical = summary.to_dict()["typical"]
+    for topic in {topic for topic, _, _ in claims}:
+        mine = sorted(((sim, cid) for t, sim, cid in claims if t == topic),
+                      key=lambda item: (-item[0], item[1]))[:tasks.REPORT_TOP]
+        assert [(s, c) for c, _text, s in typical[topic]] == mine

@@ -360,8 +360,11 @@ class Summary:
                 item = (topic, cid, thread, att, sup, text[:400])
                 _push(self.contested.setdefault(topic, []), (att + sup, att, _neg(cid)), item,
                       REPORT_TOP)
-            _push(self.typical.setdefault(topic, []), (sim, _neg(cid)), (cid, text[:400], sim),
-                  REPORT_TOP)
+            heap = self.typical.setdefault(topic, [])
+            # a full heap takes a claim only if its key beats the smallest, which needs at
+            # least its similarity: most claims are turned away before their key is made
+            if len(heap) < REPORT_TOP or sim >= heap[0][0][0]:
+                _push(heap, (sim, _neg(cid)), (cid, text[:400], sim), REPORT_TOP)
         for topic in seen:
             self.topic_threads[topic] = self.topic_threads.get(topic, 0) + 1
 
