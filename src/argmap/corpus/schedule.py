@@ -184,7 +184,7 @@ class LocalScheduler:
         still run beside it, rather than last and alone; each one is announced."""
         if self.largest is None:
             return None
-        budget = self.budget if self.budget is not None else memory_budget()
+        budget = memory_budget(self.budget)
         if budget is None:
             return None
         giants = [t for t in queue if self._need(t) > budget // self.jobs]

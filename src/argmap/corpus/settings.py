@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,9 +60,10 @@ class Settings:
     address: str | None
     maps: str | None  # None, "all", "top:N", "contested:N"
     tables: tuple[str, ...]
+    memory: int | None = None  # bytes the workers may hold together (--memory); None: auto
 
     def recorded(self) -> dict[str, Any]:
-        """What changes the outputs (jobs and the scheduler do not)."""
+        """What changes the outputs (jobs, memory and the scheduler do not)."""
         return {"maps": self.maps, "tables": list(self.tables)}
 
 
@@ -71,9 +73,12 @@ def task_memory(largest_posts: int) -> int:
     return WORKER_BASE + POST_MEMORY * max(largest_posts, ORDINARY_POSTS)
 
 
-def memory_budget() -> int | None:
-    """Bytes the mapping workers may hold together: ``MEMORY_BUDGET`` if set, else
-    ``MEMORY_SHARE`` of the memory available now; None where that cannot be read."""
+def memory_budget(memory: int | None = None) -> int | None:
+    """Bytes the mapping workers may hold together: ``memory`` (``--memory``) or
+    ``MEMORY_BUDGET`` if set, else ``MEMORY_SHARE`` of the memory available now; None where
+    that cannot be read."""
+    if memory is not None:
+        return memory
     if MEMORY_BUDGET is not None:
         return MEMORY_BUDGET
     available = available_memory()
@@ -90,7 +95,7 @@ def available_memory() -> int | None:
         return None
 
 
-def auto_jobs() -> int:
+def auto_jobs(memory: int | None = None) -> int:
     """Worker processes for ``--jobs auto``: the usable cores, fewer if the memory budget
     does not hold that many workers of ordinary tasks (a giant thread's task is admitted
     against the same budget by the scheduler, with fewer workers beside it)."""
@@ -98,21 +103,40 @@ def auto_jobs() -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    budget = memory_budget()
+    budget = memory_budget(memory)
     if budget is None:
         return max(1, cores)
     return max(1, min(cores, budget // WORKER_MEMORY))
 
 
-def parse_jobs(jobs: int | str | None) -> int:
+def parse_jobs(jobs: int | str | None, memory: int | None = None) -> int:
     if jobs is None or jobs == "auto":
-        return auto_jobs()
+        return auto_jobs(memory)
     try:
         number = int(jobs)
     except (TypeError, ValueError):
         number = 0
     if number < 1:
         raise OptionsError("--jobs", "a whole number >= 1 or 'auto'", jobs)
+    return number
+
+
+_SIZE_UNITS = {"": 1 << 20, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def parse_memory(memory: int | str | None) -> int | None:
+    """``--memory``: None or "auto" (80% of the memory available when mapping starts), or a
+    size: 6G, 4000M, 512MiB (a bare number is MB; an int is bytes, as the API passes it)."""
+    if memory is None or memory == "auto":
+        return None
+    if isinstance(memory, int) and not isinstance(memory, bool):
+        number = memory
+    else:
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", str(memory), re.I)
+        number = int(float(found.group(1)) * _SIZE_UNITS[found.group(2).lower()]) if found else 0
+    if number < 1 << 20:
+        raise OptionsError("--memory", "a size such as 6G or 4000M (at least 1M), or auto",
+                           memory)
     return number
 
 

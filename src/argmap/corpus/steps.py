@@ -154,7 +154,8 @@ class Steps:
         else:
             preload()
             scheduler = LocalScheduler(self.settings.jobs, ctx, self.lock_fd,
-                                       largest=plan.largest_posts(posts), warn=self.meter.warn)
+                                       largest=plan.largest_posts(posts),
+                                       budget=self.settings.memory, warn=self.meter.warn)
         hunts: dict[str, poison.Hunt] = {}
         try:
             for kind, task, value in scheduler.run(queue, lambda n: self.meter.update(
