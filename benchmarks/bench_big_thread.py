@@ -5,10 +5,11 @@ Reddit megathreads hold 50,000-200,000 comments. For each shape (``make_corpus.b
 chain as deep as the thread, ``balanced`` a tree three wide) and size, one JSONL file of that
 one thread is run through the real CLI in a fresh process: ``argmap map`` (the default outputs:
 SVG maps, native JSON, summary) and ``argmap batch --jobs 2`` (the corpus tables). Each process
-tree is sampled from /proc every 0.25 s: the peak of the sum of RSS over the tree and the
+tree is sampled from /proc every 0.25 s: the peaks of the sums of RSS and of PSS over the tree
+(RSS counts a page shared by forked workers once per process, PSS shares it out) and of the
 largest single process. Beside them, in the same run, the 1,000-post thread of the same shape:
 ``growth`` is the per-post wall time against it (1.00 = linear; the fixed costs of a run make
-small sizes look dear), ``MB/1k`` the peak tree RSS per 1,000 posts.
+small sizes look dear), ``MB/1k`` the peak tree PSS per 1,000 posts.
 
 ``--code NAME=SRC`` runs every case again with another source tree first on ``PYTHONPATH``
 (``git archive <rev> src | tar -x -C /tmp/old``), so a before/after comparison is one run under
@@ -51,30 +52,39 @@ def ensure_thread(shape: str, posts: int, seed: int) -> Path:
     return path
 
 
-def _rss(pid: int) -> int:
+def _memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process in bytes; (0, 0) once it is gone."""
+    rss = pss = 0
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 0
+    return rss, pss
 
 
 def measured(command: list[str], env: dict[str, str]) -> dict[str, Any]:
-    """Run ``command``: wall seconds, exit code, output, peak tree RSS and largest process."""
+    """Run ``command``: wall seconds, exit code, output, the peak over the tree of the sum of
+    RSS (pages shared by forked workers, or by a child between its fork and exec, counted in
+    each) and of PSS (shared pages divided among the processes), and the largest process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    peak_tree = peak_one = 0
+    peak_tree = peak_pss = peak_one = 0
     while process.poll() is None:
-        sizes = [_rss(pid) for pid in _tree(process.pid)]
-        peak_tree, peak_one = max(peak_tree, sum(sizes)), max(peak_one, *sizes, 0)
+        sizes = [_memory(pid) for pid in _tree(process.pid)]
+        peak_tree = max(peak_tree, sum(rss for rss, _ in sizes))
+        peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
+        peak_one = max(peak_one, *(rss for rss, _ in sizes), 0)
         time.sleep(0.25)
     out, err = process.communicate()
     return {"wall": time.perf_counter() - start, "rc": process.returncode,
             "output": out.decode() + err.decode(), "tree_mb": peak_tree / 2**20,
-            "one_mb": peak_one / 2**20, "load": os.getloadavg()[0]}
+            "pss_mb": peak_pss / 2**20, "one_mb": peak_one / 2**20,
+            "load": os.getloadavg()[0]}
 
 
 def run_case(run: str, path: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -109,7 +119,7 @@ def run_case(run: str, path: Path, env: dict[str, str]) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]]) -> str:
     base = {(r["code"], r["run"], r["shape"]): r for r in rows if r["posts"] == BASE_POSTS}
     lines = [f"{'code':>7} {'run':>5} {'shape':>8} {'posts':>7} {'claims':>8} {'wall s':>7} "
-             f"{'posts/s':>7} {'claims/s':>8} {'tree MB':>8} {'1 proc':>7} {'MB/1k':>6} "
+             f"{'posts/s':>7} {'claims/s':>8} {'tree MB':>8} {'PSS MB':>7} {'1 proc':>7} {'MB/1k':>6} "
              f"{'JSON MB':>7} {'growth':>6} {'ok':>3} {'load':>5}"]
     for r in rows:
         first = base.get((r["code"], r["run"], r["shape"]))
@@ -117,7 +127,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"{r['code']:>7} {r['run']:>5} {r['shape']:>8} {r['posts']:>7,} {r['claims']:>8,}"
             f" {r['wall']:>7.1f} {r['posts'] / r['wall']:>7,.0f} {r['claims'] / r['wall']:>8,.0f}"
-            f" {r['tree_mb']:>8,.0f} {r['one_mb']:>7,.0f} {r['tree_mb'] * 1000 / r['posts']:>6,.0f}"
+            f" {r['tree_mb']:>8,.0f} {r['pss_mb']:>7,.0f} {r['one_mb']:>7,.0f}"
+            f" {r['pss_mb'] * 1000 / r['posts']:>6,.0f}"
             f" {r['json_mb']:>7,.0f} {growth:>5.2f}x {'yes' if r['accounted'] else 'NO':>3}"
             f" {r['load']:>5.1f}")
     return "\n".join(lines)
