@@ -7,6 +7,7 @@ import tracemalloc
 
 import pytest
 
+from argmap import exports
 from argmap.exports.native import from_json
 from argmap.files import write_atomic
 from argmap.options import ExportOptions, Options
@@ -38,11 +39,11 @@ def test_outputs_a_failing_json_stream_leaves_the_old_file_and_no_temp(tmp_path,
     written, _ = write_thread(amap, analysis, tmp_path, options, "t")
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
-    def broken(*args):
+    def broken():
         yield b'{\n  "analysis": '
         raise MemoryError("out of memory half way")
 
-    monkeypatch.setattr("argmap.outputs.json_chunks", broken)
+    monkeypatch.setitem(exports.STREAMERS, "json", lambda *args: {".json": broken()})
     changed = dataclasses.replace(amap, options_fingerprint="changed")
     with pytest.raises(MemoryError):
         write_thread(changed, analysis, tmp_path, options, "t")
