@@ -21,9 +21,10 @@ TABLE_FORMATS = ("csv", "parquet", "sqlite")
 # thread is never split), so its peak follows the largest thread of its task, whose posts are
 # at most those of the task's largest spill bucket (a thread lives in one bucket). Measured
 # with ``benchmarks/bench_big_thread.py`` (single threads of 1k-50k posts, three shapes, peak
-# RSS of the worker): ~WORKER_BASE plus POST_MEMORY per post, the heaviest shape.
+# RSS of the worker: heated 20k 1,063 MB, 50k 2,050 MB; flat and chain 20k lower), with ~20 %
+# to spare: WORKER_BASE (the forked main process and the stage tables) + POST_MEMORY a post.
 WORKER_BASE = 400 << 20
-POST_MEMORY = 56 << 10
+POST_MEMORY = 44 << 10
 ORDINARY_POSTS = 4_000  # a task of ordinary threads (plan.MAX_TASK) needs what this many do
 MEMORY_SHARE = 0.8  # of the memory available when mapping starts, what the workers may hold
 MEMORY_BUDGET: int | None = None  # bytes; None: MEMORY_SHARE of MemAvailable (tests set it)
