@@ -215,6 +215,10 @@ def batch(
     jobs: Annotated[str, typer.Option(
         "--jobs", metavar="N|auto",
         help="Worker processes; auto: the cores, fewer if memory is short.")] = "auto",
+    memory: Annotated[str, typer.Option(
+        "--memory", metavar="SIZE|auto",
+        help="Memory the workers may hold together, e.g. 6G; a giant thread then runs with "
+             "fewer workers beside it (auto: 80% of what is available).")] = "auto",
     resume: Annotated[bool, typer.Option(
         "--resume", metavar="", help="Continue an interrupted run (same inputs and options); "
                                      "finished partitions are verified, not redone.")] = False,
@@ -265,7 +269,7 @@ def batch(
     with _scheduler_errors(scheduler, address):
         report = run_batch(
             inputs, out, options, jobs=jobs, resume=resume, scheduler=scheduler,
-            address=address, maps=maps, tables=tables,
+            address=address, maps=maps, tables=tables, memory=memory,
             progress=batch_warnings() if quiet else batch_progress(),
         )
     if not quiet:

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +61,12 @@ def canonical_json(obj: Any) -> bytes:
     )
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+def write_atomic(path: str | os.PathLike[str], data: bytes | str | Iterable[bytes]) -> Path:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    ``data`` may be an iterable of byte chunks (``exports.native.json_chunks``): they are
+    written as they come, so a giant output is never whole in memory; an exception raised
+    while producing them removes the temp file and propagates, and the old file stays."""
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
@@ -72,18 +77,28 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), 0o666 & ~_current_umask())
-            handle.write(payload)
+            if isinstance(payload, bytes | bytearray | memoryview):
+                handle.write(payload)
+            else:
+                handle.writelines(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
     except OSError as exc:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
+        _unlink(tmp_name)
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    except BaseException:  # a chunk producer failed (or the run was interrupted): no half file
+        _unlink(tmp_name)
+        raise
     _fsync_dir(target.parent)
     return target
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
 
 
 def _current_umask() -> int:

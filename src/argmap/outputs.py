@@ -13,12 +13,12 @@ the summary are on disk before the first ``dot`` starts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from argmap.errors import RenderError
-from argmap.exports import export_map
+from argmap.exports import export_chunks
 from argmap.exports.summary import to_markdown
 from argmap.files import inside, safe_filename, write_atomic
 from argmap.model import Analysis, ArgumentMap
@@ -58,18 +58,27 @@ class ThreadOutputs(Mapping[str, bytes]):
 
 def plain_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> dict[str, bytes]:
     """Every requested output that needs no ``dot``, in the order of ``export.formats``."""
-    outputs: dict[str, bytes] = {}
+    return {suffix: data if isinstance(data, bytes) else b"".join(data)
+            for suffix, data in plain_payloads(amap, analysis, options)}
+
+
+def plain_payloads(
+    amap: ArgumentMap, analysis: Analysis, options: Options,
+) -> Iterator[tuple[str, bytes | Iterable[bytes]]]:
+    """``plain_outputs`` one at a time, each made when it is asked for, the big formats as
+    chunks (``exports.STREAMERS``: native JSON, AIF, GraphML, CSV): a writer holds one output
+    at a time, and never a giant thread's JSON whole (245 MB and ~1 GB of dicts for 20,000
+    posts)."""
     for fmt in options.export.formats:
         if fmt in DRAWN:
             continue
         if fmt == "dot":
-            outputs[".dot"] = to_dot(amap, analysis, options.render).encode("utf-8")
+            yield ".dot", to_dot(amap, analysis, options.render).encode("utf-8")
         elif fmt == "summary":
-            outputs[".summary.md"] = to_markdown(amap, analysis).encode("utf-8")
-        else:
-            for suffix, data in export_map(amap, analysis, fmt, options.export).items():
-                outputs[suffix if suffix.startswith(".") else "." + suffix] = data
-    return outputs
+            yield ".summary.md", to_markdown(amap, analysis).encode("utf-8")
+        else:  # the native JSON, AIF, GraphML and CSV as chunks (exports.STREAMERS)
+            for suffix, data in export_chunks(amap, analysis, fmt, options.export).items():
+                yield (suffix if suffix.startswith(".") else "." + suffix), data
 
 
 def drawn_outputs(amap: ArgumentMap, analysis: Analysis, options: Options) -> ThreadOutputs:
@@ -136,17 +145,17 @@ def write_thread(
     out = Path(out_dir)
     written: list[Path] = []
 
-    def save(produced: Mapping[str, bytes]) -> None:
-        for suffix, data in produced.items():
+    def save(produced: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> None:
+        for suffix, data in produced:
             path = write_atomic(inside(out, safe_filename(stem, suffix=suffix)), data)
             if path not in written:
                 written.append(path)
                 if on_output:
                     on_output(path)
 
-    save(plain_outputs(amap, analysis, options))
+    save(plain_payloads(amap, analysis, options))
     drawn = drawn_outputs(amap, analysis, options)
-    save(drawn)
+    save(drawn.items())
     return written, drawn.failures
 
 

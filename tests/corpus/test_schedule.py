@@ -69,3 +69,139 @@ def _manifest(out) -> bytes:
         return (out / ".argmap" / "manifest.jsonl").read_bytes()
     except OSError:
         return b""
+
+
+LOG: list[str] = []  # the path of the run log, set by a test before its workers fork
+
+
+def _logged(task: Task, ctx: dict) -> dict:
+    """A task that takes a while and records when it ran (one line per start and end)."""
+    import time
+
+    with open(LOG[0], "a", encoding="ascii") as handle:
+        handle.write(f"start {task.lo} {time.monotonic()}\n")
+    time.sleep(0.6 if task.lo == 2 else 0.3)
+    with open(LOG[0], "a", encoding="ascii") as handle:
+        handle.write(f"end {task.lo} {time.monotonic()}\n")
+    return {"ok": True, "name": task.name}
+
+
+def _intervals(path) -> dict[int, tuple[float, float]]:
+    seen: dict[int, list[float]] = {}
+    for line in path.read_text(encoding="ascii").splitlines():
+        _, lo, when = line.split()
+        seen.setdefault(int(lo), []).append(float(when))
+    return {lo: (min(times), max(times)) for lo, times in seen.items()}
+
+
+def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@pytest.mark.parametrize("beside", [0, 1])
+def test_schedule_local_pool_runs_a_giant_task_first_within_the_memory_budget(
+        monkeypatch, tmp_path, beside) -> None:
+    """Bucket 2 holds a 50,000-post thread. With a budget that holds it alone it runs first
+    and alone; with room for one ordinary task beside it, with one worker beside it. The
+    ordinary tasks still run two at a time, every task is done once, and the estimated
+    memory in flight never passed the budget."""
+    import argmap.corpus.schedule as schedule
+    from argmap.corpus import plan
+    from argmap.corpus.settings import task_memory
+
+    monkeypatch.setattr(schedule, "run_task", _logged)
+    LOG[:] = [str(tmp_path / "log")]
+    posts = [100, 120, 50_000, 90, 100, 110]
+    budget = task_memory(50_000) + beside * task_memory(120)
+    warnings: list[str] = []
+    scheduler = LocalScheduler(2, {}, largest=plan.largest_posts(posts), budget=budget,
+                               warn=warnings.append)
+    outcomes = list(scheduler.run(deque(Task(i, i + 1) for i in range(len(posts)))))
+    assert sorted((kind, task.lo) for kind, task, _ in outcomes) == [
+        ("done", i) for i in range(len(posts))]
+    runs = _intervals(tmp_path / "log")
+    giant = runs.pop(2)
+    assert giant[0] == min(start for start, _ in [giant, *runs.values()])  # it started first
+    beside_it = sorted(span for span in runs.values() if _overlaps(span, giant))
+    assert bool(beside_it) == bool(beside)  # and never two beside it at once:
+    assert not any(_overlaps(a, b) for a, b in zip(beside_it, beside_it[1:], strict=False))
+    ordinary = sorted(runs.values())
+    assert any(_overlaps(a, b) for a, b in zip(ordinary, ordinary[1:], strict=False))
+    assert scheduler.held_peak <= budget
+    assert len(warnings) == 1 and "50,000 posts" in warnings[0]
+    assert ("runs alone" in warnings[0]) == (beside == 0)
+
+
+def test_schedule_local_pool_without_a_budget_keeps_plan_order(monkeypatch, tmp_path) -> None:
+    import argmap.corpus.schedule as schedule
+
+    monkeypatch.setattr(schedule, "run_task", _logged)
+    LOG[:] = [str(tmp_path / "log")]
+    scheduler = LocalScheduler(1, {})
+    outcomes = [task.lo for _, task, _ in scheduler.run(deque(Task(i, i + 1) for i in range(3)))]
+    assert outcomes == [0, 1, 2] and scheduler.held_peak == 0
+
+
+def _logged_real(task: Task, ctx: dict) -> dict:
+    """The real task, its start and end recorded."""
+    import time
+
+    from argmap.corpus.tasks import run_task
+
+    with open(LOG[0], "a", encoding="ascii") as handle:
+        handle.write(f"start {task.lo} {time.monotonic()}\n")
+    try:
+        return run_task(task, ctx)
+    finally:
+        with open(LOG[0], "a", encoding="ascii") as handle:
+            handle.write(f"end {task.lo} {time.monotonic()}\n")
+
+
+def _giant_dump(path, posts: int):
+    """Forty ordinary threads and one of ``posts`` posts, interleaved in time order."""
+    from tests.corpus.dumps import reddit_dump, write_jsonl
+
+    giant = [{k: (v.replace("l0000", "giant").replace("c0000x", "g") if isinstance(v, str)
+                  else v) for k, v in r.items()}
+             for r in reddit_dump(1, seed=9, min_posts=posts, max_posts=posts)]
+    records = sorted(reddit_dump(40, seed=5) + giant, key=lambda r: (r["created_utc"], r["id"]))
+    return write_jsonl(path, records), records
+
+
+def test_schedule_batch_with_a_giant_thread_maps_it_alone_and_the_tables_do_not_change(
+        monkeypatch, tmp_path) -> None:
+    """A dump with a 3,000-post thread among forty small ones, under a memory budget (lowered
+    through the module constants) that holds the giant's task alone: --jobs 2 maps it with no
+    other task beside it, says so, accounts for every record, and writes the tables --jobs 1
+    writes."""
+    import argmap.corpus.schedule as schedule
+    from argmap.corpus import plan, settings
+    from tests.corpus.test_runner import outputs
+
+    path, records = _giant_dump(tmp_path / "RC_giant.jsonl", 3_000)
+    monkeypatch.setattr(settings, "WORKER_BASE", 10 << 20)
+    monkeypatch.setattr(settings, "POST_MEMORY", 100 << 10)
+    monkeypatch.setattr(settings, "ORDINARY_POSTS", 100)
+    monkeypatch.setattr(settings, "MEMORY_BUDGET", settings.task_memory(3_000) + (5 << 20))
+    monkeypatch.setattr(schedule, "run_task", _logged_real)
+    monkeypatch.setattr(plan, "MAX_TASK", 100)  # several small tasks beside the giant's
+    LOG[:] = [str(tmp_path / "log-one")]
+    one = run_batch([path], tmp_path / "one", jobs=1)
+    LOG[:] = [str(tmp_path / "log")]
+    events: list = []
+    two = run_batch([path], tmp_path / "two", jobs=2, progress=events.append)
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+    for report in (one, two):
+        assert report.records_in == len(records) == report.processed + report.skipped \
+            + report.quarantined
+        assert report.threads == 41
+    warned = [e.message for e in events if e.phase == "warning"]
+    assert any("3,0" in w and "runs alone" in w for w in warned), warned
+    runs = _intervals(tmp_path / "log")
+    giant_bucket = max(runs, key=lambda lo: runs[lo][1] - runs[lo][0])
+    giant = runs.pop(giant_bucket)
+    assert giant[0] == min(start for start, _ in [giant, *runs.values()])
+    assert not any(_overlaps(span, giant) for span in runs.values())
+    ordinary = sorted(runs.values())
+    assert len(ordinary) >= 3
+    assert any(_overlaps(a, b) for a, b in zip(ordinary, ordinary[1:], strict=False))

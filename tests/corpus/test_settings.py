@@ -38,3 +38,20 @@ def test_settings_exit_code_says_when_records_were_lost() -> None:
     assert exit_code_of(1, 0, []) == exit_code_of(0, 1, []) == EX_PARTIAL
     assert exit_code_of(0, 0, [{"code": "truncated_input", "action": "left_out"}]) == EX_PARTIAL
     assert exit_code_of(0, 0, [{"code": "empty_input", "action": "noted"}]) == EX_OK
+
+
+def test_settings_memory_takes_sizes_and_bounds_jobs_auto(monkeypatch) -> None:
+    from argmap.corpus.settings import parse_memory
+
+    assert parse_memory(None) is None and parse_memory("auto") is None
+    assert parse_memory("6G") == parse_memory("6 GiB") == parse_memory("6gb") == 6 << 30
+    assert parse_memory("4000") == parse_memory("4000M") == 4000 << 20
+    assert parse_memory("1.5G") == 3 << 29 and parse_memory(5 << 30) == 5 << 30
+    for bad in ("lots", "0", "-1G", "512K", "6X", True):
+        with pytest.raises(OptionsError, match="--memory") as caught:
+            parse_memory(bad)
+        assert caught.value.exit_code == EX_USAGE
+    monkeypatch.setattr(settings, "WORKER_MEMORY", 1 << 30)
+    assert parse_jobs("auto", 1 << 30) == 1  # a budget of one worker: one job
+    assert parse_jobs("5", 1 << 30) == 5  # an explicit --jobs stays; the scheduler bounds it
+    assert settings.memory_budget(3 << 30) == 3 << 30

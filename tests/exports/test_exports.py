@@ -268,3 +268,41 @@ def test_graphml_writer_round_trips_hostile_ids_and_types() -> None:
     back = nx.read_graphml(io.BytesIO(graphml_bytes(graph)))
     assert list(back.nodes(data=True)) == list(graph.nodes(data=True))
     assert list(back.edges(data=True)) == list(graph.edges(data=True))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(max_size=40), chunk=st.integers(1, 4))
+def test_exports_streamed_formats_are_the_bytes_export_map_gives(text, chunk):
+    """JSON, AIF, GraphML and CSV as ``outputs`` writes them (chunks, cut every few records
+    here) are the bytes of the whole-document encoders: canonical JSON of the AIF dict, one
+    csv.writer over every row, the GraphML text joined at once."""
+    from argmap.exports import STREAMERS, export_chunks, graphml, tables
+    from argmap.exports.graphml import graphml_chunks
+    from argmap.files import canonical_json
+
+    amap = build_map(["Taxes should rise.", f"No, {text} matters more.", text or "x",
+                      f"=1+1 {text}", "Schools need money."])
+    analysis = analysed(amap)
+    saved = graphml.CHUNK_ELEMENTS, tables.CHUNK_ROWS
+    graphml.CHUNK_ELEMENTS, tables.CHUNK_ROWS = chunk, chunk
+    try:
+        streamed = {fmt: {k: list(v) for k, v in export_chunks(amap, analysis, fmt,
+                                                                ExportOptions()).items()}
+                    for fmt in STREAMERS}
+        assert len(streamed["graphml"][".graphml"]) >= 2  # cut at least once
+        assert len(streamed["csv"][".claims.csv"]) >= 2
+    finally:
+        graphml.CHUNK_ELEMENTS, tables.CHUNK_ROWS = saved
+    for fmt, files in streamed.items():
+        assert {k: b"".join(v) for k, v in files.items()} == export_map(
+            amap, analysis, fmt, ExportOptions())
+    assert b"".join(streamed["aif"][".aif.json"]) == canonical_json(to_aif_dict(amap, analysis))
+    assert b"".join(streamed["graphml"][".graphml"]) == b"".join(
+        graphml_chunks(safe_graph(amap, analysis)))
+    rows = table_rows(amap, analysis)["claims"]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    columns = [c for c, _ in SCHEMAS["claims"]]
+    writer.writerow(columns)
+    writer.writerows([tables.csv_cell(row[c], False) for c in columns] for row in rows)
+    assert b"".join(streamed["csv"][".claims.csv"]) == buffer.getvalue().encode("utf-8")

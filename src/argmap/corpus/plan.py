@@ -9,12 +9,14 @@ holds a few thousand posts at a time. ``MAX_TASK`` bounds the memory of the proc
 worker's peak grows with the posts, claims and rows of the task it maps (100k-post dump,
 --jobs 2, sum of RSS over the tree: tasks of 8,333 posts 1,111 MB, of 4,000 posts 946 MB, same
 wall time; at 1M posts tasks of ~17,000 posts took the tree to 1,645 MB), while the fixed cost
-of a task (loading the topic model, one fragment file per table) is small.
+of a task (loading the topic model, one fragment file per table) is small. One thread is never
+split, so a task holding a giant thread needs more: ``largest_posts`` bounds it, and the
+scheduler admits tasks against a memory budget (``schedule.LocalScheduler``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,15 @@ def plan_tasks(bucket_posts: Sequence[int]) -> list[Task]:
             last = tasks.pop()
             tasks.append(Task(last.lo, len(bucket_posts)))
     return [t for t in tasks if sum(bucket_posts[t.lo:t.hi]) > 0] or tasks[:1]
+
+
+def largest_posts(bucket_posts: Sequence[int]) -> Callable[[Task], int]:
+    """For any task of the corpus (a split half or a probe included), a bound on the posts of
+    its largest thread, which decides a worker's peak memory (``settings.task_memory``): the
+    posts of its largest bucket, since a thread lives in one bucket."""
+    def largest(task: Task) -> int:
+        return max(bucket_posts[task.lo:task.hi], default=0)
+    return largest
 
 
 def apply_splits(tasks: list[Task], splits: Sequence[dict[str, Any]]) -> list[Task]:

@@ -30,6 +30,7 @@ from argmap.corpus.settings import (
     Settings,
     parse_jobs,
     parse_maps,
+    parse_memory,
     parse_tables,
 )
 from argmap.corpus.steps import Steps
@@ -53,19 +54,23 @@ def run_batch(
     maps: str | None = None,
     tables: Sequence[str] | str | None = None,
     progress: Progress | None = None,
+    memory: int | str | None = None,
 ) -> BatchReport:
     """Map a corpus into ``out_dir``: tables, report, maps when asked; see the module doc.
 
     ``jobs``: worker processes (``"auto"``/None: cores, bounded by memory). ``scheduler``:
     "local" or "dask" (``address`` of a running scheduler, else a LocalCluster). ``maps``:
     None, "all", "top:N" (largest threads) or "contested:N" (most attacks). ``tables``:
-    formats among csv, parquet, sqlite (default: all that are installed).
+    formats among csv, parquet, sqlite (default: all that are installed). ``memory``: what the
+    mapping workers may hold together (bytes, or "6G"; None/"auto": 80% of the available
+    memory); a task holding a giant thread runs with fewer workers beside it to stay within.
     """
     options = options or Options()
     if scheduler not in ("local", "dask"):
         raise OptionsError("--scheduler", "local or dask", scheduler)
-    settings = Settings(parse_jobs(jobs), scheduler, address, parse_maps(maps),
-                        parse_tables(tables))
+    budget = parse_memory(memory)
+    settings = Settings(parse_jobs(jobs, budget), scheduler, address, parse_maps(maps),
+                        parse_tables(tables), budget)
     if options.link.use_model and options.link.model:
         model_at(options.link.model)  # a bad model file is refused before any work (exit 64)
     out = Path(out_dir).resolve()

@@ -30,11 +30,12 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from argmap.corpus.settings import memory_budget, task_memory
 from argmap.corpus.tasks import Task, run_task, set_counter, trim_heap
 from argmap.errors import MissingDependency
 
@@ -81,13 +82,28 @@ def preload() -> None:
 
 
 class LocalScheduler:
-    def __init__(self, jobs: int, ctx: dict[str, Any], lock_fd: int | None = None) -> None:
+    """Up to ``jobs`` tasks at once, and only as many as the memory budget holds: ``largest``
+    bounds the posts of a task's largest thread (``plan.largest_posts``), which decides the
+    memory it needs (``settings.task_memory``), and a task
+    starts only while the needs of the tasks in flight and its own stay within ``budget``
+    (``settings.memory_budget()`` when None). A task that needs more than its share of the
+    budget (a giant thread) is queued first and runs with fewer workers beside it, or alone;
+    a task that needs more than the whole budget runs alone (``warn`` says so). Which tasks
+    ran together never changes a table: tables are assembled in plan order."""
+
+    def __init__(self, jobs: int, ctx: dict[str, Any], lock_fd: int | None = None, *,
+                 largest: Callable[[Task], int] | None = None, budget: int | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
         self.jobs = max(1, jobs)
         self.ctx = ctx
         self.lock_fd = lock_fd
+        self.largest = largest
+        self.budget = budget
+        self.warn = warn or (lambda message: None)
         self.mp = multiprocessing.get_context("fork")
         self.counter = self.mp.Value("q", 0)
         self.pool: ProcessPoolExecutor | None = None
+        self.held_peak = 0  # the most memory the tasks in flight needed together (estimated)
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
@@ -121,6 +137,7 @@ class LocalScheduler:
         pending: dict[Future, Task] = {}
         suspects: deque[Task] = deque()
         alone_crashes: dict[str, int] = {}
+        budget = self._giants_first(queue)
         try:
             while queue or suspects or pending:
                 pool = self._pool()
@@ -129,9 +146,11 @@ class LocalScheduler:
                         task = suspects.popleft()
                         pending[pool.submit(run_task, task, self.ctx)] = task
                 else:
-                    while queue and len(pending) < self.jobs:
+                    while queue and len(pending) < self.jobs and self._fits(
+                            queue[0], pending.values(), budget):
                         task = queue.popleft()
                         pending[pool.submit(run_task, task, self.ctx)] = task
+                    self.held_peak = max(self.held_peak, sum(map(self._need, pending.values())))
                 done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 if tick:
                     tick(self.counter.value)
@@ -158,6 +177,40 @@ class LocalScheduler:
             self._drop_pool(kill=True)
             raise
         self._drop_pool(kill=False)
+
+    def _giants_first(self, queue: deque[Task]) -> int | None:
+        """The budget for this run; the tasks that need more than their share of it moved to
+        the front of ``queue`` (in plan order), so a giant thread starts while others can
+        still run beside it, rather than last and alone; each one is announced."""
+        if self.largest is None:
+            return None
+        budget = memory_budget(self.budget)
+        if budget is None:
+            return None
+        giants = [t for t in queue if self._need(t) > budget // self.jobs]
+        for task in giants:
+            need = self._need(task)
+            how = ("alone; it needs more than the budget" if need > budget else "alone"
+                   if need > budget - task_memory(0) else "first, with fewer workers beside it")
+            self.warn(f"a thread of up to {self.largest(task):,} posts (task {task.name}) "
+                      f"needs ~{need >> 20:,} MB to map: it runs {how} "
+                      f"(memory budget {budget >> 20:,} MB)")
+        if giants:
+            rest = [t for t in queue if t not in giants]
+            queue.clear()
+            queue.extend(giants + rest)
+        return budget
+
+    def _need(self, task: Task) -> int:
+        return task_memory(self.largest(task)) if self.largest else 0
+
+    def _fits(self, task: Task, running: Iterable[Task], budget: int | None) -> bool:
+        """Whether ``task`` may start beside ``running``: always when nothing runs (a task
+        over the whole budget then runs alone), else while the needs stay within budget."""
+        running = list(running)
+        if budget is None or not running:
+            return True
+        return sum(map(self._need, running)) + self._need(task) <= budget
 
     def _after_crash(self, crashed: list[Task], alone: bool, suspects: deque[Task],
                      alone_crashes: dict[str, int]) -> Iterator[Outcome]:

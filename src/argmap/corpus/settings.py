@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,21 @@ import orjson
 from argmap.errors import EX_OK, EX_PARTIAL, MissingDependency, OptionsError
 
 TABLE_FORMATS = ("csv", "parquet", "sqlite")
-WORKER_MEMORY = 700 << 20  # bytes one mapping worker may need (a task of ~20k posts)
+
+# What a mapping worker needs (resident bytes, the pages it shares with the main process
+# counted: the sum of RSS over the tree is what the bound is about). A worker holds one run of
+# threads at a time (``tasks.PREPARE_POSTS`` posts of small threads, or one thread whole: a
+# thread is never split), so its peak follows the largest thread of its task, whose posts are
+# at most those of the task's largest spill bucket (a thread lives in one bucket). Measured
+# with ``benchmarks/bench_big_thread.py`` (single threads of 1k-50k posts, three shapes, peak
+# RSS of the worker: heated 20k 1,063 MB, 50k 2,050 MB; flat and chain 20k lower), with ~20 %
+# to spare: WORKER_BASE (the forked main process and the stage tables) + POST_MEMORY a post.
+WORKER_BASE = 400 << 20
+POST_MEMORY = 44 << 10
+ORDINARY_POSTS = 4_000  # a task of ordinary threads (plan.MAX_TASK) needs what this many do
+MEMORY_SHARE = 0.8  # of the memory available when mapping starts, what the workers may hold
+MEMORY_BUDGET: int | None = None  # bytes; None: MEMORY_SHARE of MemAvailable (tests set it)
+WORKER_MEMORY = WORKER_BASE + POST_MEMORY * ORDINARY_POSTS  # what --jobs auto sizes by
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,36 +61,83 @@ class Settings:
     address: str | None
     maps: str | None  # None, "all", "top:N", "contested:N"
     tables: tuple[str, ...]
+    memory: int | None = None  # bytes the workers may hold together (--memory); None: auto
 
     def recorded(self) -> dict[str, Any]:
-        """What changes the outputs (jobs and the scheduler do not)."""
+        """What changes the outputs (jobs, memory and the scheduler do not)."""
         return {"maps": self.maps, "tables": list(self.tables)}
 
 
-def auto_jobs() -> int:
-    """Worker processes for ``--jobs auto``: the usable cores, fewer if memory is short."""
+def task_memory(largest_posts: int) -> int:
+    """Bytes a worker mapping a task needs, from the posts of its largest thread (or of its
+    largest bucket, an upper bound); ordinary tasks cost what ``ORDINARY_POSTS`` do."""
+    return WORKER_BASE + POST_MEMORY * max(largest_posts, ORDINARY_POSTS)
+
+
+def memory_budget(memory: int | None = None) -> int | None:
+    """Bytes the mapping workers may hold together: ``memory`` (``--memory``) or
+    ``MEMORY_BUDGET`` if set, else ``MEMORY_SHARE`` of the memory available now; None where
+    that cannot be read."""
+    if memory is not None:
+        return memory
+    if MEMORY_BUDGET is not None:
+        return MEMORY_BUDGET
+    available = available_memory()
+    return None if available is None else int(available * MEMORY_SHARE)
+
+
+def available_memory() -> int | None:
+    """MemAvailable of /proc/meminfo in bytes (None off Linux)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            info = dict(line.split(":", 1) for line in handle if ":" in line)
+        return int(info["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def auto_jobs(memory: int | None = None) -> int:
+    """Worker processes for ``--jobs auto``: the usable cores, fewer if the memory budget
+    does not hold that many workers of ordinary tasks (a giant thread's task is admitted
+    against the same budget by the scheduler, with fewer workers beside it)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            info = dict(line.split(":", 1) for line in handle if ":" in line)
-        available = int(info["MemAvailable"].split()[0]) * 1024
-        return max(1, min(cores, available // WORKER_MEMORY))
-    except (OSError, KeyError, ValueError):
+    budget = memory_budget(memory)
+    if budget is None:
         return max(1, cores)
+    return max(1, min(cores, budget // WORKER_MEMORY))
 
 
-def parse_jobs(jobs: int | str | None) -> int:
+def parse_jobs(jobs: int | str | None, memory: int | None = None) -> int:
     if jobs is None or jobs == "auto":
-        return auto_jobs()
+        return auto_jobs(memory)
     try:
         number = int(jobs)
     except (TypeError, ValueError):
         number = 0
     if number < 1:
         raise OptionsError("--jobs", "a whole number >= 1 or 'auto'", jobs)
+    return number
+
+
+_SIZE_UNITS = {"": 1 << 20, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def parse_memory(memory: int | str | None) -> int | None:
+    """``--memory``: None or "auto" (80% of the memory available when mapping starts), or a
+    size: 6G, 4000M, 512MiB (a bare number is MB; an int is bytes, as the API passes it)."""
+    if memory is None or memory == "auto":
+        return None
+    if isinstance(memory, int) and not isinstance(memory, bool):
+        number = memory
+    else:
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", str(memory), re.I)
+        number = int(float(found.group(1)) * _SIZE_UNITS[found.group(2).lower()]) if found else 0
+    if number < 1 << 20:
+        raise OptionsError("--memory", "a size such as 6G or 4000M (at least 1M), or auto",
+                           memory)
     return number
 
 

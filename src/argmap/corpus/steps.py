@@ -153,7 +153,9 @@ class Steps:
             scheduler: Any = DaskScheduler(self.settings.jobs, ctx, self.settings.address)
         else:
             preload()
-            scheduler = LocalScheduler(self.settings.jobs, ctx, self.lock_fd)
+            scheduler = LocalScheduler(self.settings.jobs, ctx, self.lock_fd,
+                                       largest=plan.largest_posts(posts),
+                                       budget=self.settings.memory, warn=self.meter.warn)
         hunts: dict[str, poison.Hunt] = {}
         try:
             for kind, task, value in scheduler.run(queue, lambda n: self.meter.update(

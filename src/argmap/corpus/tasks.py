@@ -38,7 +38,7 @@ from argmap.corpus.thread_map import (
 )
 from argmap.corpus.topic_model import CorpusTopics
 from argmap.errors import ArgmapError
-from argmap.files import inside, safe_filename, write_atomic
+from argmap.files import safe_filename, write_atomic
 from argmap.gcpause import collector_paused
 from argmap.model import Thread
 from argmap.options import Options
@@ -223,19 +223,16 @@ def map_selected(task: Task, ctx: dict[str, Any], wanted: Sequence[str],
 
 def write_maps(mapped: MappedThread, out: Path, options: Options,
                problems: list[dict[str, Any]]) -> list[str]:
-    """The thread's per-thread outputs (``api.thread_outputs``) under OUTDIR/maps/. A map
-    ``dot`` could not draw (missing, crashed, timed out) is left out and becomes a problem row
-    (``dot_missing`` / ``map_not_drawn``, action ``left_out``: exit 3); the thread's other
-    outputs are written."""
-    from argmap.api import thread_outputs
+    """The thread's per-thread outputs (``outputs.write_thread``, as ``map`` writes them, one
+    at a time and the JSON streamed) under OUTDIR/maps/. A map ``dot`` could not draw
+    (missing, crashed, timed out) is left out and becomes a problem row (``dot_missing`` /
+    ``map_not_drawn``, action ``left_out``: exit 3); the thread's other outputs are written."""
+    from argmap.outputs import write_thread
 
     thread_id = mapped.amap.threads[0].id
-    written = []
-    outputs = thread_outputs(mapped.amap, mapped.analysis, options)
-    for suffix, data in outputs.items():
-        path = write_atomic(inside(out / "maps", safe_filename(thread_id, suffix=suffix)), data)
-        written.append(path.relative_to(out.resolve()).as_posix())
-    for failure in outputs.failures:
+    paths, failures = write_thread(mapped.amap, mapped.analysis, out / "maps", options, thread_id)
+    written = [path.relative_to(out.resolve()).as_posix() for path in paths]
+    for failure in failures:
         problems.append({
             "code": "dot_missing" if failure.missing_dot else "map_not_drawn",
             "action": "left_out", "path": "", "line": 0, "byte_offset": None, "post_id": None,

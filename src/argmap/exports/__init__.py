@@ -9,18 +9,19 @@ Markdown summary, SVG and HTML are renderings, not exports, and live elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from argmap.errors import OptionsError
-from argmap.exports.aif import to_aif
+from argmap.exports.aif import aif_streamed, to_aif
 from argmap.exports.argdown import to_argdown
-from argmap.exports.graphml import to_graphml
-from argmap.exports.native import to_json
-from argmap.exports.tables import to_csv, to_parquet
+from argmap.exports.graphml import graphml_streamed, to_graphml
+from argmap.exports.native import json_chunks, to_json
+from argmap.exports.tables import csv_streamed, to_csv, to_parquet
 from argmap.model import Analysis, ArgumentMap
 from argmap.options import ExportOptions
 
 Exporter = Callable[[ArgumentMap, Analysis, ExportOptions], dict[str, bytes]]
+Streamer = Callable[[ArgumentMap, Analysis, ExportOptions], dict[str, Iterable[bytes]]]
 
 
 def _json(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) -> dict[str, bytes]:
@@ -36,6 +37,31 @@ EXPORTERS: dict[str, Exporter] = {
     "csv": to_csv,
     "parquet": to_parquet,
 }
+
+
+def _json_streamed(amap: ArgumentMap, analysis: Analysis, options: ExportOptions
+                   ) -> dict[str, Iterable[bytes]]:
+    return {".json": json_chunks(amap, analysis)}
+
+
+# The formats whose files can be big (a giant thread's: 100-300 MB each) also come as chunks
+# of the same bytes, which ``files.write_atomic`` writes as they are made (``outputs``).
+STREAMERS: dict[str, Streamer] = {
+    "json": _json_streamed,
+    "graphml": graphml_streamed,
+    "aif": aif_streamed,
+    "csv": csv_streamed,
+}
+
+
+def export_chunks(
+    amap: ArgumentMap, analysis: Analysis, fmt: str, options: ExportOptions
+) -> dict[str, bytes | Iterable[bytes]]:
+    """``export_map``'s files, as chunks for the formats in ``STREAMERS``: for writing."""
+    streamer = STREAMERS.get(fmt)
+    if streamer is None:
+        return dict(export_map(amap, analysis, fmt, options))
+    return dict(streamer(amap, analysis, options))
 
 
 def export_map(

@@ -1,6 +1,7 @@
 """argmap's own JSON format: the whole map and its analysis, lossless and versioned.
 
-Layout (keys sorted, 2-space indent, newline at the end: ``files.canonical_json``)::
+Layout (keys sorted, 2-space indent, newline at the end: the bytes of ``files.canonical_json``,
+written piece by piece by ``json_stream.chunks``, so a giant thread never has its JSON whole)::
 
     {
       "format": "argmap",
@@ -39,7 +40,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -47,21 +48,23 @@ from typing import Any
 import orjson
 
 from argmap.errors import InputError
-from argmap.files import canonical_json
-from argmap.model import SCHEMA_VERSION, Analysis, ArgumentMap
+from argmap.exports.json_stream import chunks
+from argmap.model import SCHEMA_VERSION, Analysis, ArgumentMap, Thread
 
 FORMAT_NAME = "argmap"
 
 
 def to_json(amap: ArgumentMap, analysis: Analysis | None) -> bytes:
     """The map and its analysis (or ``null``) as canonical, versioned JSON bytes."""
-    document = {
-        "format": FORMAT_NAME,
-        "schema_version": SCHEMA_VERSION,
-        "map": _plain(amap),
-        "analysis": None if analysis is None else _plain(analysis),
-    }
-    return canonical_json(document)
+    return b"".join(json_chunks(amap, analysis))
+
+
+def json_chunks(amap: ArgumentMap, analysis: Analysis | None) -> Iterator[bytes]:
+    """The bytes of ``to_json`` in pieces of a few hundred records, for writing a giant
+    thread's map without holding its whole JSON (``files.write_atomic`` takes them)."""
+    document = {"format": FORMAT_NAME, "schema_version": SCHEMA_VERSION, "map": amap,
+                "analysis": analysis}
+    return chunks(document, expand=(ArgumentMap, Analysis, Thread))
 
 
 def from_json(data: bytes) -> tuple[ArgumentMap, Analysis | None]:
@@ -85,13 +88,6 @@ def from_json(data: bytes) -> tuple[ArgumentMap, Analysis | None]:
     except (TypeError, ValueError) as exc:
         raise InputError(f"malformed argmap JSON: {exc}", code="bad_record") from exc
     return amap, analysis
-
-
-def _plain(record: Any) -> Any:
-    """A record as plain dicts and lists (enums as values): orjson's C dataclass encoder, then
-    back to dicts so that ``canonical_json`` can sort every key (orjson keeps field order for
-    dataclasses). Ten times faster than walking the records in Python."""
-    return orjson.loads(orjson.dumps(record))
 
 
 Decoder = Callable[[Any, str], Any]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -32,6 +32,7 @@ from argmap.model import (
 )
 from argmap.options import ExportOptions
 
+CHUNK_ROWS = 4_096  # rows per chunk of a streamed CSV file
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -220,12 +221,23 @@ def csv_text(rows: Sequence[Sequence[Any]], raw: bool) -> str:
 
 def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]], raw: bool) -> bytes:
     """One CSV file (header row, ``\\r\\n`` line ends, RFC 4180 quoting), UTF-8."""
+    return b"".join(csv_chunks(columns, rows, raw))
+
+
+def csv_chunks(columns: Sequence[str], rows: Sequence[dict[str, Any]], raw: bool
+               ) -> Iterator[bytes]:
+    """``csv_bytes`` in pieces of ``CHUNK_ROWS`` rows (a row's text does not depend on its
+    neighbours), so a giant thread's table is never one string and its encoding at once."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(columns)
-    for row in rows:
+    for index, row in enumerate(rows, 1):
         writer.writerow([csv_cell(row[c], raw) for c in columns])
-    return buffer.getvalue().encode("utf-8")
+        if index % CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 def to_csv(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) -> dict[str, bytes]:
@@ -236,6 +248,14 @@ def to_csv(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) -> dic
         f".{name}.csv": csv_bytes([c for c, _ in SCHEMAS[name]], tables[name], options.csv_raw)
         for name in SCHEMAS
     }
+
+
+def csv_streamed(amap: ArgumentMap, analysis: Analysis, options: ExportOptions
+                 ) -> dict[str, Iterable[bytes]]:
+    """``to_csv`` as chunks (``exports.STREAMERS``)."""
+    tables = table_rows(amap, analysis)
+    return {f".{name}.csv": csv_chunks([c for c, _ in SCHEMAS[name]], tables[name],
+                                       options.csv_raw) for name in SCHEMAS}
 
 
 def to_parquet(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) -> dict[str, bytes]:

@@ -1,0 +1,56 @@
+"""outputs: a thread's files written one at a time, the native JSON streamed."""
+
+from __future__ import annotations
+
+import dataclasses
+import tracemalloc
+
+import pytest
+
+from argmap import exports
+from argmap.exports.native import from_json
+from argmap.files import write_atomic
+from argmap.options import ExportOptions, Options
+from argmap.outputs import plain_outputs, write_thread
+from tests.builders import make_map
+
+
+def test_outputs_write_thread_streams_the_json_in_bounded_memory(tmp_path):
+    """Writing a big map's JSON allocates a small fraction of the file (it was the whole file
+    and a dict tree of the whole map: ~4x the file, the peak of a giant thread's run)."""
+    amap, analysis = make_map(6000, seed=1)
+    options = Options(export=ExportOptions(formats=("json",)))
+    tracemalloc.start()
+    try:
+        written, failures = write_thread(amap, analysis, tmp_path, options, "big")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    (path,) = written
+    assert not failures and path.stat().st_size > 4_000_000
+    assert peak < path.stat().st_size / 4
+    assert from_json(path.read_bytes()) == (amap, analysis)
+    assert path.read_bytes() == plain_outputs(amap, analysis, options)[".json"]
+
+
+def test_outputs_a_failing_json_stream_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
+    amap, analysis = make_map(300, seed=1)
+    options = Options(export=ExportOptions(formats=("json", "summary")))
+    written, _ = write_thread(amap, analysis, tmp_path, options, "t")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken():
+        yield b'{\n  "analysis": '
+        raise MemoryError("out of memory half way")
+
+    monkeypatch.setitem(exports.STREAMERS, "json", lambda *args: {".json": broken()})
+    changed = dataclasses.replace(amap, options_fingerprint="changed")
+    with pytest.raises(MemoryError):
+        write_thread(changed, analysis, tmp_path, options, "t")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_outputs_write_atomic_takes_chunks(tmp_path):
+    target = write_atomic(tmp_path / "x.json", (piece for piece in [b"a", b"", b"bc\n"]))
+    assert target.read_bytes() == b"abc\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
