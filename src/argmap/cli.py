@@ -134,7 +134,7 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
 
 FORMAT_HELP = f"Input format: {', '.join(READ_FORMATS)} ('auto' sniffs the content)."
 FILES_HELP = ("Thread files or folders ('-' reads standard input): text, JSON, JSON Lines, Reddit, "
-              "HN, Discourse, LessWrong, ConvoKit; gzip/bz2/xz/zstd compressed or not.")
+              "HN, Discourse, LessWrong, ConvoKit, argmap maps; gzip/bz2/xz/zstd compressed or not.")
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", metavar="FILE",

@@ -105,7 +105,7 @@ def sniff(path: Path) -> str:
     body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     if b"\x00" in body[:8192]:
         raise InputError("looks binary (NUL bytes), not a thread; supported: text, JSON, JSON "
-                         "Lines, Reddit, HN, Discourse, LessWrong, ConvoKit", path,
+                         "Lines, Reddit, HN, Discourse, LessWrong, ConvoKit, argmap maps", path,
                          code="unknown_format")
     stripped = body.lstrip()
     if not stripped[:1] or stripped[:1] not in b"[{":
