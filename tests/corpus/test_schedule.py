@@ -205,3 +205,89 @@ def test_schedule_batch_with_a_giant_thread_maps_it_alone_and_the_tables_do_not_
     ordinary = sorted(runs.values())
     assert len(ordinary) >= 3
     assert any(_overlaps(a, b) for a, b in zip(ordinary, ordinary[1:], strict=False))
+    # a Dask LocalCluster under the same budget: warned alike, the same tables
+    events.clear()
+    from argmap.corpus.tasks import run_task
+
+    monkeypatch.setattr(schedule, "run_task", run_task)  # the workers log nothing
+    dask = run_batch([path], tmp_path / "dask", jobs=2, scheduler="dask",
+                     progress=events.append)
+    assert outputs(tmp_path / "dask") == outputs(tmp_path / "one")
+    assert dask.processed + dask.skipped + dask.quarantined == len(records) == dask.records_in
+    assert any("3,0" in e.message and "runs alone" in e.message
+               for e in events if e.phase == "warning")
+
+
+@pytest.mark.parametrize("beside", [0, 1])
+def test_schedule_dask_local_cluster_runs_a_giant_task_first_within_the_memory_budget(
+        tmp_path, beside) -> None:
+    """The Dask LocalCluster admits tasks by the local pool's rule: with a budget that holds
+    the 50,000-post task alone it runs first and alone, with room for one ordinary task, with
+    one worker beside it; ordinary tasks still run two at a time (so its workers have no
+    memory limit of their own that would kill the giant's)."""
+    from argmap.corpus import plan
+    from argmap.corpus.schedule import DaskScheduler
+    from argmap.corpus.settings import task_memory
+    from tests.corpus.logged_tasks import logged
+
+    posts = [100, 120, 50_000, 90, 100, 110]
+    budget = task_memory(50_000) + beside * task_memory(120)
+    warnings: list[str] = []
+    scheduler = DaskScheduler(2, {"log": str(tmp_path / "log")}, None,
+                              largest=plan.largest_posts(posts), budget=budget,
+                              warn=warnings.append)
+    scheduler.task_fn = logged
+    try:
+        limits = [w["memory_limit"] for w in
+                  scheduler.client.scheduler_info()["workers"].values()]
+        outcomes = list(scheduler.run(deque(Task(i, i + 1) for i in range(len(posts)))))
+    finally:
+        scheduler.close()
+    assert limits == [0, 0]
+    assert sorted((kind, task.lo) for kind, task, _ in outcomes) == [
+        ("done", i) for i in range(len(posts))]
+    runs = _intervals(tmp_path / "log")
+    giant = runs.pop(2)
+    # it went first: the task beside it may reach its worker a hair sooner
+    assert giant[0] <= min(start for start, _ in runs.values()) + 0.3
+    beside_it = sorted(span for span in runs.values() if _overlaps(span, giant))
+    assert bool(beside_it) == bool(beside)
+    assert not any(_overlaps(a, b) for a, b in zip(beside_it, beside_it[1:], strict=False))
+    ordinary = sorted(runs.values())
+    assert any(_overlaps(a, b) for a, b in zip(ordinary, ordinary[1:], strict=False))
+    assert scheduler.held_peak <= budget
+    assert len(warnings) == 1 and "50,000 posts" in warnings[0]
+    assert ("runs alone" in warnings[0]) == (beside == 0)
+
+
+def test_schedule_dask_cluster_at_an_address_gates_by_its_workers_memory(tmp_path) -> None:
+    """At --address the budget is the sum of the workers' memory limits and the slots their
+    threads: a task whose thread needs more than any worker may hold is named before it runs
+    (Dask's nanny would kill its worker), and the others still run two at a time."""
+    from dask.distributed import LocalCluster
+
+    from argmap.corpus import plan
+    from argmap.corpus.schedule import DaskScheduler
+    from argmap.corpus.settings import task_memory
+    from tests.corpus.logged_tasks import logged
+
+    limit = task_memory(20_000)
+    posts = [100, 120, 50_000, 90]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit=limit,
+                      dashboard_address=None) as cluster:
+        warnings: list[str] = []
+        scheduler = DaskScheduler(1, {"log": str(tmp_path / "log"), "giant_seconds": 0.6},
+                                  cluster.scheduler_address, largest=plan.largest_posts(posts),
+                                  warn=warnings.append)
+        scheduler.task_fn = logged
+        try:
+            outcomes = list(scheduler.run(deque(Task(i, i + 1) for i in range(len(posts)))))
+        finally:
+            scheduler.close()
+    assert sorted(task.lo for kind, task, _ in outcomes if kind == "done") == [0, 1, 2, 3]
+    assert scheduler.gate.slots == 2 and scheduler.gate.limit == 2 * limit
+    overweight = [w for w in warnings if "memory limit" in w]
+    assert len(overweight) == 1 and "50,000 posts" in overweight[0]
+    assert f"({limit >> 20:,} MB)" in overweight[0]
+    runs = _intervals(tmp_path / "log")
+    assert runs[2][0] <= min(start for start, _ in runs.values()) + 0.3  # the giant first

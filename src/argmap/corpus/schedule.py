@@ -35,7 +35,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from argmap.corpus.settings import memory_budget, task_memory
+from argmap.corpus.memory_gate import MemoryGate
 from argmap.corpus.tasks import Task, run_task, set_counter, trim_heap
 from argmap.errors import MissingDependency
 
@@ -97,13 +97,15 @@ class LocalScheduler:
         self.jobs = max(1, jobs)
         self.ctx = ctx
         self.lock_fd = lock_fd
-        self.largest = largest
-        self.budget = budget
-        self.warn = warn or (lambda message: None)
+        self.gate = MemoryGate(self.jobs, largest, budget, warn)
         self.mp = multiprocessing.get_context("fork")
         self.counter = self.mp.Value("q", 0)
         self.pool: ProcessPoolExecutor | None = None
-        self.held_peak = 0  # the most memory the tasks in flight needed together (estimated)
+
+    @property
+    def held_peak(self) -> int:
+        """The most memory the tasks in flight needed together (estimated)."""
+        return self.gate.held_peak
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
@@ -137,7 +139,7 @@ class LocalScheduler:
         pending: dict[Future, Task] = {}
         suspects: deque[Task] = deque()
         alone_crashes: dict[str, int] = {}
-        budget = self._giants_first(queue)
+        self.gate.order(queue)
         try:
             while queue or suspects or pending:
                 pool = self._pool()
@@ -146,11 +148,10 @@ class LocalScheduler:
                         task = suspects.popleft()
                         pending[pool.submit(run_task, task, self.ctx)] = task
                 else:
-                    while queue and len(pending) < self.jobs and self._fits(
-                            queue[0], pending.values(), budget):
+                    while queue and self.gate.fits(queue[0], pending.values()):
                         task = queue.popleft()
                         pending[pool.submit(run_task, task, self.ctx)] = task
-                    self.held_peak = max(self.held_peak, sum(map(self._need, pending.values())))
+                    self.gate.admitted(pending.values())
                 done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 if tick:
                     tick(self.counter.value)
@@ -178,40 +179,6 @@ class LocalScheduler:
             raise
         self._drop_pool(kill=False)
 
-    def _giants_first(self, queue: deque[Task]) -> int | None:
-        """The budget for this run; the tasks that need more than their share of it moved to
-        the front of ``queue`` (in plan order), so a giant thread starts while others can
-        still run beside it, rather than last and alone; each one is announced."""
-        if self.largest is None:
-            return None
-        budget = memory_budget(self.budget)
-        if budget is None:
-            return None
-        giants = [t for t in queue if self._need(t) > budget // self.jobs]
-        for task in giants:
-            need = self._need(task)
-            how = ("alone; it needs more than the budget" if need > budget else "alone"
-                   if need > budget - task_memory(0) else "first, with fewer workers beside it")
-            self.warn(f"a thread of up to {self.largest(task):,} posts (task {task.name}) "
-                      f"needs ~{need >> 20:,} MB to map: it runs {how} "
-                      f"(memory budget {budget >> 20:,} MB)")
-        if giants:
-            rest = [t for t in queue if t not in giants]
-            queue.clear()
-            queue.extend(giants + rest)
-        return budget
-
-    def _need(self, task: Task) -> int:
-        return task_memory(self.largest(task)) if self.largest else 0
-
-    def _fits(self, task: Task, running: Iterable[Task], budget: int | None) -> bool:
-        """Whether ``task`` may start beside ``running``: always when nothing runs (a task
-        over the whole budget then runs alone), else while the needs stay within budget."""
-        running = list(running)
-        if budget is None or not running:
-            return True
-        return sum(map(self._need, running)) + self._need(task) <= budget
-
     def _after_crash(self, crashed: list[Task], alone: bool, suspects: deque[Task],
                      alone_crashes: dict[str, int]) -> Iterator[Outcome]:
         if alone and len(crashed) == 1:
@@ -228,37 +195,69 @@ class LocalScheduler:
 
 
 class DaskScheduler:
-    def __init__(self, jobs: int, ctx: dict[str, Any], address: str | None) -> None:
+    """The tasks on a Dask cluster, admitted by the same memory gate as the local pool.
+
+    A ``LocalCluster`` (no ``address``) shares this machine's memory like the local pool: its
+    workers get no memory limit of their own (Dask's default, the machine's memory split
+    evenly, would kill a giant thread's worker that the budget holds alone) and the gate keeps
+    the tasks in flight within the budget, giants first. On a cluster at ``address`` the budget
+    is ``budget`` (``--memory``) or the sum of the workers' memory limits, the slots are the
+    workers' threads, and a task that needs more than the largest worker's limit is announced:
+    Dask's nanny would kill its worker, and after three deaths the task ends as a poison task."""
+
+    def __init__(self, jobs: int, ctx: dict[str, Any], address: str | None, *,
+                 largest: Callable[[Task], int] | None = None, budget: int | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:
             raise MissingDependency("--scheduler dask needs dask[distributed]: pip install "
                                     "'argmap[dask]'") from exc
         self.ctx = ctx
+        self.task_fn: Callable[[Task, dict[str, Any]], Any] = run_task
+        self.warn = warn or (lambda message: None)
         self.cluster = None if address else LocalCluster(
-            n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+            n_workers=max(1, jobs), threads_per_worker=1, processes=True, memory_limit=None,
             dashboard_address=None, silence_logs=logging.ERROR)
         self.client = Client(address or self.cluster)
         if self.cluster is not None:
             self.client.register_plugin(_die_with_parent_plugin(os.getpid()), name="argmap-die")
+            self.gate = MemoryGate(jobs, largest, budget, warn)
+            self.worker_limit: int | None = None
+        else:
+            slots, limits = _cluster_capacity(self.client)
+            known = bool(limits) and all(limits)
+            self.worker_limit = max(limits) if known else None
+            self.gate = MemoryGate(slots, largest if (budget or known) else None,
+                                   budget if budget is not None else sum(limits), warn)
+
+    @property
+    def held_peak(self) -> int:
+        """The most memory the tasks in flight needed together (estimated)."""
+        return self.gate.held_peak
 
     def run(self, queue: deque[Task], tick: Tick | None = None) -> Iterator[Outcome]:
         from dask.distributed import as_completed
         from distributed.scheduler import KilledWorker
 
+        self.gate.order(queue)
+        self._announce_overweight(queue)
         futures: dict[Any, Task] = {}
 
-        def submit_all() -> list[Any]:
+        def submit_ready() -> list[Any]:
             new = []
-            while queue:
+            if self.cluster is None and queue:  # workers may have joined or left
+                self.gate.slots = _cluster_capacity(self.client)[0]
+            while queue and self.gate.fits(queue[0], futures.values()):
                 task = queue.popleft()
-                future = self.client.submit(run_task, task, self.ctx, pure=False)
+                future = self.client.submit(self.task_fn, task, self.ctx, pure=False)
                 futures[future] = task
                 new.append(future)
+            self.gate.admitted(futures.values())
             return new
 
         done = 0
-        flow = as_completed(submit_all())
+        flow = as_completed(submit_ready())
         for future in flow:
             task = futures.pop(future)
             try:
@@ -272,13 +271,34 @@ class DaskScheduler:
                 yield ("done", task, result)
             if tick:
                 tick(done)
-            for new in submit_all():
+            for new in submit_ready():
                 flow.add(new)
+
+    def _announce_overweight(self, queue: Iterable[Task]) -> None:
+        """On a remote cluster, name the tasks no worker has the memory limit for."""
+        if self.worker_limit is None or self.gate.largest is None:
+            return
+        for task in queue:
+            need = self.gate.need(task)
+            if need > self.worker_limit:
+                self.warn(f"a thread of up to {self.gate.largest(task):,} posts (task "
+                          f"{task.name}) needs ~{need >> 20:,} MB to map, more than the "
+                          f"largest Dask worker's memory limit ({self.worker_limit >> 20:,} "
+                          "MB): its worker may be killed and the task quarantined; start "
+                          "workers with a larger --memory-limit or map it with --scheduler "
+                          "local")
 
     def close(self) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _cluster_capacity(client: Any) -> tuple[int, list[int]]:
+    """The threads of a running cluster's workers and each worker's memory limit (0: none)."""
+    workers = client.scheduler_info().get("workers", {}).values()
+    slots = sum(int(w.get("nthreads") or 1) for w in workers)
+    return max(1, slots), [int(w.get("memory_limit") or 0) for w in workers]
 
 
 def _die_with_parent_plugin(parent: int) -> Any:
