@@ -166,7 +166,7 @@ def map_inputs(
     *,
     on_output: Callable[[Path], None] | None = None,
     progress: Progress | None = None,
-    source_names: Mapping[str | Path, str] | None = None,
+    source_names: Mapping[str, str] | Mapping[Path, str] | None = None,
 ) -> MapReport:
     """``argmap map``: read the inputs, then write one map per thread under ``out_dir``.
 

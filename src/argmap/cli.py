@@ -471,9 +471,10 @@ def main() -> None:
     except Exception as exc:
         # Usage errors come from the click that typer bundles (typer._click in recent typer,
         # click itself in older ones): recognise them by behaviour, not by class.
-        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
-            exc.show()
-            sys.exit(exc.exit_code)
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         raise
     if rc == EX_INTERRUPTED:  # typer turns Ctrl-C inside a command into Exit(130)
         _interrupted()

@@ -304,7 +304,7 @@ def batch_progress() -> Callable[[object], None]:
 
     from argmap.corpus.progress import describe
 
-    last = {"at": 0.0, "phase": ""}
+    last: dict[str, Any] = {"at": 0.0, "phase": ""}
     interval = 0.2 if err.is_terminal else 5.0
 
     def show(event: object) -> None:

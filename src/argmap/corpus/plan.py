@@ -116,7 +116,12 @@ def merge_summaries(summaries: Sequence[dict[str, Any]], top: int) -> dict[str, 
     for topic, items in typical.items():
         items.sort(key=lambda i: (-i[2], i[0]))
         seen: set[str] = set()  # a quoted or repeated sentence is one typical claim, not three
-        typical[topic] = [i for i in items if not (i[1] in seen or seen.add(i[1]))]
+        kept = []
+        for item in items:
+            if item[1] not in seen:
+                seen.add(item[1])
+                kept.append(item)
+        typical[topic] = kept
     return {"largest": largest[:top], "contested_threads": contested_threads[:top],
             "contested": {t: v[:top] for t, v in contested.items()},
             "typical": {t: v[:top] for t, v in typical.items()},

@@ -94,7 +94,7 @@ def _open_manifest(path: Path, files: list[Path], out: Path, options: Options,
     """The manifest to continue (``resume``, same settings), or a new one on a clean state."""
     old = Manifest.read(path)  # refuses a foreign or damaged manifest, resume or not
     remove_orphans(out)
-    header = {"argmap": _version(), "schema": SCHEMA_VERSION, "options": options.to_dict(),
+    header: dict[str, Any] = {"argmap": _version(), "schema": SCHEMA_VERSION, "options": options.to_dict(),
               "options_fingerprint": options.fingerprint(), "run": settings.recorded(),
               "inputs": identity(files)}
     if resume and old is not None:

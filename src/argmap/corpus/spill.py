@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -111,7 +112,7 @@ class SpillWriter:
         self._buffers[index].clear()
         self._sizes[index] = 0
 
-    def close(self) -> list[dict[str, object]]:
+    def close(self) -> list[dict[str, Any]]:
         for index in range(self.buckets):
             self._flush(index)
         for index in range(self.buckets):

@@ -149,14 +149,14 @@ class Steps:
         base = sum(r["counts"]["posts"] for r in self.manifest.of_type("task")
                    if r["name"] in done)
         self.meter.begin("map")
-        gating = {"largest": plan.largest_posts(posts), "budget": self.settings.memory,
-                  "warn": self.meter.warn}
+        largest, budget, warn = plan.largest_posts(posts), self.settings.memory, self.meter.warn
         if self.settings.scheduler == "dask":
             scheduler: Any = DaskScheduler(self.settings.jobs, ctx, self.settings.address,
-                                           **gating)
+                                           largest=largest, budget=budget, warn=warn)
         else:
             preload()
-            scheduler = LocalScheduler(self.settings.jobs, ctx, self.lock_fd, **gating)
+            scheduler = LocalScheduler(self.settings.jobs, ctx, self.lock_fd, largest=largest,
+                                       budget=budget, warn=warn)
         hunts: dict[str, poison.Hunt] = {}
         try:
             for kind, task, value in scheduler.run(queue, lambda n: self.meter.update(

@@ -10,8 +10,10 @@ first unit of the post it replies to). ``calibration_ece`` and ``reliability_cur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from argmap.evaluation.data import GoldDocument, document_topic, gold_document
 from argmap.evaluation.metrics import accuracy, macro_f1, majority_label, precision_recall_f1
@@ -25,8 +27,8 @@ STANCES = ("support", "attack")
 
 
 def _adjacent_baseline(doc: GoldDocument) -> set[tuple[str, str, str]]:
-    pairs = set()
-    first_of_post = {}
+    pairs: set[tuple[str, str, str]] = set()
+    first_of_post: dict[str, Any] = {}
     for claim in doc.claims:
         first_of_post.setdefault(claim.post_id, claim)
     posts = {p.id: p for p in doc.thread.posts}
@@ -48,6 +50,10 @@ def _scope(doc: GoldDocument, src: str, dst: str) -> str:
     return "within_post" if doc.post_of_unit[src] == doc.post_of_unit[dst] else "across_posts"
 
 
+def _in_scope(by_doc: dict[str, GoldDocument], name: str, key: tuple[str, str, str]) -> bool:
+    return _scope(by_doc[key[0]], key[1], key[2]) == name
+
+
 def _figures(docs: list[GoldDocument], options: LinkOptions, model: RelationModel | None,
              has_posts: bool) -> dict[str, Any]:
     threads = [d.thread for d in docs]
@@ -66,13 +72,13 @@ def _figures(docs: list[GoldDocument], options: LinkOptions, model: RelationMode
     pairs = [(claim_of[(k[0], k[1])], claim_of[(k[0], k[2])]) for k in stance_keys]
     judged = judge_pairs(threads, claims, topics, pairs, options, model)
     cue_only = judge_pairs(threads, claims, topics, pairs, replace(options, use_model=False))
-    gold_st = [gold[k] for k in stance_keys]
+    gold_st = cast("list[str]", [gold[k] for k in stance_keys])  # stances, not None
     pred_st = [judged[p][0].value for p in pairs]
     cue_st = [cue_only[p][0].value for p in pairs]
-    scopes = {"": lambda key: True}
+    scopes: dict[str, Callable[[tuple[str, str, str]], bool]] = {"": lambda key: True}
     if has_posts:
         for name in ("within_post", "across_posts"):
-            scopes["_" + name] = lambda key, n=name: _scope(by_doc[key[0]], key[1], key[2]) == n
+            scopes["_" + name] = partial(_in_scope, by_doc, name)
     out: dict[str, Any] = {"documents": len(docs), "units": len(claims)}
     for suffix, keep in scopes.items():
         att = precision_recall_f1({k for k in predicted if keep(k)}, {k for k in gold if keep(k)})
@@ -80,7 +86,7 @@ def _figures(docs: list[GoldDocument], options: LinkOptions, model: RelationMode
         idx = [i for i, k in enumerate(stance_keys) if keep(k)]
         g = [gold_st[i] for i in idx]
         majority = [majority_label(g)] * len(g) if g else []
-        scope = {
+        scope: dict[str, Any] = {
             f"gold_relations{suffix}": att["gold"],
             f"predicted_relations{suffix}": att["predicted"],
             f"attachment_precision{suffix}": att["precision"],

@@ -57,7 +57,7 @@ def predict_labels(pairs: list[GoldPair], options: LinkOptions, model: RelationM
     judged = judge_pairs(threads, claims, [], wanted, options, model)
     if edges is not None:
         edges.extend((judged[key].stance.value, judged[key].confidence) for key in wanted)
-    back = {}
+    back: dict[str, str] = {}
     for label in labels:
         back.setdefault(_TO_LINK[label], label)
     neutral = "none" in back

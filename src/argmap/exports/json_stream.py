@@ -37,7 +37,8 @@ def _value(value: Any, depth: int, expand: tuple[type, ...]) -> Iterator[bytes]:
     if isinstance(value, dict):
         yield from _object(sorted(value.items()), depth, expand)
     elif isinstance(value, expand):
-        yield from _object([(name, getattr(value, name)) for name in _field_names(type(value))],
+        names = _field_names(type(value))  # type: ignore[arg-type]  # a type is hashable
+        yield from _object([(name, getattr(value, name)) for name in names],
                            depth, expand)
     elif isinstance(value, list | tuple) and value:
         yield from _array(value, depth, expand)

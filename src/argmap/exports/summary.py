@@ -60,9 +60,9 @@ def to_markdown(amap: ArgumentMap, analysis: Analysis) -> str:
             typical = claims.get(topic.representative or "")
             if typical is not None:
                 lines += [f"Typical claim: “{md_text(typical.text)}”", ""]
-            summary = topic_summaries.get(topic.id)
-            if summary:
-                lines += [_item_line(i.text, i.post_id, i.url, i.share) for i in summary.items]
+            of_topic = topic_summaries.get(topic.id)
+            if of_topic:
+                lines += [_item_line(i.text, i.post_id, i.url, i.share) for i in of_topic.items]
             lines.append("")
     lines += _post_stance_section(amap, claims, posts)
     lines += _claim_section("Contested claims (attacked and defended)", analysis.contested, claims, posts)

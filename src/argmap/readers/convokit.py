@@ -41,7 +41,7 @@ def _mapper_for(corpus: str) -> Mapper:
         if isinstance(speaker, Mapping):  # very old corpora store {"name": ...}
             speaker = speaker.get("name")
         author = as_optional_str(speaker)
-        text, flags = as_text(record.get("text")), set()
+        text, flags = as_text(record.get("text")), set[str]()
         meta = record.get("meta")
         if isinstance(meta, Mapping) and "subreddit" in meta:
             text, flags = reddit_body(text, author)

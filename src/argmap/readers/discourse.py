@@ -31,7 +31,7 @@ def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:
     cooked = raw.get("cooked")
     if cooked is not None and not isinstance(cooked, str):
         raise RecordError("wrong_type", "Discourse 'cooked' is not a string")
-    flags = set()
+    flags = set[str]()
     if raw.get("hidden") is True:
         flags.add("hidden")
     if raw.get("deleted_at") or raw.get("user_deleted") is True:
@@ -60,13 +60,12 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
     document, damage = read_document(path, options.max_input_bytes)
     stream = document.get("post_stream") if isinstance(document, Mapping) else None
     raw_posts = stream.get("posts") if isinstance(stream, Mapping) else None
-    if not isinstance(raw_posts, list):
+    if not isinstance(document, Mapping) or not isinstance(raw_posts, list):
         raise InputError("is not a Discourse topic (no post_stream.posts)", path,
                          code="unknown_shape")
-    topic = as_id(document.get("id"), "id")  # type: ignore[union-attr]
-    if topic is None:
-        topic = next((as_id(p.get("topic_id"), "topic_id") for p in raw_posts
-                      if isinstance(p, Mapping) and p.get("topic_id") is not None), path.stem)
+    topic = as_id(document.get("id"), "id") or next(
+        (named for p in raw_posts if isinstance(p, Mapping)
+         and (named := as_id(p.get("topic_id"), "topic_id")) is not None), path.stem)
     problems: list[Problem] = list(damage)
     posts: list[Post] = []
     for index, raw in enumerate(raw_posts):
@@ -82,7 +81,7 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
         problems.append(Problem("posts_not_loaded", f"{len(ids) - len(raw_posts)} posts of "
                                 f"the topic are not in this file (fetch /t/{topic}/posts.json)",
                                 shown))
-    title = as_optional_str(document.get("title"))  # type: ignore[union-attr]
+    title = as_optional_str(document.get("title"))
     thread = build_thread(f"discourse:{topic}", title, posts, shown)
     problems.extend(thread.problems)
     return ReadResult((thread,) if thread.posts else (), tuple(problems), len(raw_posts))

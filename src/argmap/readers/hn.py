@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -126,7 +127,7 @@ def _read_algolia(tree: Mapping[str, object], path: Path) -> ReadResult:
     return ReadResult((thread,) if thread.posts else (), tuple(problems), records)
 
 
-def is_search_result(document: object) -> bool:
+def is_search_result(document: object) -> TypeGuard[Mapping[str, Any]]:
     """An Algolia search response: ``{"hits": [{"objectID": ...}, ...]}``."""
     if not isinstance(document, Mapping):
         return False

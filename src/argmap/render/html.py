@@ -16,6 +16,7 @@ import base64
 import hashlib
 from collections import Counter
 from importlib import resources
+from typing import Any
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined, select_autoescape
 
@@ -118,7 +119,7 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
         for pid in used_posts if pid in posts
     }
     sentences: dict[str, int] = {}  # each reason once; relations point at them (85k relations
-    relations = [  # of a 3,000-post thread repeat a few hundred sentences)
+    relations: list[list[Any]] = [  # of a 3,000-post thread repeat a few hundred sentences)
         [index[r.source], index[r.target], int(r.stance is Stance.ATTACK), r.confidence,
          int(r.confidence < options.min_confidence),
          [sentences.setdefault(truncate(clean_text(text), EVIDENCE_CHARS), len(sentences))
