@@ -22,6 +22,28 @@ def test_schedule_dask_local_cluster_gives_the_local_tables(dump, reference, tmp
     assert outputs(tmp_path / "dask") == outputs(reference)
 
 
+def test_schedule_spawned_workers_give_the_forked_tables(dump, reference, monkeypatch,
+                                                         tmp_path) -> None:
+    """Off Linux the local pool spawns its workers (no inherited stages, sample segmentation
+    or lock): the tables are the same bytes."""
+    import multiprocessing
+
+    import argmap.corpus.schedule as schedule
+
+    monkeypatch.setattr(schedule, "START_METHOD", "spawn")
+    seen: list[str] = []
+    real = multiprocessing.get_context
+
+    def context(method=None):
+        seen.append(method)
+        return real(method)
+
+    monkeypatch.setattr(schedule.multiprocessing, "get_context", context)
+    report = run_batch([dump[0]], tmp_path / "spawn", jobs=2)
+    assert "spawn" in seen and "fork" not in seen and report.tasks_run >= 2
+    assert outputs(tmp_path / "spawn") == outputs(reference)
+
+
 def _dies_on_bucket_one(task: Task, ctx: dict) -> dict:
     if task.lo == 1:
         os._exit(9)

@@ -7,7 +7,10 @@ disk, say: the run stops), and ``("crashed", task, None)`` when the task killed 
 when it ran alone (twice for a bisection probe; the runner then splits or bisects it).
 
 Local: a ``ProcessPoolExecutor`` of forked workers, started warm (the stages imported before
-the fork). A dead worker breaks the pool and fails every task in flight, so all of them become
+the fork, the sample's segmentation inherited). Off Linux the workers are spawned instead
+(``START_METHOD``: forking a process that has used macOS's system libraries is unsafe, and
+Windows has no fork): each imports the stages itself and segments its sample threads again,
+which costs time, never bytes. A dead worker breaks the pool and fails every task in flight, so all of them become
 suspects and run again one at a time; a task that kills the pool alone is reported crashed
 (a probe is retried once first). Workers die with the main process (``PR_SET_PDEATHSIG``, plus a watchdog
 thread where that is missing), close the inherited OUTDIR lock, and leave Ctrl-C to the main
@@ -27,6 +30,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -42,6 +46,7 @@ from argmap.errors import MissingDependency
 Outcome = tuple[str, Task, Any]
 Tick = Callable[[int], None]  # called with the posts-mapped counter, about twice a second
 PR_SET_PDEATHSIG = 1
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 def die_with_parent(parent: int) -> None:
@@ -98,7 +103,7 @@ class LocalScheduler:
         self.ctx = ctx
         self.lock_fd = lock_fd
         self.gate = MemoryGate(self.jobs, largest, budget, warn)
-        self.mp = multiprocessing.get_context("fork")
+        self.mp = multiprocessing.get_context(START_METHOD)
         self.counter = self.mp.Value("q", 0)
         self.pool: ProcessPoolExecutor | None = None
 
@@ -117,9 +122,10 @@ class LocalScheduler:
             gc.collect()
             trim_heap()
             gc.freeze()
-            self.pool = ProcessPoolExecutor(
+            forked = self.mp.get_start_method() == "fork"
+            self.pool = ProcessPoolExecutor(  # a spawned worker inherits no lock to close
                 max_workers=self.jobs, mp_context=self.mp, initializer=_init_worker,
-                initargs=(self.counter, self.lock_fd, os.getpid()))
+                initargs=(self.counter, self.lock_fd if forked else None, os.getpid()))
         return self.pool
 
     def _drop_pool(self, kill: bool) -> None:
