@@ -17,7 +17,6 @@ from typing import Any
 from argmap.errors import ArgmapError, InputError
 from argmap.evaluation.data import corpus_name, detect_task, read_records
 from argmap.evaluation.splits import PARTS, select
-from argmap.link.relation_model import model_at
 from argmap.options import LinkOptions, Options
 
 TASKS = ("segmentation", "relations", "stance", "topics", "summaries", "maps")
@@ -51,6 +50,8 @@ def evaluate(paths: Sequence[str | Path], task: str = "auto", part: str = "all",
         raise InputError(f"unknown evaluation task {task!r}; use one of auto, {', '.join(TASKS)}")
     link = LinkOptions(model=str(model) if model else "")
     if link.model:
+        from argmap.link.relation_model import model_at
+
         model_at(link.model)  # a bad file is refused before any work
     corpora = load_corpora(paths, part)
     if not any(corpora.values()):

@@ -26,10 +26,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-from nltk.stem.porter import PorterStemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from functools import cache, lru_cache
+from typing import Any
 
 BOUNDARY_THRESHOLD = 1.0
 LEX_WEIGHT = 1.2  # weight of the absolute TextTiling depth score (0..~1) in a gap's score
@@ -82,7 +80,6 @@ _REPLY_OPENER = re.compile(  # how replies open on forums (CreateDebate, Reddit)
     r"\b(?![ -]?(one|matter|doubt|longer|more|less)\b)",
     re.IGNORECASE,
 )
-_PORTER = PorterStemmer()  # rule-based: needs no NLTK data download
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +115,26 @@ def split_units(lines: Sequence[str]) -> list[Unit]:
                                                lines[b.first:b.last + 1], strict=True)]
 
 
+@cache
+def _stemmer_and_stop_words() -> tuple[Any, frozenset[str]]:
+    """NLTK's Porter stemmer (rule-based: needs no NLTK data) and scikit-learn's stop words,
+    imported on first use: importing NLTK takes a second, which every ``argmap --help`` and
+    every refused input paid when the readers were imported."""
+    from nltk.stem.porter import PorterStemmer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return PorterStemmer(), ENGLISH_STOP_WORDS
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _PORTER.stem(word)
+    return _stemmer_and_stop_words()[0].stem(word)
 
 
 def _terms(text: str) -> list[str]:
     words = _WORD.findall(text.lower())
-    return [_stem(w) for w in words if w not in ENGLISH_STOP_WORDS]
+    stop_words = _stemmer_and_stop_words()[1]
+    return [_stem(w) for w in words if w not in stop_words]
 
 
 def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
