@@ -504,3 +504,17 @@ def test_cli_output_that_cannot_be_created_exits_73(tmp_path):
     stderr = result.stderr.decode()
     assert result.returncode == 73, stderr
     assert stderr.startswith("error: cannot create") and "Traceback" not in stderr
+
+
+def test_cli_help_imports_no_pipeline_stage() -> None:
+    """`argmap --help` and a subcommand's help load the CLI without NLTK, scikit-learn, scipy
+    or networkx (they cost ~2 s of imports a command that maps pays anyway)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, argmap.cli; "
+             "print(sorted(m for m in ('nltk', 'sklearn', 'scipy', 'networkx') "
+             "if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "[]"
