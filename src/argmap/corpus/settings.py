@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from argmap.corpus.machine_memory import available_memory
 from argmap.errors import EX_OK, EX_PARTIAL, MissingDependency, OptionsError
 
 TABLE_FORMATS = ("csv", "parquet", "sqlite")
@@ -84,16 +85,6 @@ def memory_budget(memory: int | None = None) -> int | None:
         return MEMORY_BUDGET
     available = available_memory()
     return None if available is None else int(available * MEMORY_SHARE)
-
-
-def available_memory() -> int | None:
-    """MemAvailable of /proc/meminfo in bytes (None off Linux)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            info = dict(line.split(":", 1) for line in handle if ":" in line)
-        return int(info["MemAvailable"].split()[0]) * 1024
-    except (OSError, KeyError, ValueError):
-        return None
 
 
 def auto_jobs(memory: int | None = None) -> int:

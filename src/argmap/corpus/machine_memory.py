@@ -1,0 +1,108 @@
+"""How much memory a corpus run may still take on this machine: what ``--memory auto`` reads.
+
+``/proc/meminfo``'s MemAvailable describes the host. A run inside a container, a Slurm job or
+a systemd slice is bounded by its memory cgroup instead, and the kernel's OOM killer acts on
+that limit, not on the host's memory: a budget taken from the host would admit a giant
+thread's task that the cgroup kills. So the room left in the tightest memory cgroup of this
+process (its own or a parent's, cgroup v2 or v1) caps MemAvailable. Page cache the cgroup
+could drop (``inactive_file``; reading a large dump fills it) counts as room, as the kernel
+reclaims it before it kills. Off Linux (macOS) the physical memory stands in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+PROC_MEMINFO = Path("/proc/meminfo")
+PROC_CGROUP = Path("/proc/self/cgroup")
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+UNLIMITED = 1 << 60  # cgroup v1 writes "no limit" as a number near 2**63
+
+
+def available_memory() -> int | None:
+    """Bytes this process tree may still use: MemAvailable, capped by the memory cgroup's
+    room; the physical memory where /proc/meminfo is missing; None if nothing can be read."""
+    host = _meminfo_available()
+    if host is None:
+        host = _physical_memory()
+    room = cgroup_room()
+    known = [value for value in (host, room) if value is not None]
+    return min(known) if known else None
+
+
+def cgroup_room() -> int | None:
+    """The tightest room (limit - usage + reclaimable page cache) over this process's memory
+    cgroups and their parents, None where no limit is set or none can be read."""
+    try:
+        lines = PROC_CGROUP.read_text(encoding="ascii").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    rooms = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        if controllers == "":  # cgroup v2, the unified hierarchy
+            base, files = CGROUP_ROOT, ("memory.max", "memory.current", "inactive_file")
+        elif "memory" in controllers.split(","):
+            base, files = CGROUP_ROOT / "memory", ("memory.limit_in_bytes",
+                                                  "memory.usage_in_bytes", "total_inactive_file")
+        else:
+            continue
+        for folder in _up_from(base, PurePosixPath(path.strip() or "/")):
+            room = _room(folder, *files)
+            if room is not None:
+                rooms.append(room)
+    return min(rooms) if rooms else None
+
+
+def _up_from(base: Path, path: PurePosixPath) -> list[Path]:
+    """The cgroup's folder under the mount and each parent up to the mount (inside a cgroup
+    namespace the mount is the cgroup itself and the longer paths do not exist)."""
+    relative = path.relative_to("/") if path.is_absolute() else path
+    folders = [base / relative, *(base / parent for parent in relative.parents)]
+    return [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
+
+
+def _room(folder: Path, limit_file: str, usage_file: str, inactive_key: str) -> int | None:
+    limit, usage = _read_int(folder / limit_file), _read_int(folder / usage_file)
+    if limit is None or usage is None or limit >= UNLIMITED:
+        return None
+    return max(0, limit - usage + _stat(folder / "memory.stat", inactive_key))
+
+
+def _read_int(path: Path) -> int | None:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        return None if text == "max" else int(text)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _stat(path: Path, key: str) -> int:
+    try:
+        for line in path.read_text(encoding="ascii").splitlines():
+            name, _, value = line.partition(" ")
+            if name == key:
+                return int(value)
+    except (OSError, ValueError, UnicodeDecodeError):
+        pass
+    return 0
+
+
+def _meminfo_available() -> int | None:
+    try:
+        with open(PROC_MEMINFO, encoding="ascii") as handle:
+            info = dict(line.split(":", 1) for line in handle if ":" in line)
+        return int(info["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def _physical_memory() -> int | None:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
