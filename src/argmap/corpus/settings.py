@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from argmap.corpus.machine_memory import available_memory
+from argmap.corpus.machine import available_memory, usable_cores
 from argmap.errors import EX_OK, EX_PARTIAL, MissingDependency, OptionsError
 
 TABLE_FORMATS = ("csv", "parquet", "sqlite")
@@ -91,10 +90,7 @@ def auto_jobs(memory: int | None = None) -> int:
     """Worker processes for ``--jobs auto``: the usable cores, fewer if the memory budget
     does not hold that many workers of ordinary tasks (a giant thread's task is admitted
     against the same budget by the scheduler, with fewer workers beside it)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
+    cores = usable_cores()
     budget = memory_budget(memory)
     if budget is None:
         return max(1, cores)

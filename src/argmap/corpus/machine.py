@@ -1,4 +1,4 @@
-"""How much memory a corpus run may still take on this machine: what ``--memory auto`` reads.
+"""What this machine, or the cgroup a run lives in, gives it: ``--memory auto`` and ``--jobs auto``.
 
 ``/proc/meminfo``'s MemAvailable describes the host. A run inside a container, a Slurm job or
 a systemd slice is bounded by its memory cgroup instead, and the kernel's OOM killer acts on
@@ -7,10 +7,15 @@ thread's task that the cgroup kills. So the room left in the tightest memory cgr
 process (its own or a parent's, cgroup v2 or v1) caps MemAvailable. Page cache the cgroup
 could drop (``inactive_file``; reading a large dump fills it) counts as room, as the kernel
 reclaims it before it kills. Off Linux (macOS) the physical memory stands in.
+
+Cores likewise: the CPUs this process may run on (its affinity), fewer where a CPU quota
+(``cpu.max``, or v1's ``cpu.cfs_quota_us``) allows less: a container limited to 2 CPUs on a
+64-core host runs 2 workers, not 64 throttled ones.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path, PurePosixPath
 
@@ -56,6 +61,61 @@ def cgroup_room() -> int | None:
             if room is not None:
                 rooms.append(room)
     return min(rooms) if rooms else None
+
+
+def usable_cores() -> int:
+    """The cores a run's workers may use: the affinity set, capped by the cgroup CPU quota
+    (rounded up: 1.5 CPUs run 2 workers)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    quota = cpu_quota()
+    return max(1, min(cores, math.ceil(quota)) if quota is not None else cores)
+
+
+def cpu_quota() -> float | None:
+    """CPUs the tightest CPU quota over this process's cgroups and parents allows, None
+    where none is set or none can be read."""
+    try:
+        lines = PROC_CGROUP.read_text(encoding="ascii").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    quotas = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        names = controllers.split(",")
+        if controllers == "":
+            base, v2 = CGROUP_ROOT, True
+        elif "cpu" in names:
+            base, v2 = CGROUP_ROOT / ("cpu,cpuacct" if "cpuacct" in names else "cpu"), False
+            if not base.is_dir():
+                base = CGROUP_ROOT / "cpu"
+        else:
+            continue
+        for folder in _up_from(base, PurePosixPath(path.strip() or "/")):
+            quota = _cpu_quota_v2(folder) if v2 else _cpu_quota_v1(folder)
+            if quota is not None:
+                quotas.append(quota)
+    return min(quotas) if quotas else None
+
+
+def _cpu_quota_v2(folder: Path) -> float | None:
+    try:
+        limit, _, period = (folder / "cpu.max").read_text(encoding="ascii").strip().partition(" ")
+        return None if limit == "max" else int(limit) / int(period or 100_000)
+    except (OSError, ValueError, UnicodeDecodeError, ZeroDivisionError):
+        return None
+
+
+def _cpu_quota_v1(folder: Path) -> float | None:
+    quota, period = _read_int(folder / "cpu.cfs_quota_us"), _read_int(folder / "cpu.cfs_period_us")
+    if quota is None or period is None or quota <= 0 or period <= 0:
+        return None
+    return quota / period
 
 
 def _up_from(base: Path, path: PurePosixPath) -> list[Path]:
