@@ -120,6 +120,25 @@ def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+
+def _giant_ran_first_within_budget(outcomes: list, log, tasks: int, beside: int,
+                                   warnings: list[str]) -> None:
+    """Every task done once; the giant (bucket 2) started first (a task started beside it may
+    reach its worker a hair sooner) with ``beside`` workers beside it, never two at once;
+    ordinary tasks ran two at a time; one warning named it."""
+    assert sorted((kind, task.lo) for kind, task, _ in outcomes) == [
+        ("done", i) for i in range(tasks)]
+    runs = _intervals(log)
+    giant = runs.pop(2)
+    assert giant[0] <= min(start for start, _ in runs.values()) + 0.3
+    beside_it = sorted(span for span in runs.values() if _overlaps(span, giant))
+    assert bool(beside_it) == bool(beside)
+    assert not any(_overlaps(a, b) for a, b in zip(beside_it, beside_it[1:], strict=False))
+    ordinary = sorted(runs.values())
+    assert any(_overlaps(a, b) for a, b in zip(ordinary, ordinary[1:], strict=False))
+    assert len(warnings) == 1 and "50,000 posts" in warnings[0]
+    assert ("runs alone" in warnings[0]) == (beside == 0)
+
 @pytest.mark.parametrize("beside", [0, 1])
 def test_schedule_local_pool_runs_a_giant_task_first_within_the_memory_budget(
         monkeypatch, tmp_path, beside) -> None:
@@ -139,19 +158,8 @@ def test_schedule_local_pool_runs_a_giant_task_first_within_the_memory_budget(
     scheduler = LocalScheduler(2, {}, largest=plan.largest_posts(posts), budget=budget,
                                warn=warnings.append)
     outcomes = list(scheduler.run(deque(Task(i, i + 1) for i in range(len(posts)))))
-    assert sorted((kind, task.lo) for kind, task, _ in outcomes) == [
-        ("done", i) for i in range(len(posts))]
-    runs = _intervals(tmp_path / "log")
-    giant = runs.pop(2)
-    assert giant[0] == min(start for start, _ in [giant, *runs.values()])  # it started first
-    beside_it = sorted(span for span in runs.values() if _overlaps(span, giant))
-    assert bool(beside_it) == bool(beside)  # and never two beside it at once:
-    assert not any(_overlaps(a, b) for a, b in zip(beside_it, beside_it[1:], strict=False))
-    ordinary = sorted(runs.values())
-    assert any(_overlaps(a, b) for a, b in zip(ordinary, ordinary[1:], strict=False))
+    _giant_ran_first_within_budget(outcomes, tmp_path / "log", len(posts), beside, warnings)
     assert scheduler.held_peak <= budget
-    assert len(warnings) == 1 and "50,000 posts" in warnings[0]
-    assert ("runs alone" in warnings[0]) == (beside == 0)
 
 
 def test_schedule_local_pool_without_a_budget_keeps_plan_order(monkeypatch, tmp_path) -> None:
@@ -266,20 +274,8 @@ def test_schedule_dask_local_cluster_runs_a_giant_task_first_within_the_memory_b
     finally:
         scheduler.close()
     assert limits == [0, 0]
-    assert sorted((kind, task.lo) for kind, task, _ in outcomes) == [
-        ("done", i) for i in range(len(posts))]
-    runs = _intervals(tmp_path / "log")
-    giant = runs.pop(2)
-    # it went first: the task beside it may reach its worker a hair sooner
-    assert giant[0] <= min(start for start, _ in runs.values()) + 0.3
-    beside_it = sorted(span for span in runs.values() if _overlaps(span, giant))
-    assert bool(beside_it) == bool(beside)
-    assert not any(_overlaps(a, b) for a, b in zip(beside_it, beside_it[1:], strict=False))
-    ordinary = sorted(runs.values())
-    assert any(_overlaps(a, b) for a, b in zip(ordinary, ordinary[1:], strict=False))
+    _giant_ran_first_within_budget(outcomes, tmp_path / "log", len(posts), beside, warnings)
     assert scheduler.held_peak <= budget
-    assert len(warnings) == 1 and "50,000 posts" in warnings[0]
-    assert ("runs alone" in warnings[0]) == (beside == 0)
 
 
 def test_schedule_dask_cluster_at_an_address_gates_by_its_workers_memory(tmp_path) -> None:

@@ -39,27 +39,10 @@ def available_memory() -> int | None:
 def cgroup_room() -> int | None:
     """The tightest room (limit - usage + reclaimable page cache) over this process's memory
     cgroups and their parents, None where no limit is set or none can be read."""
-    try:
-        lines = PROC_CGROUP.read_text(encoding="ascii").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    rooms = []
-    for line in lines:
-        parts = line.split(":", 2)
-        if len(parts) != 3:
-            continue
-        _, controllers, path = parts
-        if controllers == "":  # cgroup v2, the unified hierarchy
-            base, files = CGROUP_ROOT, ("memory.max", "memory.current", "inactive_file")
-        elif "memory" in controllers.split(","):
-            base, files = CGROUP_ROOT / "memory", ("memory.limit_in_bytes",
-                                                  "memory.usage_in_bytes", "total_inactive_file")
-        else:
-            continue
-        for folder in _up_from(base, PurePosixPath(path.strip() or "/")):
-            room = _room(folder, *files)
-            if room is not None:
-                rooms.append(room)
+    v2 = ("memory.max", "memory.current", "inactive_file")
+    v1 = ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file")
+    rooms = [room for folder, unified in _cgroup_folders("memory", ("memory",))
+             if (room := _room(folder, *(v2 if unified else v1))) is not None]
     return min(rooms) if rooms else None
 
 
@@ -77,30 +60,35 @@ def usable_cores() -> int:
 def cpu_quota() -> float | None:
     """CPUs the tightest CPU quota over this process's cgroups and parents allows, None
     where none is set or none can be read."""
+    quotas = [quota for folder, unified in _cgroup_folders("cpu", ("cpu,cpuacct", "cpu"))
+              if (quota := (_cpu_quota_v2 if unified else _cpu_quota_v1)(folder)) is not None]
+    return min(quotas) if quotas else None
+
+
+def _cgroup_folders(controller: str, v1_mounts: tuple[str, ...]) -> list[tuple[Path, bool]]:
+    """Each folder of this process's cgroups that holds ``controller``'s files, from its own
+    cgroup up to the mount, with whether it is cgroup v2 (the unified hierarchy); v1 mounts
+    the controller under one of ``v1_mounts``."""
     try:
         lines = PROC_CGROUP.read_text(encoding="ascii").splitlines()
     except (OSError, UnicodeDecodeError):
-        return None
-    quotas = []
+        return []
+    found = []
     for line in lines:
         parts = line.split(":", 2)
         if len(parts) != 3:
             continue
         _, controllers, path = parts
-        names = controllers.split(",")
         if controllers == "":
-            base, v2 = CGROUP_ROOT, True
-        elif "cpu" in names:
-            base, v2 = CGROUP_ROOT / ("cpu,cpuacct" if "cpuacct" in names else "cpu"), False
-            if not base.is_dir():
-                base = CGROUP_ROOT / "cpu"
+            bases = [CGROUP_ROOT]
+        elif controller in controllers.split(","):
+            bases = [CGROUP_ROOT / mount for mount in v1_mounts]
         else:
             continue
-        for folder in _up_from(base, PurePosixPath(path.strip() or "/")):
-            quota = _cpu_quota_v2(folder) if v2 else _cpu_quota_v1(folder)
-            if quota is not None:
-                quotas.append(quota)
-    return min(quotas) if quotas else None
+        base = next((b for b in bases if b.is_dir()), bases[0])
+        found += [(folder, controllers == "")
+                  for folder in _up_from(base, PurePosixPath(path.strip() or "/"))]
+    return found
 
 
 def _cpu_quota_v2(folder: Path) -> float | None:
