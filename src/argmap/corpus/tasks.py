@@ -106,11 +106,11 @@ def release_text_caches() -> None:
     full, they held a few hundred MB per worker at 1M posts. Word-level caches stay."""
     import gc
 
-    from argmap.link.cues import text_cues
+    from argmap.link.cues import opening_cues, text_cues
     from argmap.link.sentiment import signed_words
     from argmap.topics.clustering import content_word_tuple
 
-    for cached in (text_cues, signed_words, content_word_tuple):
+    for cached in (text_cues, opening_cues, signed_words, content_word_tuple):
         cached.cache_clear()
     # ``run_task`` calls this with the collector still paused, so every object the task made
     # is young: a young collection finds the task's cycles without walking what older
