@@ -183,3 +183,18 @@ def test_text_cues_voices_other_side_tells_concessions_from_affirmations() -> No
     for text in ("Yes, recycling really makes a difference.", "Of course the rhinos suffer.",
                  "Certainly nobody wants more landfills.", "Recycling makes a difference."):
         assert not voices_other_side(text_cues(text)), text
+
+
+def test_cues_opening_cues_cached_and_released_with_the_text_caches() -> None:
+    """``opening_cues`` is read twice per reply (candidates, post stance): cached, the second
+    read is the first's object, equal to an uncached reading; ``release_text_caches`` empties
+    it with the other per-text caches between corpus tasks."""
+    from argmap.corpus.tasks import release_text_caches
+
+    text = "I disagree, you're wrong about taxes."
+    first = opening_cues(text)
+    assert opening_cues(text) is first
+    assert first == opening_cues.__wrapped__(text)
+    assert first.disagree
+    release_text_caches()
+    assert opening_cues.cache_info().currsize == 0

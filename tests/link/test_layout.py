@@ -87,3 +87,10 @@ def test_layout_vectorise_same_bits_as_sklearn_on_real_claims():
         ours, theirs = layout._vectorise(texts), _sklearn_tfidf(texts)
         assert ours.indices.tolist() == theirs.indices.tolist()
         assert ours.data.tobytes() == theirs.data.tobytes()
+
+
+@given(st.text(st.sampled_from(list("aZk09_'-. ,\u212a\u0130\u00e9\u0661\u00b2xY")), max_size=40))
+def test_layout_tokens_ascii_shortcut_same_tokens(text: str) -> None:
+    """The vectoriser's tokens of lower-case ASCII text (an ASCII pattern) are those of
+    scikit-learn's default pattern, for ASCII and non-ASCII text alike."""
+    assert layout._tokens(text) == layout._TOKEN.findall(text.lower())

@@ -125,3 +125,19 @@ def test_statements_detectors_never_fail(text):
     fragment_kind(text)
     can_split(text, text)
     is_unpunctuated_fragment(text)
+
+
+# text of the characters where the ASCII shortcut could differ from the Unicode pattern:
+# letters, digits, apostrophes (straight and curly), hyphens, underscores, letters whose lower
+# case is ASCII (Kelvin sign) or not (accented, dotted I), Unicode digits
+_WORDISH = st.text(st.sampled_from(list("aZk09'\u2019-_ .,\u212a\u0130\u00e9\u0661xY")),
+                   max_size=40)
+
+
+@given(_WORDISH)
+def test_statements_words_ascii_shortcut_same_words(text: str) -> None:
+    """``words`` of lower-case ASCII text skips the Unicode pattern: the same list as the
+    Unicode pattern gives, for ASCII and non-ASCII text alike."""
+    from argmap.segment.statements import _WORD, words
+
+    assert words(text) == [w.replace("\u2019", "'") for w in _WORD.findall(text.lower())]

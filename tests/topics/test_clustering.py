@@ -292,3 +292,15 @@ def test_clustering_count_arrays_sum_in_rows_like_the_sort(docs: list[list[str]]
         term_counts.SUM_IN_ROWS_FROM = real
     for a, b in zip(sorted_keys, summed, strict=True):
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+@given(st.text(st.sampled_from(list("aZk09'\u2019-_ .,\u212a\u0130\u00e9\u0661xY")),
+               max_size=40))
+def test_clustering_content_words_ascii_shortcut_same_words(text: str) -> None:
+    """``content_word_tuple`` reads lower-case ASCII text with an ASCII pattern: the same
+    (stem, word) pairs as the Unicode pattern gives (apostrophes, hyphens, digits, letters
+    whose lower case is or is not ASCII)."""
+    from argmap.topics.clustering import _WORD, _normalise, content_word_tuple
+
+    expected = tuple(filter(None, map(_normalise, _WORD.findall(text.lower()))))
+    assert content_word_tuple.__wrapped__(text) == expected

@@ -106,13 +106,16 @@ def release_text_caches() -> None:
     full, they held a few hundred MB per worker at 1M posts. Word-level caches stay."""
     import gc
 
-    from argmap.link.cues import text_cues
+    from argmap.link.cues import opening_cues, text_cues
     from argmap.link.sentiment import signed_words
     from argmap.topics.clustering import content_word_tuple
 
-    for cached in (text_cues, signed_words, content_word_tuple):
+    for cached in (text_cues, opening_cues, signed_words, content_word_tuple):
         cached.cache_clear()
-    gc.collect()
+    # ``run_task`` calls this with the collector still paused, so every object the task made
+    # is young: a young collection finds the task's cycles without walking what older
+    # collections kept (the worker's word caches; a full collection took ~10 ms a task more)
+    gc.collect(0)
     trim_heap()
 
 
@@ -139,7 +142,7 @@ def task_threads(task: Task, spill: Path) -> list[tuple[str, list[Entry]]]:
 # four tasks took 41.6 CPU s in a process with a frozen heap, 11.7 s without one, and 9.9 s
 # frozen with the collector paused. The stages pause it for their own work already
 # (``gcpause``); a task makes no reference cycles worth collecting early, and
-# ``release_text_caches`` collects once when it ends.
+# ``release_text_caches`` collects the young generation once when it ends.
 def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
     """Map the task's threads and commit its fragments (see the module docstring)."""
     options = Options.from_mapping(ctx["options"])
@@ -163,34 +166,40 @@ def run_task(task: Task, ctx: dict[str, Any]) -> dict[str, Any]:
     maps: list[str] = []
     try:
         with collector_paused():  # see the note above ``run_task``
-            # The key-point summaries are shown only by the per-thread maps written here.
-            for key, entries, first in _prepared(threads, excluded, topics, options,
-                                                 summaries=ctx.get("maps") == "all"):
-                mapped = _map_with_quarantine(key, entries, excluded, topics, options, poison,
-                                              quarantined, first)
-                if mapped is None:
-                    continue
-                thread = mapped.amap.threads[0]
-                for problem in thread.problems:
-                    row = problem_row(problem, thread_id=key)
-                    problems.append(row)
-                    counts["skipped"] += row["action"] == "skipped"
-                rows = thread_rows(mapped)
-                for table in TASK_TABLES:
-                    writer.add(table, rows[table])
-                summary.add(rows)
-                counts["posts"] += len(thread.posts)
-                counts["claims"] += len(mapped.amap.claims)
-                counts["relations"] += len(mapped.amap.relations)
-                counts["threads"] += 1
-                if ctx.get("maps") == "all":
-                    maps.extend(write_maps(mapped, Path(ctx["out"]), options, problems))
-                _count(len(thread.posts))
+            try:
+                # The key-point summaries are shown only by the per-thread maps written here.
+                for key, entries, first in _prepared(threads, excluded, topics, options,
+                                                     summaries=ctx.get("maps") == "all"):
+                    mapped = _map_with_quarantine(key, entries, excluded, topics, options,
+                                                  poison, quarantined, first)
+                    if mapped is None:
+                        continue
+                    thread = mapped.amap.threads[0]
+                    for problem in thread.problems:
+                        row = problem_row(problem, thread_id=key)
+                        problems.append(row)
+                        counts["skipped"] += row["action"] == "skipped"
+                    rows = thread_rows(mapped)
+                    for table in TASK_TABLES:
+                        writer.add(table, rows[table])
+                    summary.add(rows)
+                    counts["posts"] += len(thread.posts)
+                    counts["claims"] += len(mapped.amap.claims)
+                    counts["relations"] += len(mapped.amap.relations)
+                    counts["threads"] += 1
+                    if ctx.get("maps") == "all":
+                        maps.extend(write_maps(mapped, Path(ctx["out"]), options, problems))
+                    _count(len(thread.posts))
+            finally:
+                # inside the paused block, the task's input dropped first: its caches are freed
+                # and what is left of the task walked once, by this collection (after the
+                # block, the collector's first young collection walked every object the task
+                # had made, caches included, before a full one walked them again)
+                del threads
+                release_text_caches()
     except BaseException:
         writer.abort()
         raise
-    finally:
-        release_text_caches()
     sums = writer.close()
     problems.extend(quarantined)
     for name, data in (("problems.jsonl", b"".join(orjson.dumps(p, option=orjson.OPT_SORT_KEYS)

@@ -304,8 +304,10 @@ class OpeningCues:
     agree: tuple[str, ...]
 
 
+@lru_cache(maxsize=16384)
 def opening_cues(text: str) -> OpeningCues:
-    """``text_cues(text).disagree/agree`` without the rest (one per reply post)."""
+    """``text_cues(text).disagree/agree`` without the rest, once per reply post (cached: the
+    reply-tree candidates and the post's stance decision both read a reply's opening)."""
     low = normalise(text)
     words = _TOKEN.findall(low)[:HEAD_WORDS]
     head = " ".join(words)

@@ -83,6 +83,15 @@ def make_layout(threads: Sequence[Thread], claims: Sequence[Claim],
 
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # CountVectorizer's default token_pattern
+# ``_TOKEN`` on lower-case ASCII text: a word character is [a-z0-9_] and a match is a whole
+# run of them, so a greedy run of two or more is the same match, found ~1.5x sooner
+_ASCII_TOKEN = re.compile(r"[a-z0-9_]{2,}")
+
+
+def _tokens(text: str) -> list[str]:
+    """``_TOKEN.findall(text.lower())``: the vectoriser's tokens of one text."""
+    low = text.lower()
+    return (_ASCII_TOKEN if low.isascii() else _TOKEN).findall(low)
 
 
 def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
@@ -111,7 +120,7 @@ def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
     doc_counts: list[list[int]] = []
     for text in numbers:
         counts: dict[int, int] = {}
-        for token in _TOKEN.findall(text.lower()):
+        for token in _tokens(text):
             j = vocabulary.setdefault(token, len(vocabulary))
             counts[j] = counts.get(j, 0) + 1
         ids = sorted(counts)
@@ -213,7 +222,7 @@ def _vectorise_pass(texts: list[str], group: np.ndarray):  # -> scipy.sparse.csr
     doc = np.fromiter((numbers.setdefault(t, len(numbers)) for t in texts), np.int64, n)
     vocabulary: dict[str, int] = {}
     tokens = [[vocabulary.setdefault(token, len(vocabulary))
-               for token in _TOKEN.findall(text.lower())] for text in numbers]
+               for token in _tokens(text)] for text in numbers]
     token_count = np.fromiter(map(len, tokens), np.int64, len(tokens))
     flat = np.fromiter(chain.from_iterable(tokens), np.int64, int(token_count.sum()))
     token_start = np.zeros(len(tokens), dtype=np.int64)

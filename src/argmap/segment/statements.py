@@ -24,6 +24,7 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+")
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")  # ``_WORD`` on lower-case ASCII
 
 AUXILIARIES = frozenset("""am is are was were be been being has have had having do does did
 will would shall should can could may might must ought need dare isn't aren't wasn't weren't
@@ -146,7 +147,10 @@ without""".split())
 def words(text: str) -> list[str]:
     """Lower-case words (letters, inner apostrophes; digits as words), curly apostrophes
     straightened."""
-    return [w.replace("\u2019", "'") for w in _WORD.findall(text.lower())]
+    low = text.lower()
+    if low.isascii():  # no curly apostrophe; a letter is [a-z], a digit [0-9]: same words
+        return _ASCII_WORD.findall(low)
+    return [w.replace("\u2019", "'") for w in _WORD.findall(low)]
 
 
 def _is_verb(tokens: list[str], i: int) -> bool:
