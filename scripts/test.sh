@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need (Graphviz, Chromium for the HTML report, the test extra) into
-# ./.venv and run the whole suite. Usage: bash scripts/test.sh [pytest args]
+# ./.venv, lint (ruff), type-check (mypy) and run the whole suite. Usage: bash scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -15,4 +15,5 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -c constraints.txt -e '.[test,all]'
 .venv/bin/ruff check src tests benchmarks tools
+.venv/bin/mypy                   # src/argmap, settings in pyproject.toml
 .venv/bin/python -m pytest -q -n 2 "$@"

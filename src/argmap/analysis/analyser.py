@@ -83,7 +83,7 @@ def analyse_each(amaps: Sequence[ArgumentMap], options: AnalyseOptions | None = 
             groups.extend((number, scope, scope_id, title, [base + i for i in members])
                           for scope, scope_id, title, members in _summary_groups(
                               amap, fields["camps"]))
-        summaries: list[list[Summary]] = [[] for _ in amaps]
+        per_map: list[list[Summary]] = [[] for _ in amaps]
         if groups:
             from argmap.analysis.summary_batch import GroupSummariser
 
@@ -91,10 +91,10 @@ def analyse_each(amaps: Sequence[ArgumentMap], options: AnalyseOptions | None = 
                 [np.asarray(group[4], dtype=np.int64) for group in groups],
                 options.summary_size)
             for (number, scope, scope_id, title, _), chosen in zip(groups, items, strict=True):
-                summaries[number].append(Summary(scope=scope, scope_id=scope_id, title=title,
-                                                 items=chosen))
+                per_map[number].append(Summary(scope=scope, scope_id=scope_id, title=title,
+                                               items=chosen))
         return [Analysis(**fields, summaries=tuple(mine))
-                for (fields, _posts), mine in zip(made, summaries, strict=True)]
+                for (fields, _posts), mine in zip(made, per_map, strict=True)]
 
 
 def _analyse_without_summaries(amaps: Sequence[ArgumentMap], options: AnalyseOptions,

@@ -20,7 +20,7 @@ rows of one array, with one block-diagonal transition matrix:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -92,7 +92,8 @@ def pagerank_many(edges_list: Sequence[Edges], damping: float = 0.85
                  sizes, local[dangling], dangling_first, n_dangling)
     # graphs of up to 128 claims by size class, so a row is padded to at most twice its size
     size_class = np.searchsorted(_SIZE_CLASSES, sizes)
-    groups = [(members, int(sizes[members].max()) + 1, pairwise_sums)
+    groups: list[tuple[np.ndarray, int, Callable[..., np.ndarray]]] = [
+        (members, int(sizes[members].max()) + 1, pairwise_sums)
               for c in range(len(_SIZE_CLASSES))
               if len(members := np.flatnonzero(size_class == c))]
     shapes: dict[tuple[int, int], list[int]] = {}

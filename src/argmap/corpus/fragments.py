@@ -205,7 +205,8 @@ class FragmentWriter:
     def close(self) -> dict[str, str]:
         """Commit every file under its final name; returns {file name: sha256}."""
         try:
-            for writer in (*self.csv.values(), *self.parquet.values()):
+            writers: list[_Csv | _Parquet] = [*self.csv.values(), *self.parquet.values()]
+            for writer in writers:
                 writer.close()
             if self.db is not None:
                 self.db.execute("COMMIT")

@@ -16,6 +16,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -159,21 +160,23 @@ def prepare_threads(threads: Sequence[Thread], topics: CorpusTopics, options: Op
         made = [None if f is None else Prepared(f[0], f[1], *next(assigned)) for f in found]
     except Exception:  # noqa: BLE001 - every thread is assigned alone instead
         return [None] * len(threads)
-    ready = [(t, m) for t, m in zip(threads, made, strict=True) if m is not None]
+    assigned_threads = [(t, m) for t, m in zip(threads, made, strict=True) if m is not None]
     try:
         with one_blas_thread():
-            links = link_each([(t, m.claims, m.topics) for t, m in ready], options.link)
+            links = link_each([(t, m.claims, m.topics) for t, m in assigned_threads],
+                              options.link)
     except Exception:  # noqa: BLE001 - every thread is linked alone instead
         return made
     try:
         analyses: list[Analysis | None] = list(analyse_each(
             [_argument_map(t, m.claims, m.dropped, m.topics, *link, options)
-             for (t, m), link in zip(ready, links, strict=True)], options.analyse,
+             for (t, m), link in zip(assigned_threads, links, strict=True)], options.analyse,
             summaries=summaries))
     except Exception:  # noqa: BLE001 - every thread is analysed alone instead
-        analyses = [None] * len(ready)
+        analyses = [None] * len(assigned_threads)
     done = iter([Prepared(m.claims, m.dropped, m.topics, m.similarity, link, analysis)
-                 for (_t, m), link, analysis in zip(ready, links, analyses, strict=True)])
+                 for (_t, m), link, analysis in zip(assigned_threads, links, analyses,
+                                                    strict=True)])
     return [None if m is None else next(done) for m in made]
 
 
@@ -257,6 +260,7 @@ def thread_rows(mapped: MappedThread) -> dict[str, list[Row]]:
     )
     camp_rows = [(thread.id, camp.id, ";".join(camp.authors), len(camp.authors),
                   len(camp.claim_ids)) for camp in analysis.camps]
-    tables = {"posts": post_rows, "claims": claim_rows, "relations": relation_rows,
-              "post_relations": post_relation_rows, "threads": [thread_row], "camps": camp_rows}
+    tables: dict[str, Sequence[tuple[Any, ...]]] = {
+        "posts": post_rows, "claims": claim_rows, "relations": relation_rows,
+        "post_relations": post_relation_rows, "threads": [thread_row], "camps": camp_rows}
     return {name: clean_rows(rows) for name, rows in tables.items()}

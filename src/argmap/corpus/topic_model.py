@@ -110,7 +110,7 @@ class CorpusTopics:
                                      idf_=self.idf)
         # Fortran order: ``project`` multiplies by ``components.T``, which is then C-contiguous;
         # otherwise scipy copied the whole projection (~10 MB) on every call. Same numbers.
-        return TopicModel(vectorizer, np.asfortranarray(self.components),  # type: ignore[arg-type]
+        return TopicModel(vectorizer, np.asfortranarray(self.components),
                           self.centres, self.min_similarity)
 
     def assign(self, claims: Sequence[Claim]) -> tuple[list[str], np.ndarray]:

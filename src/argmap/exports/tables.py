@@ -114,7 +114,7 @@ def table_rows(amap: ArgumentMap, analysis: Analysis | None) -> dict[str, list[d
          "target_claim": r.target_claim, "evidence": _evidence(r.evidence)}
         for r in sorted(amap.post_relations, key=post_relation_sort_key)
     ]
-    tables = {"posts": post_rows, "claims": claim_rows, "relations": relation_rows,
+    tables: dict[str, list[dict[str, Any]]] = {"posts": post_rows, "claims": claim_rows, "relations": relation_rows,
               "topics": topic_rows, "post_relations": post_relation_rows}
     return {
         name: [{k: _text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]

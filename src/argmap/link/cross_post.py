@@ -138,9 +138,10 @@ def build_pairs(layout: Layout, routes: Routes) -> AcrossPairs:
     cue_rows = []
     for r in first_of.tolist():
         o = int(used_opening[r])
-        evidence, votes = across_post_cues(cues[child[r]], cues[parent[r]], bool(row_first[r]),
-                                           routes.openings[o] if o >= 0 else None)
-        cue_rows.append((tuple(evidence), votes))
+        found, cue_votes = across_post_cues(cues[child[r]], cues[parent[r]],
+                                            bool(row_first[r]),
+                                            routes.openings[o] if o >= 0 else None)
+        cue_rows.append((tuple(found), cue_votes))
     # the prior's factors in evidence order: the route's head, its similarity, the cue rule's
     head_w = np.where(origin == QUOTE, 0.7, np.where(row_first, 0.4, 0.15))
     head_f = np.where((origin == REPLY) | (origin == QUOTE),
@@ -157,7 +158,7 @@ def build_pairs(layout: Layout, routes: Routes) -> AcrossPairs:
     product *= sim_f
     for j in range(width):
         product *= cue_f[cue, j]
-    route_votes = 0.0 + np.asarray([v for _e, v in cue_rows], dtype=np.float64)[cue] \
+    route_votes: np.ndarray = 0.0 + np.asarray([v for _e, v in cue_rows], dtype=np.float64)[cue] \
         if cue_rows else np.zeros(0)
     # merge the routes of each (child, parent)
     keys = child * max(1, len(cues)) + parent

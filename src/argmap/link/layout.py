@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -42,7 +43,7 @@ class Layout:
     post_rank: dict[str, int]
     reply_to: dict[str, str | None]
     topic_of: list[str]
-    vectors: object  # scipy CSR matrix, one L2-normalised TF-IDF row per claim
+    vectors: Any  # scipy CSR matrix, one L2-normalised TF-IDF row per claim
     cues: list[TextCues]
     first: list[bool]  # the claim is the first of its post
     same_paragraph: list[bool]  # the claim and the one before it share a paragraph of a post
@@ -177,9 +178,9 @@ def _vectorise_groups(texts: list[str], group: np.ndarray):  # -> scipy.sparse.c
     group = np.asarray(group, dtype=np.int64).reshape(n)
     order = np.argsort(group, kind="stable")  # rows group by group, in text order
     cuts = [0]
-    for start in (np.flatnonzero(np.diff(group[order])) + 1).tolist():
-        if start - cuts[-1] >= VECTORISE_CHUNK:
-            cuts.append(start)
+    for cut_at in (np.flatnonzero(np.diff(group[order])) + 1).tolist():
+        if cut_at - cuts[-1] >= VECTORISE_CHUNK:
+            cuts.append(cut_at)
     cuts.append(n)
     data, indices, lengths = [], [], []
     width = 0
@@ -354,7 +355,7 @@ class Routes:
     def add(self, child: ArrayLike, parent: ArrayLike, origin: int, sim: ArrayLike,
             head: ArrayLike, opening: ArrayLike, contexts: list[PairContext]) -> None:
         """Append rows (one per element of the columns, with its context)."""
-        n = len(child)
+        n = len(child)  # type: ignore[arg-type]  # a list or a 1-d array here, never a scalar
         column = np.asarray
         self.child.append(column(child, dtype=np.int64).reshape(n))
         self.parent.append(column(parent, dtype=np.int64).reshape(n))

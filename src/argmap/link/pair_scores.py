@@ -107,7 +107,7 @@ class BatchScorer:
         content words. Each role's sum adds the terms of ``side_features`` in its order (the
         words, start, start2, conn, the counts and flags, len), so the floats are the same;
         the feature names are resolved once in ``__init__``, not built per text."""
-        ca = cs = pa = ps = 0
+        ca = cs = pa = ps = 0.0
         directed = []
         by_word = self.by_word
         for t in cues.content:
@@ -139,11 +139,11 @@ class BatchScorer:
             if value:
                 feats.append((fc[k], fp[k], float(min(int(value), 3))))
         feats.append((self.length["c"], self.length["p"], math.log1p(len(tokens)) / 4.0))
-        for wc, wp, value in feats:
-            ca += wc[0] * value
-            cs += wc[1] * value
-            pa += wp[0] * value
-            ps += wp[1] * value
+        for wc, wp, amount in feats:
+            ca += wc[0] * amount
+            cs += wc[1] * amount
+            pa += wp[0] * amount
+            ps += wp[1] * amount
         return ca, cs, pa, ps, directed
 
     def lexicon_rows(self, cues: TextCues) -> list[tuple[float, float, float]]:

@@ -89,6 +89,8 @@ def decide(threads: Sequence[Thread], layout: Layout, children: np.ndarray,
             if target is None or target not in ids or target == post.id:
                 continue
             row = best.get((post.id, target))
+            evidence: tuple[Evidence, ...]
+            claims: tuple[str | None, str | None]
             if row is not None:
                 child = int(children[row])
                 if no_side[row]:

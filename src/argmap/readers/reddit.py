@@ -123,7 +123,7 @@ def reddit_post(data: Mapping[str, object], kind: str, thread_id: str, path: str
 
 def _listing_children(listing: object) -> list[object]:
     if isinstance(listing, Mapping) and isinstance(listing.get("data"), Mapping):
-        children = listing["data"].get("children")  # type: ignore[index]
+        children = listing["data"].get("children")
         if isinstance(children, list):
             return children
     return []

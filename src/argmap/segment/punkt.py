@@ -36,7 +36,7 @@ def punkt_parameters() -> PunktParameters:
     for line in _punkt_lines("ortho_context.tab"):
         word, _, flags = line.rpartition("\t")
         ortho[word] = int(flags)
-    params.ortho_context = ortho  # type: ignore[assignment]
+    params.ortho_context = ortho
     return params
 
 

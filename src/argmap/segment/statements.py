@@ -103,6 +103,7 @@ _VERB_ENDINGS = ("ed", "ate", "ates", "ize", "izes", "ise", "ises", "ify", "ifie
 def _inflect(base: str) -> tuple[str, ...]:
     """Third person and past forms of a regular verb (both spellings where doubling is
     uncertain: "stop" -> "stopped", "visit" -> "visited")."""
+    forms: tuple[str, ...]
     if base.endswith("e"):
         forms = (base + "s", base + "d")
     elif base.endswith("y") and len(base) > 2 and base[-2] not in "aeiou":

@@ -177,9 +177,7 @@ class ListTerms:
 
     def __init__(self, docs: Sequence[list[str]]):
         flat = list(chain.from_iterable(docs))
-        term_of: dict[str, int] = dict.fromkeys(flat)  # type: ignore[arg-type]
-        for i, name in enumerate(term_of):  # ids in order of first sight
-            term_of[name] = i
+        term_of = {name: i for i, name in enumerate(dict.fromkeys(flat))}  # order of first sight
         self.names = list(term_of)
         self.flat = np.fromiter(map(term_of.__getitem__, flat), dtype=np.int64, count=len(flat))
         self.lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
@@ -239,7 +237,7 @@ class StreamTfidf(TfidfVectorizer):
         if summed is not None:
             matrix = sparse.csr_array((summed.data, summed.indices, summed.indptr),
                                       shape=summed.shape, dtype=self.dtype)
-            return vocabulary, _align_api_if_sparse(matrix)  # type: ignore[misc]
+            return vocabulary, _align_api_if_sparse(matrix)
         keys, counts = np.unique(rows * len(by_sight) + sight_id[tokens], return_counts=True)
         matrix = sparse.csr_array(
             (
@@ -251,7 +249,7 @@ class StreamTfidf(TfidfVectorizer):
             dtype=self.dtype,
         )
         matrix.sort_indices()
-        return vocabulary, _align_api_if_sparse(matrix)  # type: ignore[misc]
+        return vocabulary, _align_api_if_sparse(matrix)
 
 
 def stream_fit_available() -> bool:
