@@ -201,3 +201,45 @@ def test_batch_scorer_equals_the_per_pair_sum_with_a_learned_lexicon() -> None:
         pair = pair_features(pc, cc, ctx_of[k])
         assert stance[k] == model.stance.intercept + pp[1] + cp[1] + model.stance.partial(pair)
         assert attach[k] == model.attach.intercept + pp[0] + cp[0] + model.attach.partial(pair)
+
+
+def test_relation_model_weights_that_are_not_finite_numbers_are_refused(tmp_path) -> None:
+    """A model file whose weights or intercepts are strings ("nan", "inf", "1.5"), booleans
+    or so large that a score's sum overflows is refused naming the file and the option, in
+    ``map`` and in ``batch`` (64, nothing written); before, float() took "nan" and "inf" and
+    every relation the weight touched got a NaN confidence (numpy 'invalid value' warnings on
+    stderr, exit 0)."""
+    import pytest
+
+    from argmap.errors import OptionsError
+    from argmap.link.relation_model import DEFAULT_MODEL_PATH, model_at
+    from tests.support import SEED, run_cli
+
+    shipped = json.loads(DEFAULT_MODEL_PATH.read_bytes())
+    first_word = next(iter(shipped["heads"]["attach"]["weights"]))
+    bad_values = {"nan": "nan", "inf": "inf", "text": "1.5", "bool": True, "huge": 1e300}
+    paths = {}
+    for name, value in bad_values.items():
+        for where in ("weight", "intercept"):
+            model = json.loads(DEFAULT_MODEL_PATH.read_bytes())
+            if where == "weight":
+                model["heads"]["attach"]["weights"][first_word] = value
+            else:
+                model["heads"]["stance"]["intercept"] = value
+            path = paths[name, where] = tmp_path / f"{name}-{where}.json"
+            path.write_text(json.dumps(model))
+            with pytest.raises(OptionsError, match=f"link.model.*{path.name}"):
+                model_at(str(path))
+    label = json.loads(DEFAULT_MODEL_PATH.read_bytes())
+    label["heads"]["attach"]["positive"] = {"not": "a label"}
+    (tmp_path / "label.json").write_text(json.dumps(label))
+    with pytest.raises(OptionsError, match="label.json"):
+        model_at(str(tmp_path / "label.json"))
+    for command in ("map", "batch"):
+        out = tmp_path / command
+        result = run_cli(command, str(SEED), "-o", str(out), "-q",
+                         "--set", f"link.model={paths['nan', 'weight']}")
+        message = result.stderr.decode()
+        assert result.returncode == 64, message
+        assert "nan-weight.json" in message and "Traceback" not in message
+        assert not out.exists() or not any(out.iterdir())

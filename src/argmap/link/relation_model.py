@@ -200,6 +200,23 @@ def takes_no_side(parent: TextCues, child: TextCues) -> bool:
     return child.no_side or (parent.question and not child.agree and not child.disagree)
 
 
+# What a weight may be: a trained regularised logistic weight is a few units (the shipped
+# model's largest is 3.5); a score sums a few hundred of them times features of at most ~3,
+# so below this bound no sum overflows to inf and no inf - inf makes a NaN confidence.
+MAX_WEIGHT = 1e6
+
+
+def _weight(value: Any, name: object) -> float:
+    """A weight or intercept as stored by ``to_json``: a finite JSON number within
+    ``MAX_WEIGHT`` (``float()`` alone would take "nan", "inf", "1.5" and true)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"weight {name!r:.60} is not a number: {value!r:.60}")
+    number = float(value)
+    if not math.isfinite(number) or abs(number) > MAX_WEIGHT:
+        raise ValueError(f"weight {name!r:.60} is {number!r}, outside +-{MAX_WEIGHT:g}")
+    return number
+
+
 def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -250,9 +267,11 @@ class RelationModel:
             raise ValueError(f"not an argmap relation model (format {data.get('format')!r})")
 
         def head(d: dict[str, Any]) -> LinearHead:
-            weights = {str(k): float(v) for k, v in d["weights"].items()}
-            return LinearHead(str(d["positive"]), str(d["negative"]), float(d["intercept"]),
-                              weights)
+            weights = {str(k): _weight(v, k) for k, v in d["weights"].items()}
+            labels = d["positive"], d["negative"]
+            if not all(isinstance(label, str) for label in labels):
+                raise ValueError(f"head labels must be strings, got {labels!r:.80}")
+            return LinearHead(*labels, _weight(d["intercept"], "intercept"), weights)
 
         meta = {k: v for k, v in data.items() if k not in {"format", "heads"}}
         return cls(head(data["heads"]["attach"]), head(data["heads"]["stance"]), meta)
