@@ -54,3 +54,28 @@ def test_outputs_write_atomic_takes_chunks(tmp_path):
     target = write_atomic(tmp_path / "x.json", (piece for piece in [b"a", b"", b"bc\n"]))
     assert target.read_bytes() == b"abc\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+def test_outputs_one_output_that_cannot_be_written_leaves_the_others_written(tmp_path):
+    """A thread's JSON whose path is a folder (or any one output the disk refuses): every
+    other output of the thread is still written, then the run fails naming it (74) with no
+    temp file left; before, the first failing output stopped the thread, so the summary,
+    the CSV tables, the SVG and the HTML report were not written at all."""
+    from tests.support import run_cli
+
+    source = tmp_path / "t.jsonl"
+    source.write_text('{"id": "a", "text": "Cities should ban cars. They pollute the air."}\n'
+                      '{"id": "b", "reply_to": "a", "text": "No, shops need the cars."}\n')
+    for blocked in (".json", ".svg"):
+        out = tmp_path / f"out{blocked}"
+        folder = out / f"t-a-614e474560{blocked}"
+        folder.mkdir(parents=True)
+        result = run_cli("map", str(source), "-o", str(out),
+                         "--export", "json,summary,csv,svg,html")
+        message = result.stderr.decode()
+        assert result.returncode == 74, message
+        assert f"cannot write {folder}: Is a directory" in message and "Traceback" not in message
+        names = sorted(p.name for p in out.iterdir() if p != folder)
+        suffixes = {".json", ".summary.md", ".posts.csv", ".claims.csv", ".svg", ".html"}
+        assert {s for s in suffixes if f"t-a-614e474560{s}" in names} == suffixes - {blocked}
+        assert not [n for n in names if n.endswith(".tmp")]
