@@ -32,6 +32,10 @@ def test_options_field_pairs_are_sorted_and_deduplicated():
         ("segment.nonsense", 1, "unknown option"),
         ("nosection.key", 1, "known keys are"),
         ("cluster.max_topic", 1, "did you mean 'cluster.max_topics'"),
+        ("render.max_claims_per_map", "9" * 23, "below 2**63"),
+        ("render.dot_timeout", "inf", "not inf or nan"),
+        ("analyse.damping", float("inf"), "not inf or nan"),
+        ("LINK.MODEL", "m.json", "did you mean 'link.model'"),
     ],
 )
 def test_options_validation_names_key_expected_and_given(key, value, fragment):
@@ -69,3 +73,18 @@ def test_options_unknown_key_names_the_closest_known_keys():
     message = str(info.value)
     assert message.startswith("unknown option 'link.min_confidense'")
     assert "'link.min_confidence'" in message and "known keys" not in message
+
+
+def test_options_numbers_past_what_the_stages_take_are_refused_before_any_work(tmp_path):
+    """``--set render.max_claims_per_map=`` 23 nines was taken, then every thread failed at
+    the fingerprint ('thread t:a was not mapped: TypeError: Integer exceeds 64-bit range',
+    exit 3); ``render.dot_timeout=inf`` drew no map ('internal error: OverflowError', exit 3).
+    Both are now a bad option value (64) before anything is read."""
+    from tests.support import SEED, run_cli
+
+    for setting in ("render.max_claims_per_map=" + "9" * 23, "render.dot_timeout=inf"):
+        result = run_cli("map", str(SEED), "-o", str(tmp_path / "out"), "--set", setting)
+        message = result.stderr.decode()
+        assert result.returncode == 64, message
+        assert setting.split("=")[0] in message and "Traceback" not in message
+    assert not (tmp_path / "out").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -246,16 +247,17 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
             number = int(value) if not isinstance(value, bool) else None
         except (TypeError, ValueError):
             number = None
-        if number is None or (isinstance(value, float) and value != number) or number < 0:
-            raise OptionsError(dotted, "a whole number >= 0", value)
+        if (number is None or (isinstance(value, float) and value != number) or number < 0
+                or number >= 1 << 63):  # past 64 bits no count means anything (nor encodes)
+            raise OptionsError(dotted, "a whole number >= 0 (below 2**63)", value)
         return number
     if hint is float:
         try:
             number_f = float(value) if not isinstance(value, bool) else None
         except (TypeError, ValueError):
             number_f = None
-        if number_f is None or number_f != number_f or number_f < 0:
-            raise OptionsError(dotted, "a number >= 0", value)
+        if number_f is None or not math.isfinite(number_f) or number_f < 0:
+            raise OptionsError(dotted, "a number >= 0 (not inf or nan)", value)
         return number_f
     if hint is str:
         if not isinstance(value, str):
