@@ -188,7 +188,12 @@ class LocalScheduler:
         if budget is None:
             return None
         giants = [t for t in queue if self._need(t) > budget // self.jobs]
-        for task in giants:
+        named = giants
+        if budget < task_memory(0):  # every task is over it: say so once, not once a task
+            self.warn(f"the memory budget ({budget >> 20:,} MB) is below what one ordinary "
+                      f"task needs (~{task_memory(0) >> 20:,} MB): the tasks run one at a time")
+            named = [t for t in giants if self._need(t) > task_memory(0)]
+        for task in named:
             need = self._need(task)
             how = ("alone; it needs more than the budget" if need > budget else "alone"
                    if need > budget - task_memory(0) else "first, with fewer workers beside it")
