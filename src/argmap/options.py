@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import os
+import stat
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -203,12 +205,19 @@ _SECTIONS = {f.name for f in fields(Options)}
 
 
 def _file_digest(path: str) -> str:
-    """sha256 of a file's bytes, or the path itself when it cannot be read (the stage that
-    needs the file names the problem)."""
+    """sha256 of a file's bytes, or the path itself when it cannot be read or is not a
+    regular file (/dev/zero, a FIFO: never read; the stage that needs the file names the
+    problem). Hashed in blocks, so a big file is never whole in memory."""
+    digest = hashlib.sha256()
     try:
-        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return path
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
     except OSError:
         return path
+    return "sha256:" + digest.hexdigest()
 
 
 def _known_keys() -> list[str]:

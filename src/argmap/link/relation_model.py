@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -320,11 +322,7 @@ _GIVEN: dict[tuple[str, bytes], RelationModel] = {}
 def model_at(path: str) -> RelationModel:
     """The model ``argmap train`` wrote at ``path`` (``link.model``), loaded once per content;
     an ``OptionsError`` naming the option when the file is missing or not such a model."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise OptionsError("link.model", "a relation model written by 'argmap train'",
-                           f"{path}: {exc.strerror or exc}") from exc
+    data = _model_bytes(path)
     key = (path, hashlib.sha256(data).digest())
     if key not in _GIVEN:
         try:
@@ -333,6 +331,30 @@ def model_at(path: str) -> RelationModel:
             raise OptionsError("link.model", "a relation model written by 'argmap train'",
                                f"{path}: {exc}") from exc
     return _GIVEN[key]
+
+
+# bytes a model file may have: the shipped one has 0.5 MB (11.6k weights); a model trained on
+# far more data stays well below. A device (/dev/zero), a FIFO or a file of gigabytes given
+# by mistake is refused before it is read, not read until memory runs out.
+MAX_MODEL_BYTES = 256 << 20
+
+
+def _model_bytes(path: str) -> bytes:
+    def refused(why: str) -> OptionsError:
+        return OptionsError("link.model", "a relation model written by 'argmap train'",
+                            f"{path}: {why}")
+
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise refused("not a regular file")
+        if info.st_size > MAX_MODEL_BYTES:
+            raise refused(f"{info.st_size:,} bytes, more than a relation model has "
+                          f"(at most {MAX_MODEL_BYTES >> 20} MB)")
+        with open(path, "rb") as handle:
+            return handle.read(MAX_MODEL_BYTES + 1)
+    except OSError as exc:
+        raise refused(exc.strerror or str(exc)) from exc
 
 
 def default_model() -> RelationModel | None:
