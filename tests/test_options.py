@@ -88,3 +88,33 @@ def test_options_numbers_past_what_the_stages_take_are_refused_before_any_work(t
         assert result.returncode == 64, message
         assert setting.split("=")[0] in message and "Traceback" not in message
     assert not (tmp_path / "out").exists()
+
+
+def test_options_config_that_is_a_device_fifo_or_huge_is_refused_without_reading_it(tmp_path):
+    """``--config /dev/zero`` read zeros until memory ran out (a MemoryError traceback, exit
+    1, under a 3 GB limit) and ``--config`` of a FIFO blocked for ever; now a config must be a
+    regular file of at most 16 MB, else a bad option value (64) naming it. Each case runs in
+    a subprocess with a memory limit and a timeout, so a regression fails, not hangs."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "config.fifo"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.toml"
+    with open(huge, "wb") as handle:
+        handle.truncate((16 << 20) + 1)  # sparse
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    for path, said in (("/dev/zero", "not a regular file"), (fifo, "not a regular file"),
+                       (huge, "16,777,217 bytes")):
+        result = subprocess.run(
+            [sys.executable, "-m", "argmap", "map", "-", "-o", str(tmp_path / "out"),
+             "--config", str(path)], input=b"Cities should ban cars.\n", capture_output=True,
+            timeout=60, preexec_fn=limited)
+        message = result.stderr.decode()
+        assert result.returncode == 64, message[-2000:]
+        assert f"{path}: {said}" in message and "Traceback" not in message

@@ -145,6 +145,9 @@ class ExportOptions:
     csv_raw: bool = False
 
 
+MAX_CONFIG_BYTES = 16 << 20
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     read: ReadOptions = field(default_factory=ReadOptions)
@@ -184,7 +187,15 @@ class Options:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Options:
+        """Options from a TOML file: a regular file of at most ``MAX_CONFIG_BYTES`` (a device
+        or a FIFO given by mistake is refused unread, not read until memory runs out)."""
         try:
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):
+                raise OptionsError("config", "a readable TOML file", f"{path}: not a regular file")
+            if info.st_size > MAX_CONFIG_BYTES:
+                raise OptionsError("config", "a readable TOML file", f"{path}: {info.st_size:,} "
+                                   f"bytes, more than a config has (at most 16 MB)")
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise OptionsError("config", "a readable TOML file", f"{path}: {exc}") from exc
