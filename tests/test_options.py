@@ -82,6 +82,13 @@ def test_options_numbers_past_what_the_stages_take_are_refused_before_any_work(t
     Both are now a bad option value (64) before anything is read."""
     from tests.support import SEED, run_cli
 
+    config = tmp_path / "inf.toml"  # TOML has inf: an int option given it was a traceback
+    config.write_text("[analyse]\ncamp_dense_limit = inf\n")
+    result = run_cli("map", str(SEED), "-o", str(tmp_path / "out"), "--config", str(config))
+    assert result.returncode == 64 and "analyse.camp_dense_limit" in result.stderr.decode()
+    config.write_text('[link]\nmodel = "a\\u0000b.json"\n')  # a NUL in a path: ValueError
+    result = run_cli("map", str(SEED), "-o", str(tmp_path / "out"), "--config", str(config))
+    assert result.returncode == 64 and "embedded null byte" in result.stderr.decode()
     for setting in ("render.max_claims_per_map=" + "9" * 23, "render.dot_timeout=inf"):
         result = run_cli("map", str(SEED), "-o", str(tmp_path / "out"), "--set", setting)
         message = result.stderr.decode()

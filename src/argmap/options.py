@@ -226,7 +226,7 @@ def _file_digest(path: str) -> str:
         with open(path, "rb") as handle:
             while block := handle.read(1 << 20):
                 digest.update(block)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path (from a TOML file)
         return path
     return "sha256:" + digest.hexdigest()
 
@@ -265,7 +265,7 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
     if hint is int:
         try:
             number = int(value) if not isinstance(value, bool) else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: inf from a TOML file
             number = None
         if (number is None or (isinstance(value, float) and value != number) or number < 0
                 or number >= 1 << 63):  # past 64 bits no count means anything (nor encodes)

@@ -353,8 +353,8 @@ def _model_bytes(path: str) -> bytes:
                           f"(at most {MAX_MODEL_BYTES >> 20} MB)")
         with open(path, "rb") as handle:
             return handle.read(MAX_MODEL_BYTES + 1)
-    except OSError as exc:
-        raise refused(exc.strerror or str(exc)) from exc
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path (from a TOML file)
+        raise refused(getattr(exc, "strerror", None) or str(exc)) from exc
 
 
 def default_model() -> RelationModel | None:
