@@ -142,17 +142,18 @@ def write_thread(
 ) -> tuple[list[Path], tuple[MapFailure, ...]]:
     """Write one thread's outputs under ``out_dir`` as they are made (plain ones before any
     ``dot`` runs); returns the paths written and the maps left out. An output that cannot
-    be written (a folder in its place, a full disk, no permission) does not stop the others:
-    they are written, then the first such ``OutputError`` is raised, counting the rest."""
+    be written (a folder in its place, a full disk, no permission) or whose exporter fails
+    half way does not stop the others: they are written (the failed one keeps its old file,
+    ``write_atomic``), then the first error is raised, an ``OutputError`` counting the rest."""
     out = Path(out_dir)
     written: list[Path] = []
-    refused: list[OutputError] = []
+    refused: list[Exception] = []
 
     def save(produced: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> None:
         for suffix, data in produced:
             try:
                 path = write_atomic(inside(out, safe_filename(stem, suffix=suffix)), data)
-            except OutputError as exc:  # CannotCreate too: one output must not take the rest
+            except Exception as exc:  # noqa: BLE001 - one output must not take the rest
                 refused.append(exc)
                 continue
             if path not in written:
@@ -165,6 +166,8 @@ def write_thread(
     save(drawn.items())
     if refused:
         first = refused[0]
+        if not isinstance(first, OutputError):
+            raise first
         more = f" (and {len(refused) - 1} more outputs of this thread)" if len(refused) > 1 else ""
         raise type(first)(f"{first}{more}") from first
     return written, drawn.failures
