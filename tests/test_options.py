@@ -80,28 +80,33 @@ def test_options_numbers_past_what_the_stages_take_are_refused_before_any_work(t
     the fingerprint ('thread t:a was not mapped: TypeError: Integer exceeds 64-bit range',
     exit 3); ``render.dot_timeout=inf`` drew no map ('internal error: OverflowError', exit 3).
     Both are now a bad option value (64) before anything is read."""
+    from argmap.link.relation_model import model_at
     from tests.support import SEED, run_cli
 
     config = tmp_path / "inf.toml"  # TOML has inf: an int option given it was a traceback
     config.write_text("[analyse]\ncamp_dense_limit = inf\n")
-    result = run_cli("map", str(SEED), "-o", str(tmp_path / "out"), "--config", str(config))
-    assert result.returncode == 64 and "analyse.camp_dense_limit" in result.stderr.decode()
+    with pytest.raises(OptionsError, match="analyse.camp_dense_limit"):
+        Options.from_toml(config)
     config.write_text('[link]\nmodel = "a\\u0000b.json"\n')  # a NUL in a path: ValueError
-    result = run_cli("map", str(SEED), "-o", str(tmp_path / "out"), "--config", str(config))
-    assert result.returncode == 64 and "embedded null byte" in result.stderr.decode()
-    for setting in ("render.max_claims_per_map=" + "9" * 23, "render.dot_timeout=inf"):
-        result = run_cli("map", str(SEED), "-o", str(tmp_path / "out"), "--set", setting)
-        message = result.stderr.decode()
-        assert result.returncode == 64, message
-        assert setting.split("=")[0] in message and "Traceback" not in message
+    with_nul = Options.from_toml(config)
+    assert with_nul.fingerprint() != Options().fingerprint()
+    with pytest.raises(OptionsError, match="embedded null byte"):
+        model_at(with_nul.link.model)
+    with pytest.raises(OptionsError, match="below 2"):
+        Options().with_overrides({"render.max_claims_per_map": "9" * 23})
+    result = run_cli("map", str(SEED), "-o", str(tmp_path / "out"), "--set",
+                     "render.dot_timeout=inf")
+    message = result.stderr.decode()
+    assert result.returncode == 64, message
+    assert "render.dot_timeout" in message and "Traceback" not in message
     assert not (tmp_path / "out").exists()
 
 
 def test_options_config_that_is_a_device_fifo_or_huge_is_refused_without_reading_it(tmp_path):
     """``--config /dev/zero`` read zeros until memory ran out (a MemoryError traceback, exit
     1, under a 3 GB limit) and ``--config`` of a FIFO blocked for ever; now a config must be a
-    regular file of at most 16 MB, else a bad option value (64) naming it. Each case runs in
-    a subprocess with a memory limit and a timeout, so a regression fails, not hangs."""
+    regular file of at most 16 MB, else a bad option value (64) naming it. The cases run in
+    one subprocess with a memory limit and a timeout, so a regression fails, not hangs."""
     import os
     import resource
     import subprocess
@@ -116,12 +121,18 @@ def test_options_config_that_is_a_device_fifo_or_huge_is_refused_without_reading
     def limited() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 
-    for path, said in (("/dev/zero", "not a regular file"), (fifo, "not a regular file"),
-                       (huge, "16,777,217 bytes")):
-        result = subprocess.run(
-            [sys.executable, "-m", "argmap", "map", "-", "-o", str(tmp_path / "out"),
-             "--config", str(path)], input=b"Cities should ban cars.\n", capture_output=True,
-            timeout=60, preexec_fn=limited)
-        message = result.stderr.decode()
-        assert result.returncode == 64, message[-2000:]
-        assert f"{path}: {said}" in message and "Traceback" not in message
+    script = ("import sys\n"
+              "from argmap.errors import OptionsError\n"
+              "from argmap.options import Options\n"
+              "for path in sys.argv[1:]:\n"
+              "    try:\n"
+              "        Options.from_toml(path)\n"
+              "    except OptionsError as exc:\n"
+              "        print(exc.exit_code, exc)\n")
+    result = subprocess.run([sys.executable, "-c", script, "/dev/zero", str(fifo), str(huge)],
+                            capture_output=True, timeout=60, preexec_fn=limited)
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert len(lines) == 3 and all(line.startswith("64 option 'config'") for line in lines)
+    assert "/dev/zero: not a regular file" in lines[0]
+    assert f"{fifo}: not a regular file" in lines[1] and f"{huge}: 16,777,217 bytes" in lines[2]
