@@ -32,6 +32,10 @@ def test_options_field_pairs_are_sorted_and_deduplicated():
         ("segment.nonsense", 1, "unknown option"),
         ("nosection.key", 1, "known keys are"),
         ("cluster.max_topic", 1, "did you mean 'cluster.max_topics'"),
+        ("render.max_claims_per_map", "9" * 23, "below 2**63"),
+        ("render.dot_timeout", "inf", "not inf or nan"),
+        ("analyse.damping", float("inf"), "not inf or nan"),
+        ("LINK.MODEL", "m.json", "did you mean 'link.model'"),
     ],
 )
 def test_options_validation_names_key_expected_and_given(key, value, fragment):
@@ -69,3 +73,66 @@ def test_options_unknown_key_names_the_closest_known_keys():
     message = str(info.value)
     assert message.startswith("unknown option 'link.min_confidense'")
     assert "'link.min_confidence'" in message and "known keys" not in message
+
+
+def test_options_numbers_past_what_the_stages_take_are_refused_before_any_work(tmp_path):
+    """``--set render.max_claims_per_map=`` 23 nines was taken, then every thread failed at
+    the fingerprint ('thread t:a was not mapped: TypeError: Integer exceeds 64-bit range',
+    exit 3); ``render.dot_timeout=inf`` drew no map ('internal error: OverflowError', exit 3).
+    Both are now a bad option value (64) before anything is read."""
+    from argmap.link.relation_model import model_at
+    from tests.support import SEED, run_cli
+
+    config = tmp_path / "inf.toml"  # TOML has inf: an int option given it was a traceback
+    config.write_text("[analyse]\ncamp_dense_limit = inf\n")
+    with pytest.raises(OptionsError, match="analyse.camp_dense_limit"):
+        Options.from_toml(config)
+    config.write_text('[link]\nmodel = "a\\u0000b.json"\n')  # a NUL in a path: ValueError
+    with_nul = Options.from_toml(config)
+    assert with_nul.fingerprint() != Options().fingerprint()
+    with pytest.raises(OptionsError, match="embedded null byte"):
+        model_at(with_nul.link.model)
+    with pytest.raises(OptionsError, match="below 2"):
+        Options().with_overrides({"render.max_claims_per_map": "9" * 23})
+    result = run_cli("map", str(SEED), "-o", str(tmp_path / "out"), "--set",
+                     "render.dot_timeout=inf")
+    message = result.stderr.decode()
+    assert result.returncode == 64, message
+    assert "render.dot_timeout" in message and "Traceback" not in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_options_config_that_is_a_device_fifo_or_huge_is_refused_without_reading_it(tmp_path):
+    """``--config /dev/zero`` read zeros until memory ran out (a MemoryError traceback, exit
+    1, under a 3 GB limit) and ``--config`` of a FIFO blocked for ever; now a config must be a
+    regular file of at most 16 MB, else a bad option value (64) naming it. The cases run in
+    one subprocess with a memory limit and a timeout, so a regression fails, not hangs."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "config.fifo"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.toml"
+    with open(huge, "wb") as handle:
+        handle.truncate((16 << 20) + 1)  # sparse
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    script = ("import sys\n"
+              "from argmap.errors import OptionsError\n"
+              "from argmap.options import Options\n"
+              "for path in sys.argv[1:]:\n"
+              "    try:\n"
+              "        Options.from_toml(path)\n"
+              "    except OptionsError as exc:\n"
+              "        print(exc.exit_code, exc)\n")
+    result = subprocess.run([sys.executable, "-c", script, "/dev/zero", str(fifo), str(huge)],
+                            capture_output=True, timeout=60, preexec_fn=limited)
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert len(lines) == 3 and all(line.startswith("64 option 'config'") for line in lines)
+    assert "/dev/zero: not a regular file" in lines[0]
+    assert f"{fifo}: not a regular file" in lines[1] and f"{huge}: 16,777,217 bytes" in lines[2]

@@ -47,10 +47,63 @@ def test_outputs_a_failing_json_stream_leaves_the_old_file_and_no_temp(tmp_path,
     changed = dataclasses.replace(amap, options_fingerprint="changed")
     with pytest.raises(MemoryError):
         write_thread(changed, analysis, tmp_path, options, "t")
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after.keys() == before.keys()  # no temp file left
+    json_name = next(name for name in before if name.endswith(".json"))
+    assert after[json_name] == before[json_name]  # the old JSON whole; the summary is the new one
+    assert b"fingerprint changed" in after[json_name.replace(".json", ".summary.md")]
 
 
 def test_outputs_write_atomic_takes_chunks(tmp_path):
     target = write_atomic(tmp_path / "x.json", (piece for piece in [b"a", b"", b"bc\n"]))
     assert target.read_bytes() == b"abc\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+def test_outputs_one_output_that_cannot_be_written_leaves_the_others_written(tmp_path):
+    """A thread's JSON whose path is a folder (or any one output the disk refuses): every
+    other output of the thread is still written, then the run fails naming it (74) with no
+    temp file left; before, the first failing output stopped the thread, so the summary,
+    the CSV tables, the SVG and the HTML report were not written at all."""
+    from tests.support import run_cli
+
+    source = tmp_path / "t.jsonl"
+    source.write_text('{"id": "a", "text": "Cities should ban cars. They pollute the air."}\n'
+                      '{"id": "b", "reply_to": "a", "text": "No, shops need the cars."}\n')
+    for blocked in (".json", ".svg"):
+        out = tmp_path / f"out{blocked}"
+        folder = out / f"t-a-614e474560{blocked}"
+        folder.mkdir(parents=True)
+        result = run_cli("map", str(source), "-o", str(out),
+                         "--export", "json,summary,csv,svg,html")
+        message = result.stderr.decode()
+        assert result.returncode == 74, message
+        assert f"cannot write {folder}: Is a directory" in message and "Traceback" not in message
+        names = sorted(p.name for p in out.iterdir() if p != folder)
+        suffixes = {".json", ".summary.md", ".posts.csv", ".claims.csv", ".svg", ".html"}
+        assert {s for s in suffixes if f"t-a-614e474560{s}" in names} == suffixes - {blocked}
+        assert not [n for n in names if n.endswith(".tmp")]
+
+
+def test_outputs_a_stream_failing_mid_way_leaves_the_other_outputs_written(tmp_path,
+                                                                           monkeypatch):
+    """An exporter that raises half way through its chunks (a bug, memory): its old file
+    stays whole, no temp is left, the thread's other outputs are still written, then the
+    error is raised; before, the outputs after it in export.formats were not written."""
+    amap, analysis = make_map(30, seed=3)
+    options = Options(export=ExportOptions(formats=("json", "summary", "csv")))
+    (tmp_path / "t-old.txt").write_bytes(b"")
+
+    def broken(*args):
+        def chunks():
+            yield b'{\n  "analysis": '
+            raise RuntimeError("exporter bug half way")
+        return {".json": chunks()}
+
+    monkeypatch.setitem(exports.STREAMERS, "json", broken)
+    with pytest.raises(RuntimeError, match="half way"):
+        write_thread(amap, analysis, tmp_path, options, "t")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert not [n for n in names if n.endswith(".json") or n.endswith(".tmp")], names
+    assert any(n.endswith(".summary.md") for n in names)
+    assert any(n.endswith(".claims.csv") for n in names)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from argmap.analysis import analyse
 from argmap.errors import EX_OK, EX_PARTIAL, EX_UNAVAILABLE, InputError, OptionsError, RenderError
+from argmap.files import remove_dead_temps
 from argmap.model import Analysis, ArgumentMap, Post, Problem, Thread
 from argmap.options import Options
 from argmap.outputs import ThreadOutputs, file_name, thread_outputs, write_thread
@@ -132,6 +133,7 @@ def map_threads(
     and every other output of its thread is written. Only a failure to write stops the run.
     """
     options = options or Options()
+    remove_dead_temps(out_dir)  # what a run killed while writing here left (kill -9)
     written: list[Path] = []
     left_out: list[LeftOut] = []
     claims = relations = 0
@@ -231,6 +233,7 @@ def write_outputs(
     """
     options = options or Options()
     stem = name or (amap.threads[0].id if amap.threads else "map")
+    remove_dead_temps(out_dir)
     written, failures = write_thread(amap, analysis, out_dir, options, stem)
     if failures:
         raise MapsNotDrawn(written, [LeftOut(stem, file_name(stem, f.key), f.what, f.reason,

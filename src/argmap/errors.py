@@ -80,7 +80,7 @@ class UnknownOption(OptionsError):
     typo is the usual cause) instead of printing all sixty."""
 
     def __init__(self, key: str, value: object, known: Sequence[str]) -> None:
-        close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+        close = difflib.get_close_matches(key.lower(), known, n=3, cutoff=0.6)  # LINK.MODEL too
         if close:
             hint = f"did you mean {' or '.join(repr(k) for k in close)}?"
         else:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
+import os
+import stat
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -142,6 +145,9 @@ class ExportOptions:
     csv_raw: bool = False
 
 
+MAX_CONFIG_BYTES = 16 << 20
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     read: ReadOptions = field(default_factory=ReadOptions)
@@ -181,7 +187,15 @@ class Options:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Options:
+        """Options from a TOML file: a regular file of at most ``MAX_CONFIG_BYTES`` (a device
+        or a FIFO given by mistake is refused unread, not read until memory runs out)."""
         try:
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):
+                raise OptionsError("config", "a readable TOML file", f"{path}: not a regular file")
+            if info.st_size > MAX_CONFIG_BYTES:
+                raise OptionsError("config", "a readable TOML file", f"{path}: {info.st_size:,} "
+                                   f"bytes, more than a config has (at most 16 MB)")
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise OptionsError("config", "a readable TOML file", f"{path}: {exc}") from exc
@@ -202,12 +216,19 @@ _SECTIONS = {f.name for f in fields(Options)}
 
 
 def _file_digest(path: str) -> str:
-    """sha256 of a file's bytes, or the path itself when it cannot be read (the stage that
-    needs the file names the problem)."""
+    """sha256 of a file's bytes, or the path itself when it cannot be read or is not a
+    regular file (/dev/zero, a FIFO: never read; the stage that needs the file names the
+    problem). Hashed in blocks, so a big file is never whole in memory."""
+    digest = hashlib.sha256()
     try:
-        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return path
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except (OSError, ValueError):  # ValueError: a NUL in the path (from a TOML file)
         return path
+    return "sha256:" + digest.hexdigest()
 
 
 def _known_keys() -> list[str]:
@@ -244,18 +265,19 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
     if hint is int:
         try:
             number = int(value) if not isinstance(value, bool) else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: inf from a TOML file
             number = None
-        if number is None or (isinstance(value, float) and value != number) or number < 0:
-            raise OptionsError(dotted, "a whole number >= 0", value)
+        if (number is None or (isinstance(value, float) and value != number) or number < 0
+                or number >= 1 << 63):  # past 64 bits no count means anything (nor encodes)
+            raise OptionsError(dotted, "a whole number >= 0 (below 2**63)", value)
         return number
     if hint is float:
         try:
             number_f = float(value) if not isinstance(value, bool) else None
         except (TypeError, ValueError):
             number_f = None
-        if number_f is None or number_f != number_f or number_f < 0:
-            raise OptionsError(dotted, "a number >= 0", value)
+        if number_f is None or not math.isfinite(number_f) or number_f < 0:
+            raise OptionsError(dotted, "a number >= 0 (not inf or nan)", value)
         return number_f
     if hint is str:
         if not isinstance(value, str):

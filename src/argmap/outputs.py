@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from argmap.errors import RenderError
+from argmap.errors import OutputError, RenderError
 from argmap.exports import export_chunks
 from argmap.exports.summary import to_markdown
 from argmap.files import inside, safe_filename, write_atomic
@@ -141,13 +141,21 @@ def write_thread(
     *, on_output: Callable[[Path], None] | None = None,
 ) -> tuple[list[Path], tuple[MapFailure, ...]]:
     """Write one thread's outputs under ``out_dir`` as they are made (plain ones before any
-    ``dot`` runs); returns the paths written and the maps left out."""
+    ``dot`` runs); returns the paths written and the maps left out. An output that cannot
+    be written (a folder in its place, a full disk, no permission) or whose exporter fails
+    half way does not stop the others: they are written (the failed one keeps its old file,
+    ``write_atomic``), then the first error is raised, an ``OutputError`` counting the rest."""
     out = Path(out_dir)
     written: list[Path] = []
+    refused: list[Exception] = []
 
     def save(produced: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> None:
         for suffix, data in produced:
-            path = write_atomic(inside(out, safe_filename(stem, suffix=suffix)), data)
+            try:
+                path = write_atomic(inside(out, safe_filename(stem, suffix=suffix)), data)
+            except Exception as exc:  # noqa: BLE001 - one output must not take the rest
+                refused.append(exc)
+                continue
             if path not in written:
                 written.append(path)
                 if on_output:
@@ -156,6 +164,12 @@ def write_thread(
     save(plain_payloads(amap, analysis, options))
     drawn = drawn_outputs(amap, analysis, options)
     save(drawn.items())
+    if refused:
+        first = refused[0]
+        if not isinstance(first, OutputError):
+            raise first
+        more = f" (and {len(refused) - 1} more outputs of this thread)" if len(refused) > 1 else ""
+        raise type(first)(f"{first}{more}") from first
     return written, drawn.failures
 
 

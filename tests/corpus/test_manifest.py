@@ -46,3 +46,18 @@ def test_manifest_lock_is_exclusive_and_freed_when_released(tmp_path) -> None:
     second = OutdirLock(tmp_path)
     second.acquire()
     second.release()
+
+
+def test_manifest_an_outdir_that_cannot_be_created_exits_73_as_map_does(tmp_path):
+    """``argmap batch -o FILE/sub`` (a folder that cannot be created: under a file, or in a
+    read-only folder) exited 74 ('cannot write') where README's exit codes and ``map`` say 73
+    ('cannot be created'); the lock's folder is now a CannotCreate."""
+    from tests.support import SEED, run_cli
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    for command in ("map", "batch"):
+        result = run_cli(command, str(SEED), "-o", str(blocker / "sub"), "-q")
+        message = result.stderr.decode()
+        assert result.returncode == 73, (command, message)
+        assert "Not a directory" in message and "Traceback" not in message

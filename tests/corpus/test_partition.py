@@ -155,3 +155,22 @@ def test_partition_reddit_rows_split_over_files_read_as_map_reads_them(tmp_path,
     threads = threads_of(folder / "spill", 4)
     assert found.records_in == expected.records_in
     assert {t.id: t.posts for t in expected.threads} == {k: t.posts for k, t in threads.items()}
+
+
+def test_partition_batch_says_what_map_says_of_an_unreadable_input(tmp_path) -> None:
+    """One record over read.max_text_chars and nothing else: map and batch both refuse it
+    (65) in the same words; batch said 'skipped 1 of 1 records' and 'text of 1500
+    characters' where map says 'skipped 1 of 1 record' and 'text of 1,500 characters'."""
+    from tests.support import run_cli
+
+    source = tmp_path / "long.jsonl"
+    source.write_text('{"id": "a", "text": "' + "word " * 300 + '"}\n')
+    said = []
+    for command in ("map", "batch"):
+        result = run_cli(command, str(source), "-o", str(tmp_path / command), "-q",
+                         "--set", "read.max_text_chars=999")
+        message = result.stderr.decode()
+        assert result.returncode == 65, message
+        said.append(message[message.index("skipped"):message.index("characters")])
+    assert said[0] == said[1] == ("skipped 1 of 1 record (no record could be read); first: "
+                                  "text_too_long: text of 1,500 ")

@@ -162,6 +162,30 @@ def test_schedule_local_pool_runs_a_giant_task_first_within_the_memory_budget(
     assert scheduler.held_peak <= budget
 
 
+def test_schedule_a_budget_below_any_task_is_said_once_and_tasks_run_one_at_a_time(
+        monkeypatch, tmp_path) -> None:
+    """``--memory 1M`` (below what one ordinary task needs): one warning says so and that the
+    tasks run one at a time, and only a thread that needs more than an ordinary task is
+    named on its own; before, every task of the run got its own 'runs alone' warning (a
+    corpus of 500 tasks: 500 lines on stderr). Every task still runs, one at a time."""
+    import argmap.corpus.schedule as schedule
+    from argmap.corpus import plan
+
+    monkeypatch.setattr(schedule, "run_task", _logged)
+    LOG[:] = [str(tmp_path / "log")]
+    posts = [100, 120, 50_000, 90, 100, 110, 80, 70]
+    warnings: list[str] = []
+    scheduler = LocalScheduler(2, {}, largest=plan.largest_posts(posts), budget=1 << 20,
+                               warn=warnings.append)
+    outcomes = list(scheduler.run(deque(Task(i, i + 1) for i in range(len(posts)))))
+    assert sorted(task.lo for _, task, _ in outcomes) == list(range(len(posts)))
+    runs = sorted(_intervals(tmp_path / "log").values())
+    assert not any(_overlaps(a, b) for a, b in zip(runs, runs[1:], strict=False))
+    assert len(warnings) == 2, warnings
+    assert "below what one ordinary task needs" in warnings[0] and "one at a time" in warnings[0]
+    assert "50,000 posts" in warnings[1]
+
+
 def test_schedule_local_pool_without_a_budget_keeps_plan_order(monkeypatch, tmp_path) -> None:
     import argmap.corpus.schedule as schedule
 

@@ -7,6 +7,7 @@ import pytest
 from argmap.corpus import settings
 from argmap.corpus.settings import exit_code_of, parse_jobs, parse_maps, parse_tables
 from argmap.errors import EX_OK, EX_PARTIAL, EX_USAGE, OptionsError
+from tests.support import SEED, run_cli
 
 
 def test_settings_jobs_auto_is_bounded_by_cores_and_memory(monkeypatch) -> None:
@@ -55,3 +56,20 @@ def test_settings_memory_takes_sizes_and_bounds_jobs_auto(monkeypatch) -> None:
     assert parse_jobs("auto", 1 << 30) == 1  # a budget of one worker: one job
     assert parse_jobs("5", 1 << 30) == 5  # an explicit --jobs stays; the scheduler bounds it
     assert settings.memory_budget(3 << 30) == 3 << 30
+
+
+def test_settings_memory_refuses_sizes_past_any_machine_and_reads_b_as_bytes(tmp_path) -> None:
+    """``--memory`` with 400 digits (float inf) was an OverflowError traceback (exit 1) and
+    ``4294967296B`` was read as 4,294,967,296 MB (a bare B counted as the bare number's MB);
+    now a size of more than 2**63 bytes is refused (64) and B means bytes."""
+    from argmap.corpus.settings import parse_memory
+
+    assert parse_memory("4294967296B") == parse_memory("4294967296 b") == 4 << 30
+    assert parse_memory("2048KiB") == parse_memory("2048 kb") == 2 << 20
+    for bad in ("9" * 400 + "G", "1" + "0" * 30, "9999999999T", "1048575B", 1 << 64):
+        with pytest.raises(OptionsError, match="--memory") as caught:
+            parse_memory(bad)
+        assert caught.value.exit_code == EX_USAGE
+    result = run_cli("batch", str(SEED), "-o", str(tmp_path / "out"), "--memory", "9" * 400 + "G")
+    message = result.stderr.decode()
+    assert result.returncode == EX_USAGE and "--memory" in message and "Traceback" not in message

@@ -91,3 +91,22 @@ def test_exports_native_rejects_a_relation_without_evidence():
     thread = Thread(id="x", title=None, posts=(Post(id="x:1", thread_id="x", text="t"),))
     assert from_json(to_json(dataclasses.replace(amap, threads=(thread,)), None))[0].threads == (
         thread,)
+
+
+def test_native_a_map_from_a_newer_argmap_says_so_not_malformed():
+    """A map written by a newer argmap (schema 1.2 adding a field) was refused as 'malformed
+    argmap JSON: unknown field(s) ...', and a schema_version given as the number 1.1 as
+    'schema_version 1.1 cannot be read by this argmap (it reads 1.1)'; each now says what is
+    wrong (newer release; a version must be a string)."""
+    amap, analysis = make_map(3, seed=2)
+    document = orjson.loads(to_json(amap, analysis))
+    major, minor = (int(part) for part in document["schema_version"].split("."))
+    document["schema_version"] = f"{major}.{minor + 1}"
+    document["map"]["threads"][0]["posts"][0]["language"] = "en"
+    with pytest.raises(InputError, match=rf"written by a newer argmap \(schema {major}\.{minor + 1}; "
+                       r"this one reads .*unknown field\(s\) \['language'\]"):
+        from_json(orjson.dumps(document))
+    document["schema_version"] = float(f"{major}.{minor}")
+    with pytest.raises(InputError, match=r"schema_version must be a string such as '\d+\.\d+', "
+                       r"got the number"):
+        from_json(orjson.dumps(document))

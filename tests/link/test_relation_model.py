@@ -201,3 +201,89 @@ def test_batch_scorer_equals_the_per_pair_sum_with_a_learned_lexicon() -> None:
         pair = pair_features(pc, cc, ctx_of[k])
         assert stance[k] == model.stance.intercept + pp[1] + cp[1] + model.stance.partial(pair)
         assert attach[k] == model.attach.intercept + pp[0] + cp[0] + model.attach.partial(pair)
+
+
+def test_relation_model_weights_that_are_not_finite_numbers_are_refused(tmp_path) -> None:
+    """A model file whose weights or intercepts are strings ("nan", "inf", "1.5"), booleans
+    or so large that a score's sum overflows is refused naming the file and the option, in
+    ``map`` and in ``batch`` (64, nothing written); before, float() took "nan" and "inf" and
+    every relation the weight touched got a NaN confidence (numpy 'invalid value' warnings on
+    stderr, exit 0)."""
+    import pytest
+
+    from argmap.errors import OptionsError
+    from argmap.link.relation_model import DEFAULT_MODEL_PATH, model_at
+    from tests.support import SEED, run_cli
+
+    shipped = json.loads(DEFAULT_MODEL_PATH.read_bytes())
+    first_word = next(iter(shipped["heads"]["attach"]["weights"]))
+    bad_values = {"nan": "nan", "inf": "inf", "text": "1.5", "bool": True, "huge": 1e300}
+    paths = {}
+    for name, value in bad_values.items():
+        for where in ("weight", "intercept"):
+            model = json.loads(DEFAULT_MODEL_PATH.read_bytes())
+            if where == "weight":
+                model["heads"]["attach"]["weights"][first_word] = value
+            else:
+                model["heads"]["stance"]["intercept"] = value
+            path = paths[name, where] = tmp_path / f"{name}-{where}.json"
+            path.write_text(json.dumps(model))
+            with pytest.raises(OptionsError, match=f"link.model.*{path.name}"):
+                model_at(str(path))
+    label = json.loads(DEFAULT_MODEL_PATH.read_bytes())
+    label["heads"]["attach"]["positive"] = {"not": "a label"}
+    (tmp_path / "label.json").write_text(json.dumps(label))
+    with pytest.raises(OptionsError, match="label.json"):
+        model_at(str(tmp_path / "label.json"))
+    for command in ("map", "batch"):
+        out = tmp_path / command
+        result = run_cli(command, str(SEED), "-o", str(out), "-q",
+                         "--set", f"link.model={paths['nan', 'weight']}")
+        message = result.stderr.decode()
+        assert result.returncode == 64, message
+        assert "nan-weight.json" in message and "Traceback" not in message
+        assert not out.exists() or not any(out.iterdir())
+
+
+def test_relation_model_a_device_fifo_or_huge_file_is_refused_without_reading_it(tmp_path):
+    """``--set link.model=/dev/zero`` read zeros until memory ran out ('thread t:a was not
+    mapped: MemoryError', exit 3, or the machine's memory gone without a limit), a FIFO
+    blocked for ever, and a file of gigabytes was read whole before being found not a model.
+    Now only a regular file of at most ``MAX_MODEL_BYTES`` is read; the rest is refused
+    naming the file (64). Run in a subprocess with a memory limit and a timeout, so a
+    regression fails instead of taking the machine's memory."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from argmap.link.relation_model import MAX_MODEL_BYTES
+
+    fifo = tmp_path / "model.fifo"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.json"
+    with open(huge, "wb") as handle:
+        handle.truncate(MAX_MODEL_BYTES + 1)  # sparse: no disk used
+    script = (
+        "import sys\n"
+        "from argmap.errors import OptionsError\n"
+        "from argmap.link.relation_model import model_at\n"
+        "from argmap.options import Options\n"
+        "for path in sys.argv[1:]:\n"
+        "    Options().with_overrides({'link.model': path}).fingerprint()\n"
+        "    try:\n"
+        "        model_at(path)\n"
+        "    except OptionsError as exc:\n"
+        "        print(exc)\n")
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    result = subprocess.run([sys.executable, "-c", script, "/dev/zero", str(fifo), str(huge)],
+                            capture_output=True, timeout=60, preexec_fn=limited)
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert len(lines) == 3 and all("link.model" in line for line in lines)
+    assert "/dev/zero: not a regular file" in lines[0]
+    assert "model.fifo: not a regular file" in lines[1]
+    assert f"huge.json: {MAX_MODEL_BYTES + 1:,} bytes" in lines[2]

@@ -98,3 +98,65 @@ def test_argmap_json_hostile_threads_come_back_exactly(tmp_path_factory, records
     again = read_threads([saved])
     assert again.threads == tuple(sorted(amap.threads, key=lambda t: t.id))
     assert again.records_in == sum(len(t.posts) for t in amap.threads)
+
+
+def _saved_map(tmp_path) -> dict:
+    """The native JSON of a four-post thread (a <- b <- c, a <- d), as a dict to damage."""
+    source = tmp_path / "t.jsonl"
+    posts = [{"id": "a", "text": "We should ban cars in the city centre. They pollute the air."},
+             {"id": "b", "reply_to": "a", "text": "No, banning cars hurts shops and workers."},
+             {"id": "c", "reply_to": "b", "text": "I agree with that. Shops would lose trade."},
+             {"id": "d", "reply_to": "a", "text": "Cars are dangerous for children."}]
+    source.write_text("".join(json.dumps(p) + "\n" for p in posts))
+    amap = build_map(read_threads([source]).threads)
+    return json.loads(to_json(amap, analyse(amap)))
+
+
+def _damaged(document: dict, how: str) -> dict:
+    posts = document["map"]["threads"][0]["posts"]  # pre-order: a, b, c, d
+    if how == "duplicate_id":
+        posts[2]["id"] = posts[1]["id"]
+    elif how == "reply_cycle":
+        posts[1]["reply_to"] = posts[2]["id"]  # b -> c -> b
+    elif how == "self_reply":
+        posts[3]["reply_to"] = posts[3]["id"]
+    elif how == "orphan_reply":
+        posts[2]["reply_to"] = "t:gone"
+    elif how == "child_first":
+        posts.reverse()  # every reply before the post it answers: repaired silently
+    return document
+
+
+def test_argmap_json_a_damaged_reply_tree_is_repaired_and_reported_like_any_input(tmp_path):
+    """A map edited by hand or by another tool (a post id twice, a reply loop, a post replying
+    to itself or to a post not there, replies before their parents) is repaired as every
+    reader's threads are (``reply_tree.build_thread``), each repair reported; before, such a
+    map was mapped as it was, with no report, and ``map`` counted a duplicated post as mapped
+    where ``batch`` of the same file skipped it."""
+    expected = {"duplicate_id": (["duplicate_id"], 3), "reply_cycle": (["reply_cycle"], 4),
+                "self_reply": (["self_reply"], 4), "orphan_reply": (["orphan_reply"], 4),
+                "child_first": ([], 4)}
+    for how, (codes, kept) in expected.items():
+        path = tmp_path / f"{how}.json"
+        path.write_text(json.dumps(_damaged(_saved_map(tmp_path), how)))
+        read = read_threads([path], budget=False)
+        (thread,) = read.threads
+        assert [p.code for p in read.problems] == codes, how
+        assert read.records_in == 4 and read.posts_kept == kept, how
+        seen: set[str] = set()
+        for post in thread.posts:  # a tree in pre-order: every parent before its replies
+            assert post.reply_to is None or post.reply_to in seen, how
+            seen.add(post.id)
+    result = run_cli("map", str(tmp_path / "duplicate_id.json"), "-o", str(tmp_path / "out"),
+                     "--export", "json")
+    message = result.stderr.decode()
+    assert result.returncode == 3, message
+    assert "duplicate post id 't:b'" in message and "4 records read = 3 mapped + 1 skipped" in message
+
+
+def test_argmap_json_a_well_formed_map_is_read_back_unchanged(tmp_path):
+    path = tmp_path / "map.json"
+    document = _saved_map(tmp_path)
+    path.write_text(json.dumps(document))
+    (thread,) = read_threads([path]).threads
+    assert [p.id for p in thread.posts] == [p["id"] for p in document["map"]["threads"][0]["posts"]]

@@ -29,7 +29,7 @@ from typing import Any
 
 import orjson
 
-from argmap.errors import EX_TEMPFAIL, ArgmapError, OutputError
+from argmap.errors import EX_TEMPFAIL, ArgmapError, CannotCreate, OutputError
 
 FORMAT = "argmap-batch-manifest"
 VERSION = 2
@@ -147,7 +147,7 @@ class OutdirLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as exc:
-            raise OutputError(f"cannot create {self.path}: {exc.strerror or exc}") from exc
+            raise CannotCreate(f"cannot create {self.path}: {exc.strerror or exc}") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

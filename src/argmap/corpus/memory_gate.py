@@ -45,7 +45,12 @@ class MemoryGate:
             return None
         budget = self.limit
         giants = [t for t in queue if self.need(t) > budget // self.slots]
-        for task in giants:
+        named = giants
+        if budget < task_memory(0):  # every task is over it: say so once, not once a task
+            self.warn(f"the memory budget ({budget >> 20:,} MB) is below what one ordinary "
+                      f"task needs (~{task_memory(0) >> 20:,} MB): the tasks run one at a time")
+            named = [t for t in giants if self.need(t) > task_memory(0)]
+        for task in named:
             need = self.need(task)
             how = ("alone; it needs more than the budget" if need > budget else "alone"
                    if need > budget - task_memory(0) else "first, with fewer workers beside it")

@@ -20,7 +20,7 @@ from typing import Any
 from argmap.corpus.byte_stream import ByteStream
 from argmap.corpus.records import LineFormat, format_of, iter_records, line_format
 from argmap.corpus.spill import Entry, SpillWriter, encode, read_entries
-from argmap.errors import InputError
+from argmap.errors import InputError, plural
 from argmap.model import Problem
 from argmap.options import ReadOptions
 from argmap.readers import FORMATS
@@ -237,8 +237,8 @@ def check_error_budget(records_in: int, skipped: int, posts: int, options: ReadO
            f"read.max_errors={options.max_errors:g} x {records_in:,} records)")
     first = next((p for p in problems if p["action"] == "skipped"), None)
     detail = f"; first: {first['code']}: {first['message']}" if first else ""
-    raise InputError(f"skipped {skipped:,} of {records_in:,} records ({why}){detail}; fix the "
-                     "record(s), or allow more with --set read.max_errors=0.5",
+    raise InputError(f"skipped {skipped:,} of {plural(records_in, 'record')} ({why}){detail}; "
+                     "fix the record(s), or allow more with --set read.max_errors=0.5",
                      first["path"] if first else None, first["line"] if first else None,
                      code="too_many_errors",
                      byte_offset=first["byte_offset"] if first else None)

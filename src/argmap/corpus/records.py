@@ -127,7 +127,7 @@ def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
         problems.append(Problem(exc.code, str(exc), shown, line.number, line.offset))
         return None
     if len(draft.post.text) > options.max_text_chars:
-        problems.append(Problem("text_too_long", f"text of {len(draft.post.text)} characters "
+        problems.append(Problem("text_too_long", f"text of {len(draft.post.text):,} characters "
                                 "is over read.max_text_chars", shown, line.number, line.offset,
                                 draft.post.id))
         return None

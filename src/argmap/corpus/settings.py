@@ -109,22 +109,27 @@ def parse_jobs(jobs: int | str | None, memory: int | None = None) -> int:
     return number
 
 
-_SIZE_UNITS = {"": 1 << 20, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+_SIZE_UNITS = {"": 1 << 20, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+MAX_MEMORY = 1 << 63  # bytes: past any machine (a larger --memory is a typo, not a budget)
 
 
 def parse_memory(memory: int | str | None) -> int | None:
     """``--memory``: None or "auto" (80% of the memory available when mapping starts), or a
-    size: 6G, 4000M, 512MiB (a bare number is MB; an int is bytes, as the API passes it)."""
+    size: 6G, 4000M, 512MiB, 4294967296B (a bare number is MB; an int is bytes, as the API
+    passes it), from 1M to 2**63 bytes."""
     if memory is None or memory == "auto":
         return None
     if isinstance(memory, int) and not isinstance(memory, bool):
         number = memory
     else:
-        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", str(memory), re.I)
-        number = int(float(found.group(1)) * _SIZE_UNITS[found.group(2).lower()]) if found else 0
-    if number < 1 << 20:
-        raise OptionsError("--memory", "a size such as 6G or 4000M (at least 1M), or auto",
-                           memory)
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])i?b?|(b))?\s*", str(memory),
+                             re.I)
+        unit = (found.group(2) or found.group(3) or "").lower() if found else ""
+        size = float(found.group(1)) * _SIZE_UNITS[unit] if found else 0.0
+        number = int(size) if size <= MAX_MEMORY else MAX_MEMORY + 1  # inf too
+    if not 1 << 20 <= number <= MAX_MEMORY:
+        raise OptionsError("--memory",
+                           "a size such as 6G or 4000M (from 1M to 2**63 bytes), or auto", memory)
     return number
 
 

@@ -77,6 +77,9 @@ def from_json(data: bytes) -> tuple[ArgumentMap, Analysis | None]:
         raise InputError("not an argmap JSON file (expected \"format\": \"argmap\")",
                          code="wrong_format")
     version = document.get("schema_version")
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        raise InputError(f"schema_version must be a string such as {SCHEMA_VERSION!r}, got the "
+                         f"number {version!r}", code="schema_version")
     if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         raise InputError(f"schema_version {version!r} cannot be read by this argmap "
                          f"(it reads {SCHEMA_VERSION}); use the argmap release that wrote it",
@@ -86,8 +89,20 @@ def from_json(data: bytes) -> tuple[ArgumentMap, Analysis | None]:
         raw = document.get("analysis")
         analysis = None if raw is None else _decoder(Analysis)(raw, "analysis")
     except (TypeError, ValueError) as exc:
+        if _newer(version):  # a later minor version adds fields this one does not know
+            raise InputError(f"written by a newer argmap (schema {version}; this one reads "
+                             f"{SCHEMA_VERSION}): use that release or a later one ({exc})",
+                             code="schema_version") from exc
         raise InputError(f"malformed argmap JSON: {exc}", code="bad_record") from exc
     return amap, analysis
+
+
+def _newer(version: str) -> bool:
+    """Whether ``version`` (same major) is a later minor version than ``SCHEMA_VERSION``."""
+    try:
+        return int(version.split(".")[1]) > int(SCHEMA_VERSION.split(".")[1])
+    except (IndexError, ValueError):
+        return False
 
 
 Decoder = Callable[[Any, str], Any]

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -200,6 +202,23 @@ def takes_no_side(parent: TextCues, child: TextCues) -> bool:
     return child.no_side or (parent.question and not child.agree and not child.disagree)
 
 
+# What a weight may be: a trained regularised logistic weight is a few units (the shipped
+# model's largest is 3.5); a score sums a few hundred of them times features of at most ~3,
+# so below this bound no sum overflows to inf and no inf - inf makes a NaN confidence.
+MAX_WEIGHT = 1e6
+
+
+def _weight(value: Any, name: object) -> float:
+    """A weight or intercept as stored by ``to_json``: a finite JSON number within
+    ``MAX_WEIGHT`` (``float()`` alone would take "nan", "inf", "1.5" and true)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"weight {name!r:.60} is not a number: {value!r:.60}")
+    number = float(value)
+    if not math.isfinite(number) or abs(number) > MAX_WEIGHT:
+        raise ValueError(f"weight {name!r:.60} is {number!r}, outside +-{MAX_WEIGHT:g}")
+    return number
+
+
 def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -250,9 +269,11 @@ class RelationModel:
             raise ValueError(f"not an argmap relation model (format {data.get('format')!r})")
 
         def head(d: dict[str, Any]) -> LinearHead:
-            weights = {str(k): float(v) for k, v in d["weights"].items()}
-            return LinearHead(str(d["positive"]), str(d["negative"]), float(d["intercept"]),
-                              weights)
+            weights = {str(k): _weight(v, k) for k, v in d["weights"].items()}
+            labels = d["positive"], d["negative"]
+            if not all(isinstance(label, str) for label in labels):
+                raise ValueError(f"head labels must be strings, got {labels!r:.80}")
+            return LinearHead(*labels, _weight(d["intercept"], "intercept"), weights)
 
         meta = {k: v for k, v in data.items() if k not in {"format", "heads"}}
         return cls(head(data["heads"]["attach"]), head(data["heads"]["stance"]), meta)
@@ -301,11 +322,7 @@ _GIVEN: dict[tuple[str, bytes], RelationModel] = {}
 def model_at(path: str) -> RelationModel:
     """The model ``argmap train`` wrote at ``path`` (``link.model``), loaded once per content;
     an ``OptionsError`` naming the option when the file is missing or not such a model."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise OptionsError("link.model", "a relation model written by 'argmap train'",
-                           f"{path}: {exc.strerror or exc}") from exc
+    data = _model_bytes(path)
     key = (path, hashlib.sha256(data).digest())
     if key not in _GIVEN:
         try:
@@ -314,6 +331,30 @@ def model_at(path: str) -> RelationModel:
             raise OptionsError("link.model", "a relation model written by 'argmap train'",
                                f"{path}: {exc}") from exc
     return _GIVEN[key]
+
+
+# bytes a model file may have: the shipped one has 0.5 MB (11.6k weights); a model trained on
+# far more data stays well below. A device (/dev/zero), a FIFO or a file of gigabytes given
+# by mistake is refused before it is read, not read until memory runs out.
+MAX_MODEL_BYTES = 256 << 20
+
+
+def _model_bytes(path: str) -> bytes:
+    def refused(why: str) -> OptionsError:
+        return OptionsError("link.model", "a relation model written by 'argmap train'",
+                            f"{path}: {why}")
+
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise refused("not a regular file")
+        if info.st_size > MAX_MODEL_BYTES:
+            raise refused(f"{info.st_size:,} bytes, more than a relation model has "
+                          f"(at most {MAX_MODEL_BYTES >> 20} MB)")
+        with open(path, "rb") as handle:
+            return handle.read(MAX_MODEL_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path (from a TOML file)
+        raise refused(getattr(exc, "strerror", None) or str(exc)) from exc
 
 
 def default_model() -> RelationModel | None:

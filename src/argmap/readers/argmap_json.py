@@ -11,10 +11,13 @@ are not read (they are what is being made again).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from argmap.errors import InputError
+from argmap.model import Thread
 from argmap.options import ReadOptions
+from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
 from argmap.readers.source import read_content
 
@@ -35,6 +38,42 @@ def read_argmap(path: Path, options: ReadOptions) -> ReadResult:
     except InputError as exc:
         raise InputError(f"an argmap map that cannot be read back: {exc.detail}", path,
                          code=exc.code) from exc
-    threads = tuple(sorted(amap.threads, key=lambda thread: thread.id))
+    threads = tuple(sorted((_as_tree(thread, str(path)) for thread in amap.threads),
+                           key=lambda thread: thread.id))
     problems = tuple(problem for thread in threads for problem in thread.problems)
-    return ReadResult(threads, problems, sum(len(thread.posts) for thread in threads))
+    return ReadResult(threads, problems, sum(len(thread.posts) for thread in amap.threads))
+
+
+def _as_tree(thread: Thread, path: str) -> Thread:
+    """``thread`` as argmap wrote it when its posts form a reply tree in pre-order (every map
+    argmap writes), else repaired as every reader's threads are (``build_thread``: a post id
+    twice, a reply loop, a reply to itself or to a post not there, replies before their
+    parents), each repair reported after the problems the map already held, at the post's
+    source file and line as the map gives them: a map edited by hand or another tool is no
+    more trusted than any input."""
+    if _is_preorder_tree(thread):
+        return thread
+    rebuilt = build_thread(thread.id, thread.title, thread.posts, path)
+    files = {post.id: post.source.path for post in thread.posts if post.source.path}
+    found = tuple(replace(problem, path=files.get(problem.post_id, problem.path))
+                  if problem.post_id else problem for problem in rebuilt.problems)
+    return replace(rebuilt, problems=thread.problems + found, url=thread.url)
+
+
+def _is_preorder_tree(thread: Thread) -> bool:
+    """Unique ids, and each post a root or a reply to a post on the path above it."""
+    seen: set[str] = set()
+    above: list[str] = []
+    for post in thread.posts:
+        if post.id in seen:
+            return False
+        seen.add(post.id)
+        if post.reply_to is None:
+            above = [post.id]
+            continue
+        while above and above[-1] != post.reply_to:
+            above.pop()
+        if not above:
+            return False
+        above.append(post.id)
+    return True
