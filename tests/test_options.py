@@ -136,3 +136,15 @@ def test_options_config_that_is_a_device_fifo_or_huge_is_refused_without_reading
     assert len(lines) == 3 and all(line.startswith("64 option 'config'") for line in lines)
     assert "/dev/zero: not a regular file" in lines[0]
     assert f"{fifo}: not a regular file" in lines[1] and f"{huge}: 16,777,217 bytes" in lines[2]
+
+
+@pytest.mark.parametrize("key", ["analyse.damping", "render.min_confidence", "read.max_errors",
+                                 "cluster.min_similarity", "link.cross_thread_threshold"])
+def test_options_shares_cosines_and_probabilities_past_one_are_refused(key):
+    """A PageRank damping of 1.5 was clamped to 1 without a word and a drawing threshold of
+    1.5 hid every edge: past 1 these mean nothing, so they are a bad option value naming the
+    key; 0 and 1 themselves are taken."""
+    with pytest.raises(OptionsError, match=key.replace(".", r"\.") + ".*from 0 to 1"):
+        Options().with_overrides({key: "1.5"})
+    for edge in ("0", "1", "1.0"):
+        Options().with_overrides({key: edge})

@@ -278,6 +278,9 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
             number_f = None
         if number_f is None or not math.isfinite(number_f) or number_f < 0:
             raise OptionsError(dotted, "a number >= 0 (not inf or nan)", value)
+        if dotted in _UNIT_INTERVAL and number_f > 1:
+            raise OptionsError(dotted, "a number from 0 to 1 (a share, cosine or probability)",
+                               value)
         return number_f
     if hint is str:
         if not isinstance(value, str):
@@ -297,6 +300,13 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
 
 
 _CHOICES = {"read.format": READ_FORMATS, "export.formats": EXPORT_FORMATS}
+# Shares, cosines and probabilities: past 1 they mean nothing (a PageRank damping over 1 was
+# clamped silently; a threshold over 1 hid everything without a word).
+_UNIT_INTERVAL = frozenset((
+    "read.max_errors", "cluster.max_topic_share", "cluster.min_similarity",
+    "cluster.min_coherence", "link.similarity_threshold", "link.min_confidence",
+    "link.cross_thread_threshold", "analyse.damping", "analyse.min_confidence",
+    "render.min_confidence"))
 
 
 def _choice(dotted: str, value: Any, allowed: tuple[str, ...], *, many: bool) -> Any:
