@@ -54,6 +54,7 @@ from argmap.errors import (
 )
 from argmap.evaluation.splits import PARTS
 from argmap.options import EXPORT_FORMATS, READ_FORMATS, Options
+from argmap.readers.inputs import must_exist
 
 EX_INTERRUPTED = 130
 EVAL_TASKS = ("auto", "segmentation", "relations", "stance", "topics", "summaries", "maps")
@@ -182,8 +183,6 @@ def map_command(
     settings: SetOpt = None,
 ) -> None:
     """Map each thread in FILE...: an SVG map, a summary and a JSON export per thread."""
-    from argmap.api import map_inputs
-
     options = build_options(
         config,
         settings,
@@ -194,6 +193,10 @@ def map_command(
         },
     )
     with spooled_inputs(inputs) as (paths, names), progress_bar(quiet) as progress:
+        for path in paths:  # a mistyped name fails before the pipeline is imported (~2 s)
+            must_exist(Path(path))
+        from argmap.api import map_inputs
+
         report = map_inputs(
             paths,
             out,

@@ -73,12 +73,7 @@ def expand_inputs(paths: Sequence[str | os.PathLike[str]]) -> Inputs:
 
     for item in paths:
         path = Path(item)
-        real = _real(path)
-        if real is None:
-            if path.is_symlink():
-                raise MissingInput("is a symbolic link that points nowhere or loops", path,
-                                   code="missing_input")
-            raise MissingInput("no such file or folder", path, code="missing_input")
+        real = must_exist(path)
         if not real.is_dir() or is_convokit_folder(real):
             add(path, real, named=True)
             continue
@@ -91,6 +86,18 @@ def expand_inputs(paths: Sequence[str | os.PathLike[str]]) -> Inputs:
             raise InputError("no thread files in this folder (it is empty, or holds only "
                              "hidden or skipped entries)", path, code="empty_input")
     return Inputs(tuple(files), tuple(problems))
+
+
+def must_exist(path: Path) -> Path:
+    """The resolved path of a named input, or ``MissingInput`` (exit 66) saying why not. The
+    CLI asks this before it imports the pipeline, so a mistyped name fails at once."""
+    real = _real(path)
+    if real is None:
+        if path.is_symlink():
+            raise MissingInput("is a symbolic link that points nowhere or loops", path,
+                               code="missing_input")
+        raise MissingInput("no such file or folder", path, code="missing_input")
+    return real
 
 
 def _seen_folder(entry: Path, target: Path) -> Problem:
