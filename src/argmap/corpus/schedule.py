@@ -10,11 +10,11 @@ Local: a ``ProcessPoolExecutor`` of forked workers, started warm (the stages imp
 the fork, the sample's segmentation inherited). Off Linux the workers are spawned instead
 (``START_METHOD``: forking a process that has used macOS's system libraries is unsafe, and
 Windows has no fork): each imports the stages itself and segments its sample threads again,
-which costs time, never bytes. A dead worker breaks the pool and fails every task in flight, so all of them become
-suspects and run again one at a time; a task that kills the pool alone is reported crashed
-(a probe is retried once first). Workers die with the main process (``PR_SET_PDEATHSIG``, plus a watchdog
-thread where that is missing), close the inherited OUTDIR lock, and leave Ctrl-C to the main
-process, which stops them.
+which costs time, never bytes. A dead worker breaks the pool and fails every task in flight, so
+all of them become suspects and run again one at a time; a task that kills the pool alone is
+reported crashed (a probe is retried once first). Workers die with the main process
+(``PR_SET_PDEATHSIG``, plus a watchdog thread where that is missing), close the inherited
+OUTDIR lock, and leave Ctrl-C to the main process, which stops them.
 
 Dask: the same task function on a ``dask.distributed`` cluster (a ``LocalCluster`` of ``jobs``
 single-threaded worker processes, or the scheduler at ``address``). Dask retries a task whose
