@@ -275,20 +275,23 @@ def batch(
             address=address, maps=maps, tables=tables, memory=memory,
             progress=batch_warnings() if quiet else batch_progress(),
         )
+    lost = report.skipped + report.quarantined
     if not quiet:
         clear_progress_line()
+    if not quiet or lost:  # --quiet still says what was skipped (its help promises it)
         err.print(
             f"records in {report.records_in:,} = processed {report.processed:,} + skipped "
             f"{report.skipped:,} + quarantined {report.quarantined:,}; "
             f"{plural(report.threads, 'thread')}, {plural(report.claims, 'claim')}, "
             f"{plural(report.relations, 'relation')}, {plural(report.topics, 'topic')}"
         )
+    if not quiet:
         reused = f" ({report.tasks_reused} of them already done)" if report.tasks_reused else ""
         err.print(f"{plural(report.tasks_run + report.tasks_reused, 'task')}{reused} on "
                   f"{plural(report.jobs, 'worker')}; tables and report.html in {safe_terminal(report.out)}")
-        if report.problems:
-            err.print(f"[yellow]{plural(report.problems, 'problem')} listed in the problems table "
-                      f"({safe_terminal(report.out / 'corpus.sqlite')}, csv/problems.csv)[/]")
+    if report.problems and (not quiet or lost):
+        err.print(f"[yellow]{plural(report.problems, 'problem')} listed in the problems table "
+                  f"({safe_terminal(report.out / 'corpus.sqlite')}, csv/problems.csv)[/]")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 

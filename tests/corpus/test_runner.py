@@ -377,3 +377,20 @@ def test_runner_folder_walk_lists_what_it_did_not_read_and_maps_the_rest(tmp_pat
     assert ("up", "noted") in problems
     messages = [r[2] for r in csv_rows(tmp_path / "out", "problems")]
     assert any(m.startswith("file skipped:") for m in messages)
+
+
+def test_runner_quiet_batch_still_says_what_was_skipped(tmp_path) -> None:
+    """`batch -q` with a malformed record exited 3 without a word, while its help (and `map -q`)
+    promise "nothing but errors and what was skipped": the accounting line and where the
+    problems are listed still come; a clean run stays silent."""
+    path = write_jsonl(tmp_path / "RC.jsonl", reddit_dump(3, seed=4))
+    clean = run_cli("batch", str(path), "-o", str(tmp_path / "clean"), "-q", "--jobs", "1",
+                    "--tables", "csv")
+    assert clean.returncode == EX_OK and clean.stderr == b""
+    with path.open("ab") as handle:
+        handle.write(b'{"id": "broken\n')
+    dirty = run_cli("batch", str(path), "-o", str(tmp_path / "dirty"), "-q", "--jobs", "1",
+                    "--tables", "csv")
+    message = dirty.stderr.decode()
+    assert dirty.returncode == 3, message
+    assert "skipped 1" in message and "problems table" in message
