@@ -21,7 +21,7 @@ from argmap.readers.html_text import html_to_text
 from argmap.readers.records import RecordError, as_id, as_optional_str, as_score, as_time
 from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
-from argmap.readers.source import read_document
+from argmap.readers.source import read_placed_document
 
 
 def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:
@@ -57,7 +57,7 @@ def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:
 def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
     """One Discourse topic (or a posts.json page of one)."""
     shown = str(path)
-    document, damage = read_document(path, options.max_input_bytes)
+    document, damage, places = read_placed_document(path, options.max_input_bytes)
     stream = document.get("post_stream") if isinstance(document, Mapping) else None
     raw_posts = stream.get("posts") if isinstance(stream, Mapping) else None
     if not isinstance(document, Mapping) or not isinstance(raw_posts, list):
@@ -70,12 +70,14 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
     posts: list[Post] = []
     for index, raw in enumerate(raw_posts):
         if not isinstance(raw, Mapping):
-            problems.append(Problem("wrong_type", f"post #{index} is not an object", shown))
+            problems.append(Problem("wrong_type", f"post #{index} is not an object", shown,
+                                    *places.place_or_none(("post_stream", "posts", index))))
             continue
         try:
             posts.append(_post(raw, topic, shown))
         except RecordError as exc:
-            problems.append(Problem(exc.code, f"post #{index}: {exc}", shown))
+            problems.append(Problem(exc.code, f"post #{index}: {exc}", shown,
+                                    *places.place_or_none(("post_stream", "posts", index))))
     ids = stream.get("stream") if isinstance(stream, Mapping) else None
     if isinstance(ids, list) and len(ids) > len(raw_posts):
         problems.append(Problem("posts_not_loaded", f"{len(ids) - len(raw_posts)} posts of "

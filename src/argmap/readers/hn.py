@@ -37,7 +37,7 @@ from argmap.readers.records import (
     with_fields,
 )
 from argmap.readers.result import ReadResult
-from argmap.readers.source import read_bytes, read_document
+from argmap.readers.source import read_bytes, read_placed_document
 
 HN_TYPES = frozenset({"story", "comment", "poll", "pollopt", "job"})
 HN_ITEM = "https://news.ycombinator.com/item?id="
@@ -164,14 +164,15 @@ def read_hn(path: Path, options: ReadOptions) -> ReadResult:
     first, _, rest = stripped.partition(b"\n")
     if stripped.startswith(b"{") and rest.strip() and _is_object(first):  # items one a line
         return read_records(path, options, _firebase_mapper, "hn")
-    document, problems = read_document(path, options.max_input_bytes)
+    document, problems, places = read_placed_document(path, options.max_input_bytes)
     if isinstance(document, Mapping) and "children" in document:
         result = _read_algolia(document, path)
         return ReadResult(result.threads, problems + result.problems, result.records_in)
     if is_search_result(document):
-        hits = [Located(0, None, hit) for hit in document["hits"]]
-        return read_records(path, options, _hit_mapper, "hn", hits, problems)
+        hits = [Located(0, None, hit, ("hits", index))
+                for index, hit in enumerate(document["hits"])]
+        return read_records(path, options, _hit_mapper, "hn", hits, problems, places)
     if isinstance(document, Mapping | list):
         located = whole_document_records(document, path)
-        return read_records(path, options, _firebase_mapper, "hn", located, problems)
+        return read_records(path, options, _firebase_mapper, "hn", located, problems, places)
     raise InputError("is not a Hacker News item or list of items", path, code="unknown_shape")

@@ -20,6 +20,7 @@ from argmap.errors import InputError, plural
 from argmap.model import Post, Problem, SourceRef, Thread
 from argmap.options import ReadOptions
 from argmap.readers.codecs import Damage
+from argmap.readers.json_places import DocumentPlaces
 from argmap.readers.records import (
     RecordError,
     as_id,
@@ -37,17 +38,19 @@ from argmap.readers.source import (
     Source,
     damage_problem,
     decode_line,
-    read_document,
+    read_placed_document,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Located:
-    """A parsed record and where it was: 1-based line (0 inside a JSON array) and byte offset."""
+    """A parsed record and where it was: 1-based line and byte offset for line formats; inside
+    a whole JSON document line 0 and its JSON ``pointer``, placed when a problem needs it."""
 
     line: int
     offset: int | None
     record: object
+    pointer: tuple[str | int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,19 +129,32 @@ def damage_note(damage: Damage, path: str, located: Sequence[Located], line: int
                           "followed it is lost")
 
 
-def whole_document_records(document: object, path: Path) -> list[Located]:
-    """Records of a JSON document: an array of posts, or an object with a list of posts."""
+def whole_document_records(document: object, path: Path,
+                           at: tuple[str | int, ...] = ()) -> list[Located]:
+    """Records of a JSON document: an array of posts, or an object with a list of posts
+    (``at``: the JSON pointer of ``document`` inside the file's document)."""
+    container: tuple[str | int, ...] = at
     if isinstance(document, dict):
         for key in ("posts", "comments", "items", "messages", "utterances", "data"):
             if isinstance(document.get(key), list):
                 document = document[key]
+                container = (*at, key)
                 break
         else:
-            document = [document]
+            return [Located(0, None, document, at)]
     if not isinstance(document, list):
         raise InputError("is JSON but not a list of posts (expected [...] or {\"posts\": "
                          "[...]})", path, 1, code="unknown_shape")
-    return [Located(0, None, record) for record in document]
+    return [Located(0, None, record, (*container, index))
+            for index, record in enumerate(document)]
+
+
+def placed(where: Located, places: DocumentPlaces | None) -> tuple[int, int | None]:
+    """Line and byte offset to report for a record: its own for a line, found by its pointer
+    inside a whole document (0 and None when neither is known)."""
+    if where.line or where.pointer is None or places is None:
+        return where.line, where.offset
+    return places.place_or_none(where.pointer)
 
 
 def generic_mapper(stem: str) -> Mapper:
@@ -214,9 +230,11 @@ def assemble(drafts: list[Draft], file_thread: str, path: str) -> list[Thread]:
 
 def read_records(path: Path, options: ReadOptions, mapper: Mapper, file_thread: str,
                  located: list[Located] | None = None,
-                 problems: Sequence[Problem] = ()) -> ReadResult:
+                 problems: Sequence[Problem] = (),
+                 places: DocumentPlaces | None = None) -> ReadResult:
     """Shared loop: parse, map, skip-and-report, assemble. ``located`` for whole documents
-    (``problems``: what reading them met), else the file is read line by line."""
+    (``problems``: what reading them met; ``places``: where its records are), else the file
+    is read line by line."""
     shown = str(path)
     found: list[Problem] = list(problems)
     if located is None:
@@ -227,17 +245,17 @@ def read_records(path: Path, options: ReadOptions, mapper: Mapper, file_thread: 
             continue
         if not isinstance(where.record, dict):
             found.append(Problem("wrong_type", f"record is {type(where.record).__name__}, "
-                                 "expected an object", shown, where.line, where.offset))
+                                 "expected an object", shown, *placed(where, places)))
             continue
         try:
             draft = mapper(where.record, where, shown, options)
         except RecordError as exc:
-            found.append(Problem(exc.code, str(exc), shown, where.line, where.offset))
+            found.append(Problem(exc.code, str(exc), shown, *placed(where, places)))
             continue
         if len(draft.post.text) > options.max_text_chars:
             found.append(Problem("text_too_long", f"text of {len(draft.post.text):,} "
                                  "characters is over read.max_text_chars", shown,
-                                 where.line, where.offset, draft.post.id))
+                                 *placed(where, places), draft.post.id))
             continue
         drafts.append(draft)
     threads = assemble(drafts, file_thread, shown)
@@ -253,6 +271,7 @@ def read_jsonl(path: Path, options: ReadOptions) -> ReadResult:
 
 def read_json(path: Path, options: ReadOptions) -> ReadResult:
     """A JSON array of post objects, or an object holding one (``{"posts": [...]}``)."""
-    document, problems = read_document(path, options.max_input_bytes)
+    document, problems, places = read_placed_document(path, options.max_input_bytes)
     located = whole_document_records(document, path)
-    return read_records(path, options, generic_mapper(path.stem), path.stem, located, problems)
+    return read_records(path, options, generic_mapper(path.stem), path.stem, located, problems,
+                        places)

@@ -26,7 +26,7 @@ from argmap.readers.records import (
     safe_url,
 )
 from argmap.readers.result import ReadResult
-from argmap.readers.source import read_document
+from argmap.readers.source import read_placed_document
 
 
 def _mapper(record: Mapping[str, object], where: Located, path: str,
@@ -57,10 +57,11 @@ def _mapper(record: Mapping[str, object], where: Located, path: str,
 
 def read_lesswrong(path: Path, options: ReadOptions) -> ReadResult:
     """A saved GraphQL response of comments."""
-    document, problems = read_document(path, options.max_input_bytes)
+    document, problems, places = read_placed_document(path, options.max_input_bytes)
     results = lookup(document, "data.comments.results") if isinstance(document, Mapping) else None
     if not isinstance(results, list):
         raise InputError("is not a LessWrong comments response (no data.comments.results)",
                          path, code="unknown_shape")
-    located = whole_document_records(results, path)
-    return read_records(path, options, _mapper, f"lesswrong:{path.stem}", located, problems)
+    located = whole_document_records(results, path, ("data", "comments", "results"))
+    return read_records(path, options, _mapper, f"lesswrong:{path.stem}", located, problems,
+                        places)

@@ -41,7 +41,7 @@ from argmap.readers.records import (
 )
 from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
-from argmap.readers.source import read_document
+from argmap.readers.source import read_placed_document
 
 REDDIT = "https://www.reddit.com"
 DELETED_TEXT = {"[deleted]": "deleted", "[removed]": "removed"}
@@ -129,18 +129,29 @@ def _listing_children(listing: object) -> list[object]:
     return []
 
 
+_CHILDREN = ("data", "children")
+
+
+def _children_at(listing: object, pointer: tuple[str | int, ...]
+                 ) -> list[tuple[object, tuple[str | int, ...]]]:
+    """A Listing's children with their JSON pointers, last first (a stack pops the first)."""
+    children = _listing_children(listing)
+    return [(children[index], (*pointer, *_CHILDREN, index))
+            for index in range(len(children) - 1, -1, -1)]
+
+
 def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
     """A ``/comments/<id>.json`` response: ``[submission Listing, comment Listing]``."""
     shown = str(path)
-    document, damage = read_document(path, options.max_input_bytes)
+    document, damage, places = read_placed_document(path, options.max_input_bytes)
     if not (isinstance(document, list) and len(document) == 2):
         raise InputError("is not a Reddit thread (expected a list of two Listings)", path,
                          code="unknown_shape")
-    submissions = [c for c in _listing_children(document[0])
+    submissions = [(index, c) for index, c in enumerate(_listing_children(document[0]))
                    if isinstance(c, Mapping) and c.get("kind") == "t3"]
-    if not submissions or not isinstance(submissions[0].get("data"), Mapping):
+    if not submissions or not isinstance(submissions[0][1].get("data"), Mapping):
         raise InputError("Reddit thread without its t3 submission", path, code="unknown_shape")
-    top = submissions[0]["data"]
+    top = submissions[0][1]["data"]
     link = as_id(top.get("id"), "id") or "unknown"
     thread_id = f"reddit:{link.removeprefix('t3_')}"
     problems: list[Problem] = list(damage)
@@ -149,10 +160,11 @@ def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
     try:
         posts.append(reddit_post(top, "t3", thread_id, shown))
     except RecordError as exc:
-        problems.append(Problem(exc.code, str(exc), shown, 0, None))
-    stack = list(reversed(_listing_children(document[1])))
+        problems.append(Problem(exc.code, str(exc), shown, *places.place_or_none(
+            (0, *_CHILDREN, submissions[0][0]))))
+    stack = _children_at(document[1], (1,))
     while stack:
-        child = stack.pop()
+        child, pointer = stack.pop()
         if not isinstance(child, Mapping) or not isinstance(child.get("data"), Mapping):
             continue
         data = child["data"]
@@ -161,7 +173,8 @@ def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
             parent = as_optional_str(data.get("parent_id")) or "?"
             message = (f"{count} replies to {parent} not loaded" if count else
                        f"deeper replies to {parent} not loaded ('continue this thread')")
-            problems.append(Problem("more_replies", message, shown, 0, None, f"reddit:{parent}"))
+            problems.append(Problem("more_replies", message, shown, 0, None,
+                                    f"reddit:{parent}"))
             continue
         if child.get("kind") != "t1":
             continue
@@ -169,8 +182,8 @@ def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
         try:
             posts.append(reddit_post(data, "t1", thread_id, shown))
         except RecordError as exc:
-            problems.append(Problem(exc.code, str(exc), shown, 0, None))
-        stack.extend(reversed(_listing_children(data.get("replies"))))
+            problems.append(Problem(exc.code, str(exc), shown, *places.place_or_none(pointer)))
+        stack.extend(_children_at(data.get("replies"), (*pointer, "data", "replies")))
     thread = build_thread(thread_id, posts[0].title if posts else None, posts, shown)
     problems.extend(thread.problems)
     return ReadResult((thread,) if thread.posts else (), tuple(problems), records)

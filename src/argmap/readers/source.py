@@ -23,6 +23,7 @@ import orjson
 from argmap.errors import InputError, MissingInput, plural
 from argmap.model import Problem
 from argmap.readers.codecs import Damage, Decoded, codec_of
+from argmap.readers.json_places import DocumentPlaces
 
 CHUNK = 1 << 20
 
@@ -258,15 +259,24 @@ def load_json(data: bytes, path: Path, line: int = 1) -> object:
 
 
 def read_document(path: Path, max_bytes: int) -> tuple[object, tuple[Problem, ...]]:
-    """One JSON document (a whole file) and the problem its compression had, if any.
+    """One JSON document (a whole file) and the problem its compression had, if any."""
+    document, problems, _ = read_placed_document(path, max_bytes)
+    return document, problems
+
+
+def read_placed_document(path: Path, max_bytes: int
+                         ) -> tuple[object, tuple[Problem, ...], DocumentPlaces]:
+    """One JSON document (a whole file), the problem its compression had, if any, and where
+    its values sit in the file (line and byte offset, found only when asked: ``json_places``).
 
     A document cut short cannot be parsed: the error says the file is damaged rather than
     "invalid JSON". Trailing bytes after a complete compressed document are reported."""
     content = read_content(path, max_bytes)
     shown = str(path)
     damage = content.damage
+    places = DocumentPlaces(content.data)
     if damage is None:
-        return load_json(content.data, path), ()
+        return load_json(content.data, path), (), places
     try:
         document = load_json(content.data, path)
     except InputError as exc:
@@ -274,4 +284,4 @@ def read_document(path: Path, max_bytes: int) -> tuple[object, tuple[Problem, ..
                          "it are not a whole JSON document, so nothing could be read", path,
                          code=damage.code, byte_offset=len(content.data)) from exc
     return document, (damage_problem(damage, shown, 0, len(content.data),
-                                     "the JSON document before it is complete and was read"),)
+                                     "the JSON document before it is complete and was read"),), places

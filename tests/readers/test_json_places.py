@@ -1,0 +1,128 @@
+"""A bad record inside a whole JSON document is reported with its line and byte offset, as a bad
+line of a line format is (before: "file.json: no text field" with no place at all)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from argmap.readers import read_threads
+from argmap.readers.json_places import DocumentPlaces
+from tests.support import run_cli
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+_SCALARS = st.none() | st.booleans() | st.integers(-10**6, 10**6) | _TEXT
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4)
+                       | st.dictionaries(_TEXT, inner, max_size=4), max_leaves=20)
+
+
+def _pointers(value: object, at: tuple = ()):
+    yield at, value
+    if isinstance(value, list):
+        for index, member in enumerate(value):
+            yield from _pointers(member, (*at, index))
+    elif isinstance(value, dict):
+        for key, member in value.items():
+            yield from _pointers(member, (*at, key))
+
+
+@settings(max_examples=150, deadline=None)
+@given(document=_VALUES, indent=st.sampled_from([None, 0, 2, "\t"]),
+       ascii_only=st.booleans(), bom=st.booleans(), reverse=st.booleans())
+def test_json_places_every_value_is_found_where_it_is(document, indent, ascii_only, bom,
+                                                      reverse):
+    data = (b"\xef\xbb\xbf" if bom else b"") + json.dumps(
+        document, indent=indent, ensure_ascii=ascii_only).encode("utf-8")
+    places = DocumentPlaces(data)
+    found = list(_pointers(document))
+    for pointer, value in (reversed(found) if reverse else found):
+        line, offset = places.place(pointer)
+        assert line == data.count(b"\n", 0, offset) + 1
+        parsed, _ = json.JSONDecoder().raw_decode(data[offset:].decode("utf-8"))
+        assert parsed == value
+
+
+def test_json_places_a_pointer_that_leads_nowhere_has_no_place():
+    places = DocumentPlaces(b'{"posts": [{"id": 1}], "n": 2}')
+    assert places.place(("posts", 1)) is None
+    assert places.place(("n", 0)) is None
+    assert places.place(("missing",)) is None
+    assert places.place(("posts", "0")) is None
+    assert places.place_or_none(("posts", 5)) == (0, None)
+    assert places.place(("posts", 0, "id")) == (1, 18)
+
+
+def test_json_places_duplicated_keys_place_the_value_kept():
+    data = b'{"a": 1,\n "a": [2]}'
+    assert json.loads(data) == {"a": [2]}
+    assert DocumentPlaces(data).place(("a",)) == (2, 15)
+
+
+def _problems(path: Path) -> list[tuple[str, int, int | None]]:
+    return [(p.code, p.line, p.byte_offset) for p in read_threads([path]).problems]
+
+
+def test_json_places_array_of_posts_names_line_and_byte_of_the_bad_record(tmp_path):
+    path = tmp_path / "posts.json"
+    path.write_bytes(b'[{"id": "a", "text": "Fine."},\n {"id": "b"},\n'
+                     b' {"id": "c", "text": "Also \xc3\xa9 fine.", "reply_to": "a"},\n 7]')
+    assert _problems(path) == [("missing_field", 2, 32), ("wrong_type", 4, 102)]
+    result = run_cli("map", str(path), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 3
+    assert f"{path}:2 (byte 32): no text field" in result.stderr.decode()
+
+
+def test_json_places_wrapped_posts_lesswrong_hn_hits_and_discourse(tmp_path):
+    wrapped = tmp_path / "wrapped.json"
+    wrapped.write_text(json.dumps({"posts": [{"id": 1, "text": "Yes."}, {"id": 2}]}, indent=1))
+    lesswrong = tmp_path / "lw.json"
+    lesswrong.write_text(json.dumps({"data": {"comments": {"results": [
+        {"_id": "c1", "postId": "P", "htmlBody": "<p>Hi.</p>"}, {"postId": "P"}]}}}, indent=1))
+    hits = tmp_path / "hits.json"
+    hits.write_text(json.dumps({"hits": [
+        {"objectID": "1", "title": "T", "story_id": 1, "author": "a", "created_at_i": 1},
+        {"comment_text": "no id", "story_id": 1, "parent_id": 1}]}, indent=1))
+    discourse = tmp_path / "topic.json"
+    discourse.write_text(json.dumps({"id": 9, "title": "T", "post_stream": {"posts": [
+        {"id": 1, "post_number": 1, "username": "a", "cooked": "<p>Hi.</p>"},
+        {"id": 2, "username": "b", "cooked": "<p>No number.</p>"}, 5]}}, indent=1))
+    for path, pointer in ((wrapped, ("posts", 1)),
+                          (lesswrong, ("data", "comments", "results", 1)),
+                          (hits, ("hits", 1))):
+        (problem,) = read_threads([path]).problems
+        assert (problem.line, problem.byte_offset) == DocumentPlaces(
+            path.read_bytes()).place(pointer), path
+        assert problem.line > 1
+    places = DocumentPlaces(discourse.read_bytes())
+    assert _problems(discourse) == [
+        ("missing_field", *places.place(("post_stream", "posts", 1))),
+        ("wrong_type", *places.place(("post_stream", "posts", 2)))]
+
+
+def test_json_places_nested_reddit_comment_is_placed(tmp_path):
+    def comment(native: str | None, body: str, replies: list) -> dict:
+        data = {"body": body, "author": "u", "parent_id": "t3_x", "link_id": "t3_x",
+                "created_utc": 1, "replies": {"kind": "Listing", "data": {"children": replies}}
+                if replies else ""}
+        if native:
+            data["id"] = native
+        return {"kind": "t1", "data": data}
+
+    bad = comment(None, "I have no id.", [])
+    thread = [{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {
+        "id": "x", "title": "Title", "selftext": "Opening post.", "author": "op",
+        "created_utc": 0}}]}},
+        {"kind": "Listing", "data": {"children": [
+            comment("a", "First.", [comment("b", "Second.", [bad])])]}}]
+    path = tmp_path / "thread.json"
+    path.write_text(json.dumps(thread, indent=2))
+    pointer = (1, "data", "children", 0, "data", "replies", "data", "children", 0,
+               "data", "replies", "data", "children", 0)
+    (problem,) = read_threads([path]).problems
+    assert problem.code == "missing_field"
+    assert (problem.line, problem.byte_offset) == DocumentPlaces(path.read_bytes()).place(pointer)
+    offset = problem.byte_offset
+    assert json.JSONDecoder().raw_decode(path.read_text()[offset:])[0] == bad
