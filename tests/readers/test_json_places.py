@@ -126,3 +126,17 @@ def test_json_places_nested_reddit_comment_is_placed(tmp_path):
     assert (problem.line, problem.byte_offset) == DocumentPlaces(path.read_bytes()).place(pointer)
     offset = problem.byte_offset
     assert json.JSONDecoder().raw_decode(path.read_text()[offset:])[0] == bad
+
+
+def test_json_places_hn_algolia_tree_places_a_nested_bad_item(tmp_path):
+    bad = {"type": "comment", "author": "b", "text": "<p>No id.</p>", "children": []}
+    tree = {"id": 1, "type": "story", "author": "pg", "created_at_i": 5, "title": "T",
+            "story_id": 1, "parent_id": None, "children": [
+                {"id": 2, "type": "comment", "author": "a", "created_at_i": 6,
+                 "text": "<p>A reply.</p>", "story_id": 1, "parent_id": 1,
+                 "children": [bad]}]}
+    path = tmp_path / "item.json"
+    path.write_text(json.dumps(tree, indent=2))
+    (problem,) = read_threads([path]).problems
+    assert problem.code == "missing_field" and problem.line > 1
+    assert json.JSONDecoder().raw_decode(path.read_text()[problem.byte_offset:])[0] == bad

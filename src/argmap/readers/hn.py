@@ -26,6 +26,7 @@ from argmap.errors import InputError
 from argmap.model import Post, Problem, SourceRef
 from argmap.options import ReadOptions
 from argmap.readers.html_text import html_to_text
+from argmap.readers.json_places import DocumentPlaces
 from argmap.readers.jsonl import Draft, Located, read_records, whole_document_records
 from argmap.readers.records import (
     RecordError,
@@ -89,7 +90,8 @@ def _firebase_mapper(record: Mapping[str, object], where: Located, path: str,
     return Draft(hn_post(record, parent, where.line, path), None)
 
 
-def _read_algolia(tree: Mapping[str, object], path: Path) -> ReadResult:
+def _read_algolia(tree: Mapping[str, object], path: Path, places: DocumentPlaces
+                  ) -> ReadResult:
     from argmap.readers.reply_tree import build_thread
 
     shown = str(path)
@@ -104,22 +106,23 @@ def _read_algolia(tree: Mapping[str, object], path: Path) -> ReadResult:
         problems.append(Problem("partial_thread", f"the item tree starts at a reply (its "
                                 f"parent hn:{root_parent} is not in this file); that reply is "
                                 "the thread's root here", shown))
-    stack: list[tuple[object, str | None]] = [(tree, None)]
+    stack: list[tuple[object, str | None, tuple[str | int, ...]]] = [(tree, None, ())]
     while stack:
-        node, parent = stack.pop()
+        node, parent, pointer = stack.pop()
         if not isinstance(node, Mapping):
             continue
         records += 1
         try:
             post = hn_post(node, parent, 0, shown)
         except RecordError as exc:
-            problems.append(Problem(exc.code, str(exc), shown, 0, None))
+            problems.append(Problem(exc.code, str(exc), shown, *places.place_or_none(pointer)))
             continue
         posts.append(post)
         children = node.get("children")
         if isinstance(children, list):
             native = post.id.removeprefix("hn:")
-            stack.extend((child, native) for child in reversed(children))
+            stack.extend((children[index], native, (*pointer, "children", index))
+                         for index in range(len(children) - 1, -1, -1))
     thread_id = posts[0].id if posts else "hn:unknown"
     title = as_optional_str(tree.get("title"))
     thread = build_thread(thread_id, title, posts, shown)
@@ -166,7 +169,7 @@ def read_hn(path: Path, options: ReadOptions) -> ReadResult:
         return read_records(path, options, _firebase_mapper, "hn")
     document, problems, places = read_placed_document(path, options.max_input_bytes)
     if isinstance(document, Mapping) and "children" in document:
-        result = _read_algolia(document, path)
+        result = _read_algolia(document, path, places)
         return ReadResult(result.threads, problems + result.problems, result.records_in)
     if is_search_result(document):
         hits = [Located(0, None, hit, ("hits", index))
