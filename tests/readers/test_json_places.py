@@ -140,3 +140,21 @@ def test_json_places_hn_algolia_tree_places_a_nested_bad_item(tmp_path):
     (problem,) = read_threads([path]).problems
     assert problem.code == "missing_field" and problem.line > 1
     assert json.JSONDecoder().raw_decode(path.read_text()[problem.byte_offset:])[0] == bad
+
+
+def test_json_places_records_without_ids_in_an_array_are_all_kept(tmp_path):
+    posts = [{"text": "Cats are great pets for busy people."},
+             {"text": "Dogs need more time than cats do."},
+             {"text": "I disagree, cats need care too."}]
+    for name, document in (("noid.json", posts), ("wrapped.json", {"posts": posts})):
+        path = tmp_path / name
+        path.write_text(json.dumps(posts if name == "noid.json" else document))
+        result = read_threads([path])
+        assert not result.problems  # before: two "duplicate post id 'noid:L0'", two posts lost
+        (thread,) = result.threads
+        stem = path.stem
+        assert [p.id for p in thread.posts] == [f"{stem}:R1", f"{stem}:R2", f"{stem}:R3"]
+    lines = tmp_path / "noid.jsonl"
+    lines.write_text("\n".join(json.dumps(p) for p in posts) + "\n")
+    assert [p.id for p in read_threads([lines]).threads[0].posts] == [
+        "noid:L1", "noid:L2", "noid:L3"]

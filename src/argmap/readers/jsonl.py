@@ -157,13 +157,22 @@ def placed(where: Located, places: DocumentPlaces | None) -> tuple[int, int | No
     return places.place_or_none(where.pointer)
 
 
+def _keyless_id(where: Located) -> str:
+    """The id of a record without one: ``L<line>`` for a line, ``R<n>`` for the n-th record of
+    a whole document (where every record is on "line 0": one shared id would keep only the
+    first post of an id-less array and report the rest as duplicates)."""
+    if where.pointer and isinstance(where.pointer[-1], int):
+        return f"R{where.pointer[-1] + 1}"
+    return f"L{where.line}"
+
+
 def generic_mapper(stem: str) -> Mapper:
     """Map a record to a post through ``options.fields`` and the default field names."""
 
     def mapper(record: Mapping[str, object], where: Located, path: str,
                options: ReadOptions) -> Draft:
         fields = dict(options.fields)
-        native = as_id(field_value(record, "id", fields), "id") or f"L{where.line}"
+        native = as_id(field_value(record, "id", fields), "id") or _keyless_id(where)
         parent = as_id(field_value(record, "reply_to", fields), "reply_to")
         text = as_text(field_value(record, "text", fields))
         thread = as_id(field_value(record, "thread", fields), "thread")
