@@ -158,3 +158,11 @@ def test_json_places_records_without_ids_in_an_array_are_all_kept(tmp_path):
     lines.write_text("\n".join(json.dumps(p) for p in posts) + "\n")
     assert [p.id for p in read_threads([lines]).threads[0].posts] == [
         "noid:L1", "noid:L2", "noid:L3"]
+
+
+def test_json_places_a_null_in_an_array_is_a_skipped_record_not_a_silent_one(tmp_path):
+    path = tmp_path / "posts.json"
+    path.write_bytes(b'[{"id": "a", "text": "Fine."},\n null]')
+    result = read_threads([path])
+    assert result.records_in == 2 and result.posts_kept == 1  # before: 2 in, 1 kept, 0 skipped
+    assert [(p.code, p.line, p.byte_offset) for p in result.problems] == [("wrong_type", 2, 32)]

@@ -5,9 +5,12 @@ A thread can be assembled only when all its posts are there, but a record of a l
 belongs to on its own, or through its reply chain. So the corpus runner reads such files
 record by record with the readers' own per-record mappers (the same field mapping, coercion,
 markdown rendering and problem codes as ``argmap map``) and needs only each record's thread id.
-Formats whose unit is a whole document (a Reddit thread JSON, Discourse, LessWrong, Algolia
-trees, JSON arrays, text, ConvoKit) are read whole by their reader instead: one such file is one
-or a few threads, never a dump.
+A file holding one JSON array of posts or HN items (an export can be a dump-sized array) is
+read the same way, element by element (``readers.json_array``), each record mapped exactly as
+the whole-document reader maps it (line 0 and its index, so the same post ids). Formats whose
+unit is a whole document (a Reddit thread JSON, Discourse, LessWrong, Algolia trees, an object
+wrapping its posts, text, ConvoKit) are read whole by their reader instead: one such file is
+one or a few threads, never a dump.
 
 Each problem names file, line and byte offset, exactly as ``readers.jsonl.iter_lines`` and
 ``read_records`` report them; every non-blank line is one record in.
@@ -22,10 +25,12 @@ from pathlib import Path
 import orjson
 
 from argmap.corpus.byte_stream import ByteStream, iter_lines
+from argmap.errors import InputError
 from argmap.model import Problem
 from argmap.options import ReadOptions
 from argmap.readers import sniff
 from argmap.readers.hn import _firebase_mapper
+from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
 from argmap.readers.jsonl import Draft, Located, Mapper, generic_mapper
 from argmap.readers.records import RecordError
 from argmap.readers.reddit import _dump_mapper
@@ -43,6 +48,7 @@ class LineFormat:
     name: str
     mapper: Mapper
     file_thread: str
+    array: bool = False  # the file is one JSON array whose elements are the records
 
 
 def line_format(path: Path, name: str) -> LineFormat | None:
@@ -53,7 +59,24 @@ def line_format(path: Path, name: str) -> LineFormat | None:
         return LineFormat(name, _dump_mapper, f"reddit:{path.stem}")
     if name == "hn" and _hn_lines(path):
         return LineFormat(name, _firebase_mapper, "hn")
+    if name in ("json", "hn") and _is_array(path):  # read_json / read_hn's list of items
+        mapper = generic_mapper(path.stem) if name == "json" else _firebase_mapper
+        return LineFormat(name, mapper, path.stem if name == "json" else "hn", array=True)
     return None
+
+
+def _head(path: Path) -> bytes:
+    with ByteStream(path) as stream:
+        head = b""
+        for chunk in stream.chunks():
+            head += chunk
+            if len(head) >= SNIFF_BYTES:
+                break
+    return head
+
+
+def _is_array(path: Path) -> bool:
+    return starts_with_array(_head(path))
 
 
 def format_of(path: Path, options: ReadOptions) -> str:
@@ -62,13 +85,7 @@ def format_of(path: Path, options: ReadOptions) -> str:
 
 def _hn_lines(path: Path) -> bool:
     """Hacker News items one per line (``read_hn``'s test), not a tree or a list."""
-    with ByteStream(path) as stream:
-        head = b""
-        for chunk in stream.chunks():
-            head += chunk
-            if len(head) >= SNIFF_BYTES:
-                break
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    stripped = _head(path).lstrip(b"\xef\xbb\xbf \t\r\n")
     first, _, rest = stripped.partition(b"\n")
     if not (stripped.startswith(b"{") and rest.strip()):
         return False
@@ -92,6 +109,9 @@ def iter_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
     """Every record of the stream: a ``Record``, or None for one that was skipped (its
     problem appended to ``problems``). Blank lines are not records."""
     shown = str(stream.path)
+    if fmt.array:
+        yield from _array_records(stream, fmt, options, problems)
+        return
     for raw in iter_lines(stream.chunks(), options.max_record_bytes):
         if raw.data is None:
             problems.append(Problem("record_too_large", f"record of {raw.size} bytes is over "
@@ -105,8 +125,33 @@ def iter_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
                       problems)
 
 
+def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
+                   problems: list[Problem]) -> Iterator[Record | None]:
+    """The records of a file holding one JSON array, each placed by its line and byte offset
+    and mapped as ``argmap map`` maps it (line 0 and its index: the same post ids)."""
+    shown = str(stream.path)
+    elements = iter_elements(stream.chunks(), options.max_record_bytes)
+    try:
+        for element in elements:
+            if element.data is None:
+                problems.append(Problem("record_too_large", f"record of {element.size} bytes is "
+                                        f"over read.max_record_bytes={options.max_record_bytes}",
+                                        shown, element.line, element.offset))
+                yield None
+            elif not element.complete:
+                problems.append(Problem("truncated_record", "last record cut off (the file ends "
+                                        "inside it)", shown, element.line, element.offset))
+                yield None
+            else:
+                yield _record(SourceLine(element.line, element.offset, element.data), shown,
+                              fmt, options, problems, (element.index,))
+    except ArrayBroken as exc:
+        raise InputError(f"the JSON array is broken: {exc.detail}", stream.path, exc.line,
+                         code="invalid_json", byte_offset=exc.offset) from exc
+
+
 def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
-            problems: list[Problem]) -> Record | None:
+            problems: list[Problem], pointer: tuple[int] | None = None) -> Record | None:
     text, problem = decode_line(line, shown)
     if problem is not None:
         problems.append(problem)
@@ -122,7 +167,9 @@ def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
                                 "an object", shown, line.number, line.offset))
         return None
     try:
-        draft = fmt.mapper(record, Located(line.number, line.offset, record), shown, options)
+        where = (Located(line.number, line.offset, record) if pointer is None
+                 else Located(0, None, record, pointer))
+        draft = fmt.mapper(record, where, shown, options)
     except RecordError as exc:
         problems.append(Problem(exc.code, str(exc), shown, line.number, line.offset))
         return None

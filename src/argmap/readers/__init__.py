@@ -25,12 +25,13 @@ from argmap.readers.convokit import read_convokit
 from argmap.readers.discourse import read_discourse
 from argmap.readers.hn import HN_TYPES, is_search_result, read_hn
 from argmap.readers.inputs import expand_inputs
+from argmap.readers.json_array import ArrayBroken, iter_elements
 from argmap.readers.jsonl import read_json, read_jsonl
 from argmap.readers.lesswrong import read_lesswrong
 from argmap.readers.reddit import read_reddit, read_reddit_ndjson
 from argmap.readers.reply_tree import merge_parts
 from argmap.readers.result import ReadResult, SourceInfo, is_loss
-from argmap.readers.source import read_bytes
+from argmap.readers.source import Source, read_bytes
 from argmap.readers.text import read_text
 
 __all__ = ["FORMATS", "ReadResult", "SourceInfo", "check_budget", "expand_inputs", "is_loss",
@@ -93,6 +94,24 @@ def _shape_of_document(document: object) -> str:
     return "json"
 
 
+def _shape_of_array(path: Path) -> str:
+    """``_shape_of_document`` for a file holding an array, decided from its first elements:
+    an export of a million posts is never parsed whole just to name its format. An array that
+    is not valid JSON is "json" (its reader says what is wrong), as a whole parse decided."""
+    first: list[object] = []
+    try:
+        with Source(path) as source:
+            for element in iter_elements(source.chunks(), 1 << 30):
+                if len(first) == 2 or not element.complete or element.data is None:
+                    return "json"  # a third element: not a Reddit thread's two Listings
+                first.append(orjson.loads(element.data))
+                if len(first) == 1 and _is_hn_item(first[0]):
+                    return "hn"
+    except (ArrayBroken, InputError, orjson.JSONDecodeError):
+        return "json"
+    return _shape_of_document(first)
+
+
 def sniff(path: Path) -> str:
     """The reader for ``path``, decided from its content."""
     path = Path(path)
@@ -120,10 +139,12 @@ def sniff(path: Path) -> str:
             if _is_reddit_row(record):
                 return "reddit-ndjson"
             return "hn" if _is_hn_item(record) else "jsonl"
+    if stripped[:1] == b"[":
+        return _shape_of_array(path)
     try:
         document = orjson.loads(read_bytes(path, 1 << 30).lstrip(b"\xef\xbb\xbf"))
     except (orjson.JSONDecodeError, InputError):
-        return "jsonl" if stripped[:1] == b"{" else "json"
+        return "jsonl"
     if isinstance(document, dict) and not rest.strip() and _is_reddit_row(document):
         return "reddit-ndjson"  # a dump of one record (`head -1 RC_...`) is still a dump
     shape = _shape_of_document(document)

@@ -250,7 +250,7 @@ def read_records(path: Path, options: ReadOptions, mapper: Mapper, file_thread: 
         located = read_lines(path, options, found)
     drafts: list[Draft] = []
     for where in located:
-        if where.record is None:
+        if where.record is None and where.pointer is None:  # a line already reported
             continue
         if not isinstance(where.record, dict):
             found.append(Problem("wrong_type", f"record is {type(where.record).__name__}, "

@@ -1,0 +1,201 @@
+"""The elements of one big JSON array, one at a time, without holding the array.
+
+A forum or dataset export is often one JSON array of posts (``[{...}, {...}, ...]``), and a
+corpus-sized one is hundreds of megabytes: parsed whole, a 100k-post array held ~750 MB in the
+main process of ``argmap batch`` and a 1M-post one would need several gigabytes. So a file whose
+content starts with ``[`` is cut into its top-level elements as the bytes stream in, each
+element is parsed on its own (with orjson, as a JSON line is) and mapped by the reader's own
+mapper, as a line of a JSON Lines file is.
+
+How an element's end is found: only strings and brackets matter (a string is jumped over in one
+regular-expression match, so brackets and commas inside post text are never counted); an
+object or array ends where its depth returns to zero, a bare value at the next comma or ``]``.
+Each element keeps its 0-based index (records without an id are named by it, as ``argmap map``
+names them), the line it starts on and its byte offset in the decompressed content. An element
+over ``max_record_bytes`` is scanned past without being held. The file ending inside an element
+yields that element as cut off (the caller skips it as ``truncated_record``); bytes that break
+the array's own structure (a missing comma, a stray bracket) end the scan with
+``ArrayBroken``, after every element before them was yielded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_BOM = b"\xef\xbb\xbf"
+# a whole string (unrolled loop: linear, no backtracking), a bracket, or a string not closed
+# within the bytes at hand (more are needed)
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|"')
+_SPACE = re.compile(rb"[ \t\r\n]*")
+_BARE = re.compile(rb"[^,\]\s]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One element: its index, the line it starts on, its byte offset and bytes (None when
+    it is over the cap), its size, and whether the file ended inside it."""
+
+    index: int
+    line: int
+    offset: int
+    data: bytes | None
+    size: int
+    complete: bool = True
+
+
+class ArrayBroken(Exception):
+    """The array's structure is broken at ``offset`` (line ``line``): ``detail`` says how."""
+
+    def __init__(self, detail: str, line: int, offset: int) -> None:
+        super().__init__(detail)
+        self.detail, self.line, self.offset = detail, line, offset
+
+
+def starts_with_array(head: bytes) -> bool:
+    """Whether content beginning with ``head`` is a JSON array (after a BOM and spaces)."""
+    return head.removeprefix(_BOM).lstrip(b" \t\r\n").startswith(b"[")
+
+
+class _Cursor:
+    """The bytes at hand of a stream of chunks: ``data`` from absolute offset ``base``, lines
+    counted up to ``counted``."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self.data = b""
+        self.base = 0
+        self.counted = 0
+        self.line = 1
+        self.ended = False
+
+    def more(self, keep_from: int) -> bool:
+        """Read the next chunk, dropping bytes before absolute offset ``keep_from``; False at
+        the end of the stream."""
+        try:
+            chunk = next(self._chunks)
+        except StopIteration:
+            self.ended = True
+            return False
+        drop = keep_from - self.base
+        if drop > 0:
+            self.line_at(keep_from)
+            self.data = self.data[drop:]
+            self.base = keep_from
+        self.data += chunk
+        return True
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based line of absolute ``offset`` (offsets asked for only grow)."""
+        if offset > self.counted:
+            self.line += self.data.count(b"\n", self.counted - self.base, offset - self.base)
+            self.counted = offset
+        return self.line
+
+    def skip_space(self, offset: int) -> int | None:
+        """The first absolute offset at or after ``offset`` that is not a space (None at the
+        end of the stream)."""
+        while True:
+            match = _SPACE.match(self.data, offset - self.base)
+            end = self.base + (match.end() if match else offset - self.base)
+            if end - self.base < len(self.data):
+                return end
+            if not self.more(end):
+                return None
+            offset = end
+
+    def byte(self, offset: int) -> bytes:
+        return self.data[offset - self.base:offset - self.base + 1]
+
+
+def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[Element]:
+    """Every top-level element of the JSON array the chunks hold (see the module docstring).
+
+    Raises ``ArrayBroken`` where the array's structure breaks; the end of the stream inside
+    an element yields it with ``complete=False`` and stops."""
+    cursor = _Cursor(chunks)
+    while len(cursor.data) < len(_BOM) and cursor.more(0):
+        pass
+    start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0)
+    if start is None or cursor.byte(start) != b"[":
+        raise ArrayBroken("does not start with '['", 1, start or 0)
+    offset = cursor.skip_space(start + 1)
+    index = 0
+    while True:
+        if offset is None:
+            raise ArrayBroken("the file ends before the array's ']'", cursor.line_at(
+                cursor.base + len(cursor.data)), cursor.base + len(cursor.data))
+        if index == 0 and cursor.byte(offset) == b"]":
+            break
+        element = _element(cursor, index, offset, max_record_bytes)
+        yield element
+        if not element.complete:
+            return
+        index += 1
+        offset = cursor.skip_space(element.offset + element.size)
+        if offset is None:
+            raise ArrayBroken("the file ends before the array's ']'", cursor.line, cursor.base
+                              + len(cursor.data))
+        separator = cursor.byte(offset)
+        if separator == b"]":
+            break
+        if separator != b",":
+            raise ArrayBroken(f"expected ',' or ']' after element {index:,}, found "
+                              f"{separator!r}", cursor.line_at(offset), offset)
+        offset = cursor.skip_space(offset + 1)
+        if offset is not None and cursor.byte(offset) == b"]":
+            raise ArrayBroken("a ',' before the array's ']'", cursor.line_at(offset), offset)
+    rest = cursor.skip_space(offset + 1)
+    if rest is not None:
+        raise ArrayBroken("bytes after the array's ']'", cursor.line_at(rest), rest)
+
+
+def _element(cursor: _Cursor, index: int, start: int, cap: int) -> Element:
+    """The element starting at absolute offset ``start``."""
+    line = cursor.line_at(start)
+    first = cursor.byte(start)
+    depth = 0
+    position = start
+    held = True
+    while True:
+        if first in (b"{", b"["):
+            end, depth, position = _scan_nested(cursor, position, depth)
+        elif first == b'"':
+            match = _TOKEN.match(cursor.data, position - cursor.base)
+            full = match is not None and len(match.group()) > 1
+            end = cursor.base + match.end() if full and match else None
+        else:
+            match = _BARE.match(cursor.data, position - cursor.base)
+            stop = cursor.base + (match.end() if match else 0)
+            end = stop if stop - cursor.base < len(cursor.data) else None
+        if end is not None:
+            size = end - start
+            data = cursor.data[start - cursor.base:end - cursor.base] if held else None
+            return Element(index, line, start, data if size <= cap else None, size)
+        if held and cursor.base + len(cursor.data) - start > cap:
+            held = False  # over the cap: scan on without holding its bytes
+        keep = start if held else position
+        if not cursor.more(keep):
+            size = cursor.base + len(cursor.data) - start
+            data = cursor.data[start - cursor.base:] if held else None
+            return Element(index, line, start, data, size, complete=False)
+
+
+def _scan_nested(cursor: _Cursor, position: int, depth: int) -> tuple[int | None, int, int]:
+    """Scan an object or array from ``position`` at ``depth``: (its end or None when more bytes
+    are needed, the depth reached, the offset to resume from)."""
+    data, base = cursor.data, cursor.base
+    at = position - base
+    for match in _TOKEN.finditer(data, at):
+        token = match.group()
+        if token in (b"{", b"["):
+            depth += 1
+        elif token in (b"}", b"]"):
+            depth -= 1
+            if depth == 0:
+                return base + match.end(), 0, base + match.end()
+        elif len(token) == 1:  # a string not closed yet
+            return None, depth, base + match.start()
+        at = match.end()
+    return None, depth, base + len(data)

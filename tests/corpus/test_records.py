@@ -1,0 +1,92 @@
+"""``argmap batch`` streams a file holding one JSON array (a forum or dataset export) element by
+element, as it streams JSON Lines: the same threads, problems and places as ``argmap map``'s
+whole read, without holding the array (before: a 100k-post array held ~490 MB just to be
+partitioned, and a million-post one would not fit)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import tracemalloc
+from pathlib import Path
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from argmap.corpus.partition import partition
+from argmap.errors import InputError
+from argmap.options import ReadOptions
+from argmap.readers import read_threads, sniff
+from tests.corpus.test_partition import record, threads_of
+from tests.support import run_cli
+
+element = st.one_of(record, st.sampled_from([7, "text", None, [1], {"text": 5}]))
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(element, min_size=1, max_size=12), st.sampled_from([None, 1]),
+       st.sampled_from([1, 4]), st.booleans())
+def test_records_json_array_partition_equals_read_threads(tmp_path, elements, indent, buckets,
+                                                          hn_list) -> None:
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = folder / "posts.json"
+    if hn_list:  # a Firebase item list: read_hn's list, streamed the same way
+        elements = [{"id": 1, "type": "story", "by": "pg", "title": "Ask HN", "text": "Why?"},
+                    *({"id": 2 + i, "type": "comment", "parent": 1, "text": "Because."}
+                      for i in range(len(elements)))]
+    path.write_text(json.dumps(elements, indent=indent))
+    options = ReadOptions(max_errors=1.0)
+    found = partition([path], options, folder / "spill", buckets)
+    try:
+        expected = read_threads([path], options)
+    except InputError as exc:
+        assert exc.code in ("empty_input", "too_many_errors") and found.posts == 0
+        return
+    assert sniff(path) == ("hn" if hn_list else "json")
+    threads = threads_of(folder / "spill", buckets)
+    assert found.records_in == expected.records_in
+    assert found.posts + found.skipped == found.records_in
+    for thread in expected.threads:
+        assert threads[thread.id].posts == thread.posts
+        assert threads[thread.id].problems == thread.problems
+    skipped = sorted((p["code"], p["line"], p["byte_offset"]) for p in found.problems
+                     if p["action"] == "skipped")
+    assert skipped == sorted((p.code, p.line, p.byte_offset) for p in expected.problems
+                             if p.code in {"wrong_type", "missing_field"})
+
+
+def test_records_json_array_is_partitioned_without_holding_it(tmp_path) -> None:
+    posts = [{"id": f"p{i}", "reply_to": f"p{i - 1}" if i % 50 else None,
+              "thread": f"t{i // 50}", "text": "A claim [with brackets] and {braces}, \"quoted\". "
+              * 4} for i in range(20_000)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(posts, indent=1))
+    tracemalloc.start()
+    try:
+        found = partition([path], ReadOptions(), tmp_path / "spill", 8)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found.posts == 20_000
+    assert peak < path.stat().st_size * 2  # 6.3 MB file: 5 MB now, 94 MB read whole
+
+
+def test_records_json_array_cut_short_keeps_what_was_read(tmp_path) -> None:
+    posts = [{"id": f"p{i}", "thread": "t", "text": f"Post number {i} says something."}
+             for i in range(30)]
+    data = json.dumps(posts, indent=1).encode()
+    cut = data.index(b'"p20"') + 2
+    path = tmp_path / "cut.json"
+    path.write_bytes(data[:cut])
+    out = tmp_path / "out"
+    result = run_cli("batch", str(path), "-o", str(out), "--jobs", "1", "--tables", "csv")
+    assert result.returncode == 3, result.stderr.decode()
+    summary = orjson.loads((out / "summary.json").read_bytes())
+    assert (summary["records_in"], summary["processed"], summary["skipped"]) == (21, 20, 1)
+    start = data.rindex(b"{", 0, cut)
+    line = data.count(b"\n", 0, start) + 1
+    problems = (out / "csv" / "problems.csv").read_text().splitlines()
+    assert problems[1].startswith(f"truncated_record,skipped,last record cut off (the file ends "
+                                  f"inside it),{path},{line},{start},")

@@ -1,0 +1,86 @@
+"""A JSON array is cut into its elements as its bytes stream in (``readers.json_array``): the
+elements, their lines and byte offsets are exactly those of the document parsed whole, for any
+chunking, any whitespace and any text inside strings."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
+from argmap.readers.json_places import DocumentPlaces
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12) | \
+    st.sampled_from(['"', "\\", "]", "[", "},{", '\\"]', "\n", "é"])
+_SCALARS = st.none() | st.booleans() | st.integers(-10**9, 10**9) | _TEXT | \
+    st.floats(allow_nan=False, allow_infinity=False)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(_TEXT, inner, max_size=3), max_leaves=12)
+
+
+def _chunked(data: bytes, size: int):
+    return iter([data[i:i + size] for i in range(0, len(data), size)] or [b""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(elements=st.lists(_VALUES, max_size=6), indent=st.sampled_from([None, 0, 1, "\t"]),
+       ascii_only=st.booleans(), bom=st.booleans(), chunk=st.integers(1, 64))
+@example(elements=[{"a": "]},{"}, "x"], indent=None, ascii_only=True, bom=False, chunk=1)
+def test_json_array_elements_equal_the_whole_parse(elements, indent, ascii_only, bom, chunk):
+    data = (b"\xef\xbb\xbf" if bom else b"") + json.dumps(
+        elements, indent=indent, ensure_ascii=ascii_only).encode()
+    assert starts_with_array(data[:10] if data[:10].strip() else data)
+    found = list(iter_elements(_chunked(data, chunk), 1 << 20))
+    assert [orjson.loads(e.data) for e in found] == orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
+    places = DocumentPlaces(data)
+    for element in found:
+        assert element.complete and element.size == len(element.data)
+        assert (element.line, element.offset) == places.place((element.index,))
+        assert data[element.offset:element.offset + element.size] == element.data
+
+
+@settings(max_examples=60, deadline=None)
+@given(elements=st.lists(_VALUES, min_size=1, max_size=4), cut=st.integers(0, 10**6))
+def test_json_array_cut_anywhere_keeps_the_elements_before_the_cut(elements, cut):
+    data = json.dumps(elements).encode()
+    cut %= len(data)  # a proper prefix
+    kept: list[object] = []
+    with pytest.raises(ArrayBroken) if cut == 0 else _maybe_broken():
+        for element in iter_elements(_chunked(data[:cut], 7), 1 << 20):
+            if not element.complete:
+                assert element.offset + element.size == cut
+                break
+            kept.append(orjson.loads(element.data))
+    assert kept == elements[:len(kept)]
+
+
+class _maybe_broken:
+    """The cut may fall between elements (ArrayBroken: no ']') or inside one (cut off)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        return kind is None or issubclass(kind, ArrayBroken)
+
+
+def test_json_array_an_element_over_the_cap_is_skipped_without_being_held():
+    big = {"text": "x" * 5000, "inner": [{"a": "]"}] * 50}
+    data = json.dumps([{"id": 1}, big, {"id": 3}]).encode()
+    first, second, third = iter_elements(_chunked(data, 100), 1000)
+    assert second.data is None and second.size == len(json.dumps(big))
+    assert orjson.loads(first.data) == {"id": 1} and orjson.loads(third.data) == {"id": 3}
+    assert third.offset == data.index(b'{"id": 3}')
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    (b'[{"a": 1} {"b": 2}]', 10), (b'[{"a": 1},]', 10), (b'[{"a": 1}] x', 11),
+    (b'{"posts": []}', 0), (b'[{"a": 1},\n{"b": 2}', 19)])
+def test_json_array_broken_structure_names_its_byte(text, where):
+    with pytest.raises(ArrayBroken) as caught:
+        list(iter_elements(iter([text]), 1 << 20))
+    assert caught.value.offset == where
