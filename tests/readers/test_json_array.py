@@ -5,6 +5,7 @@ chunking, any whitespace and any text inside strings."""
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import orjson
 import pytest
@@ -84,3 +85,25 @@ def test_json_array_broken_structure_names_its_byte(text, where):
     with pytest.raises(ArrayBroken) as caught:
         list(iter_elements(iter([text]), 1 << 20))
     assert caught.value.offset == where
+
+
+@pytest.mark.parametrize("opening", [b'[{"a": "', b'["', b"[[[", b"[12345"])
+def test_json_array_a_huge_unclosed_element_is_never_held(opening):
+    """A hostile file: an element that never ends. Scanned on from where each chunk ended,
+    never again from its start, and dropped once over the cap: memory stays at a chunk or two."""
+    filler = b"[" if opening == b"[[[" else b"7" if opening == b"[12345" else b"x\\\\"
+    chunks = iter([opening] + [filler * (1 << 14)] * 200)  # 3-10 MB in 16-48 KB chunks
+    tracemalloc.start()
+    try:
+        (element,) = iter_elements(chunks, 1 << 18)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not element.complete and element.data is None and element.offset == 1
+    assert peak < 1 << 20
+
+
+def test_json_array_a_backslash_before_a_line_break_does_not_hide_the_rest():
+    data = b'[{"a": "x\\\ny"},\n {"b": 1}]'  # not valid JSON inside, but the array's shape is
+    first, second = iter_elements(iter([data]), 1 << 20)
+    assert first.data == b'{"a": "x\\\ny"}' and orjson.loads(second.data) == {"b": 1}

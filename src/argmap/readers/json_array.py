@@ -25,11 +25,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 _BOM = b"\xef\xbb\xbf"
-# a whole string (unrolled loop: linear, no backtracking), a bracket, or a string not closed
-# within the bytes at hand (more are needed)
-_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|"')
+# a whole string, a run of opening or of closing brackets (one step for "[[[[": a file of
+# brackets costs a match per run, not per byte), or a string not closed within the bytes at
+# hand (more are needed). Possessive loops (Python 3.11+): linear, and no backtracking state kept per escape
+# (the greedy form held ~45 bytes of regex stack per escape: 8 MB for a 200 KB run of them)
+_TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[{]++|[\]}]++|"', re.DOTALL)
+_OPENING, _CLOSING = frozenset(b"[{"), frozenset(b"]}")
 _SPACE = re.compile(rb"[ \t\r\n]*")
 _BARE = re.compile(rb"[^,\]\s]*")
+_STRING_BODY = re.compile(rb'[^"\\]*+(?:\\.[^"\\]*+)*+', re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,51 +155,88 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[El
         raise ArrayBroken("bytes after the array's ']'", cursor.line_at(rest), rest)
 
 
+# a scanner's state between chunks: (depth of brackets, inside a string not closed yet)
+_State = tuple[int, bool]
+
+
 def _element(cursor: _Cursor, index: int, start: int, cap: int) -> Element:
-    """The element starting at absolute offset ``start``."""
+    """The element starting at absolute offset ``start``, scanned on from where the bytes at
+    hand ended each time more are read (linear in its size, however it is chunked; a string
+    not closed within them is scanned on from inside, never from its quote again)."""
     line = cursor.line_at(start)
     first = cursor.byte(start)
-    depth = 0
-    position = start
-    held = True
+    scan = (_scan_nested if first in (b"{", b"[") else
+            _scan_string if first == b'"' else _scan_bare)
+    state: _State = (0, False)
+    position, held = start, True
     while True:
-        if first in (b"{", b"["):
-            end, depth, position = _scan_nested(cursor, position, depth)
-        elif first == b'"':
-            match = _TOKEN.match(cursor.data, position - cursor.base)
-            full = match is not None and len(match.group()) > 1
-            end = cursor.base + match.end() if full and match else None
-        else:
-            match = _BARE.match(cursor.data, position - cursor.base)
-            stop = cursor.base + (match.end() if match else 0)
-            end = stop if stop - cursor.base < len(cursor.data) else None
+        end, state, position = scan(cursor, position, state)
         if end is not None:
             size = end - start
             data = cursor.data[start - cursor.base:end - cursor.base] if held else None
             return Element(index, line, start, data if size <= cap else None, size)
         if held and cursor.base + len(cursor.data) - start > cap:
             held = False  # over the cap: scan on without holding its bytes
-        keep = start if held else position
-        if not cursor.more(keep):
+        if not cursor.more(start if held else position):
             size = cursor.base + len(cursor.data) - start
             data = cursor.data[start - cursor.base:] if held else None
             return Element(index, line, start, data, size, complete=False)
 
 
-def _scan_nested(cursor: _Cursor, position: int, depth: int) -> tuple[int | None, int, int]:
-    """Scan an object or array from ``position`` at ``depth``: (its end or None when more bytes
-    are needed, the depth reached, the offset to resume from)."""
+def _string_end(data: bytes, at: int) -> int | None:
+    """Where the string whose body goes on at ``at`` ends (after its closing quote), or None
+    when it does not end within ``data``."""
+    match = _STRING_BODY.match(data, at)
+    stop = match.end() if match else at
+    return stop + 1 if data[stop:stop + 1] == b'"' else None
+
+
+def _string_resume(data: bytes, at: int) -> int:
+    """Where to go on scanning an unclosed string's body: after its last whole character
+    (before a backslash whose pair has not arrived)."""
+    match = _STRING_BODY.match(data, at)
+    return match.end() if match else at
+
+
+def _scan_string(cursor: _Cursor, position: int, state: _State
+                 ) -> tuple[int | None, _State, int]:
+    """A string element: at its opening quote, or inside it at ``position``."""
+    at = position - cursor.base + (0 if state[1] else 1)
+    end = _string_end(cursor.data, at)
+    if end is not None:
+        return cursor.base + end, (0, False), cursor.base + end
+    return None, (0, True), cursor.base + _string_resume(cursor.data, at)
+
+
+def _scan_bare(cursor: _Cursor, position: int, state: _State
+               ) -> tuple[int | None, _State, int]:
+    """A number, ``true``, ``false`` or ``null`` (or junk): up to a comma, ']' or a space."""
+    match = _BARE.match(cursor.data, position - cursor.base)
+    stop = cursor.base + (match.end() if match else position - cursor.base)
+    return (stop if stop - cursor.base < len(cursor.data) else None), state, stop
+
+
+def _scan_nested(cursor: _Cursor, position: int, state: _State
+                 ) -> tuple[int | None, _State, int]:
+    """An object or array from ``position``: (its end, or None when more bytes are needed;
+    the state reached; the offset to go on from)."""
     data, base = cursor.data, cursor.base
+    depth, in_string = state
     at = position - base
+    if in_string:
+        end = _string_end(data, at)
+        if end is None:
+            return None, state, base + _string_resume(data, at)
+        at = end
     for match in _TOKEN.finditer(data, at):
-        token = match.group()
-        if token in (b"{", b"["):
-            depth += 1
-        elif token in (b"}", b"]"):
-            depth -= 1
-            if depth == 0:
-                return base + match.end(), 0, base + match.end()
-        elif len(token) == 1:  # a string not closed yet
-            return None, depth, base + match.start()
-        at = match.end()
-    return None, depth, base + len(data)
+        first = data[match.start()]
+        if first in _OPENING:
+            depth += match.end() - match.start()
+        elif first in _CLOSING:
+            if depth <= match.end() - match.start():
+                end = base + match.start() + depth
+                return end, (0, False), end
+            depth -= match.end() - match.start()
+        elif match.end() - match.start() == 1:  # a string not closed within the bytes at hand
+            return None, (depth, True), base + _string_resume(data, match.end())
+    return None, (depth, False), base + len(data)
