@@ -5,6 +5,7 @@ partitioned, and a million-post one would not fit)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import tempfile
 import tracemalloc
@@ -90,3 +91,24 @@ def test_records_json_array_cut_short_keeps_what_was_read(tmp_path) -> None:
     problems = (out / "csv" / "problems.csv").read_text().splitlines()
     assert problems[1].startswith(f"truncated_record,skipped,last record cut off (the file ends "
                                   f"inside it),{path},{line},{start},")
+
+
+def test_records_damaged_arrays_are_counted_as_map_counts_them(tmp_path) -> None:
+    posts = [{"id": f"p{i}", "thread": "t", "text": f"Post {i} says something."}
+             for i in range(12)]
+    whole = json.dumps(posts, indent=1).encode()
+    broken = whole.replace(b'},\n {\n  "id": "p7"', b'}\n {\n  "id": "p7"')
+    cut = whole[:whole.index(b'"p9"')]
+    files = {"broken.json": broken, "cut.json": cut,
+             "cut.json.gz": gzip.compress(whole)[:-40]}
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        folder = tmp_path / f"spill-{name}"
+        found = partition([path], ReadOptions(), folder, 2)
+        expected = read_threads([path], ReadOptions())
+        assert found.records_in == expected.records_in, name
+        assert found.posts == expected.posts_kept, name
+        assert found.posts + found.skipped == found.records_in, name
+        assert sorted(p["code"] for p in found.problems) == sorted(
+            p.code for p in expected.problems), name

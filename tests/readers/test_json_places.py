@@ -166,3 +166,33 @@ def test_json_places_a_null_in_an_array_is_a_skipped_record_not_a_silent_one(tmp
     result = read_threads([path])
     assert result.records_in == 2 and result.posts_kept == 1  # before: 2 in, 1 kept, 0 skipped
     assert [(p.code, p.line, p.byte_offset) for p in result.problems] == [("wrong_type", 2, 32)]
+
+
+def test_json_places_one_bad_element_of_an_array_is_one_skipped_record(tmp_path):
+    """Before: one bad element made the whole array 'not valid JSON' (exit 65, nothing mapped,
+    orjson's character position given as a byte offset on line 1)."""
+    path = tmp_path / "posts.json"
+    path.write_bytes(b'[{"id": "a", "text": "Caf\xc3\xa9s are great places to argue."},\n'
+                     b' {"id": "b", "text": tru},\n'
+                     b' {"id": "c", "text": "No, libraries are better.", "reply_to": "a"}]')
+    result = read_threads([path])
+    assert [p.id for p in result.threads[0].posts] == ["posts:a", "posts:c"]
+    bad = path.read_bytes().index(b'{"id": "b"')
+    assert [(p.code, p.line, p.byte_offset) for p in result.problems] == [
+        ("invalid_json", 2, bad)]
+    cli = run_cli("map", str(path), "-o", str(tmp_path / "out"), "-q")
+    assert cli.returncode == 3
+    assert f"{path}:2 (byte {bad}): invalid JSON" in cli.stderr.decode()
+
+
+def test_json_places_a_broken_array_keeps_the_records_before_the_break(tmp_path):
+    path = tmp_path / "posts.json"
+    path.write_bytes(b'[{"id": "a", "text": "Cats are great."},\n {"id": "b", "text": "Dogs."}\n'
+                     b' {"id": "c", "text": "Lost."}]')
+    result = read_threads([path])
+    assert [p.id for p in result.threads[0].posts] == ["posts:a", "posts:b"]
+    (problem,) = result.problems
+    assert (problem.code, problem.line) == ("invalid_json", 3)
+    assert problem.message.startswith("the JSON array is broken: expected ',' or ']' after "
+                                      "element 2, found '{'; the 2 records before it were read")
+    assert result.records_in == 3  # a + b + the break, so the loss counts

@@ -29,6 +29,7 @@ from argmap.errors import InputError
 from argmap.model import Problem
 from argmap.options import ReadOptions
 from argmap.readers import sniff
+from argmap.readers.array_records import broken_problem, parse_elements
 from argmap.readers.hn import _firebase_mapper
 from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
 from argmap.readers.jsonl import Draft, Located, Mapper, generic_mapper
@@ -66,12 +67,16 @@ def line_format(path: Path, name: str) -> LineFormat | None:
 
 
 def _head(path: Path) -> bytes:
+    """The first bytes of the content (damage further on is the stream's to report)."""
+    head = b""
     with ByteStream(path) as stream:
-        head = b""
-        for chunk in stream.chunks():
-            head += chunk
-            if len(head) >= SNIFF_BYTES:
-                break
+        try:
+            for chunk in stream.chunks():
+                head += chunk
+                if len(head) >= SNIFF_BYTES:
+                    break
+        except InputError:
+            pass
     return head
 
 
@@ -128,30 +133,26 @@ def iter_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
 def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
                    problems: list[Problem]) -> Iterator[Record | None]:
     """The records of a file holding one JSON array, each placed by its line and byte offset
-    and mapped as ``argmap map`` maps it (line 0 and its index: the same post ids)."""
+    and parsed and mapped as ``argmap map`` does (``readers.array_records``: the same post ids,
+    the same problems; a break in the array's structure is a record lost, as there)."""
     shown = str(stream.path)
     elements = iter_elements(stream.chunks(), options.max_record_bytes)
+    read = 0
     try:
-        for element in elements:
-            if element.data is None:
-                problems.append(Problem("record_too_large", f"record of {element.size} bytes is "
-                                        f"over read.max_record_bytes={options.max_record_bytes}",
-                                        shown, element.line, element.offset))
-                yield None
-            elif not element.complete:
-                problems.append(Problem("truncated_record", "last record cut off (the file ends "
-                                        "inside it)", shown, element.line, element.offset))
+        for element, where in parse_elements(elements, shown, options, problems):
+            read += 1
+            if where.record is None and where.pointer is None:  # reported already
                 yield None
             else:
-                yield _record(SourceLine(element.line, element.offset, element.data), shown,
-                              fmt, options, problems, (element.index,))
+                yield _mapped(where, element.line, element.offset, shown, fmt, options,
+                              problems)
     except ArrayBroken as exc:
-        raise InputError(f"the JSON array is broken: {exc.detail}", stream.path, exc.line,
-                         code="invalid_json", byte_offset=exc.offset) from exc
+        problems.append(broken_problem(exc, shown, read))
+        yield None  # the break is a record lost, as ``argmap map`` counts it
 
 
 def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
-            problems: list[Problem], pointer: tuple[int] | None = None) -> Record | None:
+            problems: list[Problem]) -> Record | None:
     text, problem = decode_line(line, shown)
     if problem is not None:
         problems.append(problem)
@@ -162,20 +163,26 @@ def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
         problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
                                 line.number, line.offset))
         return None
+    return _mapped(Located(line.number, line.offset, record), line.number, line.offset, shown,
+                   fmt, options, problems)
+
+
+def _mapped(where: Located, line: int, offset: int, shown: str, fmt: LineFormat,
+            options: ReadOptions, problems: list[Problem]) -> Record | None:
+    """A parsed record through the reader's mapper; problems placed at ``line`` / ``offset``."""
+    record = where.record
     if not isinstance(record, dict):
         problems.append(Problem("wrong_type", f"record is {type(record).__name__}, expected "
-                                "an object", shown, line.number, line.offset))
+                                "an object", shown, line, offset))
         return None
     try:
-        where = (Located(line.number, line.offset, record) if pointer is None
-                 else Located(0, None, record, pointer))
         draft = fmt.mapper(record, where, shown, options)
     except RecordError as exc:
-        problems.append(Problem(exc.code, str(exc), shown, line.number, line.offset))
+        problems.append(Problem(exc.code, str(exc), shown, line, offset))
         return None
     if len(draft.post.text) > options.max_text_chars:
         problems.append(Problem("text_too_long", f"text of {len(draft.post.text):,} characters "
-                                "is over read.max_text_chars", shown, line.number, line.offset,
+                                "is over read.max_text_chars", shown, line, offset,
                                 draft.post.id))
         return None
-    return Record(draft, line.number, line.offset)
+    return Record(draft, line, offset)

@@ -25,7 +25,9 @@ import orjson
 from argmap.errors import InputError
 from argmap.model import Post, Problem, SourceRef
 from argmap.options import ReadOptions
+from argmap.readers.array_records import read_array
 from argmap.readers.html_text import html_to_text
+from argmap.readers.json_array import starts_with_array
 from argmap.readers.json_places import DocumentPlaces
 from argmap.readers.jsonl import Draft, Located, read_records, whole_document_records
 from argmap.readers.records import (
@@ -38,7 +40,7 @@ from argmap.readers.records import (
     with_fields,
 )
 from argmap.readers.result import ReadResult
-from argmap.readers.source import read_bytes, read_placed_document
+from argmap.readers.source import placed_document, read_bytes, read_content
 
 HN_TYPES = frozenset({"story", "comment", "poll", "pollopt", "job"})
 HN_ITEM = "https://news.ycombinator.com/item?id="
@@ -167,7 +169,11 @@ def read_hn(path: Path, options: ReadOptions) -> ReadResult:
     first, _, rest = stripped.partition(b"\n")
     if stripped.startswith(b"{") and rest.strip() and _is_object(first):  # items one a line
         return read_records(path, options, _firebase_mapper, "hn")
-    document, problems, places = read_placed_document(path, options.max_input_bytes)
+    content = read_content(path, options.max_input_bytes)
+    if starts_with_array(content.data):  # Firebase items in a list, element by element
+        located, found, known = read_array(content, path, options)
+        return read_records(path, options, _firebase_mapper, "hn", located, found, known)
+    document, problems, places = placed_document(content, path)
     if isinstance(document, Mapping) and "children" in document:
         result = _read_algolia(document, path, places)
         return ReadResult(result.threads, problems + result.problems, result.records_in)

@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from argmap.errors import InputError
+
 _BOM = b"\xef\xbb\xbf"
 # a whole string, a run of opening or of closing brackets (one step for "[[[[": a file of
 # brackets costs a match per run, not per byte), or a string not closed within the bytes at
@@ -58,8 +60,11 @@ class ArrayBroken(Exception):
 
 
 def starts_with_array(head: bytes) -> bool:
-    """Whether content beginning with ``head`` is a JSON array (after a BOM and spaces)."""
-    return head.removeprefix(_BOM).lstrip(b" \t\r\n").startswith(b"[")
+    """Whether content beginning with ``head`` is a JSON array (after a BOM and spaces; the
+    content is not copied: a document of a gigabyte can be asked)."""
+    match = _SPACE.match(head, len(_BOM) if head.startswith(_BOM) else 0)
+    start = match.end() if match else 0
+    return head[start:start + 1] == b"["
 
 
 class _Cursor:
@@ -73,14 +78,19 @@ class _Cursor:
         self.counted = 0
         self.line = 1
         self.ended = False
+        self.failure: InputError | None = None  # the stream broke (damaged compressed data)
 
     def more(self, keep_from: int) -> bool:
         """Read the next chunk, dropping bytes before absolute offset ``keep_from``; False at
-        the end of the stream."""
+        the end of the stream, or where it broke (``failure``: raised once the element it cut
+        was yielded, as a torn line is)."""
         try:
             chunk = next(self._chunks)
         except StopIteration:
             self.ended = True
+            return False
+        except InputError as exc:
+            self.ended, self.failure = True, exc
             return False
         drop = keep_from - self.base
         if drop > 0:
@@ -127,6 +137,8 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[El
     offset = cursor.skip_space(start + 1)
     index = 0
     while True:
+        if offset is None and cursor.failure is not None:
+            raise cursor.failure
         if offset is None:
             raise ArrayBroken("the file ends before the array's ']'", cursor.line_at(
                 cursor.base + len(cursor.data)), cursor.base + len(cursor.data))
@@ -135,9 +147,13 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[El
         element = _element(cursor, index, offset, max_record_bytes)
         yield element
         if not element.complete:
+            if cursor.failure is not None:
+                raise cursor.failure
             return
         index += 1
         offset = cursor.skip_space(element.offset + element.size)
+        if offset is None and cursor.failure is not None:
+            raise cursor.failure
         if offset is None:
             raise ArrayBroken("the file ends before the array's ']'", cursor.line, cursor.base
                               + len(cursor.data))
@@ -146,11 +162,13 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[El
             break
         if separator != b",":
             raise ArrayBroken(f"expected ',' or ']' after element {index:,}, found "
-                              f"{separator!r}", cursor.line_at(offset), offset)
+                              f"{separator.decode('latin-1')!r}", cursor.line_at(offset), offset)
         offset = cursor.skip_space(offset + 1)
         if offset is not None and cursor.byte(offset) == b"]":
             raise ArrayBroken("a ',' before the array's ']'", cursor.line_at(offset), offset)
     rest = cursor.skip_space(offset + 1)
+    if cursor.failure is not None:
+        raise cursor.failure
     if rest is not None:
         raise ArrayBroken("bytes after the array's ']'", cursor.line_at(rest), rest)
 

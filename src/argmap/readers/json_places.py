@@ -19,13 +19,30 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 _BOM = b"\xef\xbb\xbf"
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 Pointer = Sequence[str | int]
+
+
+class Places(Protocol):
+    """Where records of a document are, by JSON pointer."""
+
+    def place_or_none(self, pointer: Pointer) -> tuple[int, int | None]: ...
+
+
+class KnownPlaces:
+    """Places already known (a streamed array's elements were placed as they were cut)."""
+
+    def __init__(self, known: Mapping[tuple[str | int, ...], tuple[int, int]]) -> None:
+        self._known = known
+
+    def place_or_none(self, pointer: Pointer) -> tuple[int, int | None]:
+        return self._known.get(tuple(pointer), (0, None))
 
 
 class DocumentPlaces:

@@ -19,9 +19,12 @@ import orjson
 from argmap.errors import InputError, plural
 from argmap.model import Post, Problem, SourceRef, Thread
 from argmap.options import ReadOptions
+from argmap.readers.array_records import read_array
 from argmap.readers.codecs import Damage
-from argmap.readers.json_places import DocumentPlaces
+from argmap.readers.json_array import starts_with_array
+from argmap.readers.json_places import Places
 from argmap.readers.records import (
+    Located,
     RecordError,
     as_id,
     as_optional_str,
@@ -38,19 +41,9 @@ from argmap.readers.source import (
     Source,
     damage_problem,
     decode_line,
-    read_placed_document,
+    placed_document,
+    read_content,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """A parsed record and where it was: 1-based line and byte offset for line formats; inside
-    a whole JSON document line 0 and its JSON ``pointer``, placed when a problem needs it."""
-
-    line: int
-    offset: int | None
-    record: object
-    pointer: tuple[str | int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +142,7 @@ def whole_document_records(document: object, path: Path,
             for index, record in enumerate(document)]
 
 
-def placed(where: Located, places: DocumentPlaces | None) -> tuple[int, int | None]:
+def placed(where: Located, places: Places | None) -> tuple[int, int | None]:
     """Line and byte offset to report for a record: its own for a line, found by its pointer
     inside a whole document (0 and None when neither is known)."""
     if where.line or where.pointer is None or places is None:
@@ -240,7 +233,7 @@ def assemble(drafts: list[Draft], file_thread: str, path: str) -> list[Thread]:
 def read_records(path: Path, options: ReadOptions, mapper: Mapper, file_thread: str,
                  located: list[Located] | None = None,
                  problems: Sequence[Problem] = (),
-                 places: DocumentPlaces | None = None) -> ReadResult:
+                 places: Places | None = None) -> ReadResult:
     """Shared loop: parse, map, skip-and-report, assemble. ``located`` for whole documents
     (``problems``: what reading them met; ``places``: where its records are), else the file
     is read line by line."""
@@ -280,7 +273,12 @@ def read_jsonl(path: Path, options: ReadOptions) -> ReadResult:
 
 def read_json(path: Path, options: ReadOptions) -> ReadResult:
     """A JSON array of post objects, or an object holding one (``{"posts": [...]}``)."""
-    document, problems, places = read_placed_document(path, options.max_input_bytes)
+    content = read_content(path, options.max_input_bytes)
+    if starts_with_array(content.data):
+        located, found, known = read_array(content, path, options)
+        return read_records(path, options, generic_mapper(path.stem), path.stem, located, found,
+                            known)
+    document, problems, places = placed_document(content, path)
     located = whole_document_records(document, path)
     return read_records(path, options, generic_mapper(path.stem), path.stem, located, problems,
                         places)

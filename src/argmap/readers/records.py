@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -25,6 +26,18 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 _SAFE_URL = re.compile(r"https://[^\s<>\"'\\\x00-\x1f\x7f]{1,2000}")
 MS_THRESHOLD = 1e11  # epoch values above this are milliseconds (year 5138 in seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A parsed record and where it was: 1-based line and byte offset for line formats; inside
+    a whole JSON document line 0 and its JSON ``pointer``, placed when a problem needs it
+    (``record`` None with no pointer: a record already reported as skipped)."""
+
+    line: int
+    offset: int | None
+    record: object
+    pointer: tuple[str | int, ...] | None = None
 
 
 class RecordError(ValueError):

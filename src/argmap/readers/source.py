@@ -271,7 +271,12 @@ def read_placed_document(path: Path, max_bytes: int
 
     A document cut short cannot be parsed: the error says the file is damaged rather than
     "invalid JSON". Trailing bytes after a complete compressed document are reported."""
-    content = read_content(path, max_bytes)
+    return placed_document(read_content(path, max_bytes), path)
+
+
+def placed_document(content: Content, path: Path
+                    ) -> tuple[object, tuple[Problem, ...], DocumentPlaces]:
+    """``read_placed_document`` of content already read."""
     shown = str(path)
     damage = content.damage
     places = DocumentPlaces(content.data)

@@ -1,0 +1,98 @@
+"""A JSON array of records read element by element, by ``argmap map`` as by ``argmap batch``.
+
+Parsed whole, one bad element (a ``tru`` for ``true``, a bad byte, a record cut by a crashed
+exporter) made the whole file "not valid JSON": nothing was mapped, and the error gave orjson's
+character position as the byte offset, on line 1. Read element by element
+(``json_array.iter_elements``), a bad element is one skipped record placed by its line and byte
+offset, and the rest is read; an element over ``read.max_record_bytes`` is skipped unread, as a
+long line is. Each good element becomes the same ``Located`` the whole-document reader made
+(line 0 and its index: the same post ids and sources), so nothing else changes.
+
+Where the array's own structure breaks (a missing comma, the file cut before ``]``) the
+elements before it are kept and the break is reported as a skipped record: what follows a
+broken structure cannot be told apart reliably, so it is reported lost, never guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+
+from argmap.errors import plural
+from argmap.model import Problem
+from argmap.options import ReadOptions
+from argmap.readers.json_array import ArrayBroken, Element, iter_elements
+from argmap.readers.json_places import KnownPlaces
+from argmap.readers.records import Located
+from argmap.readers.source import Content, RawLine, damage_problem, decode_line
+
+
+def parse_elements(elements: Iterator[Element], shown: str, options: ReadOptions,
+                   problems: list[Problem]) -> Iterator[tuple[Element, Located]]:
+    """Each element as a ``Located`` record; one that cannot be a record is reported in
+    ``problems`` and comes as ``Located`` with no record and no pointer (already reported)."""
+    skipped = Located(0, None, None)
+    for element in elements:
+        if element.data is None:
+            problems.append(Problem("record_too_large", f"record of {element.size:,} bytes is "
+                                    f"over read.max_record_bytes={options.max_record_bytes:,}",
+                                    shown, element.line, element.offset))
+            yield element, skipped
+            continue
+        if not element.complete:
+            problems.append(Problem("truncated_record", "last record cut off (the file ends "
+                                    "inside it)", shown, element.line, element.offset))
+            yield element, skipped
+            continue
+        text, problem = decode_line(RawLine(element.line, element.offset, element.data), shown)
+        if problem is not None:
+            problems.append(problem)
+            yield element, skipped
+            continue
+        try:
+            record = orjson.loads(text or "")
+        except (orjson.JSONDecodeError, RecursionError) as exc:
+            problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
+                                    element.line, element.offset))
+            yield element, skipped
+            continue
+        yield element, Located(0, None, record, (element.index,))
+
+
+def broken_problem(exc: ArrayBroken, shown: str, kept: int) -> Problem:
+    """The problem a break in the array's structure is: where, and what was read before it."""
+    return Problem("invalid_json", f"the JSON array is broken: {exc.detail}; the "
+                   f"{plural(kept, 'record')} before it were read, what follows could not be",
+                   shown, exc.line, exc.offset)
+
+
+def read_array(content: Content, path: Path, options: ReadOptions
+               ) -> tuple[list[Located], list[Problem], KnownPlaces]:
+    """The records of a file holding one JSON array (``content`` read whole, as every
+    document of ``argmap map`` is), their problems, and where each record is."""
+    shown = str(path)
+    problems: list[Problem] = []
+    located: list[Located] = []
+    known: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    elements = iter_elements(iter([content.data]), options.max_record_bytes)
+    try:
+        for element, where in parse_elements(elements, shown, options, problems):
+            known[(element.index,)] = (element.line, element.offset)
+            located.append(where)
+    except ArrayBroken as exc:
+        if content.damage is not None:
+            problems.append(damage_problem(content.damage, shown, exc.line, exc.offset,
+                                           f"the {plural(len(located), 'record')} before it "
+                                           "were read; whatever followed it is lost"))
+        else:
+            problems.append(broken_problem(exc, shown, len(located)))
+        located.append(Located(0, None, None))  # the break is a record lost
+        return located, problems, KnownPlaces(known)
+    damage = content.damage
+    if damage is not None:
+        kept = ("the JSON array before it is complete and was read" if damage.kind == "trailing"
+                else f"kept the {plural(len(located), 'record')} read before it")
+        problems.append(damage_problem(damage, shown, 0, len(content.data), kept))
+    return located, problems, KnownPlaces(known)
