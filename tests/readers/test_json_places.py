@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from argmap.errors import InputError
+from argmap.options import ReadOptions
 from argmap.readers import read_threads
 from argmap.readers.json_places import DocumentPlaces
 from tests.support import run_cli
@@ -196,3 +199,14 @@ def test_json_places_a_broken_array_keeps_the_records_before_the_break(tmp_path)
     assert problem.message.startswith("the JSON array is broken: expected ',' or ']' after "
                                       "element 2, found '{'; the 2 records before it were read")
     assert result.records_in == 3  # a + b + the break, so the loss counts
+
+
+def test_json_places_an_invalid_document_names_the_line_and_byte_of_the_error(tmp_path):
+    """orjson's position counts characters; the report counts bytes and lines (before: the
+    character position as the byte offset, always on line 1)."""
+    path = tmp_path / "wrapped.json"
+    data = b'\xef\xbb\xbf{"posts": [{"id": "a", "text": "Caf\xc3\xa9s."},\n {"id": "b", "text": tru}]}'
+    path.write_bytes(data)
+    with pytest.raises(InputError) as caught:
+        read_threads([path], ReadOptions(format="json"))
+    assert (caught.value.line, caught.value.byte_offset) == (2, data.index(b"tru}"))

@@ -245,15 +245,26 @@ def decode_text(data: bytes, path: str) -> tuple[str, list[Problem]]:
     return body.decode("utf-8", errors="replace"), problems
 
 
+def _json_error_place(data: bytes, position: int, line: int) -> tuple[int, int]:
+    """The line and byte offset of orjson's error ``position``, which counts characters of
+    the decoded text, not bytes (they differ after any non-ASCII character)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return line, position
+    return line + text.count("\n", 0, position), len(text[:position].encode("utf-8"))
+
+
 def load_json(data: bytes, path: Path, line: int = 1) -> object:
     """Parse one JSON document with orjson; any failure is an InputError naming the file."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    data = data[skip:]
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON ({exc})", path, line, code="invalid_json",
-                         byte_offset=exc.pos) from exc
+        where, offset = _json_error_place(data, exc.pos, line)
+        raise InputError(f"is not valid JSON ({exc})", path, where, code="invalid_json",
+                         byte_offset=offset + skip) from exc
     except RecursionError as exc:  # pragma: no cover - orjson caps depth itself
         raise InputError("JSON nested too deeply", path, line, code="too_deep") from exc
 
