@@ -112,3 +112,48 @@ def test_records_damaged_arrays_are_counted_as_map_counts_them(tmp_path) -> None
         assert found.posts + found.skipped == found.records_in, name
         assert sorted(p["code"] for p in found.problems) == sorted(
             p.code for p in expected.problems), name
+
+
+def _convokit(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    rows = []
+    for i in range(count):
+        root = f"u{i - i % 20}"
+        rows.append({"id": f"u{i}", "speaker": f"s{i % 7}", "conversation_id": root,
+                     "reply_to": None if i % 20 == 0 else f"u{i - 1}", "timestamp": i,
+                     "text": f"Utterance {i} argues that **cars** should be banned [link](x).",
+                     "meta": {"subreddit": "changemyview"}})
+    lines = [orjson.dumps(row) for row in rows]
+    lines.insert(3, b"{not json")
+    (folder / "utterances.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    (folder / "utterances-bin.p").write_bytes(b"cos\nsystem\n(S'echo pwned'\ntR.")
+    return folder
+
+
+def test_records_convokit_corpus_is_streamed_as_map_reads_it(tmp_path) -> None:
+    """Before: a ConvoKit folder was read whole in batch's main process (ConvoKit's own
+    failure on big corpora); now its utterances stream like any JSON Lines file."""
+    corpus = _convokit(tmp_path / "cmv-corpus", 200)
+    found = partition([corpus], ReadOptions(), tmp_path / "spill", 4)
+    expected = read_threads([corpus], ReadOptions())
+    threads = threads_of(tmp_path / "spill", 4)
+    assert found.records_in == expected.records_in == 201 and found.posts == 200
+    for thread in expected.threads:
+        assert threads[thread.id].posts == thread.posts
+    assert sorted((p["code"], p["line"]) for p in found.problems) == sorted(
+        (p.code, p.line) for p in expected.problems) == [
+        ("binary_metadata_ignored", 0), ("invalid_json", 4)]
+
+
+def test_records_convokit_corpus_is_not_held_in_memory(tmp_path) -> None:
+    corpus = _convokit(tmp_path / "big-corpus", 20_000)
+    tracemalloc.start()
+    try:
+        found = partition([corpus], ReadOptions(), tmp_path / "spill", 8)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found.posts == 20_000
+    # 4 MB of utterances: ~4 MB of buffers now (the same at 60,000: 12 MB of utterances);
+    # read whole, 35 MB at 20,000 and growing with the corpus
+    assert peak < 12_000_000

@@ -77,6 +77,14 @@ class Partitioned:
     inputs: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _size(path: Path) -> int:
+    """The bytes a pass over ``path`` reads (a ConvoKit folder: its utterances)."""
+    utterances = path / "utterances.jsonl"
+    if path.is_dir():
+        return utterances.stat().st_size if utterances.is_file() else 0
+    return path.stat().st_size if path.is_file() else 0
+
+
 class _Pass:
     def __init__(self, files: Sequence[Path], options: ReadOptions, spill: Path, buckets: int,
                  progress: Progress | None, found_in_folders: frozenset[Path]) -> None:
@@ -85,7 +93,7 @@ class _Pass:
         self.writer = SpillWriter(spill, buckets)
         self.result = Partitioned()
         self.progress = progress
-        self.total_bytes = sum(p.stat().st_size for p in files if p.is_file())
+        self.total_bytes = sum(_size(p) for p in files)
         self.done_bytes = 0
         self.last_report = 0.0
 
@@ -124,7 +132,7 @@ class _Pass:
         if fmt_name not in FORMATS:
             raise InputError(f"unknown format {fmt_name!r}; known: "
                              f"{', '.join(sorted(FORMATS))}", path, code="unknown_format")
-        fmt = line_format(path, fmt_name) if path.is_file() else None
+        fmt = line_format(path, fmt_name)
         before = self.result.records_in
         if fmt is not None:
             self.stream_file(path, fmt)
@@ -132,7 +140,7 @@ class _Pass:
             self.read_whole(path, fmt_name)
         self.result.inputs.append({"path": str(path), "format": fmt_name,
                                    "records": self.result.records_in - before})
-        self.done_bytes += path.stat().st_size if path.is_file() else 0
+        self.done_bytes += _size(path)
         self.report(0, force=True)
 
     def stream_file(self, path: Path, fmt: LineFormat) -> None:
@@ -141,7 +149,7 @@ class _Pass:
         parents: dict[str, str | None] = {}
         keyed = threaded = False
         records = 0
-        with ByteStream(path) as stream, open(pending, "wb") as waiting:
+        with ByteStream(fmt.source or path) as stream, open(pending, "wb") as waiting:
             try:
                 for record in iter_records(stream, fmt, self.options, problems):
                     records += 1
@@ -165,6 +173,7 @@ class _Pass:
                     exc.path, exc.line, code=exc.code, byte_offset=exc.byte_offset))
         if records == 0:
             self.file_problem(InputError("no records in this file", path, code="empty_input"))
+        self.result.problems.extend(problem_row(note) for note in fmt.notes)
         self.place_waiting(pending, parents, fmt.file_thread, keyed, threaded)
         pending.unlink(missing_ok=True)
 

@@ -9,8 +9,8 @@ A file holding one JSON array of posts or HN items (an export can be a dump-size
 read the same way, element by element (``readers.json_array``), each record mapped exactly as
 the whole-document reader maps it (line 0 and its index, so the same post ids). Formats whose
 unit is a whole document (a Reddit thread JSON, Discourse, LessWrong, Algolia trees, an object
-wrapping its posts, text, ConvoKit) are read whole by their reader instead: one such file is
-one or a few threads, never a dump.
+wrapping its posts, text) are read whole by their reader instead: one such file is one or a few
+threads, never a dump. A ConvoKit corpus folder is its ``utterances.jsonl``, streamed.
 
 Each problem names file, line and byte offset, exactly as ``readers.jsonl.iter_lines`` and
 ``read_records`` report them; every non-blank line is one record in.
@@ -30,6 +30,7 @@ from argmap.model import Problem
 from argmap.options import ReadOptions
 from argmap.readers import sniff
 from argmap.readers.array_records import broken_problem, parse_elements
+from argmap.readers.convokit import corpus_parts
 from argmap.readers.hn import _firebase_mapper
 from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
 from argmap.readers.jsonl import Draft, Located, Mapper, generic_mapper
@@ -50,10 +51,20 @@ class LineFormat:
     mapper: Mapper
     file_thread: str
     array: bool = False  # the file is one JSON array whose elements are the records
+    source: Path | None = None  # the file to stream when it is not the input (ConvoKit)
+    notes: tuple[Problem, ...] = ()  # what reading the input noted besides its records
 
 
 def line_format(path: Path, name: str) -> LineFormat | None:
     """The streaming form of reader ``name`` for ``path``, or None when it reads documents."""
+    if name == "convokit":  # a corpus folder: its utterances.jsonl, one utterance a line
+        try:
+            utterances, mapper, file_thread, ignored = corpus_parts(path)
+        except InputError:
+            return None  # the reader says what is wrong
+        return LineFormat(name, mapper, file_thread, source=utterances, notes=ignored)
+    if not path.is_file():
+        return None
     if name == "jsonl":
         return LineFormat(name, generic_mapper(path.stem), path.stem)
     if name == "reddit-ndjson":

@@ -59,17 +59,25 @@ def _mapper_for(corpus: str) -> Mapper:
     return mapper
 
 
-def read_convokit(path: Path, options: ReadOptions) -> ReadResult:
-    """A ConvoKit corpus folder (or its utterances.jsonl)."""
+def corpus_parts(path: Path) -> tuple[Path, Mapper, str, tuple[Problem, ...]]:
+    """A ConvoKit corpus folder (or its utterances.jsonl) as what reading it takes: the
+    utterances file, the mapper, the thread of keyless utterances and the pickles left alone
+    (``argmap batch`` streams the same file with the same mapper)."""
     folder = path if path.is_dir() else path.parent
     utterances = folder / "utterances.jsonl" if path.is_dir() else path
     if not utterances.is_file():
         raise InputError("ConvoKit folder without utterances.jsonl", path, code="unknown_shape")
     corpus = _corpus_name(folder)
-    result = read_records(utterances, options, _mapper_for(corpus), f"convokit:{corpus}")
     ignored = tuple(
         Problem("binary_metadata_ignored", "binary metadata ignored (pickles are never loaded)",
                 str(p))
         for p in sorted(folder.glob("*-bin.p"))
     )
+    return utterances, _mapper_for(corpus), f"convokit:{corpus}", ignored
+
+
+def read_convokit(path: Path, options: ReadOptions) -> ReadResult:
+    """A ConvoKit corpus folder (or its utterances.jsonl)."""
+    utterances, mapper, file_thread, ignored = corpus_parts(path)
+    result = read_records(utterances, options, mapper, file_thread)
     return ReadResult(result.threads, result.problems + ignored, result.records_in)
