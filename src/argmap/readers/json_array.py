@@ -134,14 +134,9 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[El
     start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0)
     if start is None or cursor.byte(start) != b"[":
         raise ArrayBroken("does not start with '['", 1, start or 0)
-    offset = cursor.skip_space(start + 1)
+    offset = _present(cursor, cursor.skip_space(start + 1))
     index = 0
     while True:
-        if offset is None and cursor.failure is not None:
-            raise cursor.failure
-        if offset is None:
-            raise ArrayBroken("the file ends before the array's ']'", cursor.line_at(
-                cursor.base + len(cursor.data)), cursor.base + len(cursor.data))
         if index == 0 and cursor.byte(offset) == b"]":
             break
         element = _element(cursor, index, offset, max_record_bytes)
@@ -151,20 +146,15 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[El
                 raise cursor.failure
             return
         index += 1
-        offset = cursor.skip_space(element.offset + element.size)
-        if offset is None and cursor.failure is not None:
-            raise cursor.failure
-        if offset is None:
-            raise ArrayBroken("the file ends before the array's ']'", cursor.line, cursor.base
-                              + len(cursor.data))
+        offset = _present(cursor, cursor.skip_space(element.offset + element.size))
         separator = cursor.byte(offset)
         if separator == b"]":
             break
         if separator != b",":
             raise ArrayBroken(f"expected ',' or ']' after element {index:,}, found "
                               f"{separator.decode('latin-1')!r}", cursor.line_at(offset), offset)
-        offset = cursor.skip_space(offset + 1)
-        if offset is not None and cursor.byte(offset) == b"]":
+        offset = _present(cursor, cursor.skip_space(offset + 1))
+        if cursor.byte(offset) == b"]":
             raise ArrayBroken("a ',' before the array's ']'", cursor.line_at(offset), offset)
     rest = cursor.skip_space(offset + 1)
     if cursor.failure is not None:
@@ -175,6 +165,17 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[El
 
 # a scanner's state between chunks: (depth of brackets, inside a string not closed yet)
 _State = tuple[int, bool]
+
+
+def _present(cursor: _Cursor, offset: int | None) -> int:
+    """``offset``, or why the stream ended before the array did: the stream's own failure
+    (damaged compressed data) or the array cut before its ']'."""
+    if offset is not None:
+        return offset
+    if cursor.failure is not None:
+        raise cursor.failure
+    end = cursor.base + len(cursor.data)
+    raise ArrayBroken("the file ends before the array's ']'", cursor.line_at(end), end)
 
 
 def _element(cursor: _Cursor, index: int, start: int, cap: int) -> Element:
