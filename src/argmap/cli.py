@@ -399,12 +399,20 @@ def inspect(
 
     Also each file's compression and record counts. Exits 3 when records would be skipped and 65 when they are over the error budget, as map would.
     """
+    from argmap.corpus.survey import survey, wants_survey
     from argmap.readers import check_budget, read_threads
 
     options = build_options(None, None, **{"read.format": input_format,
                                            "read.fields": ",".join(fields) if fields else None})
     with spooled_inputs(inputs) as (paths, names):
-        result = read_threads(paths, options.read, budget=False)  # show all, then judge
+        if wants_survey(paths):  # a dump: counted as it streams, never held
+            result: Any = survey(paths, options.read)
+            threads = [(t.id, t.title, t.posts) for t in result.threads]
+            streamed = [names.get(p, p) for p in result.streamed]
+        else:
+            result = read_threads(paths, options.read, budget=False)  # show all, then judge
+            threads = [(t.id, t.title, len(t.posts)) for t in result.threads]
+            streamed = []
     shown = dict(names)
     problems = tuple(replace(p, path=shown.get(p.path, p.path)) for p in result.problems)
     info = {
@@ -412,8 +420,10 @@ def inspect(
         "posts": result.posts_kept,
         "skipped": result.skipped,
         "files": [{"path": shown.get(s.path, s.path), "format": s.format, "codec": s.codec,
-                   "records": s.records_in, "posts": s.posts_kept} for s in result.sources],
-        "threads": [{"id": t.id, "title": t.title, "posts": len(t.posts)} for t in result.threads],
+                   "records": s.records_in, "posts": s.posts_kept,
+                   "streamed": shown.get(s.path, s.path) in streamed} for s in result.sources],
+        "threads": [{"id": key, "title": title, "posts": count}
+                    for key, title, count in threads],
         "problems": [{"code": p.code, "path": p.path, "line": p.line,
                       "byte_offset": p.byte_offset, "message": p.message, "post_id": p.post_id}
                      for p in problems],

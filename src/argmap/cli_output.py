@@ -234,6 +234,9 @@ class ArgmapGroup(TyperGroup):
         return option
 
 
+MAX_THREAD_ROWS = 40
+
+
 def print_inspection(info: dict[str, Any]) -> None:
     console = out_console()
     files = Table("file", "format", "compression", "records", "posts")
@@ -241,10 +244,22 @@ def print_inspection(info: dict[str, Any]) -> None:
         files.add_row(safe_terminal(f["path"]), f["format"], f["codec"] or "none",
                       f"{f['records']:,}", f"{f['posts']:,}")
     console.print(files)
+    rows = info["threads"]
+    if len(rows) > MAX_THREAD_ROWS:  # a dump's thousands of threads: the largest ones
+        rows = sorted(rows, key=lambda t: (-t["posts"], t["id"]))[:MAX_THREAD_ROWS]
     threads = Table("thread", "title", "posts")
-    for t in info["threads"]:
+    for t in rows:
         threads.add_row(safe_terminal(t["id"]), safe_terminal(t["title"] or ""), f"{t['posts']:,}")
+    if len(rows) < len(info["threads"]):
+        threads.add_row(f"… {len(info['threads']) - len(rows):,} more threads", "(the largest "
+                        f"{len(rows)} are shown; --json lists them all)", "")
     console.print(threads)
+    streamed = [f["path"] for f in info["files"] if f.get("streamed")]
+    if streamed:
+        err.print(f"{plural(len(streamed), 'file')} over 64 MiB counted as a stream (records, "
+                  "posts, threads and skipped records as batch finds them; the repairs found "
+                  "when threads are assembled, such as orphans and duplicate ids, are listed by "
+                  "map and batch)")
 
 
 def print_eval(result: dict) -> None:

@@ -30,7 +30,7 @@ from argmap.readers.jsonl import read_json, read_jsonl
 from argmap.readers.lesswrong import read_lesswrong
 from argmap.readers.reddit import read_reddit, read_reddit_ndjson
 from argmap.readers.reply_tree import merge_parts
-from argmap.readers.result import ReadResult, SourceInfo, is_loss
+from argmap.readers.result import Counts, ReadResult, SourceInfo, is_loss
 from argmap.readers.source import Source, read_bytes
 from argmap.readers.text import read_text
 
@@ -245,7 +245,7 @@ def read_threads(paths: Sequence[str | Path], options: ReadOptions | None = None
     return result
 
 
-def check_budget(result: ReadResult, options: ReadOptions) -> None:
+def check_budget(result: Counts, options: ReadOptions) -> None:
     """Fail (InputError, exit 65) when the input is too broken to map as if it were whole.
 
     The budget is ``max(read.max_errors_min, read.max_errors x records)`` skipped records:

@@ -10,6 +10,7 @@ reported, but the run is complete (exit 0). Unknown codes count as losses: when 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from argmap.model import Problem, Thread
 
@@ -43,6 +44,22 @@ class SourceInfo:
     codec: str | None
     records_in: int
     posts_kept: int
+
+
+class Counts(Protocol):
+    """What the error budget judges: ``ReadResult``, or ``inspect``'s survey of a dump."""
+
+    @property
+    def records_in(self) -> int: ...
+
+    @property
+    def posts_kept(self) -> int: ...
+
+    @property
+    def skipped(self) -> int: ...
+
+    @property
+    def losses(self) -> tuple[Problem, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
