@@ -87,3 +87,41 @@ def test_punkt_mark_shortcut_agrees_with_punkt(word: str, mark: str, space: str,
     reference = PunktSentenceTokenizer(punkt.punkt_parameters())
     assert punkt.punkt_tokenizer().text_contains_sentbreak(context) == \
         reference.text_contains_sentbreak(context)
+
+
+PUNKT_WORDS = st.sampled_from(
+    ["air", "The", "Dr.", "e.g.", "U.S.", "A.", "5", "3.5", "-2,000.", "1990s", "...", "..",
+     "--", "-", "co-op", "it's", "'quoted'", '"said"', "(x)", "[y]", "{z}", ",", ";", ":",
+     "Zoë", "ÉTÉ", "naïve.", "ß.", "Ω.", "٣.", "x,y", "a.b.c", "*", "@", "#", "&", "`"])
+PUNKT_SPACE = st.sampled_from([" ", "  ", "\n", "\n\n", "\t", " \n", ". ", "? ", "! ", ".\n"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(PUNKT_WORDS, PUNKT_SPACE), max_size=30))
+def test_punkt_unguarded_patterns_agree_with_nltk(parts: list[tuple[str, str]]) -> None:
+    """Punkt's word and token patterns run without NLTK's timeout (the same compiled patterns):
+    the same word tokens, token types and sentence spans as NLTK's guarded tokenizer."""
+    text = "".join(word + space for word, space in parts)
+    ours = punkt.punkt_tokenizer()
+    reference = PunktSentenceTokenizer(punkt.punkt_parameters())
+    assert [(t.tok, t.type, t.linestart) for t in ours._tokenize_words(text)] == [
+        (t.tok, t.type, t.linestart) for t in reference._tokenize_words(text)]
+    assert list(ours.span_tokenize(text)) == list(reference.span_tokenize(text))
+    for word, _ in parts:
+        mine, theirs = ours._Token(word), reference._Token(word)
+        assert (mine.type, bool(mine.is_ellipsis), bool(mine.is_initial), bool(mine.is_alpha),
+                mine.is_number) == (theirs.type, bool(theirs.is_ellipsis),
+                                    bool(theirs.is_initial), bool(theirs.is_alpha),
+                                    theirs.is_number)
+
+
+def test_punkt_word_patterns_run_without_the_timeout_wrapper() -> None:
+    """NLTK's ReDoS wrapper makes ``regex`` match ~2.5x slower (a timeout per call): argmap's
+    tokenizer calls the wrapped engine directly, the same pattern and flags."""
+    ours = punkt.punkt_tokenizer()
+    word_re = ours._lang_vars._word_tokenizer_re()
+    wrapped = PunktSentenceTokenizer(punkt.punkt_parameters())._lang_vars._word_tokenizer_re()
+    assert not hasattr(word_re, "_rx")
+    assert (word_re.pattern, word_re.flags) == (getattr(wrapped, "_rx", wrapped).pattern,
+                                                getattr(wrapped, "_rx", wrapped).flags)
+    assert not hasattr(ours._Token._RE_NUMERIC, "_rx")

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from argmap.link.contexts import PairContexts
 from argmap.link.cross_post import AcrossPairs, build_pairs, child_flags, parent_flags
 from argmap.link.cues import quoted_spans
 from argmap.link.layout import (
@@ -231,10 +232,8 @@ def _reply_tree(layout: Layout, threads: Sequence[Thread], routes: Routes,
         routes.heads += [Evidence(EvidenceKind.REPLY, f"reply to {parent_post}", 0.4),
                          Evidence(EvidenceKind.REPLY, f"reply to {parent_post}", 0.15)]
         routes.openings.append(opening_cues(post.text[:200]))
-    contexts = [PairContext(reply=True, parent_first=at == 0, parent_last=at == end,
-                            similarity=sim, child_first=is_first)
-                for at, end, sim, is_first in zip(j.tolist(), last.tolist(), sims.tolist(),
-                                                  first.tolist(), strict=True)]
+    contexts = PairContexts.make(len(child), reply=True, parent_first=j == 0,
+                                 parent_last=j == last, similarity=sims, child_first=first)
     routes.add(child, parent, REPLY, sims, head_base + 2 * reply[group] + ~first,
                opening_base + reply[group], contexts)
 
@@ -268,7 +267,7 @@ def pair_cosines(vectors, child: np.ndarray, parent: np.ndarray,
 
 def _quotes(layout: Layout, threads: Sequence[Thread], routes: Routes) -> None:
     rows: list[tuple[int, int, int]] = []  # (child, target, head)
-    contexts = []
+    replying: list[bool] = []  # the context's ``reply`` of each row (``quoted`` for all)
     for thread in threads:
         thread_claims = [i for p in thread.posts for i in layout.by_post.get(p.id, [])]
         for post in thread.posts:
@@ -284,14 +283,15 @@ def _quotes(layout: Layout, threads: Sequence[Thread], routes: Routes) -> None:
                 end = spans[n + 1][0] if n + 1 < len(spans) else math.inf
                 answers = [i for i in mine if answer_at <= layout.claims[i].start < end][:2]
                 for child in answers:
-                    contexts.append(PairContext(quoted=True, reply=post.reply_to is not None))
+                    replying.append(post.reply_to is not None)
                     rows.append((child, target, len(routes.heads)))
                     routes.heads.append(Evidence(EvidenceKind.QUOTE, f'quotes "{quoted[:60]}"',
                                                  0.7))
     if rows:
         columns = np.asarray(rows, dtype=np.int64).reshape(len(rows), 3)
         routes.add(columns[:, 0], columns[:, 1], QUOTE, np.full(len(rows), np.nan),
-                   columns[:, 2], np.full(len(rows), -1), contexts)
+                   columns[:, 2], np.full(len(rows), -1),
+                   PairContexts.make(len(rows), quoted=True, reply=np.asarray(replying, bool)))
 
 
 def _best_match(layout: Layout, quoted: str, pool: list[int]) -> int | None:
@@ -311,14 +311,10 @@ def _similar_routes(routes: Routes, origin: int,
     """Route rows for ``similar_rows`` output; the context names the child's place in its post
     for in-thread similarity only, as the per-pair rule did."""
     child, parent, sims = columns
-    values = sims.tolist()
-    # rows alike share one immutable context (10k posts: ~2k distinct in ~50k rows)
-    made: dict[tuple[float, bool], PairContext] = {}
-    firsts = [False] * len(values) if with_first is None else [with_first[c] for c in child]
-    contexts = [made.get(key) or made.setdefault(key, PairContext(
-        similarity=key[0], child_first=key[1])) for key in zip(values, firsts, strict=True)]
+    firsts = False if with_first is None else np.asarray(with_first, dtype=bool)[child]
     none = np.full(len(child), -1)
-    routes.add(child, parent, origin, sims.astype(np.float64), none, none, contexts)
+    routes.add(child, parent, origin, sims.astype(np.float64), none, none,
+               PairContexts.make(len(child), similarity=sims, child_first=firsts))
 
 
 def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from argmap.link.contexts import PairContexts
 from argmap.link.layout import CROSS, ORIGINS, QUOTE, REPLY, SIMILARITY, Candidate, Layout, Routes
-from argmap.link.relation_model import PairContext, TextCues, across_post_cues
+from argmap.link.relation_model import TextCues, across_post_cues
 from argmap.model import Evidence, EvidenceKind
 
 _SIM_DETAIL = ("similarity {:.2f}", "similarity {:.2f}", "similarity {:.2f}",
@@ -72,7 +73,7 @@ class AcrossPairs:
     origin: np.ndarray  # index into ``ORIGINS`` after merging
     votes: np.ndarray
     prior: np.ndarray
-    contexts: list[PairContext]  # one per pair
+    contexts: PairContexts  # one per pair
     row: np.ndarray
     extra: dict[int, list[int]]
     routes: Routes
@@ -166,7 +167,7 @@ def build_pairs(layout: Layout, routes: Routes) -> AcrossPairs:
                                          return_counts=True)
     inverse = inverse.reshape(n)
     pair_origin, votes, prior = origin[row], route_votes[row], 1.0 - product[row]
-    contexts = [routes.contexts[r] for r in row.tolist()]
+    contexts = PairContexts.concat(routes.contexts).take(row)
     extra: dict[int, list[int]] = {}
     if (counts > 1).any():
         grouped = np.argsort(inverse, kind="stable")

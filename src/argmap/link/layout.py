@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from argmap.link.contexts import PairContexts
 from argmap.link.cues import OpeningCues, TextCues, text_cues
 from argmap.link.relation_model import PairContext
 from argmap.model import Claim, Evidence, Thread, Topic
@@ -348,12 +349,12 @@ class Routes:
     sim: list[np.ndarray] = field(default_factory=list)  # float64, NaN for quotes
     head: list[np.ndarray] = field(default_factory=list)
     opening: list[np.ndarray] = field(default_factory=list)
-    contexts: list[PairContext] = field(default_factory=list)
+    contexts: list[PairContexts] = field(default_factory=list)  # one block per ``add``
     heads: list[Evidence] = field(default_factory=list)
     openings: list[OpeningCues] = field(default_factory=list)
 
     def add(self, child: ArrayLike, parent: ArrayLike, origin: int, sim: ArrayLike,
-            head: ArrayLike, opening: ArrayLike, contexts: list[PairContext]) -> None:
+            head: ArrayLike, opening: ArrayLike, contexts: PairContexts) -> None:
         """Append rows (one per element of the columns, with its context)."""
         n = len(child)  # type: ignore[arg-type]  # a list or a 1-d array here, never a scalar
         column = np.asarray
@@ -363,4 +364,4 @@ class Routes:
         self.sim.append(column(sim, dtype=np.float64).reshape(n))
         self.head.append(column(head, dtype=np.int64).reshape(n))
         self.opening.append(column(opening, dtype=np.int64).reshape(n))
-        self.contexts.extend(contexts)
+        self.contexts.append(contexts)

@@ -44,6 +44,7 @@ from argmap.link.candidates import (
     generate_columns,
 )
 from argmap.link.columns import across_kept, best_per_child, boosted, id_ranks, priors
+from argmap.link.contexts import PairContexts
 from argmap.link.cross_post import AcrossPairs
 from argmap.link.layout import REPLY, Candidate, Layout
 from argmap.link.pair_scores import BatchScorer
@@ -205,10 +206,11 @@ def _scorer(model: RelationModel) -> BatchScorer:
 
 
 def _column_scores(layout: Layout, children: np.ndarray, parents: np.ndarray,
-                   votes: np.ndarray, prior: np.ndarray, contexts: Sequence[PairContext],
+                   votes: np.ndarray, prior: np.ndarray, given: Sequence[PairContext],
                    context_row: np.ndarray, model: RelationModel | None):
     """``_batch_scores`` over columns; pair k's context is ``contexts[context_row[k]]``."""
     n = len(children)
+    contexts = PairContexts.of(given)
     votes = votes + reply_stance.votes_of(layout, children, contexts, context_row, _CUE_LOGIT)
     logit_attack = votes * _CUE_LOGIT - 0.4
     confidence = prior
@@ -217,8 +219,8 @@ def _column_scores(layout: Layout, children: np.ndarray, parents: np.ndarray,
         logits = _scorer(model).logits_by_row(layout.cues, children, parents, contexts,
                                                   context_row)
         within_trained = model.meta.get("stance_within_post_examples", 0) > 0
-        model_stance = np.fromiter((within_trained or not x.same_post for x in contexts),
-                                   bool, len(contexts))[context_row]
+        model_stance = (np.ones(len(contexts), dtype=bool) if within_trained
+                        else ~contexts.same_post)[context_row]
         with np.errstate(over="ignore"):
             p_attach = 1.0 / (1.0 + np.exp(-logits[0]))
             p_support = np.clip(1.0 / (1.0 + np.exp(-logits[1])), 1e-6, 1 - 1e-6)
@@ -237,7 +239,7 @@ def _column_scores(layout: Layout, children: np.ndarray, parents: np.ndarray,
         stance, rounded[k], _ = _finish(float(prior[k]), float(votes[k]), probs,
                                         bool(model_stance[k]))
         attack[k] = stance is Stance.ATTACK
-    across = ~np.fromiter((x.same_post for x in contexts), bool, len(contexts))[context_row]
+    across = ~contexts.same_post[context_row]
     no_side = _no_side_rows(layout, children, parents, across)
     for k in np.nonzero(no_side)[0].tolist():
         rounded[k] = round(rounded[k] * NO_SIDE_FACTOR, 4)
@@ -305,7 +307,7 @@ def select_relations(layout: Layout, within: WithinPairs, across: AcrossPairs,
                             across.votes])[order]
     prior = np.concatenate([priors([e for e, _v in within.cue_rows])[within.cue],
                             across.prior])[order]
-    contexts = within.contexts + across.contexts
+    contexts = PairContexts.concat([PairContexts.of(within.contexts), across.contexts])
     context_row = np.concatenate([within.context, len(within.contexts)
                                   + np.arange(len(across.child), dtype=np.int64)])[order]
     attack, scored, logits, model_stance, no_side = _column_scores(

@@ -17,6 +17,7 @@ from itertools import chain
 
 import numpy as np
 
+from argmap.link.contexts import PairContexts
 from argmap.link.relation_model import (
     LEXICON_PREFIX,
     SENTIMENT_TERMS,
@@ -189,13 +190,11 @@ class BatchScorer:
         side_p[used] = sides[of_used, 2:4]
         n = len(row)
         m = len(unique)
-        pos = _positions(unique)[row]
-        flag_values = np.column_stack([
-            np.fromiter((x.parent_first for x in unique), bool, m),
-            np.fromiter((x.parent_last for x in unique), bool, m),
-            np.fromiter((x.child_first for x in unique), bool, m)]).reshape(m, 3)[row]
-        sims = np.fromiter((np.nan if x.similarity is None else x.similarity
-                            for x in unique), np.float64, m)[row]
+        columns = PairContexts.of(unique)
+        pos = _positions(columns)[row]
+        flag_values = np.column_stack([columns.parent_first, columns.parent_last,
+                                       columns.child_first]).reshape(m, 3)[row]
+        sims = columns.similarity[row]
         missing = np.nonzero(np.isnan(sims))[0]
         sims[missing] = _content_cosines(cues, children[missing], parents[missing])
         claim = _claim_columns(cues)
@@ -299,10 +298,8 @@ def _content_cosines(cues: Sequence[TextCues], children: np.ndarray,
 
 def _positions(contexts: Sequence[PairContext]) -> np.ndarray:
     """``position_index`` of every context, from three columns."""
-    n = len(contexts)
-    same = np.fromiter((x.same_post for x in contexts), bool, n)
-    answers = np.fromiter((x.reply or x.quoted for x in contexts), bool, n)
-    d = np.fromiter((x.distance for x in contexts), np.int64, n)
+    columns = PairContexts.of(contexts)
+    same, answers, d = columns.same_post, columns.reply | columns.quoted, columns.distance
     inside = np.where(d == 1, 2, np.where(d == -1, 3, np.where(np.abs(d) <= 3, 4, 5)
                                                                + np.where(d > 0, 0, 2)))
     return np.where(same, inside, np.where(answers, 0, 1)).astype(np.int64)

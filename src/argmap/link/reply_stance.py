@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from argmap.link.contexts import PairContexts
 from argmap.link.layout import Layout
 from argmap.link.relation_model import PairContext
 
@@ -79,8 +80,10 @@ def votes_of(layout: Layout, children: np.ndarray, contexts: Sequence[PairContex
     if not len(rows):
         return out
     used, inverse = np.unique(context_row[rows], return_inverse=True)
-    routed = np.fromiter((applies(x.same_post, x.reply, x.quoted, True)
-                          for x in (contexts[c] for c in used.tolist())), bool, len(used))
+    columns = PairContexts.of(contexts)
+    routed = np.fromiter((applies(same, reply, quoted, True) for same, reply, quoted in zip(
+        columns.same_post[used].tolist(), columns.reply[used].tolist(),
+        columns.quoted[used].tolist(), strict=True)), bool, len(used))
     rows = rows[routed[inverse.reshape(-1)]]
     out[rows] = per_claim[children[rows]]
     return out
