@@ -402,3 +402,38 @@ def test_readers_jsonl_file_of_one_record_reads_as_json_lines(tmp_path):
     minified = tmp_path / "thread.json"
     minified.write_bytes(orjson.dumps(record))
     assert sniff(minified) == "json"
+
+
+HN_READS = "argmap reads Hacker News as an Algolia item tree"
+
+
+def test_readers_hn_recorded_api_responses_are_refused_naming_what_hn_reads(tmp_path):
+    """A file of recorded Firebase responses (an HN client's test fixtures: [{url, reply}],
+    a dict of them, or a dict from URL to reply) is not a format any HN API or exporter
+    writes, nor one thread: sniffed or named as HN, it is refused by what it is, with the
+    shapes argmap reads. Before, it was 'no record could be read; first: HN item without id'
+    or 'no text field; map it with --field text=NAME'."""
+    items = [{"id": 1, "type": "story", "by": "pg", "title": "Ask HN: Why?", "kids": [2]},
+             {"id": 2, "type": "comment", "by": "a", "parent": 1, "text": "Because."}]
+    base = "https://hacker-news.firebaseio.com/v0/item/"
+    listed = [{"url": f"{base}{i['id']}.json", "reply": i} for i in items]
+    for name, document in (("list", listed),
+                           ("named", {str(n): e for n, e in enumerate(listed)}),
+                           ("by_url", {e["url"]: e["reply"] for e in listed})):
+        path = _write(tmp_path / f"{name}.json", document)
+        assert sniff(path) == "hn", name
+        for fmt in ("auto", "hn"):
+            with pytest.raises(InputError, match="2 recorded API responses") as caught:
+                read_threads([path], ReadOptions(format=fmt))
+            assert HN_READS in caught.value.detail and "/v0/item/1.json" in caught.value.detail
+    with pytest.raises(InputError, match=HN_READS):  # not JSON's list or object at all
+        read_threads([_write(tmp_path / "number.json", 7)], ReadOptions(format="hn"))
+
+
+@needs_raw
+def test_readers_hn_the_shared_fixtures_file_is_refused_naming_its_thread_item(tmp_path):
+    path = RAW / "original" / "hackernews" / "fixtures.json"
+    assert sniff(path) == "hn"
+    with pytest.raises(InputError, match="26 recorded API responses") as caught:
+        read_threads([path])
+    assert "'/api/v1/items/17'" in caught.value.detail and HN_READS in caught.value.detail

@@ -40,6 +40,10 @@ from argmap.readers.result import ReadResult
 from argmap.readers.source import read_bytes, read_document
 
 HN_TYPES = frozenset({"story", "comment", "poll", "pollopt", "job"})
+# what read_hn takes, said whenever a file given as HN is none of them
+HN_SHAPES = ("argmap reads Hacker News as an Algolia item tree (/api/v1/items/<id>), an Algolia "
+             "search response ({\"hits\": [...]}) or Firebase items (/v0/item/<id>.json) in a "
+             "JSON list or one per line")
 HN_ITEM = "https://news.ycombinator.com/item?id="
 HEAD_BYTES = 1 << 20  # enough to see whether the first line is a whole item
 
@@ -156,6 +160,47 @@ def _is_object(line: bytes) -> bool:
         return False
 
 
+def recorded(document: object) -> list[tuple[str, object]] | None:
+    """The (url, reply) pairs of a file of recorded API responses, else None: a list of
+    ``{"url": ..., "reply": ...}`` objects, a dict of such objects, or a dict from URLs to
+    replies. That is how HN client libraries keep their test fixtures (node-hacker-news-api's
+    ``fixtures.json``), not a format any HN API, dump or exporter writes, and not a thread: its
+    replies are unrelated searches, user profiles and item trees. Recognised so that it is
+    refused by name (``recording_error``) rather than as records without text."""
+    if isinstance(document, Mapping) and document and all(
+            isinstance(key, str) and key.startswith(("/", "http://", "https://"))
+            for key in document):
+        return [(key, reply) for key, reply in document.items()]
+    entries = (document if isinstance(document, list)
+               else list(document.values()) if isinstance(document, Mapping) else [])
+    if entries and all(isinstance(entry, Mapping) and "reply" in entry and "url" in entry
+                       for entry in entries):
+        return [(str(entry["url"]), entry["reply"]) for entry in entries]
+    return None
+
+
+_HN_URLS = ("hacker-news", "firebaseio.com", "ycombinator.com", "algolia.com", "/v0/item/",
+            "/api/v1/items/", "/api/v1/search")
+
+
+def is_hn_recording(document: object) -> bool:
+    """Recorded responses of the HN APIs (one URL of theirs is enough): sniffed as ``hn``,
+    whose reader refuses them saying what it does read."""
+    pairs = recorded(document)
+    return pairs is not None and any(mark in url for url, _ in pairs for mark in _HN_URLS)
+
+
+def recording_error(pairs: list[tuple[str, object]], path: Path) -> InputError:
+    """The error for a file of recorded API responses: what it is, what argmap reads, and how
+    to take one response out of it."""
+    urls = sorted({url[:200] for url, _ in pairs})
+    item = next((url for url in urls if "/items/" in url or "/item/" in url), urls[0])
+    return InputError(
+        f"holds {len(pairs):,} recorded API responses (URLs and replies, e.g. {item!r}), not "
+        f"a thread; {HN_SHAPES}: save one reply as its own file (jq can take it out)",
+        path, code="unknown_shape")
+
+
 def read_hn(path: Path, options: ReadOptions) -> ReadResult:
     """An Algolia item tree or search response, a JSON list of Firebase items, or Firebase
     items one per line."""
@@ -171,7 +216,11 @@ def read_hn(path: Path, options: ReadOptions) -> ReadResult:
     if is_search_result(document):
         hits = [Located(0, None, hit) for hit in document["hits"]]
         return read_records(path, options, _hit_mapper, "hn", hits, problems)
+    pairs = recorded(document)
+    if pairs is not None:
+        raise recording_error(pairs, path)
     if isinstance(document, Mapping | list):
         located = whole_document_records(document, path)
         return read_records(path, options, _firebase_mapper, "hn", located, problems)
-    raise InputError("is not a Hacker News item or list of items", path, code="unknown_shape")
+    raise InputError(f"is not a Hacker News thread; {HN_SHAPES}", path, code="unknown_shape")
+
