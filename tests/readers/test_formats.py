@@ -437,3 +437,34 @@ def test_readers_hn_the_shared_fixtures_file_is_refused_naming_its_thread_item(t
     with pytest.raises(InputError, match="26 recorded API responses") as caught:
         read_threads([path])
     assert "'/api/v1/items/17'" in caught.value.detail and HN_READS in caught.value.detail
+
+
+def test_readers_a_topic_or_submission_id_of_the_wrong_type_is_no_traceback(tmp_path):
+    """A Discourse topic whose ``id`` (or posts' ``topic_id``) is an object, a list or true,
+    and a Reddit thread whose submission ``id`` is one: every post that can be read is, the
+    bad id is reported. Before, 'RecordError: id is dict, expected a string', exit 1."""
+    from argmap.readers.result import is_loss
+
+    def topic(topic_id: object, *post_topics: object) -> dict:
+        return {"id": topic_id, "post_stream": {"posts": [
+            {"id": n + 1, "post_number": n + 1, "username": f"u{n}", "topic_id": t,
+             "cooked": f"<p>Cars pollute the air in our cities, claim {n}.</p>"}
+            for n, t in enumerate(post_topics)]}}
+
+    for document, named in ((topic({"a": 1}, None), "discourse:bad"),
+                            (topic([1], {"x": 1}, 7), "discourse:7"),
+                            (topic(True, " "), "discourse:bad")):
+        result = read_threads([_write(tmp_path / "bad.json", document)])
+        (thread,) = result.threads
+        assert thread.id == named and len(thread.posts) == len(document["post_stream"]["posts"])
+        assert result.problems and all(p.code == "bad_topic_id" for p in result.problems)
+        assert not any(is_loss(p) for p in result.problems)
+    listing = [{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {
+        "id": {"x": 1}, "title": "Free buses?", "selftext": "Cars pollute the air.",
+        "author": "a"}}]}},
+               {"kind": "Listing", "data": {"children": [{"kind": "t1", "data": {
+                   "id": "c1", "parent_id": "t3_x", "body": "I disagree, buses do too.",
+                   "author": "b"}}]}}]
+    result = read_threads([_write(tmp_path / "reddit.json", listing)])
+    assert [t.id for t in result.threads] == ["reddit:unknown"]
+    assert [p.code for p in result.problems if is_loss(p)] == ["wrong_type"]
