@@ -148,3 +148,24 @@ def test_options_shares_cosines_and_probabilities_past_one_are_refused(key):
         Options().with_overrides({key: "1.5"})
     for edge in ("0", "1", "1.0"):
         Options().with_overrides({key: edge})
+
+
+def test_options_config_nested_too_deeply_or_with_a_huge_integer_is_a_bad_value(tmp_path):
+    """A TOML config of arrays or inline tables nested 100,000 deep was a RecursionError
+    traceback (exit 1), and one with an integer of 5,000 digits a ValueError traceback
+    (Python refuses to read past 4,300): both are a bad option value (64) naming the file."""
+    import pytest
+
+    from argmap.errors import OptionsError
+    from argmap.options import Options
+
+    cases = {"deep.toml": "[read]\nfields = " + "[" * 100_000 + "]" * 100_000 + "\n",
+             "inline.toml": "x = " + "{a=" * 5_000 + "1" + "}" * 5_000 + "\n",
+             "digits.toml": "[render]\nmax_claims_per_map = " + "9" * 5_000 + "\n"}
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(OptionsError, match=name) as caught:
+            Options.from_toml(path)
+        assert caught.value.exit_code == 64
+        assert ("nested too deeply" in str(caught.value)) == (name != "digits.toml")

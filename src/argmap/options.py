@@ -197,8 +197,14 @@ class Options:
                 raise OptionsError("config", "a readable TOML file", f"{path}: {info.st_size:,} "
                                    f"bytes, more than a config has (at most 16 MB)")
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except RecursionError as exc:  # [[[[... 100,000 deep: tomllib recurses per level
+            raise OptionsError("config", "a readable TOML file",
+                               f"{path}: arrays or tables nested too deeply") from exc
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise OptionsError("config", "a readable TOML file", f"{path}: {exc}") from exc
+        except ValueError as exc:  # an integer past Python's int-from-text limit (4,300 digits)
+            raise OptionsError("config", "a readable TOML file",
+                               f"{path}: a number of more than 4,300 digits") from exc
         return cls.from_mapping(data)
 
     @classmethod
