@@ -114,3 +114,13 @@ def test_tasks_an_unwritable_map_output_is_left_out_and_the_run_goes_on(tmp_path
                      f"could not write maps/{blocked} of thread reddit:l0001: Is a directory",
                      f"maps/{blocked}", "0", "", "", "reddit:l0001"]]
     assert len(csv_rows(out, "threads")) == 4
+    # a file where the maps folder goes: every output listed, the reason naming that file
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "maps").write_bytes(b"")
+    result = run_cli("batch", str(dump), "-o", str(other), "--maps", "all", "--export", "json",
+                     "--jobs", "1", "-q")
+    assert result.returncode == 3, result.stderr
+    rows = csv_rows(other, "problems")
+    assert len(rows) == 4 and all(r[0] == "output_not_written" and
+                                  r[2].endswith(": File exists: maps") for r in rows)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import neg
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -42,6 +42,9 @@ from argmap.files import safe_filename, write_atomic
 from argmap.gcpause import collector_paused
 from argmap.model import Thread
 from argmap.options import Options
+
+if TYPE_CHECKING:  # outputs loads the renderers: imported when maps are written
+    from argmap.outputs import Refused
 
 REPORT_TOP = 50  # threads and claims kept per list for the corpus report
 MAX_POISON = 8  # records quarantined in one thread before the thread itself is given up
@@ -260,17 +263,26 @@ def write_maps(mapped: MappedThread, out: Path, options: Options,
         shown = f"maps/{refused.path.name}"
         problems.append({**row, "code": "output_not_written", "path": shown,
                          "message": f"could not write {shown} of thread {thread_id}: "
-                                    f"{_reason(refused.error)}"})
+                                    f"{_reason(refused, out)}"})
     return written
 
 
-def _reason(error: Exception) -> str:
+def _reason(refused: Refused, out: Path) -> str:
     """Why an output could not be written: the ``OSError`` under ``write_atomic``'s error
-    (its message names the absolute path, which the row has already), else the error."""
-    cause = error.__cause__
-    if isinstance(cause, OSError):
-        return cause.strerror or str(cause)
-    return str(error)
+    (whose message names the absolute path, which the row has already), with the path it
+    names when that is not the output itself (``File exists: maps``: a file where the maps
+    folder goes), else the error."""
+    cause = refused.error.__cause__
+    if not isinstance(cause, OSError):
+        return str(refused.error)
+    why = cause.strerror or str(cause)
+    where = Path(str(cause.filename)) if cause.filename is not None else None
+    if where is None or where.name.startswith(f".{refused.path.name}."):  # the output's temp
+        return why
+    try:
+        return f"{why}: {where.resolve().relative_to(out.resolve()).as_posix()}"
+    except ValueError:
+        return f"{why}: {where}"
 
 
 PREPARE_POSTS = 2_000  # threads are prepared together in runs of about this many posts
