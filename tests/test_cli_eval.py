@@ -100,3 +100,30 @@ def test_cli_train_twice_identical_bytes(tmp_path):
     assert outputs[0] == outputs[1]
     model = json.loads(outputs[0])
     assert model  # a JSON object, never a pickle
+
+
+def test_cli_eval_a_task_given_for_the_other_format_is_refused_naming_what_fits(tmp_path):
+    """``--task stance`` on format A documents, ``--task relations`` or ``maps`` on B pairs:
+    exit 65 saying which format the task scores and which tasks the records fit. Before, a
+    KeyError traceback (exit 1), or for maps 'no posts found' of a temporary file."""
+    from argmap.errors import InputError
+    from argmap.evaluation import evaluate
+
+    docs, pairs = tmp_path / "docs.jsonl", tmp_path / "pairs.jsonl"
+    _format_a(docs)
+    _format_b(pairs)
+    for path, task, fits in ((docs, "stance", "segmentation / relations / maps"),
+                             (docs, "topics", "segmentation / relations / maps"),
+                             (docs, "summaries", "segmentation / relations / maps"),
+                             (pairs, "segmentation", "stance / topics / summaries"),
+                             (pairs, "relations", "stance / topics / summaries"),
+                             (pairs, "maps", "stance / topics / summaries")):
+        try:
+            evaluate([path], task=task)
+        except InputError as exc:
+            assert f"--task {task} scores" in str(exc) and f"they fit --task {fits}" in str(exc)
+        else:
+            raise AssertionError(f"{task} on {path.name} was not refused")
+    result = run_cli("eval", str(docs), "--task", "stance")
+    assert result.returncode == 65 and b"Traceback" not in result.stderr
+    assert b"they fit --task segmentation / relations / maps" in result.stderr

@@ -148,3 +148,49 @@ def test_options_shares_cosines_and_probabilities_past_one_are_refused(key):
         Options().with_overrides({key: "1.5"})
     for edge in ("0", "1", "1.0"):
         Options().with_overrides({key: edge})
+
+
+def test_options_config_nested_too_deeply_or_with_a_huge_integer_is_a_bad_value(tmp_path):
+    """A TOML config of arrays or inline tables nested 100,000 deep was a RecursionError
+    traceback (exit 1), and one with an integer of 5,000 digits a ValueError traceback
+    (Python refuses to read past 4,300): both are a bad option value (64) naming the file."""
+    import pytest
+
+    from argmap.errors import OptionsError
+    from argmap.options import Options
+
+    cases = {"deep.toml": "[read]\nfields = " + "[" * 100_000 + "]" * 100_000 + "\n",
+             "inline.toml": "x = " + "{a=" * 5_000 + "1" + "}" * 5_000 + "\n",
+             "digits.toml": "[render]\nmax_claims_per_map = " + "9" * 5_000 + "\n"}
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(OptionsError, match=name) as caught:
+            Options.from_toml(path)
+        assert caught.value.exit_code == 64
+        assert ("nested too deeply" in str(caught.value)) == (name != "digits.toml")
+
+
+def test_options_fields_and_rankdir_are_checked_not_ignored():
+    """--field txt=body (a name no reader reads), --field text= or =body, and
+    render.rankdir=XX were accepted and ignored without a word (the text read from the
+    defaults, the map drawn top to bottom): now a bad option value (64) naming the valid
+    ones; rankdir is read in any case."""
+    import pytest
+
+    from argmap.errors import OptionsError
+    from argmap.options import FIELD_NAMES, Options
+    from argmap.readers.records import DEFAULT_FIELDS
+
+    assert set(FIELD_NAMES) == set(DEFAULT_FIELDS)
+    good = Options().with_overrides({"read.fields": "text=body,reply_to=parent.id"})
+    assert good.read.fields == (("reply_to", "parent.id"), ("text", "body"))
+    for bad in ("txt=body", "text=", "=body", "text=body,score=ups"):
+        with pytest.raises(OptionsError, match="read.fields"):
+            Options().with_overrides({"read.fields": bad})
+    with pytest.raises(OptionsError, match="read.fields"):
+        Options.from_mapping({"read": {"fields": {"txt": "body"}}})
+    assert Options().with_overrides({"render.rankdir": " lr "}).render.rankdir == "LR"
+    for bad in ("XX", "", "TB;"):
+        with pytest.raises(OptionsError, match="one of TB, LR, BT, RL"):
+            Options().with_overrides({"render.rankdir": bad})

@@ -289,7 +289,7 @@ def batch(
         reused = f" ({report.tasks_reused} of them already done)" if report.tasks_reused else ""
         err.print(f"{plural(report.tasks_run + report.tasks_reused, 'task')}{reused} on "
                   f"{plural(report.jobs, 'worker')}; tables and report.html in {safe_terminal(report.out)}")
-    if report.problems and (not quiet or lost):
+    if report.problems and (not quiet or report.exit_code):  # -q: said when they cost exit 3
         err.print(f"[yellow]{plural(report.problems, 'problem')} listed in the problems table "
                   f"({safe_terminal(report.out / 'corpus.sqlite')}, csv/problems.csv)[/]")
     if report.exit_code:

@@ -56,6 +56,7 @@ REPAIR_WORDS = {
     "partial_thread": "threads saved from a reply: that reply is the root",
     "more_replies": "places where the export did not load more replies",
     "posts_not_loaded": "topics only partly in the file",
+    "bad_topic_id": "topic ids of the wrong type, passed over (the thread named otherwise)",
     "binary_metadata_ignored": "ConvoKit pickle files, never loaded",
     "symlink_loop": "symbolic links back into a folder being read, not followed",
     "duplicate_folder": "second ways into a folder already read",

@@ -115,6 +115,16 @@ class Problem:
     line: int = 0
     byte_offset: int | None = None
     post_id: str | None = None
+    # The id an ``orphan_reply`` post named as its parent, so that a thread split over files
+    # can be joined again (``readers.reply_tree.merge_parts``) without reading it back out of
+    # the message. Written to no output: orjson leaves out dataclass fields whose names start
+    # with an underscore, so maps keep their schema and bytes; not compared either.
+    _replied_to: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def replied_to(self) -> str | None:
+        """The parent an ``orphan_reply`` post named (not in its input), else None."""
+        return self._replied_to
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,8 +197,14 @@ class Options:
                 raise OptionsError("config", "a readable TOML file", f"{path}: {info.st_size:,} "
                                    f"bytes, more than a config has (at most 16 MB)")
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except RecursionError as exc:  # [[[[... 100,000 deep: tomllib recurses per level
+            raise OptionsError("config", "a readable TOML file",
+                               f"{path}: arrays or tables nested too deeply") from exc
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise OptionsError("config", "a readable TOML file", f"{path}: {exc}") from exc
+        except ValueError as exc:  # an integer past Python's int-from-text limit (4,300 digits)
+            raise OptionsError("config", "a readable TOML file",
+                               f"{path}: a number of more than 4,300 digits") from exc
         return cls.from_mapping(data)
 
     @classmethod
@@ -285,6 +291,10 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
     if hint is str:
         if not isinstance(value, str):
             raise OptionsError(dotted, "a string", value)
+        if dotted == "render.rankdir":  # dot drew any other value top to bottom, unsaid
+            if value.strip().upper() not in RANKDIRS:
+                raise OptionsError(dotted, f"one of {', '.join(RANKDIRS)}", value)
+            return value.strip().upper()
         return value
     if hint == tuple[str, ...]:
         items = value.split(",") if isinstance(value, str) else value
@@ -293,13 +303,20 @@ def _coerce(section: object, key: str, value: Any, dotted: str) -> Any:
         return tuple(i.strip() for i in items if i.strip())
     if hint == tuple[tuple[str, str], ...]:
         pairs = _pairs(value)
-        if pairs is None:
+        if pairs is None or not all(name and field for name, field in pairs):
             raise OptionsError(dotted, "NAME=FIELD pairs or a table", value)
+        unknown = [name for name, _ in pairs if name not in FIELD_NAMES]
+        if unknown:  # a mapping nothing reads was ignored without a word (--field txt=body)
+            raise OptionsError(dotted, f"NAME=FIELD pairs, NAME one of {', '.join(FIELD_NAMES)}",
+                               unknown[0])
         return pairs
     raise OptionsError(dotted, f"a value of type {hint}", value)  # pragma: no cover
 
 
 _CHOICES = {"read.format": READ_FORMATS, "export.formats": EXPORT_FORMATS}
+RANKDIRS = ("TB", "LR", "BT", "RL")  # Graphviz's rank directions (any case given)
+# the argmap fields --field maps (readers.records.DEFAULT_FIELDS, which a test holds equal)
+FIELD_NAMES = ("text", "id", "reply_to", "author", "created", "thread", "title", "url")
 # Shares, cosines and probabilities: past 1 they mean nothing (a PageRank damping over 1 was
 # clamped silently; a threshold over 1 hid everything without a word).
 _UNIT_INTERVAL = frozenset((

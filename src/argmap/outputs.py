@@ -145,16 +145,53 @@ def write_thread(
     be written (a folder in its place, a full disk, no permission) or whose exporter fails
     half way does not stop the others: they are written (the failed one keeps its old file,
     ``write_atomic``), then the first error is raised, an ``OutputError`` counting the rest."""
+    done = write_thread_outputs(amap, analysis, out_dir, options, stem, on_output=on_output)
+    if done.refused:
+        first = done.refused[0].error
+        if not isinstance(first, OutputError):
+            raise first
+        more = (f" (and {len(done.refused) - 1} more outputs of this thread)"
+                if len(done.refused) > 1 else "")
+        raise type(first)(f"{first}{more}") from first
+    return done.written, done.failures
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """An output of a thread that could not be written: where it was to go and why."""
+
+    path: Path
+    error: Exception
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenThread:
+    """What ``write_thread_outputs`` did: the files written, the maps ``dot`` left out, and
+    the outputs that could not be written (each kept its old file, if any)."""
+
+    written: list[Path]
+    failures: tuple[MapFailure, ...]
+    refused: tuple[Refused, ...]
+
+
+def write_thread_outputs(
+    amap: ArgumentMap, analysis: Analysis, out_dir: str | Path, options: Options, stem: str,
+    *, on_output: Callable[[Path], None] | None = None,
+) -> WrittenThread:
+    """``write_thread`` without the raise: every output that can be written is, and the
+    ones that could not are returned, for a caller (``batch --maps``) that reports them
+    beside the thread's other outputs and goes on with the next thread."""
     out = Path(out_dir)
     written: list[Path] = []
-    refused: list[Exception] = []
+    refused: list[Refused] = []
 
     def save(produced: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> None:
         for suffix, data in produced:
+            name = safe_filename(stem, suffix=suffix)
             try:
-                path = write_atomic(inside(out, safe_filename(stem, suffix=suffix)), data)
+                path = write_atomic(inside(out, name), data)
             except Exception as exc:  # noqa: BLE001 - one output must not take the rest
-                refused.append(exc)
+                refused.append(Refused(out / name, exc))
                 continue
             if path not in written:
                 written.append(path)
@@ -164,13 +201,7 @@ def write_thread(
     save(plain_payloads(amap, analysis, options))
     drawn = drawn_outputs(amap, analysis, options)
     save(drawn.items())
-    if refused:
-        first = refused[0]
-        if not isinstance(first, OutputError):
-            raise first
-        more = f" (and {len(refused) - 1} more outputs of this thread)" if len(refused) > 1 else ""
-        raise type(first)(f"{first}{more}") from first
-    return written, drawn.failures
+    return WrittenThread(written, drawn.failures, tuple(refused))
 
 
 def file_name(stem: str, suffix: str) -> str:

@@ -61,3 +61,15 @@ def test_batched_summary_picks_the_claims_that_cover_the_group():
     assert len(items) == 2
     assert sum("Wind" in item.text for item in items) == 1
     assert sum(item.share for item in items) <= 1.0 + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(_maps(), st.sampled_from([1 << 31, (1 << 63) - 1]))
+def test_summary_batch_a_size_past_every_group_is_the_whole_group(drawn, huge):
+    """analyse.summary_size accepts any whole number below 2**63; 2**31 made every thread
+    fail (a groups x 2**31 array: 'Unable to allocate 128. GiB', exit 3). Past the largest
+    group the summaries are those of a size the groups cannot fill."""
+    claims, weights, groups, _ = drawn
+    arrays = [np.asarray(g, dtype=np.int64) for g in groups]
+    summariser = GroupSummariser(claims, weights, None)
+    assert summariser.summarize_all(arrays, huge) == summariser.summarize_all(arrays, 31)

@@ -3,9 +3,15 @@ MemAvailable (fake /proc and /sys/fs/cgroup trees, cgroup v2 and v1)."""
 
 from __future__ import annotations
 
+import math
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from argmap.corpus import machine as host
 from argmap.corpus import settings
@@ -97,3 +103,67 @@ def test_machine_a_cpu_quota_caps_the_workers_of_jobs_auto(machine, monkeypatch)
     _write(v1 / "box" / "inner" / "cpu.cfs_quota_us", "-1\n")
     _write(v1 / "box" / "inner" / "cpu.cfs_period_us", "100000\n")
     assert host.cpu_quota() == 1.0 and settings.parse_jobs("auto") == 1
+
+
+_VALUES = st.one_of(
+    st.sampled_from(["", "max", "max 100000", "-1", "-5 100000", "0", "0 0", "1 -100000",
+                     "9223372036854771712", "1e9", "nan", "inf", " 12 ", "\u00e9", "12 kB",
+                     "9" * 400, "9" * 400 + " 1", "1 " + "9" * 400]),
+    st.integers(-(1 << 70), 1 << 70).map(str),
+    st.tuples(st.integers(-(1 << 70), 1 << 70), st.integers(-5, 1 << 20)).map(
+        lambda pair: f"{pair[0]} {pair[1]}"),
+    st.text(max_size=12))
+_FILES = ("memory.max", "memory.current", "memory.stat", "cpu.max", "memory.limit_in_bytes",
+          "memory.usage_in_bytes", "cpu.cfs_quota_us", "cpu.cfs_period_us")
+_FOLDERS = ("", "a", "a/b", "memory/a", "memory", "cpu,cpuacct/a", "cpu,cpuacct")
+_CGROUP_LINES = ("0::/", "0::/a", "0::/a/b", "4:memory:/a", "3:cpu,cpuacct:/a", "0::", "x",
+                 "0::/../../..", "2:memory:", "0::/a\x00b")
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(meminfo=_VALUES, lines=st.lists(st.sampled_from(_CGROUP_LINES), max_size=3),
+       files=st.dictionaries(st.tuples(st.sampled_from(_FOLDERS), st.sampled_from(_FILES)),
+                             st.one_of(_VALUES, st.just(None)), max_size=8),
+       stat=st.sampled_from(["inactive_file", "total_inactive_file"]))
+# found by this test: a MemAvailable of 400 digits was an OverflowError traceback out of
+# --memory auto, a negative one a negative budget, a negative cpu.max quota made --jobs auto 1
+@example(meminfo="9" * 400, lines=[], files={}, stat="inactive_file")
+@example(meminfo="-1", lines=[], files={}, stat="inactive_file")
+@example(meminfo="", lines=["0::/"], files={("", "cpu.max"): "-1"}, stat="inactive_file")
+@example(meminfo="1", lines=["0::/"], files={("", "cpu.max"): "9" * 400 + " 1"},
+         stat="inactive_file")
+@example(meminfo="1", lines=["0::/"], files={("", "memory.max"): "100", ("", "memory.current"):
+                                              "50", ("", "memory.stat"): "-999"},
+         stat="inactive_file")
+def test_machine_any_fake_tree_gives_a_sane_answer_never_a_traceback(
+        meminfo, lines, files, stat) -> None:
+    """Malformed, missing, huge (400 digits), 'max', negative and non-ASCII values in
+    /proc/meminfo and the cgroup files, folders in place of files: the memory available is
+    None or a whole number of bytes >= 0, the quota None or a positive finite number of CPUs,
+    the cores and --jobs auto >= 1, --memory auto a budget or None. Never a traceback."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "meminfo").write_text(f"MemTotal: 1 kB\nMemAvailable: {meminfo} kB\n",
+                                      encoding="utf-8")
+        _write(root / "cgroup", "\n".join(lines) + "\n")
+        for (where, name), value in files.items():
+            path = root / "sys" / where / name
+            if value is None:
+                path.mkdir(parents=True, exist_ok=True)  # a folder where the file goes
+            else:
+                text = f"{stat} {value}\n" if name == "memory.stat" else f"{value}\n"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+        with mock.patch.object(host, "PROC_MEMINFO", root / "meminfo"), \
+                mock.patch.object(host, "PROC_CGROUP", root / "cgroup"), \
+                mock.patch.object(host, "CGROUP_ROOT", root / "sys"), \
+                mock.patch.object(settings, "MEMORY_BUDGET", None):
+            available = host.available_memory()
+            assert available is None or (isinstance(available, int) and available >= 0)
+            quota = host.cpu_quota()
+            assert quota is None or (math.isfinite(quota) and quota > 0)
+            cores = host.usable_cores()
+            assert isinstance(cores, int) and cores >= 1
+            budget = settings.memory_budget()
+            assert budget is None or (isinstance(budget, int) and budget >= 0)
+            assert settings.parse_jobs("auto") >= 1

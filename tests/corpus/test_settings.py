@@ -73,3 +73,29 @@ def test_settings_memory_refuses_sizes_past_any_machine_and_reads_b_as_bytes(tmp
     result = run_cli("batch", str(SEED), "-o", str(tmp_path / "out"), "--memory", "9" * 400 + "G")
     message = result.stderr.decode()
     assert result.returncode == EX_USAGE and "--memory" in message and "Traceback" not in message
+
+
+def test_settings_absurd_jobs_maps_and_addresses_are_bad_option_values() -> None:
+    """Found by the batch options campaign, each a traceback (exit 1) after the input was read:
+    --jobs 10**23 (the pool's semaphore: 'Python int too large to convert to C int'), --maps
+    top:<5,000 digits> or top:² (int() refuses them), --scheduler dask --address nonsense://x,
+    ':::', 'tcp://' or tls:// without Dask's TLS settings; and --address without --scheduler
+    dask was ignored without a word. Now each is refused first (64), naming the option."""
+    from argmap.corpus.settings import MAX_JOBS, check_address
+
+    assert parse_jobs(str(MAX_JOBS)) == MAX_JOBS
+    for bad in (str(MAX_JOBS + 1), "9" * 23, "9" * 5_000, "²"):
+        with pytest.raises(OptionsError, match="--jobs"):
+            parse_jobs(bad)
+    assert parse_maps("top:" + "0" * 30 + "7") == "top:7"
+    for bad in ("top:" + "9" * 5_000, "top:²", "contested:" + "9" * 19):
+        with pytest.raises(OptionsError, match="--maps"):
+            parse_maps(bad)
+    check_address("local", None)
+    for fine in ("tcp://10.0.0.1:8786", "10.0.0.1:8786", "tcp://[::1]:8786"):
+        check_address("dask", fine)
+    for scheduler, bad in (("local", "tcp://10.0.0.1:8786"), ("dask", "nonsense://x"),
+                           ("dask", ":::"), ("dask", "tcp://"), ("dask", "tls://h:8786")):
+        with pytest.raises(OptionsError, match="--address") as caught:
+            check_address(scheduler, bad)
+        assert caught.value.exit_code == EX_USAGE

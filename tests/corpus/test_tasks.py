@@ -87,3 +87,40 @@ def test_tasks_summary_typical_claims_are_the_top_by_similarity_then_smallest_id
         mine = sorted(((sim, cid) for t, sim, cid in claims if t == topic),
                       key=lambda item: (-item[0], item[1]))[:tasks.REPORT_TOP]
         assert [(s, c) for c, _text, s in typical[topic]] == mine
+
+
+def test_tasks_an_unwritable_map_output_is_left_out_and_the_run_goes_on(tmp_path) -> None:
+    """``batch --maps all`` with a folder where one thread's JSON goes (the same happens on a
+    full disk or without permission): the other maps, that thread's summary and the tables are
+    written, the output is listed in the problems (file, reason) and the run exits 3, saying
+    so even with -q. Before, the whole run stopped with exit 74."""
+    from argmap.files import safe_filename
+    from tests.corpus.dumps import reddit_dump, write_jsonl
+    from tests.corpus.test_runner import csv_rows
+    from tests.support import run_cli
+
+    dump = write_jsonl(tmp_path / "RC.jsonl", reddit_dump(4, seed=3))
+    out = tmp_path / "out"
+    blocked = safe_filename("reddit:l0001", suffix=".json")
+    (out / "maps" / blocked).mkdir(parents=True)
+    result = run_cli("batch", str(dump), "-o", str(out), "--maps", "all", "--export",
+                     "json,summary", "--jobs", "1", "-q")
+    assert result.returncode == 3, result.stderr
+    assert b"1 problem listed in the problems table" in result.stderr
+    maps = sorted(p.name for p in (out / "maps").iterdir() if p.is_file())
+    assert len(maps) == 7 and blocked.replace(".json", ".summary.md") in maps
+    rows = [r for r in csv_rows(out, "problems") if r[0] == "output_not_written"]
+    assert rows == [["output_not_written", "left_out",
+                     f"could not write maps/{blocked} of thread reddit:l0001: Is a directory",
+                     f"maps/{blocked}", "0", "", "", "reddit:l0001"]]
+    assert len(csv_rows(out, "threads")) == 4
+    # a file where the maps folder goes: every output listed, the reason naming that file
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "maps").write_bytes(b"")
+    result = run_cli("batch", str(dump), "-o", str(other), "--maps", "all", "--export", "json",
+                     "--jobs", "1", "-q")
+    assert result.returncode == 3, result.stderr
+    rows = csv_rows(other, "problems")
+    assert len(rows) == 4 and all(r[0] == "output_not_written" and
+                                  r[2].endswith(": File exists: maps") for r in rows)

@@ -61,3 +61,21 @@ def test_candidates_within_columns_follow_the_window_rule() -> None:
                              zip(within.child, within.parent, within.context, strict=True))]
     assert any(abs(row[2]) > 1 for row in expected)  # the corpus has posts beyond the window
     assert got == expected
+
+
+def test_candidates_a_window_past_every_post_is_the_whole_post() -> None:
+    """link.within_post_window accepts any whole number below 2**63; a window of 2**31 built
+    a column per offset (4e9 of them) until memory ran out. Past the longest post it pairs each
+    claim with every other claim of its post, the same columns as a window of that length."""
+    from argmap.link.candidates import generate_columns
+
+    threads, claims, topics = _cue_corpus(60, seed=3)
+
+    def columns(window: int) -> list:
+        _, within, _ = generate_columns(threads, claims, topics,
+                                        LinkOptions(within_post_window=window))
+        return [within.child.tolist(), within.parent.tolist(), within.context.tolist(),
+                within.contexts]
+
+    longest = columns(len(claims))
+    assert columns(1 << 31) == longest == columns((1 << 63) - 1)

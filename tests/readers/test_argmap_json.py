@@ -160,3 +160,34 @@ def test_argmap_json_a_well_formed_map_is_read_back_unchanged(tmp_path):
     path.write_text(json.dumps(document))
     (thread,) = read_threads([path]).threads
     assert [p.id for p in thread.posts] == [p["id"] for p in document["map"]["threads"][0]["posts"]]
+
+
+def test_argmap_json_a_saved_orphan_joins_its_parent_from_another_file(tmp_path):
+    """A saved map names an orphan's parent only in its problem's message (the structured
+    ``Problem.replied_to`` is not written): read back beside the file that holds the parent,
+    the reply hangs under it again and the orphan report goes, as when the map was made."""
+    import orjson
+
+    def rows(*records):
+        return b"".join(orjson.dumps(r) + b"\n" for r in records)
+
+    first = tmp_path / "RC_a.jsonl"
+    first.write_bytes(rows(
+        {"id": "l1", "title": "Free buses?", "selftext": "Free buses would drain the budget.",
+         "author": "u1", "created_utc": 1700000000, "subreddit": "d"},
+        {"id": "c2", "link_id": "t3_l1", "parent_id": "t1_c1", "author": "u2",
+         "body": "No, fuel taxes pay for the roads.", "created_utc": 1700000100,
+         "subreddit": "d"}))
+    second = tmp_path / "RC_b.jsonl"
+    second.write_bytes(rows(
+        {"id": "c1", "link_id": "t3_l1", "parent_id": "t3_l1", "author": "u3",
+         "body": "Roads cost the city more.", "created_utc": 1700000050, "subreddit": "d"}))
+    _, saved = _map(first, tmp_path / "m")
+    alone = read_threads([saved])
+    assert [(p.code, p.replied_to) for p in alone.problems] == [("orphan_reply",
+                                                                  "reddit:t1_c1")]
+    (thread,) = read_threads([saved, second]).threads
+    assert [(p.id, p.reply_to, p.flags) for p in thread.posts] == [
+        ("reddit:t3_l1", None, ()), ("reddit:t1_c1", "reddit:t3_l1", ()),
+        ("reddit:t1_c2", "reddit:t1_c1", ())]
+    assert thread.problems == ()

@@ -402,3 +402,69 @@ def test_readers_jsonl_file_of_one_record_reads_as_json_lines(tmp_path):
     minified = tmp_path / "thread.json"
     minified.write_bytes(orjson.dumps(record))
     assert sniff(minified) == "json"
+
+
+HN_READS = "argmap reads Hacker News as an Algolia item tree"
+
+
+def test_readers_hn_recorded_api_responses_are_refused_naming_what_hn_reads(tmp_path):
+    """A file of recorded Firebase responses (an HN client's test fixtures: [{url, reply}],
+    a dict of them, or a dict from URL to reply) is not a format any HN API or exporter
+    writes, nor one thread: sniffed or named as HN, it is refused by what it is, with the
+    shapes argmap reads. Before, it was 'no record could be read; first: HN item without id'
+    or 'no text field; map it with --field text=NAME'."""
+    items = [{"id": 1, "type": "story", "by": "pg", "title": "Ask HN: Why?", "kids": [2]},
+             {"id": 2, "type": "comment", "by": "a", "parent": 1, "text": "Because."}]
+    base = "https://hacker-news.firebaseio.com/v0/item/"
+    listed = [{"url": f"{base}{i['id']}.json", "reply": i} for i in items]
+    for name, document in (("list", listed),
+                           ("named", {str(n): e for n, e in enumerate(listed)}),
+                           ("by_url", {e["url"]: e["reply"] for e in listed})):
+        path = _write(tmp_path / f"{name}.json", document)
+        assert sniff(path) == "hn", name
+        for fmt in ("auto", "hn"):
+            with pytest.raises(InputError, match="2 recorded API responses") as caught:
+                read_threads([path], ReadOptions(format=fmt))
+            assert HN_READS in caught.value.detail and "/v0/item/1.json" in caught.value.detail
+    with pytest.raises(InputError, match=HN_READS):  # not JSON's list or object at all
+        read_threads([_write(tmp_path / "number.json", 7)], ReadOptions(format="hn"))
+
+
+@needs_raw
+def test_readers_hn_the_shared_fixtures_file_is_refused_naming_its_thread_item(tmp_path):
+    path = RAW / "original" / "hackernews" / "fixtures.json"
+    assert sniff(path) == "hn"
+    with pytest.raises(InputError, match="26 recorded API responses") as caught:
+        read_threads([path])
+    assert "'/api/v1/items/17'" in caught.value.detail and HN_READS in caught.value.detail
+
+
+def test_readers_a_topic_or_submission_id_of_the_wrong_type_is_no_traceback(tmp_path):
+    """A Discourse topic whose ``id`` (or posts' ``topic_id``) is an object, a list or true,
+    and a Reddit thread whose submission ``id`` is one: every post that can be read is, the
+    bad id is reported. Before, 'RecordError: id is dict, expected a string', exit 1."""
+    from argmap.readers.result import is_loss
+
+    def topic(topic_id: object, *post_topics: object) -> dict:
+        return {"id": topic_id, "post_stream": {"posts": [
+            {"id": n + 1, "post_number": n + 1, "username": f"u{n}", "topic_id": t,
+             "cooked": f"<p>Cars pollute the air in our cities, claim {n}.</p>"}
+            for n, t in enumerate(post_topics)]}}
+
+    for document, named in ((topic({"a": 1}, None), "discourse:bad"),
+                            (topic([1], {"x": 1}, 7), "discourse:7"),
+                            (topic(True, " "), "discourse:bad")):
+        result = read_threads([_write(tmp_path / "bad.json", document)])
+        (thread,) = result.threads
+        assert thread.id == named and len(thread.posts) == len(document["post_stream"]["posts"])
+        assert result.problems and all(p.code == "bad_topic_id" for p in result.problems)
+        assert not any(is_loss(p) for p in result.problems)
+    listing = [{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {
+        "id": {"x": 1}, "title": "Free buses?", "selftext": "Cars pollute the air.",
+        "author": "a"}}]}},
+               {"kind": "Listing", "data": {"children": [{"kind": "t1", "data": {
+                   "id": "c1", "parent_id": "t3_x", "body": "I disagree, buses do too.",
+                   "author": "b"}}]}}]
+    result = read_threads([_write(tmp_path / "reddit.json", listing)])
+    assert [t.id for t in result.threads] == ["reddit:unknown"]
+    assert [p.code for p in result.problems if is_loss(p)] == ["wrong_type"]

@@ -138,3 +138,28 @@ def test_threads_parts_merged_give_the_thread_built_whole(data):
     assert merged.posts == whole.posts
     assert sorted((p.code, p.post_id) for p in merged.problems) == \
         sorted((p.code, p.post_id) for p in whole.problems)
+
+
+def test_reply_tree_orphan_target_is_a_field_of_the_problem_not_its_message():
+    """The parent an orphan named travels as ``Problem.replied_to``: joining parts does not
+    read it back out of the message (which a later wording, a translation or a tool that
+    shortens messages would break), and no output carries the field (maps keep their bytes)."""
+    from dataclasses import replace
+
+    import orjson
+
+    from argmap.readers.reply_tree import merge_parts, orphan_target
+
+    odd = "t1_x', which is not here\n\\u0000\"'"
+    part = build_thread("t", None, [_post("p0"), _post("p1", odd)])
+    (problem,) = part.problems
+    assert problem.code == "orphan_reply" and problem.replied_to == odd
+    assert orphan_target(problem) == odd
+    reworded = replace(part, problems=(replace(problem, message="orphelin"),))
+    assert orphan_target(reworded.problems[0]) == odd
+    merged = merge_parts("t", [reworded, build_thread("t", None, [_post(odd, "p0")])])
+    assert [(p.id, p.reply_to) for p in merged.posts] == [("p0", None), (odd, "p0"),
+                                                           ("p1", odd)]
+    assert merged.problems == ()
+    assert b"replied_to" not in orjson.dumps(problem)
+    assert problem == replace(problem, _replied_to=None)  # compared as before

@@ -142,6 +142,15 @@ def test_render_svg_times_out_on_a_graph_that_takes_too_long():
         render_svg("digraph {" + edges + "}", timeout=0.05)
 
 
+@pytest.mark.parametrize("timeout", [1e9, 1e300, float(1 << 62)])
+def test_render_svg_a_timeout_past_any_wait_is_no_limit(timeout):
+    """render.dot_timeout accepts any finite number of seconds; from ~24.8 days poll() cannot
+    wait that long, and 1e300 failed every map ('OverflowError: timestamp too large', the
+    maps not drawn, exit 3). Such a timeout is no limit."""
+    svg = render_svg('digraph { a -> b }', timeout=timeout)
+    assert svg.startswith(b"<?xml") and b"</svg>" in svg
+
+
 def test_render_svg_missing_dot_says_how_to_install(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(MissingDependency, match="apt-get install graphviz"):

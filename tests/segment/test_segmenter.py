@@ -274,3 +274,19 @@ def test_segment_link_whose_text_is_a_url_is_url_only_but_prose_with_links_is_ke
     bare = "Read this: https://example.com/very/long/path?x=1"
     claims, dropped = segment_post(Post("q", "t", bare), SegmentOptions())
     assert claims == () and dropped[0].reason is DropReason.URL_ONLY
+
+
+def test_segmenter_word_minimums_past_re_repeats_drop_claims_instead_of_failing():
+    """segment.min_claim_words and min_clause_words accept any whole number below 2**63; past
+    the 2**32 repeats a regular expression allows, every thread failed ('OverflowError: the
+    repetition number is too large', exit 3). Such a minimum keeps no claim, as any minimum
+    past a post's length does."""
+    post = _post("Cars pollute the air in our cities. Therefore the council should ban them, "
+                 "but shop owners depend on customers who arrive by car.")
+    for huge in (1 << 32, (1 << 63) - 1):
+        options = SegmentOptions(min_claim_words=huge, min_clause_words=huge)
+        claims, dropped = segment_post(post, options)
+        _check_invariants(post, claims, dropped)
+        assert claims == () and {d.reason for d in dropped} == {DropReason.TOO_SHORT}
+    claims, _ = segment_post(post, SegmentOptions(min_clause_words=1 << 40))
+    assert claims == segment_post(post, SegmentOptions(split_clauses=False))[0]

@@ -91,6 +91,9 @@ class GroupSummariser:
         if k <= 0 or n_groups == 0:
             return [() for _ in groups]
         sizes = np.fromiter(map(len, groups), np.int64, n_groups)
+        # no group has more items to pick than claims (analyse.summary_size=2**31 allocated a
+        # groups x 2**31 array); capped, every pick, floor and share is the same
+        k = min(k, int(sizes.max()))
         raw = np.concatenate(groups).astype(np.int64)
         gid = np.repeat(np.arange(n_groups), sizes)
         members = raw[np.lexsort((self.rank[raw], gid))]  # stable: by group, then by id

@@ -23,6 +23,9 @@ PROC_MEMINFO = Path("/proc/meminfo")
 PROC_CGROUP = Path("/proc/self/cgroup")
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 UNLIMITED = 1 << 60  # cgroup v1 writes "no limit" as a number near 2**63
+# A value these files cannot hold (negative, past UNLIMITED, a quota of 400 digits) is read as
+# unknown, never as a limit: a garbled file must not make a budget negative or --jobs auto 1,
+# nor a traceback of float arithmetic (fake trees of tests/corpus/test_machine.py).
 
 
 def available_memory() -> int | None:
@@ -94,14 +97,22 @@ def _cgroup_folders(controller: str, v1_mounts: tuple[str, ...]) -> list[tuple[P
 def _cpu_quota_v2(folder: Path) -> float | None:
     try:
         limit, _, period = (folder / "cpu.max").read_text(encoding="ascii").strip().partition(" ")
-        return None if limit == "max" else int(limit) / int(period or 100_000)
-    except (OSError, ValueError, UnicodeDecodeError, ZeroDivisionError):
+        if limit == "max":
+            return None
+        return _cpus(int(limit), int(period or 100_000))
+    except (OSError, ValueError, UnicodeDecodeError):
         return None
 
 
 def _cpu_quota_v1(folder: Path) -> float | None:
     quota, period = _read_int(folder / "cpu.cfs_quota_us"), _read_int(folder / "cpu.cfs_period_us")
-    if quota is None or period is None or quota <= 0 or period <= 0:
+    return None if quota is None or period is None else _cpus(quota, period)
+
+
+def _cpus(quota: int, period: int) -> float | None:
+    """CPUs a quota of ``quota`` per ``period`` microseconds allows; None when either is not
+    positive (v1's -1 is no quota) or the ratio is past any machine."""
+    if quota <= 0 or period <= 0 or quota >= UNLIMITED or period >= UNLIMITED:
         return None
     return quota / period
 
@@ -118,15 +129,17 @@ def _room(folder: Path, limit_file: str, usage_file: str, inactive_key: str) -> 
     limit, usage = _read_int(folder / limit_file), _read_int(folder / usage_file)
     if limit is None or usage is None or limit >= UNLIMITED:
         return None
-    return max(0, limit - usage + _stat(folder / "memory.stat", inactive_key))
+    reclaimable = min(_stat(folder / "memory.stat", inactive_key), usage)  # a part of usage
+    return max(0, limit - usage + reclaimable)
 
 
 def _read_int(path: Path) -> int | None:
     try:
         text = path.read_text(encoding="ascii").strip()
-        return None if text == "max" else int(text)
+        value = None if text == "max" else int(text)
     except (OSError, ValueError, UnicodeDecodeError):
         return None
+    return None if value is None or value < 0 else value  # v1's "-1" is "no limit"
 
 
 def _stat(path: Path, key: str) -> int:
@@ -134,7 +147,7 @@ def _stat(path: Path, key: str) -> int:
         for line in path.read_text(encoding="ascii").splitlines():
             name, _, value = line.partition(" ")
             if name == key:
-                return int(value)
+                return max(0, int(value))
     except (OSError, ValueError, UnicodeDecodeError):
         pass
     return 0
@@ -144,9 +157,10 @@ def _meminfo_available() -> int | None:
     try:
         with open(PROC_MEMINFO, encoding="ascii") as handle:
             info = dict(line.split(":", 1) for line in handle if ":" in line)
-        return int(info["MemAvailable"].split()[0]) * 1024
-    except (OSError, KeyError, ValueError):
+        available = int(info["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError, IndexError):
         return None
+    return available if 0 <= available < UNLIMITED else None
 
 
 def _physical_memory() -> int | None:

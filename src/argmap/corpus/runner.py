@@ -28,6 +28,7 @@ from argmap.corpus.progress import Meter, Progress
 from argmap.corpus.settings import (
     BatchReport,
     Settings,
+    check_address,
     parse_jobs,
     parse_maps,
     parse_memory,
@@ -69,6 +70,7 @@ def run_batch(
     if scheduler not in ("local", "dask"):
         raise OptionsError("--scheduler", "local or dask", scheduler)
     budget = parse_memory(memory)
+    check_address(scheduler, address)
     settings = Settings(parse_jobs(jobs, budget), scheduler, address, parse_maps(maps),
                         parse_tables(tables), budget)
     if options.link.use_model and options.link.model:

@@ -104,9 +104,15 @@ def parse_jobs(jobs: int | str | None, memory: int | None = None) -> int:
         number = int(jobs)
     except (TypeError, ValueError):
         number = 0
-    if number < 1:
-        raise OptionsError("--jobs", "a whole number >= 1 or 'auto'", jobs)
+    if not 1 <= number <= MAX_JOBS:
+        raise OptionsError("--jobs", f"a whole number from 1 to {MAX_JOBS:,} or 'auto'", jobs)
     return number
+
+
+# Past this many workers --jobs is a typo, not a machine: the local pool forks every worker at
+# its start (and 10**23 was 'OverflowError: Python int too large to convert to C int' from
+# the pool's semaphore, a traceback after the input was read)
+MAX_JOBS = 4096
 
 
 _SIZE_UNITS = {"": 1 << 20, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
@@ -139,9 +145,41 @@ def parse_maps(maps: str | None) -> str | None:
     if maps == "all":
         return maps
     kind, _, count = str(maps).partition(":")
-    if kind in ("top", "contested") and count.isdigit() and int(count) > 0:
+    # int() refuses '²' (isdigit) and 4,300 digits (ValueError tracebacks); no corpus has
+    # 10**18 threads
+    if (kind in ("top", "contested") and count.isascii() and count.isdigit()
+            and len(count.lstrip("0")) <= 18 and int(count) > 0):
         return f"{kind}:{int(count)}"
     raise OptionsError("--maps", "all, top:N or contested:N", maps)
+
+
+def check_address(scheduler: str, address: str | None) -> None:
+    """``--address`` is a Dask scheduler's (``tcp://HOST:8786``, or a scheme Dask knows) and
+    only with ``--scheduler dask``: checked before the input is read. Before, an unknown scheme
+    was a ValueError traceback from Dask after reading and fitting, and ``--address`` without
+    ``--scheduler dask`` was ignored without a word (the run went local)."""
+    if not address:
+        return
+    if scheduler != "dask":
+        raise OptionsError("--address", "given with --scheduler dask (it names a Dask "
+                           "scheduler)", address)
+    try:
+        from distributed.comm.addressing import parse_address
+        from distributed.comm.registry import get_backend
+    except ImportError:  # --scheduler dask says how to install it when it starts
+        return
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme).get_address_host(location)  # host and port, as connecting reads them
+    except ValueError as exc:
+        raise OptionsError("--address", "a Dask scheduler address such as tcp://HOST:8786",
+                           address) from exc
+    if scheme in ("tls", "wss"):  # Client(address) takes its certificates from Dask's config
+        from distributed.security import Security
+
+        if Security().get_connection_args("client").get("ssl_context") is None:
+            raise OptionsError("--address", "tcp://HOST:8786, or a TLS address with Dask's TLS "
+                               "settings (distributed.comm.tls in the Dask config)", address)
 
 
 def parse_tables(tables: Sequence[str] | str | None) -> tuple[str, ...]:

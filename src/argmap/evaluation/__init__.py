@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from argmap.errors import ArgmapError, InputError
-from argmap.evaluation.data import corpus_name, detect_task, read_records
+from argmap.evaluation.data import corpus_name, detect_task, read_records, record_format
 from argmap.evaluation.splits import PARTS, select
 from argmap.options import LinkOptions, Options
 
@@ -59,6 +59,33 @@ def evaluate(paths: Sequence[str | Path], task: str = "auto", part: str = "all",
     return {**_evaluate(corpora, task, link), "part": part}
 
 
+# the record format each task scores: A documents (text, units, relations) or B pairs
+# (parent, child, label); data.record_format tells them apart
+_FORMAT_OF = {"segmentation": "A", "relations": "A", "maps": "A", "stance": "B", "topics": "B",
+              "summaries": "B"}
+_FORMAT_NAMES = {"A": "format A documents (text, units)", "B": "format B pairs (parent, child, "
+                 "label)"}
+
+
+def _check_formats(corpora: dict[str, list[dict[str, Any]]], task: str) -> None:
+    """A task given with ``--task`` scores one record format: records of the other (or of
+    none) are refused naming the corpus, what the task needs and the tasks they fit, before
+    any work. Before, ``eval A-FILE --task stance`` was a KeyError traceback (exit 1), and
+    ``eval B-FILE --task maps`` said 'no posts found' of a temporary file."""
+    need = _FORMAT_OF[task]
+    for name in sorted(corpora):
+        records = corpora[name]
+        wrong = [index for index, record in enumerate(records) if record_format(record) != need]
+        if not wrong:
+            continue
+        got = sorted({record_format(records[i]) for i in wrong})
+        fits = [t for t, f in _FORMAT_OF.items() if [f] == got]
+        hint = f"; they fit --task {' / '.join(fits)}" if fits else ""
+        raise InputError(f"--task {task} scores {_FORMAT_NAMES[need]}, but {len(wrong):,} of "
+                         f"the {len(records):,} {name} records are "
+                         f"{_FORMAT_NAMES.get(got[0], 'of neither format')}{hint}")
+
+
 def _evaluate(corpora: dict[str, list[dict[str, Any]]], task: str,
               link: LinkOptions) -> dict[str, Any]:
     if task == "auto":
@@ -66,6 +93,7 @@ def _evaluate(corpora: dict[str, list[dict[str, Any]]], task: str,
         if len(set(detected.values())) != 1:
             raise InputError(f"the files call for different tasks {detected}; pass task=...")
         task = next(iter(detected.values()))
+    _check_formats(corpora, task)
     if task == "relations":
         from argmap.evaluation.relations import evaluate_relations
 

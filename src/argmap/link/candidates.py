@@ -150,8 +150,10 @@ def within_pairs(layout: Layout, options: LinkOptions) -> WithinPairs:
     """Each claim and the claims within ``within_post_window`` of it, plus its post's first and
     last claim, with ``within_post_cues`` evaluated once per distinct combination of the flags
     the rule reads (the ``within_cues`` memo key). A post's claims are consecutive indices."""
-    window = max(1, options.within_post_window)
     n = len(layout.claims)
+    # past the longest post a window adds no pair (--set link.within_post_window=2147483648
+    # built 4e9 offsets and a column per offset, until memory ran out)
+    window = max(1, min(options.within_post_window, n))
     start = np.zeros(n, dtype=np.int64)
     size = np.zeros(n, dtype=np.int64)
     for members in layout.by_post.values():

@@ -23,7 +23,7 @@ from argmap.readers.argmap_json import read_argmap
 from argmap.readers.codecs import DAMAGE_CODES, codec_of
 from argmap.readers.convokit import read_convokit
 from argmap.readers.discourse import read_discourse
-from argmap.readers.hn import HN_TYPES, is_search_result, read_hn
+from argmap.readers.hn import HN_TYPES, is_hn_recording, is_search_result, read_hn
 from argmap.readers.inputs import expand_inputs
 from argmap.readers.json_array import ArrayBroken, iter_elements
 from argmap.readers.jsonl import read_json, read_jsonl
@@ -74,7 +74,7 @@ def _shape_of_document(document: object) -> str:
         if (len(document) == 2 and all(isinstance(x, dict) and x.get("kind") == "Listing"
                                        for x in document)):
             return "reddit"
-        if document and _is_hn_item(document[0]):
+        if document and _is_hn_item(document[0]) or is_hn_recording(document):
             return "hn"
         return "json"
     if isinstance(document, dict):
@@ -89,7 +89,7 @@ def _shape_of_document(document: object) -> str:
             return "lesswrong"
         if "children" in document and ("story_id" in document or "created_at_i" in document):
             return "hn"
-        if _is_hn_item(document) or is_search_result(document):
+        if _is_hn_item(document) or is_search_result(document) or is_hn_recording(document):
             return "hn"
     return "json"
 
@@ -105,8 +105,8 @@ def _shape_of_array(path: Path) -> str:
                 if len(first) == 2 or not element.complete or element.data is None:
                     return "json"  # a third element: not a Reddit thread's two Listings
                 first.append(orjson.loads(element.data))
-                if len(first) == 1 and _is_hn_item(first[0]):
-                    return "hn"
+                if len(first) == 1 and (_is_hn_item(first[0]) or is_hn_recording(first)):
+                    return "hn"  # HN items, or recorded HN API responses (refused by name)
     except (ArrayBroken, InputError, orjson.JSONDecodeError):
         return "json"
     return _shape_of_document(first)

@@ -11,11 +11,12 @@ are not read (they are what is being made again).
 
 from __future__ import annotations
 
+import ast
 from dataclasses import replace
 from pathlib import Path
 
 from argmap.errors import InputError
-from argmap.model import Thread
+from argmap.model import Problem, Thread
 from argmap.options import ReadOptions
 from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
@@ -38,8 +39,8 @@ def read_argmap(path: Path, options: ReadOptions) -> ReadResult:
     except InputError as exc:
         raise InputError(f"an argmap map that cannot be read back: {exc.detail}", path,
                          code=exc.code) from exc
-    threads = tuple(sorted((_as_tree(thread, str(path)) for thread in amap.threads),
-                           key=lambda thread: thread.id))
+    threads = tuple(sorted((_as_tree(_with_named_parents(thread), str(path))
+                            for thread in amap.threads), key=lambda thread: thread.id))
     problems = tuple(problem for thread in threads for problem in thread.problems)
     return ReadResult(threads, problems, sum(len(thread.posts) for thread in amap.threads))
 
@@ -58,6 +59,34 @@ def _as_tree(thread: Thread, path: str) -> Thread:
     found = tuple(replace(problem, path=files.get(problem.post_id, problem.path))
                   if problem.post_id else problem for problem in rebuilt.problems)
     return replace(rebuilt, problems=thread.problems + found, url=thread.url)
+
+
+def _with_named_parents(thread: Thread) -> Thread:
+    """``thread`` with each ``orphan_reply`` problem's ``replied_to`` given back: a saved map
+    names an orphan's parent only in that problem's message (the field is not written, so maps
+    keep schema 1.1), and a saved thread joined with another file of the same thread
+    (``merge_parts``, ``batch``) hangs the orphan under that parent again when it is there.
+    This is the one place a message is read for data: the saved map's own words."""
+    if not any(problem.code == "orphan_reply" for problem in thread.problems):
+        return thread
+    return replace(thread, problems=tuple(
+        replace(problem, _replied_to=_saved_parent(problem))
+        if problem.code == "orphan_reply" and problem.replied_to is None else problem
+        for problem in thread.problems))
+
+
+def _saved_parent(problem: Problem) -> str | None:
+    """The parent ``reply_tree.build_thread`` wrote into an orphan's message, ``post 'ID'
+    replies to 'PARENT', which is not here`` (both as Python literals), or None."""
+    head, tail = f"post {problem.post_id!r} replies to ", ", which is not here"
+    message = problem.message
+    if problem.post_id is None or not message.startswith(head) or not message.endswith(tail):
+        return None
+    try:
+        parent = ast.literal_eval(message[len(head):-len(tail)])
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return parent if isinstance(parent, str) else None
 
 
 def _is_preorder_tree(thread: Thread) -> bool:

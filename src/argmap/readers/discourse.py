@@ -54,6 +54,26 @@ def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:
     )
 
 
+def _topic_id(document: Mapping[str, object], raw_posts: list[object], path: Path,
+              problems: list[Problem]) -> str:
+    """The topic's id (the thread is ``discourse:<id>``): the document's ``id``, else the
+    first post's ``topic_id``, else the file's name. An id of the wrong type (an object, a
+    list, true) is reported and passed over; it was a RecordError traceback (exit 1)."""
+    candidates = [("id", document.get("id"))] + [
+        ("topic_id", raw.get("topic_id")) for raw in raw_posts
+        if isinstance(raw, Mapping) and raw.get("topic_id") is not None]
+    for what, value in candidates:
+        try:
+            found = as_id(value, what)
+        except RecordError as exc:
+            problems.append(Problem("bad_topic_id", f"the topic's {exc}; passed over",
+                                    str(path)))
+            continue
+        if found is not None:
+            return found
+    return path.stem
+
+
 def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
     """One Discourse topic (or a posts.json page of one)."""
     shown = str(path)
@@ -63,10 +83,8 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
     if not isinstance(document, Mapping) or not isinstance(raw_posts, list):
         raise InputError("is not a Discourse topic (no post_stream.posts)", path,
                          code="unknown_shape")
-    topic = as_id(document.get("id"), "id") or next(
-        (named for p in raw_posts if isinstance(p, Mapping)
-         and (named := as_id(p.get("topic_id"), "topic_id")) is not None), path.stem)
     problems: list[Problem] = list(damage)
+    topic = _topic_id(document, raw_posts, path, problems)
     posts: list[Post] = []
     for index, raw in enumerate(raw_posts):
         if not isinstance(raw, Mapping):

@@ -27,7 +27,7 @@ from argmap.model import Post, Problem, SourceRef
 from argmap.options import ReadOptions
 from argmap.readers.array_records import read_array
 from argmap.readers.html_text import html_to_text
-from argmap.readers.json_array import starts_with_array
+from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
 from argmap.readers.json_places import DocumentPlaces
 from argmap.readers.jsonl import Draft, Located, read_records, whole_document_records
 from argmap.readers.records import (
@@ -43,6 +43,10 @@ from argmap.readers.result import ReadResult
 from argmap.readers.source import placed_document, read_bytes, read_content
 
 HN_TYPES = frozenset({"story", "comment", "poll", "pollopt", "job"})
+# what read_hn takes, said whenever a file given as HN is none of them
+HN_SHAPES = ("argmap reads Hacker News as an Algolia item tree (/api/v1/items/<id>), an Algolia "
+             "search response ({\"hits\": [...]}) or Firebase items (/v0/item/<id>.json) in a "
+             "JSON list or one per line")
 HN_ITEM = "https://news.ycombinator.com/item?id="
 HEAD_BYTES = 1 << 20  # enough to see whether the first line is a whole item
 
@@ -161,6 +165,58 @@ def _is_object(line: bytes) -> bool:
         return False
 
 
+def recorded(document: object) -> list[tuple[str, object]] | None:
+    """The (url, reply) pairs of a file of recorded API responses, else None: a list of
+    ``{"url": ..., "reply": ...}`` objects, a dict of such objects, or a dict from URLs to
+    replies. That is how HN client libraries keep their test fixtures (node-hacker-news-api's
+    ``fixtures.json``), not a format any HN API, dump or exporter writes, and not a thread: its
+    replies are unrelated searches, user profiles and item trees. Recognised so that it is
+    refused by name (``recording_error``) rather than as records without text."""
+    if isinstance(document, Mapping) and document and all(
+            isinstance(key, str) and key.startswith(("/", "http://", "https://"))
+            for key in document):
+        return [(key, reply) for key, reply in document.items()]
+    entries = (document if isinstance(document, list)
+               else list(document.values()) if isinstance(document, Mapping) else [])
+    if entries and all(isinstance(entry, Mapping) and "reply" in entry and "url" in entry
+                       for entry in entries):
+        return [(str(entry["url"]), entry["reply"]) for entry in entries]
+    return None
+
+
+_HN_URLS = ("hacker-news", "firebaseio.com", "ycombinator.com", "algolia.com", "/v0/item/",
+            "/api/v1/items/", "/api/v1/search")
+
+
+def is_hn_recording(document: object) -> bool:
+    """Recorded responses of the HN APIs (one URL of theirs is enough): sniffed as ``hn``,
+    whose reader refuses them saying what it does read."""
+    pairs = recorded(document)
+    return pairs is not None and any(mark in url for url, _ in pairs for mark in _HN_URLS)
+
+
+def recording_error(pairs: list[tuple[str, object]], path: Path) -> InputError:
+    """The error for a file of recorded API responses: what it is, what argmap reads, and how
+    to take one response out of it."""
+    urls = sorted({url[:200] for url, _ in pairs})
+    item = next((url for url in urls if "/items/" in url or "/item/" in url), urls[0])
+    return InputError(
+        f"holds {len(pairs):,} recorded API responses (URLs and replies, e.g. {item!r}), not "
+        f"a thread; {HN_SHAPES}: save one reply as its own file (jq can take it out)",
+        path, code="unknown_shape")
+
+
+def _opens_a_recording(data: bytes) -> bool:
+    """Whether an array's first element is a recorded API response (``recorded``): such a
+    file is refused as a whole, not read as items."""
+    try:
+        first = next(iter_elements(iter([data]), len(data)), None)
+        entry = orjson.loads(first.data) if first is not None and first.data else None
+    except (ArrayBroken, orjson.JSONDecodeError):
+        return False
+    return recorded([entry]) is not None
+
+
 def read_hn(path: Path, options: ReadOptions) -> ReadResult:
     """An Algolia item tree or search response, a JSON list of Firebase items, or Firebase
     items one per line."""
@@ -170,7 +226,8 @@ def read_hn(path: Path, options: ReadOptions) -> ReadResult:
     if stripped.startswith(b"{") and rest.strip() and _is_object(first):  # items one a line
         return read_records(path, options, _firebase_mapper, "hn")
     content = read_content(path, options.max_input_bytes)
-    if starts_with_array(content.data):  # Firebase items in a list, element by element
+    if starts_with_array(content.data) and not _opens_a_recording(content.data):
+        # Firebase items in a list, element by element
         located, found, known = read_array(content, path, options)
         return read_records(path, options, _firebase_mapper, "hn", located, found, known)
     document, problems, places = placed_document(content, path)
@@ -181,7 +238,10 @@ def read_hn(path: Path, options: ReadOptions) -> ReadResult:
         hits = [Located(0, None, hit, ("hits", index))
                 for index, hit in enumerate(document["hits"])]
         return read_records(path, options, _hit_mapper, "hn", hits, problems, places)
+    pairs = recorded(document)
+    if pairs is not None:
+        raise recording_error(pairs, path)
     if isinstance(document, Mapping | list):
         located = whole_document_records(document, path)
         return read_records(path, options, _firebase_mapper, "hn", located, problems, places)
-    raise InputError("is not a Hacker News item or list of items", path, code="unknown_shape")
+    raise InputError(f"is not a Hacker News thread; {HN_SHAPES}", path, code="unknown_shape")

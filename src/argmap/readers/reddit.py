@@ -152,9 +152,12 @@ def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
     if not submissions or not isinstance(submissions[0][1].get("data"), Mapping):
         raise InputError("Reddit thread without its t3 submission", path, code="unknown_shape")
     top = submissions[0][1]["data"]
-    link = as_id(top.get("id"), "id") or "unknown"
-    thread_id = f"reddit:{link.removeprefix('t3_')}"
     problems: list[Problem] = list(damage)
+    try:
+        link = as_id(top.get("id"), "id") or "unknown"
+    except RecordError:  # an object, a list, true: the submission is skipped as malformed below
+        link = "unknown"
+    thread_id = f"reddit:{link.removeprefix('t3_')}"
     posts: list[Post] = []
     records = 1
     try:

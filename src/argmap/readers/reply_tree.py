@@ -9,7 +9,6 @@ input (long chat logs), and Python's recursion limit is 1,000.
 
 from __future__ import annotations
 
-import ast
 import math
 from collections.abc import Sequence
 from dataclasses import replace
@@ -30,22 +29,9 @@ def _order_key(post: Post) -> tuple[float, str]:
     return (created, post.id)
 
 
-_NOT_HERE = ", which is not here"
-
-
 def orphan_target(problem: Problem) -> str | None:
-    """The id an ``orphan_reply`` problem's post replied to (its message names it as a Python
-    literal), or None for any other problem."""
-    head = f"post {problem.post_id!r} replies to "
-    message = problem.message
-    if (problem.code != "orphan_reply" or problem.post_id is None
-            or not message.startswith(head) or not message.endswith(_NOT_HERE)):
-        return None
-    try:
-        target = ast.literal_eval(message[len(head):-len(_NOT_HERE)])
-    except (ValueError, SyntaxError):
-        return None
-    return target if isinstance(target, str) else None
+    """The id an ``orphan_reply`` problem's post replied to, or None for any other problem."""
+    return problem.replied_to if problem.code == "orphan_reply" else None
 
 
 def with_named_parents(thread: Thread) -> list[Post]:
@@ -155,8 +141,9 @@ def build_thread(
     for pid in orphans:
         if parent[pid] != CYCLE_CUT:  # cut out of a loop when its file was built: said then
             problems.append(Problem("orphan_reply",
-                                    f"post {pid!r} replies to {parent[pid]!r}{_NOT_HERE}",
-                                    path, by_id[pid].source.line, None, pid))
+                                    f"post {pid!r} replies to {parent[pid]!r}, which is not "
+                                    "here", path, by_id[pid].source.line, None, pid,
+                                    _replied_to=parent[pid]))
         parent[pid] = None
     cycle_problems = _break_cycles(parent, path)
     problems.extend(cycle_problems)

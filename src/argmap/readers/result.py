@@ -23,6 +23,7 @@ REPAIRS = frozenset({
     "partial_thread",  # an item tree saved from a reply: that reply is the root
     "more_replies",  # the export says N replies were not loaded (Reddit "more" stubs)
     "posts_not_loaded",  # a Discourse page holds only part of its topic
+    "bad_topic_id",  # a Discourse topic id of the wrong type: the thread named otherwise
     "binary_metadata_ignored",  # ConvoKit pickles, never loaded (the posts are all read)
     "symlink_loop",  # a link back into a folder being read: its files are read once
     "duplicate_folder",  # a second way into a folder already read

@@ -39,6 +39,11 @@ def require_dot() -> str:
     return program
 
 
+# a render.dot_timeout from this many seconds (11.6 days) on is no limit: poll() takes at most
+# 2**31 ms (~24.8 days), and 1e300 was 'OverflowError: timestamp too large' for every map
+NO_LIMIT = 1_000_000.0
+
+
 def render_svg(dot_source: str, *, timeout: float = 60.0) -> bytes:
     """SVG bytes for ``dot_source``; ``RenderError`` with dot's message if it fails or hangs."""
     program = require_dot()
@@ -52,7 +57,8 @@ def render_svg(dot_source: str, *, timeout: float = 60.0) -> bytes:
     with _RUNNING_LOCK:
         _RUNNING.add(process)
     try:
-        stdout, stderr = process.communicate(dot_source.encode("utf-8"), timeout=timeout)
+        stdout, stderr = process.communicate(dot_source.encode("utf-8"),
+                                             timeout=timeout if timeout < NO_LIMIT else None)
     except subprocess.TimeoutExpired as exc:
         process.kill()
         process.communicate()

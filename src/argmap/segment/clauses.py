@@ -186,7 +186,11 @@ def has_words(text: str, start: int, end: int, count: int) -> bool:
     The rules only compare word counts with small thresholds, so one anchored match that
     stops after ``count`` words replaces counting them all (the costliest step per piece).
     """
-    return count <= 0 or _at_least_words(count).match(text, start, end) is not None
+    if count <= 0:
+        return True
+    if count > end - start:  # a word is one character at least; and re cannot repeat 2**32 times
+        return False
+    return _at_least_words(count).match(text, start, end) is not None
 
 
 @functools.cache
