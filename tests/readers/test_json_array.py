@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
+from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array, top_members
 from argmap.readers.json_places import DocumentPlaces
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12) | \
@@ -107,3 +107,18 @@ def test_json_array_a_backslash_before_a_line_break_does_not_hide_the_rest():
     data = b'[{"a": "x\\\ny"},\n {"b": 1}]'  # not valid JSON inside, but the array's shape is
     first, second = iter_elements(iter([data]), 1 << 20)
     assert first.data == b'{"a": "x\\\ny"}' and orjson.loads(second.data) == {"b": 1}
+
+
+@settings(max_examples=100, deadline=None)
+@given(document=st.dictionaries(_TEXT, _VALUES, max_size=5), indent=st.sampled_from([None, 2]))
+def test_json_array_top_members_are_where_the_values_are(document, indent):
+    data = json.dumps(document, indent=indent).encode()
+    places = DocumentPlaces(data)
+    assert top_members(data, 1 << 20) == {key: places.place((key,))[1] for key in document}
+
+
+def test_json_array_top_members_stop_at_the_damage():
+    data = b'{"title": "T", "posts": [{"id": 1}, {"id": 2, "x": tru}], "n": {"a": }'
+    assert top_members(data, 1 << 20) == {"title": 10, "posts": 24, "n": 63}
+    assert top_members(b'{"a": 1 "b": 2}', 1 << 20) == {"a": 6}
+    assert top_members(b'[1, 2]', 1 << 20) == {}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from argmap.errors import InputError
 from argmap.options import ReadOptions
-from argmap.readers import read_threads
+from argmap.readers import read_threads, sniff
 from argmap.readers.json_places import DocumentPlaces
 from tests.support import run_cli
 
@@ -210,3 +210,22 @@ def test_json_places_an_invalid_document_names_the_line_and_byte_of_the_error(tm
     with pytest.raises(InputError) as caught:
         read_threads([path], ReadOptions(format="json"))
     assert (caught.value.line, caught.value.byte_offset) == (2, data.index(b"tru}"))
+
+
+def test_json_places_a_bad_post_of_a_wrapped_array_is_one_skipped_record(tmp_path):
+    """Before: one bad post made {"posts": [...]} 'not valid JSON' as a whole (exit 65)."""
+    posts = [{"text": "Cafés are great places to argue."}, {"text": "BAD"},
+             {"text": "No, libraries are better.", "reply_to": "R1"}]
+    good = json.dumps({"title": "T", "posts": posts}, indent=1).encode()
+    path = tmp_path / "export.json"
+    path.write_bytes(good.replace(b'"BAD"', b"tru"))
+    assert sniff(path) == "json"
+    result = read_threads([path])
+    (thread,) = result.threads
+    assert [p.id for p in thread.posts] == ["export:R1", "export:R3"]  # ids as if whole
+    bad = path.read_bytes().index(b"tru") - len(b'{\n   "text": ')
+    assert [(p.code, p.byte_offset) for p in result.problems] == [("invalid_json", bad)]
+    lines = tmp_path / "broken-first.jsonl"  # a JSON Lines file whose first line is cut
+    lines.write_bytes(b'{"id": "a", "text": "cut\n{"id": "b", "text": "Whole."}\n')
+    assert sniff(lines) == "jsonl" and read_threads([lines], ReadOptions(
+        max_errors=1.0), budget=False).posts_kept == 1

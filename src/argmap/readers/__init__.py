@@ -20,12 +20,13 @@ from argmap.gcpause import collector_paused
 from argmap.model import Problem, Thread
 from argmap.options import ReadOptions
 from argmap.readers.argmap_json import read_argmap
+from argmap.readers.array_records import WRAPPER_KEYS
 from argmap.readers.codecs import DAMAGE_CODES, codec_of
 from argmap.readers.convokit import read_convokit
 from argmap.readers.discourse import read_discourse
 from argmap.readers.hn import HN_TYPES, is_hn_recording, is_search_result, read_hn
 from argmap.readers.inputs import expand_inputs
-from argmap.readers.json_array import ArrayBroken, iter_elements
+from argmap.readers.json_array import ArrayBroken, iter_elements, top_members
 from argmap.readers.jsonl import read_json, read_jsonl
 from argmap.readers.lesswrong import read_lesswrong
 from argmap.readers.reddit import read_reddit, read_reddit_ndjson
@@ -94,6 +95,14 @@ def _shape_of_document(document: object) -> str:
     return "json"
 
 
+def _wraps_posts(content: bytes) -> bool:
+    """Whether content that is not valid JSON opens an object wrapping its posts in an array
+    (``{"posts": [...`` and the like): the json reader salvages its posts one by one."""
+    members = top_members(content, 1 << 30)
+    return any(content[members[key]:members[key] + 1] == b"[" for key in WRAPPER_KEYS
+               if key in members)
+
+
 def _shape_of_array(path: Path) -> str:
     """``_shape_of_document`` for a file holding an array, decided from its first elements:
     an export of a million posts is never parsed whole just to name its format. An array that
@@ -142,8 +151,11 @@ def sniff(path: Path) -> str:
     if stripped[:1] == b"[":
         return _shape_of_array(path)
     try:
-        document = orjson.loads(read_bytes(path, 1 << 30).lstrip(b"\xef\xbb\xbf"))
-    except (orjson.JSONDecodeError, InputError):
+        content = read_bytes(path, 1 << 30)
+        document = orjson.loads(content.lstrip(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError:  # a broken object wrapping its posts is still a document
+        return "json" if _wraps_posts(content) else "jsonl"
+    except InputError:
         return "jsonl"
     if isinstance(document, dict) and not rest.strip() and _is_reddit_row(document):
         return "reddit-ndjson"  # a dump of one record (`head -1 RC_...`) is still a dump

@@ -23,7 +23,7 @@ import orjson
 from argmap.errors import plural
 from argmap.model import Problem
 from argmap.options import ReadOptions
-from argmap.readers.json_array import ArrayBroken, Element, iter_elements
+from argmap.readers.json_array import ArrayBroken, Element, iter_elements, top_members
 from argmap.readers.json_places import KnownPlaces
 from argmap.readers.records import Located
 from argmap.readers.source import Content, RawLine, damage_problem, decode_line
@@ -68,19 +68,28 @@ def broken_problem(exc: ArrayBroken, shown: str, kept: int) -> Problem:
                    shown, exc.line, exc.offset)
 
 
-def read_array(content: Content, path: Path, options: ReadOptions
-               ) -> tuple[list[Located], list[Problem], KnownPlaces]:
+# the keys under which a document holds its posts, in the order ``whole_document_records``
+# takes them
+WRAPPER_KEYS = ("posts", "comments", "items", "messages", "utterances", "data")
+
+
+def read_array(content: Content, path: Path, options: ReadOptions, key: str | None = None,
+               at: int | None = None) -> tuple[list[Located], list[Problem], KnownPlaces]:
     """The records of a file holding one JSON array (``content`` read whole, as every
-    document of ``argmap map`` is), their problems, and where each record is."""
+    document of ``argmap map`` is), or of the array under ``key`` at byte ``at`` of its
+    top-level object; their problems, and where each record is."""
     shown = str(path)
     problems: list[Problem] = []
     located: list[Located] = []
     known: dict[tuple[str | int, ...], tuple[int, int]] = {}
-    elements = iter_elements(iter([content.data]), options.max_record_bytes)
+    elements = iter_elements(iter([content.data]), options.max_record_bytes, at)
     try:
         for element, where in parse_elements(elements, shown, options, problems):
-            known[(element.index,)] = (element.line, element.offset)
-            located.append(where)
+            pointer: tuple[str | int, ...] = (element.index,) if key is None \
+                else (key, element.index)
+            known[pointer] = (element.line, element.offset)
+            located.append(where if where.pointer is None else Located(0, None, where.record,
+                                                                       pointer))
     except ArrayBroken as exc:
         if content.damage is not None:
             problems.append(damage_problem(content.damage, shown, exc.line, exc.offset,
@@ -96,3 +105,16 @@ def read_array(content: Content, path: Path, options: ReadOptions
                 else f"kept the {plural(len(located), 'record')} read before it")
         problems.append(damage_problem(damage, shown, 0, len(content.data), kept))
     return located, problems, KnownPlaces(known)
+
+
+def salvage_wrapped(content: Content, path: Path, options: ReadOptions
+                    ) -> tuple[list[Located], list[Problem], KnownPlaces] | None:
+    """The records of an object wrapping its posts (``{"posts": [...]}``) that is not valid
+    JSON as a whole, element by element as an array is read, so that one bad post is one
+    skipped record; None when no wrapping array can be found before the damage."""
+    members = top_members(content.data, options.max_record_bytes)
+    for key in WRAPPER_KEYS:
+        start = members.get(key)
+        if start is not None and content.data[start:start + 1] == b"[":
+            return read_array(content, path, options, key, start)
+    return None

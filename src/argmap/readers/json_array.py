@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import orjson
+
 from argmap.errors import InputError
 
 _BOM = b"\xef\xbb\xbf"
@@ -123,15 +125,19 @@ class _Cursor:
         return self.data[offset - self.base:offset - self.base + 1]
 
 
-def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[Element]:
-    """Every top-level element of the JSON array the chunks hold (see the module docstring).
+def iter_elements(chunks: Iterator[bytes], max_record_bytes: int, at: int | None = None
+                  ) -> Iterator[Element]:
+    """Every top-level element of the JSON array the chunks hold (see the module docstring),
+    or of the array at byte ``at`` inside them (``top_members``: then the scan ends at that
+    array's ']', whatever follows it).
 
     Raises ``ArrayBroken`` where the array's structure breaks; the end of the stream inside
     an element yields it with ``complete=False`` and stops."""
     cursor = _Cursor(chunks)
     while len(cursor.data) < len(_BOM) and cursor.more(0):
         pass
-    start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0)
+    start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0) if at is None \
+        else cursor.skip_space(at)
     if start is None or cursor.byte(start) != b"[":
         raise ArrayBroken("does not start with '['", 1, start or 0)
     offset = _present(cursor, cursor.skip_space(start + 1))
@@ -156,11 +162,48 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[El
         offset = _present(cursor, cursor.skip_space(offset + 1))
         if cursor.byte(offset) == b"]":
             raise ArrayBroken("a ',' before the array's ']'", cursor.line_at(offset), offset)
+    if at is not None:
+        return  # an array inside a document: the document goes on
     rest = cursor.skip_space(offset + 1)
     if cursor.failure is not None:
         raise cursor.failure
     if rest is not None:
         raise ArrayBroken("bytes after the array's ']'", cursor.line_at(rest), rest)
+
+
+def top_members(data: bytes, max_record_bytes: int) -> dict[str, int]:
+    """Where the value of each member of the top-level object in ``data`` starts, by key (the
+    last of duplicated keys, as orjson keeps), as far as the object's structure holds: a
+    document that is not valid JSON still shows which members came before the damage."""
+    cursor = _Cursor(iter([data]))
+    found: dict[str, int] = {}
+    start = cursor.skip_space(len(_BOM) if data.startswith(_BOM) else 0)
+    if start is None or cursor.byte(start) != b"{":
+        return found
+    offset = cursor.skip_space(start + 1)
+    index = 0
+    while offset is not None and cursor.byte(offset) == b'"':
+        key = _element(cursor, index, offset, max_record_bytes)
+        colon = cursor.skip_space(key.offset + key.size)
+        if not key.complete or key.data is None or colon is None or cursor.byte(colon) != b":":
+            return found
+        value = cursor.skip_space(colon + 1)
+        if value is None:
+            return found
+        try:
+            name = orjson.loads(key.data)
+        except orjson.JSONDecodeError:
+            return found
+        found[str(name)] = value
+        end = _element(cursor, index, value, max_record_bytes)
+        if not end.complete:
+            return found
+        offset = cursor.skip_space(end.offset + end.size)
+        if offset is None or cursor.byte(offset) != b",":
+            return found
+        offset = cursor.skip_space(offset + 1)
+        index += 1
+    return found
 
 
 # a scanner's state between chunks: (depth of brackets, inside a string not closed yet)

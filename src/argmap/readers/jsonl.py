@@ -19,7 +19,7 @@ import orjson
 from argmap.errors import InputError, plural
 from argmap.model import Post, Problem, SourceRef, Thread
 from argmap.options import ReadOptions
-from argmap.readers.array_records import read_array
+from argmap.readers.array_records import WRAPPER_KEYS, read_array, salvage_wrapped
 from argmap.readers.codecs import Damage
 from argmap.readers.json_array import starts_with_array
 from argmap.readers.json_places import Places
@@ -128,7 +128,7 @@ def whole_document_records(document: object, path: Path,
     (``at``: the JSON pointer of ``document`` inside the file's document)."""
     container: tuple[str | int, ...] = at
     if isinstance(document, dict):
-        for key in ("posts", "comments", "items", "messages", "utterances", "data"):
+        for key in WRAPPER_KEYS:
             if isinstance(document.get(key), list):
                 document = document[key]
                 container = (*at, key)
@@ -278,7 +278,15 @@ def read_json(path: Path, options: ReadOptions) -> ReadResult:
         located, found, known = read_array(content, path, options)
         return read_records(path, options, generic_mapper(path.stem), path.stem, located, found,
                             known)
-    document, problems, places = placed_document(content, path)
+    try:
+        document, problems, places = placed_document(content, path)
+    except InputError as exc:
+        salvaged = salvage_wrapped(content, path, options) if exc.code == "invalid_json" else None
+        if salvaged is None:
+            raise
+        located, found, known = salvaged  # one bad post of {"posts": [...]}: one record lost
+        return read_records(path, options, generic_mapper(path.stem), path.stem, located, found,
+                            known)
     located = whole_document_records(document, path)
     return read_records(path, options, generic_mapper(path.stem), path.stem, located, problems,
                         places)
