@@ -30,9 +30,11 @@ from argmap.readers.source import Content, RawLine, damage_problem, decode_line
 
 
 def parse_elements(elements: Iterator[Element], shown: str, options: ReadOptions,
-                   problems: list[Problem]) -> Iterator[tuple[Element, Located]]:
-    """Each element as a ``Located`` record; one that cannot be a record is reported in
-    ``problems`` and comes as ``Located`` with no record and no pointer (already reported)."""
+                   problems: list[Problem], under: tuple[str, ...] = ()
+                   ) -> Iterator[tuple[Element, Located]]:
+    """Each element as a ``Located`` record (its pointer: ``under`` and its index); one that
+    cannot be a record is reported in ``problems`` and comes as ``Located`` with no record and
+    no pointer (already reported)."""
     skipped = Located(0, None, None)
     for element in elements:
         if element.data is None:
@@ -58,7 +60,7 @@ def parse_elements(elements: Iterator[Element], shown: str, options: ReadOptions
                                     element.line, element.offset))
             yield element, skipped
             continue
-        yield element, Located(0, None, record, (element.index,))
+        yield element, Located(0, None, record, (*under, element.index))
 
 
 def broken_problem(exc: ArrayBroken, shown: str, kept: int) -> Problem:
@@ -83,13 +85,11 @@ def read_array(content: Content, path: Path, options: ReadOptions, key: str | No
     located: list[Located] = []
     known: dict[tuple[str | int, ...], tuple[int, int]] = {}
     elements = iter_elements(iter([content.data]), options.max_record_bytes, at)
+    under = () if key is None else (key,)
     try:
-        for element, where in parse_elements(elements, shown, options, problems):
-            pointer: tuple[str | int, ...] = (element.index,) if key is None \
-                else (key, element.index)
-            known[pointer] = (element.line, element.offset)
-            located.append(where if where.pointer is None else Located(0, None, where.record,
-                                                                       pointer))
+        for element, where in parse_elements(elements, shown, options, problems, under):
+            known[(*under, element.index)] = (element.line, element.offset)
+            located.append(where)
     except ArrayBroken as exc:
         if content.damage is not None:
             problems.append(damage_problem(content.damage, shown, exc.line, exc.offset,
