@@ -15,17 +15,30 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from argmap.cli_app import (
+    EX_INTERRUPTED,
+    FILES_HELP,
+    SCHEDULERS,
+    ConfigOpt,
+    FieldOpt,
+    FromOpt,
+    QuietOpt,
+    SetOpt,
+    SinglePostOpt,
+    StrictOpt,
+    _choice,
+    app,
+    build_options,
+    read_flags,
+)
 from argmap.cli_output import (
     EX_PIPE,
     ArgmapCommand,
-    ArgmapGroup,
     StdoutClosed,
     batch_progress,
     batch_warnings,
@@ -41,116 +54,14 @@ from argmap.cli_output import (
 from argmap.errors import (
     EX_OK,
     ArgmapError,
-    OptionsError,
     ServiceUnavailable,
     plural,
 )
-from argmap.options import EXPORT_FORMATS, READ_FORMATS, Options
+from argmap.options import EXPORT_FORMATS
 from argmap.readers.inputs import must_exist
 
-EX_INTERRUPTED = 130
-EVAL_TASKS = ("auto", "segmentation", "relations", "stance", "topics", "summaries", "maps")
-SCHEDULERS = ("local", "dask")
-
-
-app = typer.Typer(
-    name="argmap",
-    help=(
-        "Turn online discussions into argument maps: claims, topics, support and attack edges, "
-        "what is contested and unanswered, summaries. Offline and deterministic."
-    ),
-    no_args_is_help=True,
-    cls=ArgmapGroup,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 _written: list[Path] = []  # outputs announced so far, for the message on Ctrl-C
 _manifest: list[Path] = []  # batch: where the finished inputs are recorded
-
-
-def _version() -> str:
-    try:
-        return package_version("argmap")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+unknown"
-
-
-def _version_callback(value: bool) -> None:
-    if value:
-        typer.echo(f"argmap {_version()}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version_callback, is_eager=True, metavar="",
-                     help="Show the version and exit."),
-    ] = False,
-) -> None:
-    """argmap: offline argument maps of discussions."""
-
-
-def build_options(
-    config: Path | None,
-    settings: list[str] | None,
-    **flags: object,
-) -> Options:
-    """Defaults, then the TOML file, then ``--set section.key=value``, then the named flags."""
-    options = Options.from_toml(config) if config else Options()
-    overrides: dict[str, object] = {}
-    for item in settings or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise OptionsError("--set", "SECTION.KEY=VALUE", item)
-        overrides[key.strip()] = value.strip()
-    overrides.update({k: v for k, v in flags.items() if v is not None})
-    return options.with_overrides(overrides)
-
-
-def read_flags(input_format: str | None, fields: list[str] | None, single_post: bool,
-               strict: bool) -> dict[str, object]:
-    """The read options ``map`` and ``batch`` share, as option keys (None: not given)."""
-    return {"read.format": input_format,
-            "read.fields": ",".join(fields) if fields else None,
-            "read.single_post": True if single_post else None,
-            "read.strict": True if strict else None}
-
-
-def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
-    """A flag value from a fixed list, or a usage error (64) that lists the list."""
-    if value not in allowed:
-        raise OptionsError(name, f"one of {', '.join(allowed)}", value)
-    return value
-
-
-FORMAT_HELP = f"Input format: {', '.join(READ_FORMATS)} ('auto' sniffs the content)."
-FILES_HELP = ("Thread files or folders ('-' reads standard input): text, JSON, JSON Lines, Reddit, "
-              "HN, Discourse, LessWrong, ConvoKit, argmap maps; gzip/bz2/xz/zstd compressed or not.")
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", metavar="FILE",
-                 help="TOML file with \\[read], \\[segment], ... tables."),  # \[: not rich markup
-]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option("--set", metavar="KEY=VALUE",
-                 help="Override any option: --set cluster.max_topics=20 (repeatable)."),
-]
-FromOpt = Annotated[str | None, typer.Option("--from", metavar="FORMAT", help=FORMAT_HELP)]
-FieldOpt = Annotated[
-    list[str] | None,
-    typer.Option("--field", metavar="NAME=FIELD",
-                 help="Map a JSON field: --field text=body --field reply_to=parent_id "
-                      "(names: text, id, reply_to, author, created, thread, title, url)."),
-]
-SinglePostOpt = Annotated[bool, typer.Option("--single-post", metavar="",
-                                             help="Keep each text file as one post.")]
-StrictOpt = Annotated[bool, typer.Option("--strict", metavar="",
-                                         help="Fail (65) on any malformed or skipped record.")]
-QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", metavar="",
-                                        help="Print nothing but errors and what was skipped.")]
 
 
 @app.command("map", cls=ArgmapCommand)
@@ -386,6 +297,6 @@ def main() -> None:
     sys.exit(rc if isinstance(rc, int) else EX_OK)
 
 
-# the verbs around mapping (inspect, eval, train) register themselves on ``app``: listed after
-# map, batch and demo
+# the verbs around mapping (inspect, eval, train) register themselves on ``app``: imported
+# last so that --help lists them after map, batch and demo
 from argmap import cli_tools  # noqa: E402, F401

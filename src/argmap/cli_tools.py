@@ -1,9 +1,9 @@
 """The verbs around mapping: ``inspect`` (what is in these files?), ``eval`` and ``train``.
 
-They register on ``cli.app`` when ``argmap.cli`` is imported (its last import), so ``argmap
---help`` lists them after map, batch and demo, with the same option types and conventions;
-they live here so that ``cli`` stays the skin of the mapping verbs (each module well under 500
-lines). Like ``cli``, this imports nothing heavy: each verb imports what it runs.
+They register on ``cli_app.app`` when ``argmap.cli`` imports this module (its last import),
+so ``argmap --help`` lists them after map, batch and demo, with the same option types and
+conventions; they live here so that ``cli`` stays the skin of the mapping verbs (each module
+well under 500 lines). Like ``cli``, this imports nothing heavy: each verb imports what it runs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import orjson
 import typer
 
-from argmap.cli import EVAL_TASKS, FromOpt, _choice, app, build_options
+from argmap.cli_app import EVAL_TASKS, FromOpt, _choice, app, build_options
 from argmap.cli_output import (
     ArgmapCommand,
     err,
