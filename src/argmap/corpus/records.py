@@ -147,7 +147,8 @@ def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
     and parsed and mapped as ``argmap map`` does (``readers.array_records``: the same post ids,
     the same problems; a break in the array's structure is a record lost, as there)."""
     shown = str(stream.path)
-    elements = iter_elements(stream.chunks(), options.max_record_bytes)
+    chunks = stream.chunks()
+    elements = iter_elements(chunks, options.max_record_bytes)
     read = 0
     try:
         for element, where in parse_elements(elements, shown, options, problems):
@@ -160,6 +161,9 @@ def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
     except ArrayBroken as exc:
         problems.append(broken_problem(exc, shown, read))
         yield None  # the break is a record lost, as ``argmap map`` counts it
+        if stream.codec is not None:  # damage further on is reported, as ``map`` reports it
+            for _ in chunks:
+                pass
 
 
 def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
