@@ -177,6 +177,10 @@ def check_agreement(folder: Path, content: bytes, raw: bytes, monkeypatch) -> No
 @example(elements=[{"id": "p0", "text": "Yes."}, {"text": "No."}], indent=None,
          ascii_only=True, crlf=False, bom=False, mutation=("replace", 20, b"\xff"),
          codec="none", cut=None)
+@example(elements=[{}, {}, {"title": "A title"}], indent=2, ascii_only=False, crlf=True,
+         bom=True, mutation=("delete", 4697), codec="gzip", cut=35)  # a break, then the cut
+@example(elements=[], indent=None, ascii_only=False, crlf=False, bom=False,
+         mutation=("none",), codec="gzip", cut=12)  # cut after '[': no record torn
 def test_records_fuzz_map_batch_and_inspect_agree_on_a_mutated_array(
         tmp_path, monkeypatch, elements, indent, ascii_only, crlf, bom, mutation, codec,
         cut) -> None:

@@ -145,7 +145,9 @@ def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
                    problems: list[Problem]) -> Iterator[Record | None]:
     """The records of a file holding one JSON array, each placed by its line and byte offset
     and parsed and mapped as ``argmap map`` does (``readers.array_records``: the same post ids,
-    the same problems; a break in the array's structure is a record lost, as there)."""
+    the same problems; a break in the array's structure is a record lost, as there). After a
+    break the rest of a compressed stream is still decoded, so that damage further on (a
+    file cut short) is reported as ``map``, which decodes the file whole, reports it."""
     shown = str(stream.path)
     chunks = stream.chunks()
     elements = iter_elements(chunks, options.max_record_bytes)

@@ -11,6 +11,8 @@ long line is. Each good element becomes the same ``Located`` the whole-document 
 Where the array's own structure breaks (a missing comma, the file cut before ``]``) the
 elements before it are kept and the break is reported as a skipped record: what follows a
 broken structure cannot be told apart reliably, so it is reported lost, never guessed at.
+A compressed file cut between two elements tears no record: only the damage is reported
+(a cut through an element skips it as ``truncated_record``), as ``argmap batch`` has it.
 """
 
 from __future__ import annotations
