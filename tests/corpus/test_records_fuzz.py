@@ -16,8 +16,10 @@ on the line counted independently here. CI runs a fixed, derandomised set;
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import tempfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,47 @@ def test_records_fuzz_truncated_at_every_offset_agree(tmp_path, monkeypatch, cod
     for cut in range(1, len(raw), step):
         folder = Path(tempfile.mkdtemp(dir=tmp_path))
         check_agreement(folder, content, raw[:cut], monkeypatch)
+
+
+def _gzip_cut_after_a_whole_record(content: bytes) -> tuple[bytes, bytes]:
+    """A gzip file of ``content`` cut where what decodes ends with a whole record but not
+    its newline, and what decodes of it."""
+    packed = gzip.compress(content, mtime=0)
+    for cut in range(len(packed) - 1, 10, -1):
+        decoded = zlib.decompressobj(31).decompress(packed[:cut])
+        if decoded.endswith(b"}") and len(decoded) < len(content) - 1:
+            return packed[:cut], decoded
+    raise AssertionError("no such cut")
+
+
+def test_records_fuzz_lines_cut_off_are_truncated_records_in_map_batch_and_inspect(
+        tmp_path, monkeypatch) -> None:
+    # before: batch and inspect called a last line without its newline 'invalid_json'
+    # (map: 'truncated_record'), and kept a record torn by damaged data when what was left
+    # of it parsed (map skips it: the record may have lost fields)
+    lines = [json.dumps({"id": f"p{i}", "thread": "t", "text": hashlib.sha256(
+        str(i).encode()).hexdigest()}).encode() for i in range(200)]
+    content = b"\n".join(lines) + b"\n"
+    raw, decoded = _gzip_cut_after_a_whole_record(content)
+    torn_at = decoded.rfind(b"\n") + 1
+    cases = [(content[:-30], content[:-30], len(lines), content.rfind(b"\n", 0, -30) + 1),
+             (raw, decoded, decoded.count(b"\n") + 1, torn_at)]
+    for n, (data, shown, line, offset) in enumerate(cases):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        path = folder / "posts.jsonl"
+        path.write_bytes(data)
+        options = ReadOptions(format="jsonl", max_errors=1.0)
+        monkeypatch.setattr(survey_module, "SURVEY_ABOVE", 0)
+        mapped = read_threads([path], options, budget=False)
+        surveyed = survey_module.survey([path], options)
+        part = partition([path], options, folder / "spill", 2)
+        expected = ("truncated_record", line, offset)
+        assert [(p.code, p.line, p.byte_offset) for p in mapped.problems
+                if p.code in SKIPS] == [expected]
+        assert [(p.code, p.line, p.byte_offset) for p in surveyed.problems
+                if p.code in SKIPS] == [expected]
+        assert [(r["code"], r["line"], r["byte_offset"]) for r in part.problems
+                if r["action"] == "skipped"] == [expected]
+        assert mapped.posts_kept == surveyed.posts_kept == part.posts == line - 1
+        assert shown[offset:offset + 1] == b"{"

@@ -137,8 +137,13 @@ def iter_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
             continue
         if not raw.data.strip():
             continue
-        yield _record(SourceLine(raw.number, raw.offset, raw.data), shown, fmt, options,
-                      problems)
+        if raw.torn:  # as ``readers.jsonl.iter_lines``: cut off even when what is left parses
+            problems.append(Problem("truncated_record", "record cut off where the damaged "
+                                    "data ends", shown, raw.number, raw.offset))
+            yield None
+            continue
+        yield _record(SourceLine(raw.number, raw.offset, raw.data, ended=raw.ended), shown, fmt,
+                      options, problems)
 
 
 def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
@@ -177,8 +182,13 @@ def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
     try:
         record = orjson.loads(text or "")
     except (orjson.JSONDecodeError, RecursionError) as exc:
-        problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
-                                line.number, line.offset))
+        if line.ended:
+            problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
+                                    line.number, line.offset))
+        else:  # the last line, without its newline: cut off, as ``argmap map`` says
+            problems.append(Problem("truncated_record", "last record cut off (the file ends "
+                                    "inside it, with no newline)", shown, line.number,
+                                    line.offset))
         return None
     return _mapped(Located(line.number, line.offset, record), line.number, line.offset, shown,
                    fmt, options, problems)
