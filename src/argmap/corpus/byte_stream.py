@@ -29,12 +29,17 @@ RAW_CHUNK = 1 << 20
 
 @dataclass(frozen=True, slots=True)
 class RawLine:
-    """One line: 1-based number, byte offset of its first byte, its bytes (None: too large)."""
+    """One line: 1-based number, byte offset of its first byte, its bytes (None: too large);
+    ``ended``: its newline was read (a last line without one may be cut off), ``torn``: the
+    stream broke inside it (damaged compressed data), as ``readers.jsonl.iter_lines`` judges
+    them."""
 
     number: int
     offset: int
     data: bytes | None
     size: int
+    ended: bool = True
+    torn: bool = False
 
 
 class ByteStream:
@@ -132,11 +137,11 @@ def iter_lines(chunks: Iterator[bytes], max_record_bytes: int) -> Iterator[RawLi
         # the stream broke inside a record: that torn record is yielded (and will be skipped
         # as malformed, so records in = processed + skipped counts it, as in ``map``)
         if skipping:
-            yield RawLine(number, offset, None, skipped_size)
+            yield RawLine(number, offset, None, skipped_size, ended=False, torn=True)
         elif pending:
-            yield RawLine(number, offset, bytes(pending), len(pending))
+            yield RawLine(number, offset, bytes(pending), len(pending), ended=False, torn=True)
         raise
     if skipping:
-        yield RawLine(number, offset, None, skipped_size)
+        yield RawLine(number, offset, None, skipped_size, ended=False)
     elif pending:
-        yield RawLine(number, offset, bytes(pending), len(pending))
+        yield RawLine(number, offset, bytes(pending), len(pending), ended=False)

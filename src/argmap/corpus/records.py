@@ -137,17 +137,25 @@ def iter_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
             continue
         if not raw.data.strip():
             continue
-        yield _record(SourceLine(raw.number, raw.offset, raw.data), shown, fmt, options,
-                      problems)
+        if raw.torn:  # as ``readers.jsonl.iter_lines``: cut off even when what is left parses
+            problems.append(Problem("truncated_record", "record cut off where the damaged "
+                                    "data ends", shown, raw.number, raw.offset))
+            yield None
+            continue
+        yield _record(SourceLine(raw.number, raw.offset, raw.data, ended=raw.ended), shown, fmt,
+                      options, problems)
 
 
 def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
                    problems: list[Problem]) -> Iterator[Record | None]:
     """The records of a file holding one JSON array, each placed by its line and byte offset
     and parsed and mapped as ``argmap map`` does (``readers.array_records``: the same post ids,
-    the same problems; a break in the array's structure is a record lost, as there)."""
+    the same problems; a break in the array's structure is a record lost, as there). After a
+    break the rest of a compressed stream is still decoded, so that damage further on (a
+    file cut short) is reported as ``map``, which decodes the file whole, reports it."""
     shown = str(stream.path)
-    elements = iter_elements(stream.chunks(), options.max_record_bytes)
+    chunks = stream.chunks()
+    elements = iter_elements(chunks, options.max_record_bytes)
     read = 0
     try:
         for element, where in parse_elements(elements, shown, options, problems):
@@ -160,6 +168,9 @@ def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
     except ArrayBroken as exc:
         problems.append(broken_problem(exc, shown, read))
         yield None  # the break is a record lost, as ``argmap map`` counts it
+        if stream.codec is not None:  # damage further on is reported, as ``map`` reports it
+            for _ in chunks:
+                pass
 
 
 def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
@@ -171,8 +182,13 @@ def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
     try:
         record = orjson.loads(text or "")
     except (orjson.JSONDecodeError, RecursionError) as exc:
-        problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
-                                line.number, line.offset))
+        if line.ended:
+            problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
+                                    line.number, line.offset))
+        else:  # the last line, without its newline: cut off, as ``argmap map`` says
+            problems.append(Problem("truncated_record", "last record cut off (the file ends "
+                                    "inside it, with no newline)", shown, line.number,
+                                    line.offset))
         return None
     return _mapped(Located(line.number, line.offset, record), line.number, line.offset, shown,
                    fmt, options, problems)

@@ -11,6 +11,8 @@ long line is. Each good element becomes the same ``Located`` the whole-document 
 Where the array's own structure breaks (a missing comma, the file cut before ``]``) the
 elements before it are kept and the break is reported as a skipped record: what follows a
 broken structure cannot be told apart reliably, so it is reported lost, never guessed at.
+A compressed file cut between two elements tears no record: only the damage is reported
+(a cut through an element skips it as ``truncated_record``), as ``argmap batch`` has it.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def parse_elements(elements: Iterator[Element], shown: str, options: ReadOptions
 def broken_problem(exc: ArrayBroken, shown: str, kept: int) -> Problem:
     """The problem a break in the array's structure is: where, and what was read before it."""
     return Problem("invalid_json", f"the JSON array is broken: {exc.detail}; the "
-                   f"{plural(kept, 'record')} before it were read, what follows could not be",
+                   f"{plural(kept, 'record')} before it {'was' if kept == 1 else 'were'} read, "
+                   "what follows could not be",
                    shown, exc.line, exc.offset)
 
 
@@ -91,13 +94,13 @@ def read_array(content: Content, path: Path, options: ReadOptions, key: str | No
             known[(*under, element.index)] = (element.line, element.offset)
             located.append(where)
     except ArrayBroken as exc:
-        if content.damage is not None:
-            problems.append(damage_problem(content.damage, shown, exc.line, exc.offset,
-                                           f"the {plural(len(located), 'record')} before it "
-                                           "were read; whatever followed it is lost"))
-        else:
-            problems.append(broken_problem(exc, shown, len(located)))
-        located.append(Located(0, None, None))  # the break is a record lost
+        damage, read = content.damage, len(located)
+        if damage is None or exc.offset < len(content.data):  # a break before any damage
+            problems.append(broken_problem(exc, shown, read))
+            located.append(Located(0, None, None))  # the break is a record lost
+        if damage is not None:  # a cut between elements tears no record (as batch has it)
+            problems.append(damage_problem(damage, shown, 0, len(content.data),
+                                           f"kept the {plural(read, 'record')} read before it"))
         return located, problems, KnownPlaces(known)
     damage = content.damage
     if damage is not None:
