@@ -3,8 +3,10 @@ aim at the asked aspect, no recursion, and plans for any graph (cycles, self-loo
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,3 +120,49 @@ def test_layout_any_graph_gets_an_acyclic_plan(case):
         top = f"{cid}_top" if cid else "g_top"
         assert all(rank[n] > rank[top] for n in ns)
     assert all(m > 1 for m in layout.minlen.values())
+
+
+def _cluster_tops(members: dict[str, list[str]], edges: list[tuple[str, str]]
+                  ) -> tuple[dict[str, float], int]:
+    """Lay the plan out with the real dot: each cluster box's top (y grows upwards in dot),
+    and how many rows of clusters the plan asked for."""
+    import json
+    import subprocess
+
+    from argmap.render.dot import invisible_lines
+
+    sizes = {n: BOX for ns in members.values() for n in ns}
+    layout = plan_layout(members, edges, sizes, aspect=1.5)
+    lines = ["digraph g {", "  graph [newrank=true rankdir=TB]", "  node [shape=box]"]
+    for cid, nodes in members.items():
+        lines.append(f"  subgraph cluster_{cid} {{ graph [label=\"{cid}\"]")
+        lines += [f"    {n}" for n in nodes]
+        lines += [f"    {a} [shape=point style=invis width=0 height=0]"
+                  for a in layout.anchors.get(cid, ())]
+        lines.append("  }")
+    lines += [f"  {a} [shape=point style=invis width=0 height=0]"
+              for a in layout.anchors.get("", ())]
+    lines += [f"  {a} -> {b}" for a, b in edges if (a, b) not in layout.loose]
+    lines += invisible_lines(layout)
+    lines.append("}")
+    done = subprocess.run(["dot", "-Tjson"], input="\n".join(lines), capture_output=True,
+                          text=True, check=True, timeout=60)
+    tops = {}
+    for obj in json.loads(done.stdout)["objects"]:
+        if obj.get("name", "").startswith("cluster_"):
+            tops[obj["name"][len("cluster_"):]] = float(obj["bb"].split(",")[3])
+    rows = 1 + max((int(a[4:]) for a in layout.anchors.get("", ()) if a.startswith("lrow")),
+                   default=0)
+    return tops, rows
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
+@pytest.mark.parametrize("depths", [(6, 1), (1, 6), (5, 4, 3, 4, 1, 3, 2), (2, 7, 1, 1, 3, 5)])
+def test_layout_clusters_of_one_row_hang_level_from_its_top(depths):
+    """Clusters of one row start at the same height: a short cluster beside a tall one sits
+    at the top of the row, not at its bottom (with equal weights dot's network simplex sank
+    it and left a blank band above it, the seed map's empty top-left corner)."""
+    members = {f"t{k}": [f"c{k}_{i}" for i in range(depth)] for k, depth in enumerate(depths)}
+    edges = [e for nodes in members.values() for e in zip(nodes, nodes[1:], strict=False)]
+    tops, rows = _cluster_tops(members, edges)
+    assert len({round(top) for top in tops.values()}) <= rows, (tops, rows)

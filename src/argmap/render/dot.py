@@ -47,7 +47,7 @@ from argmap.render.labels import (
     quoted,
     tooltip_text,
 )
-from argmap.render.layout import Layout, box_size, plan_layout
+from argmap.render.layout import PULL, Layout, box_size, plan_layout
 
 TOOLTIP_CHARS = 300
 TOPIC_LABEL_CHARS = 90
@@ -307,7 +307,9 @@ def invisible_lines(layout: Layout) -> list[str]:
     out = []
     for a, b in layout.invisible_edges:
         minlen = layout.minlen.get((a, b), 1)
-        out.append(f"  {a} -> {b} [style=invis" + (f" minlen={minlen}]" if minlen > 1 else "]"))
+        extra = (f" minlen={minlen}" if minlen > 1 else "") + (
+            f" weight={PULL}" if (a, b) in layout.pulled else "")
+        out.append(f"  {a} -> {b} [style=invis{extra}]")
     return out
 
 

@@ -35,6 +35,7 @@ CLUSTER_PAD = 28.0  # cluster margin on both sides
 CLUSTER_LABEL = 30.0  # a cluster's title line
 FOLD_SLACK = 1.3  # a piece is folded only when it is this much deeper than the target
 GREEDY_EDGES = 1000  # up to this many edges, cycles are broken by strength (else depth-first)
+PULL = 8  # dot weight of an edge hanging a row from the anchor above it (others weigh 1)
 
 Edge = tuple[str, str]  # (upper, lower): the upper node is drawn above (before) the lower one
 
@@ -45,9 +46,13 @@ class Layout:
 
     ``minlen`` per (upper, lower) edge; ``loose`` edges must not constrain ranks
     (``constraint=false``); ``invisible_edges`` stack rows through ``anchors`` (invisible point
-    nodes, per cluster id, ``""`` for the graph itself); ``bottom`` are the anchors under the
-    last row (a legend hung from them sits below the map instead of widening it); ``extent``
-    is the estimated (width, height) in points.
+    nodes, per cluster id, ``""`` for the graph itself); ``pulled`` are those of them that hang
+    a row from the anchor above it, drawn with weight ``PULL`` so a row shorter than its
+    neighbours sits at the top of its band (with equal weights dot's network simplex may leave
+    it anywhere in the band: a short cluster sank to the row's bottom and left a blank band
+    above it); ``bottom`` are the anchors under the last row (a legend hung from them sits
+    below the map instead of widening it); ``extent`` is the estimated (width, height) in
+    points.
     """
 
     minlen: dict[Edge, int]
@@ -56,6 +61,7 @@ class Layout:
     anchors: dict[str, tuple[str, ...]]
     extent: tuple[float, float]
     bottom: tuple[str, ...] = ()
+    pulled: frozenset[Edge] = frozenset()
 
 
 def box_size(lines: Sequence[str], width_of: Iterable[int] | None = None) -> tuple[float, float]:
@@ -95,6 +101,7 @@ def plan_layout(
     ratio = 1.0 / aspect if sideways else aspect
     minlen: dict[Edge, int] = {}
     invisible: list[Edge] = []
+    pulled: set[Edge] = set()
     anchors: dict[str, tuple[str, ...]] = {}
     blocks: list[tuple[str, float, float]] = []  # (cluster id, cross, along)
     by_cluster: dict[str, list[Edge]] = defaultdict(list)
@@ -108,22 +115,29 @@ def plan_layout(
         loose |= plan.loose
         minlen.update(plan.minlen)
         invisible += plan.invisible
+        pulled |= plan.pulled
         anchors[cid] = plan.anchors
         pad = 0.0 if cid == "" else CLUSTER_PAD
         label = 0.0 if cid == "" else CLUSTER_LABEL
         blocks.append((cid, plan.cross + pad, plan.along + pad + label))
     rows = _rows(blocks, ratio)
-    names = [f"lrow{k}" for k in range(1, len(rows))]
-    for k in range(1, len(rows)):
-        invisible += [(_bottom(cid), names[k - 1]) for cid, _, _ in rows[k - 1]]
-        invisible += [(names[k - 1], _top(cid)) for cid, _, _ in rows[k]]
+    # lrow0 holds the first row's tops level when it has several clusters
+    first = 0 if rows and len(rows[0]) > 1 else 1
+    names = [f"lrow{k}" for k in range(first, len(rows))]
+    for k in range(first, len(rows)):
+        name = f"lrow{k}"
+        if k:
+            invisible += [(_bottom(cid), name) for cid, _, _ in rows[k - 1]]
+        hangs = [(name, _top(cid)) for cid, _, _ in rows[k]]
+        invisible += hangs
+        pulled.update(hangs)
     if names:
         anchors[""] = anchors.get("", ()) + tuple(names)
     cross, along = _extent(rows) if rows else (0.0, 0.0)
     extent = (along, cross) if sideways else (cross, along)
     bottom = tuple(_bottom(cid) for cid, _, _ in rows[-1]) if rows else ()
     return Layout(minlen=minlen, loose=frozenset(loose), invisible_edges=tuple(invisible),
-                  anchors=anchors, extent=extent, bottom=bottom)
+                  anchors=anchors, extent=extent, bottom=bottom, pulled=frozenset(pulled))
 
 
 def _top(cid: str) -> str:
@@ -177,6 +191,7 @@ class _GroupPlan:
     loose: frozenset[Edge]
     minlen: dict[Edge, int]
     invisible: list[Edge]
+    pulled: frozenset[Edge]
     anchors: tuple[str, ...]
     cross: float
     along: float
@@ -215,12 +230,14 @@ def _plan_group(
     has_child = {upper for upper, _ in kept}
     names = [_top(cid)] + [f"{cid or 'g'}_r{k}" for k in range(1, len(rows))] + [_bottom(cid)]
     invisible: list[Edge] = []
+    pulled: set[Edge] = set()
     for k, row in enumerate(rows):
         for index, _, _ in row:
             deepest = max(rank_of[n] for n in pieces[index].nodes)
             for n in pieces[index].nodes:
                 if n not in has_parent:
                     invisible.append((names[k], n))
+                    pulled.add((names[k], n))
                     if rank_of[n] > 0:  # a head pushed down a rank to keep its rank narrow
                         minlen[(names[k], n)] = rank_of[n] + 1
                 # only the deepest nodes hold the next row down: an edge from every leaf
@@ -230,7 +247,7 @@ def _plan_group(
     cross, along = _extent(rows)
     along += RANKSEP * 2  # the anchor ranks above and below
     return _GroupPlan(loose=frozenset(cut), minlen=minlen, invisible=invisible,
-                      anchors=tuple(names), cross=cross, along=along)
+                      pulled=frozenset(pulled), anchors=tuple(names), cross=cross, along=along)
 
 
 def _greedy_back_edges(edges: list[Edge]) -> set[Edge]:
