@@ -28,7 +28,7 @@ from argmap.corpus.byte_stream import ByteStream, iter_lines
 from argmap.errors import InputError
 from argmap.model import Problem
 from argmap.options import ReadOptions
-from argmap.readers import sniff
+from argmap.readers import deep_json, sniff
 from argmap.readers.array_records import broken_problem, parse_elements
 from argmap.readers.convokit import corpus_parts
 from argmap.readers.hn import _firebase_mapper
@@ -106,7 +106,7 @@ def _hn_lines(path: Path) -> bool:
     if not (stripped.startswith(b"{") and rest.strip()):
         return False
     try:
-        return isinstance(orjson.loads(first), dict)
+        return isinstance(deep_json.loads(first), dict)
     except orjson.JSONDecodeError:
         return False
 
@@ -180,9 +180,10 @@ def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
         problems.append(problem)
         return None
     try:
-        record = orjson.loads(text or "")
+        record = deep_json.loads(text or "")
     except (orjson.JSONDecodeError, RecursionError) as exc:
-        if line.ended:
+        if line.ended or not (isinstance(exc, orjson.JSONDecodeError)
+                              and deep_json.ends_early(exc)):
             problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
                                     line.number, line.offset))
         else:  # the last line, without its newline: cut off, as ``argmap map`` says

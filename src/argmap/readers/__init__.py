@@ -19,6 +19,7 @@ from argmap.errors import InputError, MissingInput, plural
 from argmap.gcpause import collector_paused
 from argmap.model import Problem, Thread
 from argmap.options import ReadOptions
+from argmap.readers import deep_json
 from argmap.readers.argmap_json import read_argmap
 from argmap.readers.array_records import WRAPPER_KEYS
 from argmap.readers.codecs import DAMAGE_CODES, codec_of
@@ -113,7 +114,7 @@ def _shape_of_array(path: Path) -> str:
             for element in iter_elements(source.chunks(), 1 << 30):
                 if len(first) == 2 or not element.complete or element.data is None:
                     return "json"  # a third element: not a Reddit thread's two Listings
-                first.append(orjson.loads(element.data))
+                first.append(deep_json.loads(element.data))
                 if len(first) == 1 and (_is_hn_item(first[0]) or is_hn_recording(first)):
                     return "hn"  # HN items, or recorded HN API responses (refused by name)
     except (ArrayBroken, InputError, orjson.JSONDecodeError):
@@ -141,7 +142,7 @@ def sniff(path: Path) -> str:
     first, _, rest = stripped.partition(b"\n")
     if stripped[:1] == b"{" and rest.strip():
         try:
-            record = orjson.loads(first)
+            record = deep_json.loads(first)
         except orjson.JSONDecodeError:
             record = None
         if isinstance(record, dict):
@@ -152,7 +153,7 @@ def sniff(path: Path) -> str:
         return _shape_of_array(path)
     try:
         content = read_bytes(path, 1 << 30)
-        document = orjson.loads(content.lstrip(b"\xef\xbb\xbf"))
+        document = deep_json.loads(content.lstrip(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError:  # a broken object wrapping its posts is still a document
         return "json" if _wraps_posts(content) else "jsonl"
     except InputError:

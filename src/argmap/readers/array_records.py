@@ -25,6 +25,7 @@ import orjson
 from argmap.errors import plural
 from argmap.model import Problem
 from argmap.options import ReadOptions
+from argmap.readers import deep_json
 from argmap.readers.json_array import ArrayBroken, Element, iter_elements, top_members
 from argmap.readers.json_places import KnownPlaces
 from argmap.readers.records import Located
@@ -56,7 +57,7 @@ def parse_elements(elements: Iterator[Element], shown: str, options: ReadOptions
             yield element, skipped
             continue
         try:
-            record = orjson.loads(text or "")
+            record = deep_json.loads(text or "")
         except (orjson.JSONDecodeError, RecursionError) as exc:
             problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
                                     element.line, element.offset))

@@ -25,6 +25,7 @@ import orjson
 from argmap.errors import InputError
 from argmap.model import Post, Problem, SourceRef
 from argmap.options import ReadOptions
+from argmap.readers import deep_json
 from argmap.readers.array_records import read_array
 from argmap.readers.html_text import html_to_text
 from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
@@ -160,7 +161,7 @@ def _hit_mapper(record: Mapping[str, object], where: Located, path: str,
 def _is_object(line: bytes) -> bool:
     """The line is a whole JSON object (JSON Lines), not the start of a pretty-printed one."""
     try:
-        return isinstance(orjson.loads(line), dict)
+        return isinstance(deep_json.loads(line), dict)
     except orjson.JSONDecodeError:
         return False
 
@@ -211,7 +212,7 @@ def _opens_a_recording(data: bytes) -> bool:
     file is refused as a whole, not read as items."""
     try:
         first = next(iter_elements(iter([data]), len(data)), None)
-        entry = orjson.loads(first.data) if first is not None and first.data else None
+        entry = deep_json.loads(first.data) if first is not None and first.data else None
     except (ArrayBroken, orjson.JSONDecodeError):
         return False
     return recorded([entry]) is not None

@@ -25,6 +25,10 @@ from typing import Protocol
 _BOM = b"\xef\xbb\xbf"
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
+_PLAIN = re.compile(r'[^"\[\]{}]*+')  # what a container holds between strings and brackets
+_SCALAR = re.compile(r"[^,\]}\s]+")
+LARGE = 4096  # characters: a container this long has its end kept once found
 
 Pointer = Sequence[str | int]
 
@@ -52,6 +56,7 @@ class DocumentPlaces:
         self._data = data
         self._text: str | None = None
         self._members: dict[int, list[int] | dict[str, int]] = {}
+        self._ends: dict[int, int] = {}  # where large containers end, found while skipping
         self._char = 0
         self._byte = len(_BOM) if data.startswith(_BOM) else 0
         self._line = 1
@@ -88,7 +93,7 @@ class DocumentPlaces:
         """Where each member of the array or object starting at ``at`` starts (scanned once)."""
         known = self._members.get(at)
         if known is None:
-            known = _scan_members(text, at)
+            known = _scan_members(text, at, self._ends)
             self._members[at] = known
         return known
 
@@ -107,7 +112,7 @@ def _skip_space(text: str, at: int) -> int:
     return match.end() if match else at
 
 
-def _scan_members(text: str, at: int) -> list[int] | dict[str, int]:
+def _scan_members(text: str, at: int, ends: dict[int, int]) -> list[int] | dict[str, int]:
     """Members of the container at ``at``: starts of an array's elements, or of an object's
     values by key (the last of duplicated keys, as orjson keeps). Anything else has none."""
     opening = text[at:at + 1]
@@ -129,11 +134,62 @@ def _scan_members(text: str, at: int) -> list[int] | dict[str, int]:
             by_key[str(key)] = position
         else:
             starts.append(position)
-        _, position = _DECODER.raw_decode(text, position)
-        position = _skip_space(text, position)
+        position = _skip_space(text, _value_end(text, position, ends))
         following = text[position:position + 1]
         if following == closing:
             return starts if opening == "[" else by_key
         if following != ",":
             raise ValueError("expected ',' or the container's end")
         position = _skip_space(text, position + 1)
+
+
+def _value_end(text: str, at: int, ends: dict[int, int]) -> int:
+    """Where the value starting at ``at`` ends, found without recursion (the standard
+    library's scanner recurses, and a reply chain in Reddit's JSON nests thousands of levels
+    deep): strings are jumped whole, brackets counted. The document has parsed already, so
+    this only has to find ends, not to check them.
+
+    The ends of containers over ``LARGE`` characters are kept in ``ends``, and jumped when met
+    again: a pointer deep into a reply chain walks through containers that each hold the rest
+    of the chain, and skipping each of them anew cost the document's size once per level."""
+    first = text[at:at + 1]
+    if first == '"':
+        return _string_end(text, at)
+    if first not in ("[", "{"):
+        scalar = _SCALAR.match(text, at)
+        if scalar is None:
+            raise ValueError("expected a value")
+        return scalar.end()
+    known = ends.get(at)
+    if known is not None:
+        return known
+    opened: list[int] = []
+    position = at
+    while True:
+        position = _PLAIN.match(text, position).end()  # type: ignore[union-attr]
+        char = text[position:position + 1]
+        if char == '"':
+            position = _string_end(text, position)
+        elif char in ("[", "{"):
+            jump = ends.get(position)
+            if jump is not None:
+                position = jump
+            else:
+                opened.append(position)
+                position += 1
+        elif char:
+            start = opened.pop()
+            position += 1
+            if position - start > LARGE:
+                ends[start] = position
+            if not opened:
+                return position
+        else:
+            raise ValueError("the value does not end")
+
+
+def _string_end(text: str, at: int) -> int:
+    match = _STRING.match(text, at)
+    if match is None:
+        raise ValueError("unterminated string")
+    return match.end()

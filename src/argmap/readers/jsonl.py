@@ -19,6 +19,7 @@ import orjson
 from argmap.errors import InputError, plural
 from argmap.model import Post, Problem, SourceRef, Thread
 from argmap.options import ReadOptions
+from argmap.readers import deep_json
 from argmap.readers.array_records import WRAPPER_KEYS, read_array, salvage_wrapped
 from argmap.readers.codecs import Damage
 from argmap.readers.json_array import starts_with_array
@@ -62,7 +63,8 @@ def iter_lines(lines: Iterable[RawLine], path: str, options: ReadOptions,
                damage: Callable[[], Damage | None] = lambda: None) -> Iterator[Located]:
     """Parsed JSON lines; bad ones become problems (and still count as records).
 
-    A last line without its newline that does not parse was cut off (``truncated_record``);
+    A last line without its newline whose text ends inside its value was cut off
+    (``truncated_record``); one that is wrong before its end is ``invalid_json``;
     after damaged compressed data (``damage()``) it is cut off even when it parses."""
     for line in lines:
         if line.size == len(line.data) and not line.data.strip():
@@ -84,9 +86,10 @@ def iter_lines(lines: Iterable[RawLine], path: str, options: ReadOptions,
             yield Located(line.number, line.offset, None)
             continue
         try:
-            record = orjson.loads(text or "")
+            record = deep_json.loads(text or "")
         except (orjson.JSONDecodeError, RecursionError) as exc:
-            if line.ended:
+            if line.ended or not (isinstance(exc, orjson.JSONDecodeError)
+                                  and deep_json.ends_early(exc)):
                 problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})",
                                         path, line.number, line.offset))
             else:

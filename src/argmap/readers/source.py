@@ -22,6 +22,7 @@ import orjson
 
 from argmap.errors import InputError, MissingInput, plural
 from argmap.model import Problem
+from argmap.readers import deep_json
 from argmap.readers.codecs import Damage, Decoded, codec_of
 from argmap.readers.json_places import DocumentPlaces
 
@@ -260,7 +261,7 @@ def load_json(data: bytes, path: Path, line: int = 1) -> object:
     skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     data = data[skip:]
     try:
-        return orjson.loads(data)
+        return deep_json.loads(data)
     except orjson.JSONDecodeError as exc:
         where, offset = _json_error_place(data, exc.pos, line)
         raise InputError(f"is not valid JSON ({exc})", path, where, code="invalid_json",
