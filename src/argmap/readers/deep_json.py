@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # C-accelerated, untyped
 from typing import Any
 
 import orjson
