@@ -119,7 +119,7 @@ def test_deep_json_a_long_reply_chain_in_its_native_json_is_mapped(tmp_path: Pat
     assert all(post["reply_to"] == before["id"] for before, post in zip(kept, kept[1:], strict=False))
 
 
-def test_deep_json_a_last_line_too_deep_is_invalid_not_cut_off(tmp_path: Path):
+def test_deep_json_a_last_line_too_deep_is_skipped_as_such_not_cut_off(tmp_path: Path):
     path = tmp_path / "posts.jsonl"
     path.write_text('{"id": "1", "text": "A fine post about taxes."}\n'
                     + '{"a":' * 100_001 + "1" + "}" * 100_001)
@@ -128,6 +128,13 @@ def test_deep_json_a_last_line_too_deep_is_invalid_not_cut_off(tmp_path: Path):
     assert done.returncode == 3, done.stderr
     assert "posts.jsonl:2 (byte 48): invalid JSON (nested deeper than 100,000 levels" in (
         done.stderr)
+    batch = subprocess.run([sys.executable, "-m", "argmap", "batch", str(path), "-o",
+                            str(tmp_path / "corpus"), "--tables", "csv", "-q"],
+                           capture_output=True, text=True, timeout=300)
+    assert batch.returncode == 3, batch.stderr
+    rows = (tmp_path / "corpus" / "csv" / "problems.csv").read_text().splitlines()
+    assert rows[1].startswith("nesting_too_deep,skipped,") and rows[1].endswith(
+        "/posts.jsonl,2,48,,"), rows
 
 
 def test_deep_json_a_bad_record_deep_in_a_chain_is_placed(tmp_path: Path):

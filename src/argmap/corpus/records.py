@@ -184,7 +184,8 @@ def _record(line: SourceLine, shown: str, fmt: LineFormat, options: ReadOptions,
     except (orjson.JSONDecodeError, RecursionError) as exc:
         if line.ended or not (isinstance(exc, orjson.JSONDecodeError)
                               and deep_json.ends_early(exc)):
-            problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
+            problems.append(Problem(deep_json.problem_code(exc),
+                                    f"invalid JSON ({str(exc)[:120]})", shown,
                                     line.number, line.offset))
         else:  # the last line, without its newline: cut off, as ``argmap map`` says
             problems.append(Problem("truncated_record", "last record cut off (the file ends "

@@ -59,7 +59,8 @@ def parse_elements(elements: Iterator[Element], shown: str, options: ReadOptions
         try:
             record = deep_json.loads(text or "")
         except (orjson.JSONDecodeError, RecursionError) as exc:
-            problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})", shown,
+            problems.append(Problem(deep_json.problem_code(exc),
+                                    f"invalid JSON ({str(exc)[:120]})", shown,
                                     element.line, element.offset))
             yield element, skipped
             continue

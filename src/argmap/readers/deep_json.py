@@ -39,6 +39,7 @@ _LITERALS = (("true", True), ("false", False), ("null", None))
 _ARRAY = None  # an open array's key slot on the stack (an object's is always a str)
 _INT_RANGE = (-(2**63), 2**64 - 1)  # orjson's integers; others become floats
 _END = "unexpected end of data"  # orjson's words when the text ends inside the value
+_TOO_DEEP = "nested deeper than"
 
 
 def loads(data: bytes | str) -> Any:
@@ -59,6 +60,15 @@ def _text(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         prefix = data[:exc.start].decode("utf-8")
         raise orjson.JSONDecodeError("str is not valid UTF-8", prefix, len(prefix)) from None
+
+
+def problem_code(exc: ValueError | RecursionError) -> str:
+    """The problem a record that did not parse is: ``nesting_too_deep`` past ``MAX_DEPTH``
+    levels (or a recursion error anywhere), else ``invalid_json``."""
+    if isinstance(exc, RecursionError) or (
+            isinstance(exc, orjson.JSONDecodeError) and exc.msg.startswith(_TOO_DEEP)):
+        return "nesting_too_deep"
+    return "invalid_json"
 
 
 def ends_early(exc: orjson.JSONDecodeError) -> bool:
@@ -119,7 +129,7 @@ def _value(text: str, pos: int, depth: int) -> tuple[Any, int, list[Any] | None]
     char = text[pos:pos + 1]
     if char in ("[", "{"):
         if depth >= MAX_DEPTH:
-            raise _fail(f"nested deeper than {MAX_DEPTH:,} levels", text, pos)
+            raise _fail(f"{_TOO_DEEP} {MAX_DEPTH:,} levels", text, pos)
         inner = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
         closer = "]" if char == "[" else "}"
         if text[inner:inner + 1] == closer:

@@ -90,7 +90,8 @@ def iter_lines(lines: Iterable[RawLine], path: str, options: ReadOptions,
         except (orjson.JSONDecodeError, RecursionError) as exc:
             if line.ended or not (isinstance(exc, orjson.JSONDecodeError)
                                   and deep_json.ends_early(exc)):
-                problems.append(Problem("invalid_json", f"invalid JSON ({str(exc)[:120]})",
+                problems.append(Problem(deep_json.problem_code(exc),
+                                        f"invalid JSON ({str(exc)[:120]})",
                                         path, line.number, line.offset))
             else:
                 problems.append(Problem("truncated_record", "last record cut off (the file "

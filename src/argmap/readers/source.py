@@ -264,10 +264,8 @@ def load_json(data: bytes, path: Path, line: int = 1) -> object:
         return deep_json.loads(data)
     except orjson.JSONDecodeError as exc:
         where, offset = _json_error_place(data, exc.pos, line)
-        raise InputError(f"is not valid JSON ({exc})", path, where, code="invalid_json",
-                         byte_offset=offset + skip) from exc
-    except RecursionError as exc:  # pragma: no cover - orjson caps depth itself
-        raise InputError("JSON nested too deeply", path, line, code="too_deep") from exc
+        raise InputError(f"is not valid JSON ({exc})", path, where,
+                         code=deep_json.problem_code(exc), byte_offset=offset + skip) from exc
 
 
 def read_document(path: Path, max_bytes: int) -> tuple[object, tuple[Problem, ...]]:
