@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from argmap.errors import InputError, MissingInput
 from argmap.readers.codecs import Decoded, codec_of
+from argmap.readers.wide_text import as_utf8
 
 RAW_CHUNK = 1 << 20
 
@@ -70,6 +71,10 @@ class ByteStream:
         return self._raw.tell()
 
     def chunks(self) -> Iterator[bytes]:
+        """The content, decompressed and as UTF-8 (``readers.wide_text``)."""
+        return as_utf8(self._content(), self.path)
+
+    def _content(self) -> Iterator[bytes]:
         if self.codec is None:
             while True:
                 data = self._raw.read(RAW_CHUNK)

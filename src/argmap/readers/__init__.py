@@ -35,6 +35,7 @@ from argmap.readers.reply_tree import merge_parts
 from argmap.readers.result import Counts, ReadResult, SourceInfo, is_loss
 from argmap.readers.source import Source, read_bytes
 from argmap.readers.text import read_text
+from argmap.readers.wide_text import looks_like_unmarked_utf16
 
 __all__ = ["FORMATS", "ReadResult", "SourceInfo", "check_budget", "expand_inputs", "is_loss",
            "read_threads", "sniff"]
@@ -133,6 +134,10 @@ def sniff(path: Path) -> str:
     head = read_bytes(path, SNIFF_BYTES, head_only=SNIFF_BYTES)
     body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     if b"\x00" in body[:8192]:
+        if looks_like_unmarked_utf16(body):
+            raise InputError("looks like UTF-16 text without a byte-order mark; convert it to "
+                             "UTF-8 (iconv -f UTF-16LE -t UTF-8, or UTF-16BE) or save it with "
+                             "its mark", path, code="unknown_format")
         raise InputError("looks binary (NUL bytes), not a thread; supported: text, JSON, JSON "
                          "Lines, Reddit, HN, Discourse, LessWrong, ConvoKit, argmap maps", path,
                          code="unknown_format")

@@ -25,6 +25,7 @@ from argmap.model import Problem
 from argmap.readers import deep_json
 from argmap.readers.codecs import Damage, Decoded, codec_of
 from argmap.readers.json_places import DocumentPlaces
+from argmap.readers.wide_text import as_utf8
 
 CHUNK = 1 << 20
 
@@ -74,7 +75,11 @@ class Source:
         return self._decoded.damage if self._decoded else None
 
     def chunks(self) -> Iterator[bytes]:
-        """The content, decompressed, in chunks of about a megabyte."""
+        """The content, decompressed and as UTF-8 (``wide_text``), in chunks of about a
+        megabyte."""
+        return as_utf8(self._content(), self.path)
+
+    def _content(self) -> Iterator[bytes]:
         if self._decoded is None:
             try:
                 yield from iter(lambda: self._raw.read(CHUNK), b"")
