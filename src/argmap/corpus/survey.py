@@ -27,7 +27,7 @@ from argmap.options import ReadOptions
 from argmap.readers import FORMATS
 from argmap.readers.inputs import expand_inputs
 from argmap.readers.jsonl import _roots
-from argmap.readers.result import SourceInfo, is_loss
+from argmap.readers.result import SourceInfo, Tally
 
 SURVEY_ABOVE = 64 << 20  # raw bytes: a larger streamable file is surveyed, not read whole
 
@@ -40,7 +40,7 @@ class ThreadCount:
 
 
 @dataclass(frozen=True, slots=True)
-class Survey:
+class Survey(Tally):
     """What ``inspect`` shows, with ``ReadResult``'s counts (``readers.check_budget`` judges
     it alike); ``streamed``: the files counted as a stream."""
 
@@ -50,14 +50,6 @@ class Survey:
     posts_kept: int
     sources: tuple[SourceInfo, ...]
     streamed: tuple[str, ...]
-
-    @property
-    def skipped(self) -> int:
-        return self.records_in - self.posts_kept
-
-    @property
-    def losses(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if is_loss(p))
 
 
 def wants_survey(paths: Sequence[Path]) -> bool:
