@@ -30,16 +30,18 @@ line = st.one_of(row, st.sampled_from([b"{bad json", b"[1]", b"7"]))
 
 @settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(line, min_size=1, max_size=12), st.booleans())
-def test_survey_counts_what_read_threads_reads(tmp_path, monkeypatch, lines, as_array) -> None:
+@given(st.lists(line, min_size=1, max_size=12), st.sampled_from(["lines", "array", "wrapped"]))
+def test_survey_counts_what_read_threads_reads(tmp_path, monkeypatch, lines, layout) -> None:
     monkeypatch.setattr(survey_module, "SURVEY_ABOVE", 0)  # stream whatever the size
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     records = [orjson.dumps({"id": f"p{n}", **item}) if isinstance(item, dict) else item
                for n, item in enumerate(lines)]  # ids unique: no duplicates to repair
-    path = folder / ("posts.json" if as_array else "posts.jsonl")
-    if as_array:
+    path = folder / ("posts.jsonl" if layout == "lines" else "posts.json")
+    if layout != "lines":  # an array, or an object wrapping one (a forum export's shape)
         records = [r for r in records if r != b"{bad json"] or [b"7"]
-        path.write_bytes(b"[" + b",\n".join(records) + b"]")
+        array = b"[" + b",\n".join(records) + b"]"
+        path.write_bytes(array if layout == "array" else
+                         b'{"forum": "x", "posts": ' + array + b', "n": [1]}')
     else:
         path.write_bytes(b"\n".join(records) + b"\n")
     options = ReadOptions(max_errors=1.0)

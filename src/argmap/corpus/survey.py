@@ -4,7 +4,7 @@
 first is a month of Reddit comments. Read as ``map`` reads a thread file, such a dump was held
 whole: 1M posts took ~2.7 GB and a real month (hundreds of GB decompressed) was refused by
 ``read.max_input_bytes``. Here a file larger than ``SURVEY_ABOVE`` that ``argmap batch`` can
-stream (JSON Lines, Pushshift/Arctic Shift NDJSON, HN items, JSON arrays, ConvoKit corpora) is
+stream (JSON Lines, Pushshift/Arctic Shift NDJSON, HN items, JSON arrays and objects wrapping one, ConvoKit corpora) is
 read record by record with the same mappers and problems as ``batch``, keeping only a count per
 thread (and, for records that do not name their thread, their id and parent until the end of
 their file, the rule ``readers.jsonl.assemble`` uses). What a stream cannot show are the

@@ -128,7 +128,7 @@ class _Cursor:
 def iter_elements(chunks: Iterator[bytes], max_record_bytes: int, at: int | None = None
                   ) -> Iterator[Element]:
     """Every top-level element of the JSON array the chunks hold (see the module docstring),
-    or of the array at byte ``at`` inside them (``top_members``: then the scan ends at that
+    or of the array at byte ``at`` inside them (``wrapping_array``: then the scan ends at that
     array's ']', whatever follows it).
 
     Raises ``ArrayBroken`` where the array's structure breaks; the end of the stream inside
@@ -136,6 +136,9 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int, at: int | None
     cursor = _Cursor(chunks)
     while len(cursor.data) < len(_BOM) and cursor.more(0):
         pass
+    while at is not None and cursor.base + len(cursor.data) <= at and cursor.more(
+            cursor.base + len(cursor.data)):
+        pass  # the bytes before the array (a wrapping object's other members): not held
     start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0) if at is None \
         else cursor.skip_space(at)
     if start is None or cursor.byte(start) != b"[":
@@ -171,13 +174,32 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int, at: int | None
         raise ArrayBroken("bytes after the array's ']'", cursor.line_at(rest), rest)
 
 
+def wrapping_array(content: bytes | Iterator[bytes], keys: tuple[str, ...],
+                   max_record_bytes: int) -> tuple[str, int] | None:
+    """The first of ``keys`` whose member of the top-level object in ``content`` (bytes, or
+    chunks streamed once: nothing but a key at a time is held) is an array, and the byte where
+    that array starts; None when there is none. Members are read as far as the object's
+    structure holds: a document that is not valid JSON still shows which came before the
+    damage. Of duplicated keys the last counts, as orjson keeps it."""
+    chunks = iter([content]) if isinstance(content, bytes) else content
+    members = _top_members(_Cursor(chunks), max_record_bytes)
+    return next(((key, members[key][0]) for key in keys
+                 if key in members and members[key][1] == b"["), None)
+
+
 def top_members(data: bytes, max_record_bytes: int) -> dict[str, int]:
-    """Where the value of each member of the top-level object in ``data`` starts, by key (the
-    last of duplicated keys, as orjson keeps), as far as the object's structure holds: a
-    document that is not valid JSON still shows which members came before the damage."""
-    cursor = _Cursor(iter([data]))
-    found: dict[str, int] = {}
-    start = cursor.skip_space(len(_BOM) if data.startswith(_BOM) else 0)
+    """Where the value of each member of the top-level object in ``data`` starts, by key, as
+    far as the object's structure holds (``wrapping_array``'s reading)."""
+    members = _top_members(_Cursor(iter([data])), max_record_bytes)
+    return {key: start for key, (start, _) in members.items()}
+
+
+def _top_members(cursor: _Cursor, max_record_bytes: int) -> dict[str, tuple[int, bytes]]:
+    """Where the value of each member of the top-level object starts, and its first byte."""
+    found: dict[str, tuple[int, bytes]] = {}
+    while len(cursor.data) < len(_BOM) and cursor.more(0):
+        pass
+    start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0)
     if start is None or cursor.byte(start) != b"{":
         return found
     offset = cursor.skip_space(start + 1)
@@ -194,8 +216,8 @@ def top_members(data: bytes, max_record_bytes: int) -> dict[str, int]:
             name = orjson.loads(key.data)
         except orjson.JSONDecodeError:
             return found
-        found[str(name)] = value
-        end = _element(cursor, index, value, max_record_bytes)
+        found[str(name)] = (value, cursor.byte(value))
+        end = _element(cursor, index, value, 0)  # scanned past, never held
         if not end.complete:
             return found
         offset = cursor.skip_space(end.offset + end.size)
