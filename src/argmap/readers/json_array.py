@@ -216,16 +216,46 @@ def _top_members(cursor: _Cursor, max_record_bytes: int) -> dict[str, tuple[int,
             name = orjson.loads(key.data)
         except orjson.JSONDecodeError:
             return found
-        found[str(name)] = (value, cursor.byte(value))
-        end = _element(cursor, index, value, 0)  # scanned past, never held
-        if not end.complete:
+        first = cursor.byte(value)
+        found[str(name)] = (value, first)
+        if first in (b"[", b"{"):
+            after = skip_nested(cursor, value + 1, 1)  # scanned past, never held
+        else:
+            end = _element(cursor, index, value, 0)
+            after = end.offset + end.size if end.complete else None
+        if after is None:
             return found
-        offset = cursor.skip_space(end.offset + end.size)
+        offset = cursor.skip_space(after)
         if offset is None or cursor.byte(offset) != b",":
             return found
         offset = cursor.skip_space(offset + 1)
         index += 1
     return found
+
+
+# a run of bytes that are not brackets, strings whole: what lies between two brackets
+_BETWEEN = re.compile(rb'(?:[^"\[\]{}]++|"[^"\\]*+(?:\\.[^"\\]*+)*+")*+', re.DOTALL)
+
+
+def skip_nested(cursor: _Cursor, position: int, depth: int) -> int | None:
+    """Where the object or array that ``position`` is ``depth`` brackets inside ends (after its
+    closing bracket), scanned past without holding it: one step per bracket, not per string
+    (what lies between brackets is jumped in one match), so a sniff or a first pass over a
+    million-post array costs a fraction of reading it. Only brackets are counted (the reader
+    finds what else is wrong inside an element); None when the stream ends first."""
+    while True:
+        data, base = cursor.data, cursor.base
+        match = _BETWEEN.match(data, position - base)
+        stop = match.end() if match else position - base
+        if stop < len(data) and data[stop] != 0x22:  # a bracket
+            depth += 1 if data[stop] in _OPENING else -1
+            position = base + stop + 1
+            if depth == 0:
+                return position
+            continue
+        position = base + stop  # the end of the bytes at hand, or a string not closed in them
+        if not cursor.more(position):
+            return None
 
 
 # a scanner's state between chunks: (depth of brackets, inside a string not closed yet)

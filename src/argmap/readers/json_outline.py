@@ -6,13 +6,14 @@ whole, a forum export of a million posts wrapped in ``{"posts": [...]}`` held gi
 main process of ``argmap batch`` before a single post was read, even though its posts are then
 streamed element by element. Outlined, the document is read once as a stream: every member of
 every object is kept (up to ``_DEPTH`` levels), every array keeps only its first two elements
-(outlined in turn; the rest are scanned past, bracket by bracket, without being held), and a
+(outlined in turn; the rest are scanned past, bracket by bracket, without being held:
+``json_array.skip_nested``), and a
 string or number over the cap becomes None. Everything ``readers._shape_of_document`` asks of
 a document (keys, types, the first element of a list) reads the same in the outline.
 
-What the outline does not check is the inside of the elements it scans past: their brackets
-must balance, but a missing comma inside one is found by the reader, which skips that element
-as one bad record. A document whose own structure breaks gives None: the caller then decides
+What the outline does not check is the part of an array it scans past: its brackets must
+balance, but a missing comma there is found by the reader (one bad record, or the array's
+break reported where it is). A document whose own structure breaks gives None: the caller then decides
 as before, from a whole read.
 """
 
@@ -24,7 +25,7 @@ from collections.abc import Iterator
 import orjson
 
 from argmap.errors import InputError
-from argmap.readers.json_array import _BOM, ArrayBroken, _Cursor, _element
+from argmap.readers.json_array import _BOM, ArrayBroken, _Cursor, _element, skip_nested
 
 _DEPTH = 8  # deeper containers are scanned past (None): shapes are decided near the top
 _KEPT = 2  # elements kept of each array (a Reddit thread is two Listings)
@@ -121,11 +122,13 @@ def _array(cursor: _Cursor, start: int, cap: int, depth: int) -> tuple[object, i
     if cursor.byte(at) == b"]":
         return items, at + 1
     while True:
-        if len(items) < _KEPT:
-            value, end = _value(cursor, at, cap, depth + 1)
-            items.append(value)
-        else:
-            end = _scalar(cursor, at, 0)[1]  # scanned past, never held
+        if len(items) == _KEPT:  # the rest scanned past, bracket by bracket, never held
+            end = skip_nested(cursor, at, 1)
+            if end is None:
+                raise _Broken
+            return items, end
+        value, end = _value(cursor, at, cap, depth + 1)
+        items.append(value)
         at = _at(cursor, end)
         if cursor.byte(at) == b"]":
             return items, at + 1
