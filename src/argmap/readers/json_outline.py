@@ -108,12 +108,9 @@ def _object(cursor: _Cursor, start: int, cap: int, depth: int) -> tuple[object, 
             raise _Broken
         value, end = _value(cursor, _at(cursor, colon + 1), cap, depth + 1)
         members[orjson.loads(key)] = value  # the last of duplicated keys, as orjson keeps
-        at = _at(cursor, end)
-        if cursor.byte(at) == b"}":
-            return members, at + 1
-        if cursor.byte(at) != b",":
-            raise _Broken
-        at = _at(cursor, at + 1)
+        at = _next(cursor, end, b"}")
+        if at < 0:
+            return members, -at
 
 
 def _array(cursor: _Cursor, start: int, cap: int, depth: int) -> tuple[object, int]:
@@ -129,9 +126,17 @@ def _array(cursor: _Cursor, start: int, cap: int, depth: int) -> tuple[object, i
             return items, end
         value, end = _value(cursor, at, cap, depth + 1)
         items.append(value)
-        at = _at(cursor, end)
-        if cursor.byte(at) == b"]":
-            return items, at + 1
-        if cursor.byte(at) != b",":
-            raise _Broken
-        at = _at(cursor, at + 1)
+        at = _next(cursor, end, b"]")
+        if at < 0:
+            return items, -at
+
+
+def _next(cursor: _Cursor, end: int, close: bytes) -> int:
+    """After a member or element ending at ``end``: the offset of the next one, or minus the
+    offset after ``close`` when the container ends there (a ',' or ``close`` must follow)."""
+    at = _at(cursor, end)
+    if cursor.byte(at) == close:
+        return -(at + 1)
+    if cursor.byte(at) != b",":
+        raise _Broken
+    return _at(cursor, at + 1)
