@@ -258,9 +258,7 @@ def print_inspection(info: dict[str, Any]) -> None:
     streamed = [f["path"] for f in info["files"] if f.get("streamed")]
     if streamed:
         err.print(f"{plural(len(streamed), 'file')} over 64 MiB counted as a stream (records, "
-                  "posts, threads and skipped records as batch finds them; the repairs found "
-                  "when threads are assembled, such as orphans and duplicate ids, are listed by "
-                  "map and batch)")
+                  "posts, threads, skipped records and reply-tree repairs as batch finds them)")
 
 
 def print_eval(result: dict) -> None:

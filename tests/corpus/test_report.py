@@ -44,6 +44,32 @@ def test_report_escapes_post_text_and_links_only_to_maps() -> None:
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html
 
 
+def test_report_strips_controls_and_bidi_overrides_from_post_text() -> None:
+    """Hostile input #31/#33: NUL, ESC, C1, U+FFFE and bidi overrides from a post reached the
+    batch report raw (map's HTML cleans them: ``render.labels.clean_text``); a NUL makes the
+    page a parse error and an override reorders what a reader sees."""
+    nasty = "cars \x00 NUL \x1b[31m red \x85 \ufffe \u202eevil\u202c end"
+    thread = {"id": nasty, "title": nasty, "posts": 1, "claims": 1, "attacks": 1,
+              "contested": 1}
+    data = {
+        "totals": {"records_in": 1, "processed": 1, "skipped": 0, "quarantined": 0,
+                   "threads": 1, "claims": 1, "relations": 0},
+        "largest": [thread], "contested_threads": [thread],
+        "topics": [{"id": "t00", "label": nasty, "terms": [nasty], "claims": 1, "threads": 1,
+                    "typical": [{"text": nasty}],
+                    "contested": [{"text": nasty, "attacks": 1, "supports": 0,
+                                   "thread": nasty}]}],
+        "problems": [{"code": "invalid_json", "action": "skipped", "count": 1,
+                      "where": f"{nasty}:3"}],
+        "tables": ["csv/"],
+    }
+    html = render_report(data, {nasty: "maps/x-0123456789.html"})
+    for char in "\x00\x1b\x85\ufffe\u202e\u202c":
+        assert char not in html, repr(char)
+    assert "cars  NUL [31m red   evil end" in html
+    assert 'href="maps/x-0123456789.html"' in html
+
+
 def test_report_counts_read_with_thousands_separators() -> None:
     thread = {"id": "t1", "title": "A debate", "posts": 1234, "claims": 56789,
               "attacks": 4321, "contested": 1000}

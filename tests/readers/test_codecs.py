@@ -148,12 +148,24 @@ def test_codecs_gzip_cut_after_its_two_byte_magic_is_a_cut_gzip_not_text(tmp_pat
 
 
 def test_codecs_whole_document_cut_short_says_damaged_not_invalid_json(tmp_path: Path):
-    document = json.dumps({"posts": [{"id": i, "text": "t" * 200} for i in range(500)]})
+    document = json.dumps({"replies": [{"id": i, "text": "t" * 200} for i in range(500)]})
     path = tmp_path / "thread.json.gz"
     path.write_bytes(gzip.compress(document.encode())[:-200])
     with pytest.raises(InputError, match="not a whole JSON document") as caught:
         read_threads([path], ReadOptions(format="json"))
     assert caught.value.code == "truncated_input"
+
+
+def test_codecs_wrapped_posts_cut_short_keep_the_posts_before_the_damage(tmp_path: Path):
+    """``{"posts": [...]}`` is read post by post, as a bare array (and as ``argmap batch``
+    streams it): a compressed export cut short keeps what came before the cut."""
+    document = json.dumps({"posts": [{"id": i, "text": "t" * 200} for i in range(500)]})
+    path = tmp_path / "thread.json.gz"
+    path.write_bytes(gzip.compress(document.encode())[:-200])
+    result = read_threads([path], ReadOptions(format="json", max_errors=1.0))
+    codes = sorted(p.code for p in result.problems)
+    assert codes == ["truncated_input", "truncated_record"]
+    assert result.posts_kept == result.records_in - 1 > 400
 
 
 def test_codecs_zstd_bomb_is_capped_with_bounded_memory(tmp_path: Path):

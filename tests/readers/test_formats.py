@@ -324,6 +324,22 @@ def test_readers_discourse_quotes_are_not_the_repliers_text(tmp_path):
     assert [p.code for p in result.problems] == ["posts_not_loaded"]
 
 
+def test_readers_discourse_cooked_hidden_alone_is_a_hidden_post(tmp_path):
+    """Hostile input #16: Discourse's BasicPostSerializer (the shape of endpoints that do not
+    add PostSerializer's ``hidden``) marks a hidden post only by ``cooked_hidden``, its cooked
+    HTML replaced by the flagging notice; before, that notice was mapped as an argument."""
+    topic = {"id": 9, "title": "Pets", "post_stream": {"posts": [
+        {"id": 100, "post_number": 1, "username": "ann", "cooked": "<p>Cats rule, because.</p>",
+         "created_at": "2020-01-01T00:00:00Z", "reply_to_post_number": None},
+        {"id": 102, "post_number": 2, "username": "eve", "cooked_hidden": True,
+         "cooked": "<p>This post was flagged by the community and is temporarily hidden.</p>",
+         "created_at": "2020-01-03T00:00:00Z", "reply_to_post_number": 1},
+    ]}}
+    path = _write(tmp_path / "topic.json", topic)
+    posts = {p.id: p for p in read_threads([path]).threads[0].posts}
+    assert posts["discourse:9#2"].flags == ("hidden",) and posts["discourse:9#2"].text == ""
+
+
 def test_readers_lesswrong_graphql_comments(tmp_path):
     document = {"data": {"comments": {"results": [
         {"_id": "c1", "postId": "P", "parentCommentId": None, "postedAt":

@@ -204,12 +204,25 @@ def test_json_places_a_broken_array_keeps_the_records_before_the_break(tmp_path)
 def test_json_places_an_invalid_document_names_the_line_and_byte_of_the_error(tmp_path):
     """orjson's position counts characters; the report counts bytes and lines (before: the
     character position as the byte offset, always on line 1)."""
-    path = tmp_path / "wrapped.json"
-    data = b'\xef\xbb\xbf{"posts": [{"id": "a", "text": "Caf\xc3\xa9s."},\n {"id": "b", "text": tru}]}'
+    path = tmp_path / "document.json"
+    data = b'\xef\xbb\xbf{"replies": [{"id": "a", "text": "Caf\xc3\xa9s."},\n {"id": "b", "text": tru}]}'
     path.write_bytes(data)
     with pytest.raises(InputError) as caught:
         read_threads([path], ReadOptions(format="json"))
     assert (caught.value.line, caught.value.byte_offset) == (2, data.index(b"tru}"))
+
+
+def test_json_places_a_wrapped_array_after_a_bom_is_read_post_by_post(tmp_path):
+    """Before: the members of an object after a BOM were looked for 3 bytes off, so a bad post
+    of a BOM'd ``{"posts": [...]}`` made the whole file invalid (exit 65)."""
+    path = tmp_path / "wrapped.json"
+    data = b'\xef\xbb\xbf{"posts": [{"id": "a", "text": "Caf\xc3\xa9s."},\n {"id": "b", "text": tru}]}'
+    path.write_bytes(data)
+    result = read_threads([path], ReadOptions(format="json", max_errors=1.0))
+    assert [p.id for p in result.threads[0].posts] == ["wrapped:a"]
+    (problem,) = result.problems
+    assert (problem.code, problem.line, problem.byte_offset) == (
+        "invalid_json", 2, data.index(b'{"id": "b"'))
 
 
 def test_json_places_a_bad_post_of_a_wrapped_array_is_one_skipped_record(tmp_path):

@@ -7,10 +7,11 @@ record by record with the readers' own per-record mappers (the same field mappin
 markdown rendering and problem codes as ``argmap map``) and needs only each record's thread id.
 A file holding one JSON array of posts or HN items (an export can be a dump-sized array) is
 read the same way, element by element (``readers.json_array``), each record mapped exactly as
-the whole-document reader maps it (line 0 and its index, so the same post ids). Formats whose
-unit is a whole document (a Reddit thread JSON, Discourse, LessWrong, Algolia trees, an object
-wrapping its posts, text) are read whole by their reader instead: one such file is one or a few
-threads, never a dump. A ConvoKit corpus folder is its ``utterances.jsonl``, streamed.
+the whole-document reader maps it (line 0 and its index, so the same post ids); so is the
+array of an object wrapping its posts (``{"posts": [...]}``, a forum export's shape: found by
+``json_array.wrapping_array`` in a first pass that holds only keys). Formats whose unit is a
+whole document (a Reddit thread JSON, Discourse, LessWrong, Algolia trees, text) are read
+whole by their reader instead: one such file is one or a few threads, never a dump. A ConvoKit corpus folder is its ``utterances.jsonl``, streamed.
 
 Each problem names file, line and byte offset, exactly as ``readers.jsonl.iter_lines`` and
 ``read_records`` report them; every non-blank line is one record in.
@@ -29,10 +30,10 @@ from argmap.errors import InputError
 from argmap.model import Problem
 from argmap.options import ReadOptions
 from argmap.readers import deep_json, sniff
-from argmap.readers.array_records import broken_problem, parse_elements
+from argmap.readers.array_records import WRAPPER_KEYS, broken_problem, parse_elements
 from argmap.readers.convokit import corpus_parts
 from argmap.readers.hn import _firebase_mapper
-from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
+from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array, wrapping_array
 from argmap.readers.jsonl import Draft, Located, Mapper, generic_mapper
 from argmap.readers.records import RecordError
 from argmap.readers.reddit import _dump_mapper
@@ -51,6 +52,7 @@ class LineFormat:
     mapper: Mapper
     file_thread: str
     array: bool = False  # the file is one JSON array whose elements are the records
+    wrapper: tuple[str, int] | None = None  # or the array under this key, at this byte
     source: Path | None = None  # the file to stream when it is not the input (ConvoKit)
     notes: tuple[Problem, ...] = ()  # what reading the input noted besides its records
 
@@ -74,7 +76,19 @@ def line_format(path: Path, name: str) -> LineFormat | None:
     if name in ("json", "hn") and _is_array(path):  # read_json / read_hn's list of items
         mapper = generic_mapper(path.stem) if name == "json" else _firebase_mapper
         return LineFormat(name, mapper, path.stem if name == "json" else "hn", array=True)
+    if name == "json":  # an object wrapping its posts, {"posts": [...]}: its array, streamed
+        wrapper = _wrapper(path)
+        if wrapper is not None:
+            return LineFormat(name, generic_mapper(path.stem), path.stem, array=True,
+                              wrapper=wrapper)
     return None
+
+
+def _wrapper(path: Path) -> tuple[str, int] | None:
+    """The key and byte offset of the array of posts an object wraps (``read_wrapped``'s
+    choice), found in one pass that holds nothing but a key at a time."""
+    with ByteStream(path) as stream:
+        return wrapping_array(stream.chunks(), WRAPPER_KEYS, SNIFF_BYTES)
 
 
 def _head(path: Path) -> bytes:
@@ -155,10 +169,12 @@ def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
     file cut short) is reported as ``map``, which decodes the file whole, reports it."""
     shown = str(stream.path)
     chunks = stream.chunks()
-    elements = iter_elements(chunks, options.max_record_bytes)
+    key, at = fmt.wrapper if fmt.wrapper is not None else (None, None)
+    elements = iter_elements(chunks, options.max_record_bytes, at)
     read = 0
     try:
-        for element, where in parse_elements(elements, shown, options, problems):
+        for element, where in parse_elements(elements, shown, options, problems,
+                                              () if key is None else (key,)):
             read += 1
             if where.record is None and where.pointer is None:  # reported already
                 yield None

@@ -15,6 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from argmap.render.labels import clean_text
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
 TEMPLATE = """<!DOCTYPE html>
@@ -71,8 +74,17 @@ THREAD_TABLE = """<table><tr><th>thread</th><th>posts</th><th>claims</th><th>att
 <td class="n">{{ t.posts|num }}</td><td class="n">{{ t.claims|num }}</td><td class="n">{{ t.attacks|num }}</td>
 <td class="n">{{ t.contested|num }}</td></tr>{% endfor %}</table>"""
 
+def _clean(value: Any) -> Any:
+    """Every text the report shows, cleaned as map's HTML cleans it (``clean_text``: no C0/C1
+    controls, noncharacters or bidi overrides) before it is escaped; markup the report made
+    itself (links, tables: rendered with this environment, so already clean) passes."""
+    return clean_text(value) if isinstance(value, str) and not isinstance(value, Markup) \
+        else value
+
+
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                   finalize=_clean)
 _ENV.filters["num"] = lambda n: f"{n:,}"  # counts of a corpus run as a reader reads them: 54,280
 
 
@@ -84,14 +96,10 @@ def render_report(data: dict[str, Any], maps: dict[str, str]) -> str:
         '{% if href %}<a href="{{ href }}">{{ text }}</a>{% else %}{{ text }}{% endif %}')
 
     def link(thread_id: str, title: str | None = None) -> Any:
-        from markupsafe import Markup
-
         text = f"{title} ({thread_id})" if title else thread_id
         return Markup(link_template.render(href=maps.get(thread_id), text=text))
 
     def table(rows: list[dict[str, Any]]) -> Any:
-        from markupsafe import Markup
-
         return Markup(thread_table.render(rows=rows, link=link))
 
     return _ENV.from_string(TEMPLATE).render(csp=CSP, link=link, thread_table=table, **data)

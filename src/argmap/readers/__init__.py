@@ -27,7 +27,8 @@ from argmap.readers.convokit import read_convokit
 from argmap.readers.discourse import read_discourse
 from argmap.readers.hn import HN_TYPES, is_hn_recording, is_search_result, read_hn
 from argmap.readers.inputs import expand_inputs
-from argmap.readers.json_array import ArrayBroken, iter_elements, top_members
+from argmap.readers.json_array import ArrayBroken, iter_elements, wrapping_array
+from argmap.readers.json_outline import outline
 from argmap.readers.jsonl import read_json, read_jsonl
 from argmap.readers.lesswrong import read_lesswrong
 from argmap.readers.reddit import read_reddit, read_reddit_ndjson
@@ -100,9 +101,7 @@ def _shape_of_document(document: object) -> str:
 def _wraps_posts(content: bytes) -> bool:
     """Whether content that is not valid JSON opens an object wrapping its posts in an array
     (``{"posts": [...`` and the like): the json reader salvages its posts one by one."""
-    members = top_members(content, 1 << 30)
-    return any(content[members[key]:members[key] + 1] == b"[" for key in WRAPPER_KEYS
-               if key in members)
+    return wrapping_array(content, WRAPPER_KEYS, 1 << 30) is not None
 
 
 def _shape_of_array(path: Path) -> str:
@@ -121,6 +120,17 @@ def _shape_of_array(path: Path) -> str:
     except (ArrayBroken, InputError, orjson.JSONDecodeError):
         return "json"
     return _shape_of_document(first)
+
+
+def _outlined(path: Path) -> object | None:
+    """The outline of a JSON object document longer than the sniffed head
+    (``json_outline``: a million-post export is never parsed whole just to name its format),
+    or None when it is not one whole document (then it is read whole, as before)."""
+    try:
+        with Source(path) as source:
+            return outline(source.chunks())
+    except InputError:
+        return None
 
 
 def sniff(path: Path) -> str:
@@ -156,13 +166,15 @@ def sniff(path: Path) -> str:
             return "hn" if _is_hn_item(record) else "jsonl"
     if stripped[:1] == b"[":
         return _shape_of_array(path)
-    try:
-        content = read_bytes(path, 1 << 30)
-        document = deep_json.loads(content.lstrip(b"\xef\xbb\xbf"))
-    except orjson.JSONDecodeError:  # a broken object wrapping its posts is still a document
-        return "json" if _wraps_posts(content) else "jsonl"
-    except InputError:
-        return "jsonl"
+    document = _outlined(path) if len(head) >= SNIFF_BYTES else None
+    if document is None:
+        try:
+            content = read_bytes(path, 1 << 30)
+            document = deep_json.loads(content.lstrip(b"\xef\xbb\xbf"))
+        except orjson.JSONDecodeError:  # a broken object wrapping its posts is still a document
+            return "json" if _wraps_posts(content) else "jsonl"
+        except InputError:  # damaged compressed data: its head may still wrap posts
+            return "json" if _wraps_posts(head) else "jsonl"
     if isinstance(document, dict) and not rest.strip() and _is_reddit_row(document):
         return "reddit-ndjson"  # a dump of one record (`head -1 RC_...`) is still a dump
     shape = _shape_of_document(document)

@@ -26,7 +26,7 @@ from argmap.errors import plural
 from argmap.model import Problem
 from argmap.options import ReadOptions
 from argmap.readers import deep_json
-from argmap.readers.json_array import ArrayBroken, Element, iter_elements, top_members
+from argmap.readers.json_array import ArrayBroken, Element, iter_elements, wrapping_array
 from argmap.readers.json_places import KnownPlaces
 from argmap.readers.records import Located
 from argmap.readers.source import Content, RawLine, damage_problem, decode_line
@@ -112,14 +112,11 @@ def read_array(content: Content, path: Path, options: ReadOptions, key: str | No
     return located, problems, KnownPlaces(known)
 
 
-def salvage_wrapped(content: Content, path: Path, options: ReadOptions
-                    ) -> tuple[list[Located], list[Problem], KnownPlaces] | None:
-    """The records of an object wrapping its posts (``{"posts": [...]}``) that is not valid
-    JSON as a whole, element by element as an array is read, so that one bad post is one
-    skipped record; None when no wrapping array can be found before the damage."""
-    members = top_members(content.data, options.max_record_bytes)
-    for key in WRAPPER_KEYS:
-        start = members.get(key)
-        if start is not None and content.data[start:start + 1] == b"[":
-            return read_array(content, path, options, key, start)
-    return None
+def read_wrapped(content: Content, path: Path, options: ReadOptions
+                 ) -> tuple[list[Located], list[Problem], KnownPlaces] | None:
+    """The records of an object wrapping its posts (``{"posts": [...]}``), element by element
+    as an array is read, valid JSON or not: one bad post is one skipped record, and
+    ``argmap batch``, which streams such a file (``corpus.records``), finds the same records
+    and problems. None when no wrapping array can be found (before any damage)."""
+    found = wrapping_array(content.data, WRAPPER_KEYS, options.max_record_bytes)
+    return None if found is None else read_array(content, path, options, *found)

@@ -32,8 +32,8 @@ def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:
     if cooked is not None and not isinstance(cooked, str):
         raise RecordError("wrong_type", "Discourse 'cooked' is not a string")
     flags = set[str]()
-    if raw.get("hidden") is True:
-        flags.add("hidden")
+    if raw.get("hidden") is True or raw.get("cooked_hidden") is True:  # cooked_hidden alone:
+        flags.add("hidden")  # BasicPostSerializer's mark, its cooked the flagging notice
     if raw.get("deleted_at") or raw.get("user_deleted") is True:
         flags.add("deleted")
     text, html_quotes = html_to_text(cooked or "")

@@ -128,7 +128,7 @@ class _Cursor:
 def iter_elements(chunks: Iterator[bytes], max_record_bytes: int, at: int | None = None
                   ) -> Iterator[Element]:
     """Every top-level element of the JSON array the chunks hold (see the module docstring),
-    or of the array at byte ``at`` inside them (``top_members``: then the scan ends at that
+    or of the array at byte ``at`` inside them (``wrapping_array``: then the scan ends at that
     array's ']', whatever follows it).
 
     Raises ``ArrayBroken`` where the array's structure breaks; the end of the stream inside
@@ -136,6 +136,9 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int, at: int | None
     cursor = _Cursor(chunks)
     while len(cursor.data) < len(_BOM) and cursor.more(0):
         pass
+    while at is not None and cursor.base + len(cursor.data) <= at and cursor.more(
+            cursor.base + len(cursor.data)):
+        pass  # the bytes before the array (a wrapping object's other members): not held
     start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0) if at is None \
         else cursor.skip_space(at)
     if start is None or cursor.byte(start) != b"[":
@@ -171,13 +174,32 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int, at: int | None
         raise ArrayBroken("bytes after the array's ']'", cursor.line_at(rest), rest)
 
 
+def wrapping_array(content: bytes | Iterator[bytes], keys: tuple[str, ...],
+                   max_record_bytes: int) -> tuple[str, int] | None:
+    """The first of ``keys`` whose member of the top-level object in ``content`` (bytes, or
+    chunks streamed once: nothing but a key at a time is held) is an array, and the byte where
+    that array starts; None when there is none. Members are read as far as the object's
+    structure holds: a document that is not valid JSON still shows which came before the
+    damage. Of duplicated keys the last counts, as orjson keeps it."""
+    chunks = iter([content]) if isinstance(content, bytes) else content
+    members = _top_members(_Cursor(chunks), max_record_bytes)
+    return next(((key, members[key][0]) for key in keys
+                 if key in members and members[key][1] == b"["), None)
+
+
 def top_members(data: bytes, max_record_bytes: int) -> dict[str, int]:
-    """Where the value of each member of the top-level object in ``data`` starts, by key (the
-    last of duplicated keys, as orjson keeps), as far as the object's structure holds: a
-    document that is not valid JSON still shows which members came before the damage."""
-    cursor = _Cursor(iter([data]))
-    found: dict[str, int] = {}
-    start = cursor.skip_space(len(_BOM) if data.startswith(_BOM) else 0)
+    """Where the value of each member of the top-level object in ``data`` starts, by key, as
+    far as the object's structure holds (``wrapping_array``'s reading)."""
+    members = _top_members(_Cursor(iter([data])), max_record_bytes)
+    return {key: start for key, (start, _) in members.items()}
+
+
+def _top_members(cursor: _Cursor, max_record_bytes: int) -> dict[str, tuple[int, bytes]]:
+    """Where the value of each member of the top-level object starts, and its first byte."""
+    found: dict[str, tuple[int, bytes]] = {}
+    while len(cursor.data) < len(_BOM) and cursor.more(0):
+        pass
+    start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0)
     if start is None or cursor.byte(start) != b"{":
         return found
     offset = cursor.skip_space(start + 1)
@@ -194,16 +216,46 @@ def top_members(data: bytes, max_record_bytes: int) -> dict[str, int]:
             name = orjson.loads(key.data)
         except orjson.JSONDecodeError:
             return found
-        found[str(name)] = value
-        end = _element(cursor, index, value, max_record_bytes)
-        if not end.complete:
+        first = cursor.byte(value)
+        found[str(name)] = (value, first)
+        if first in (b"[", b"{"):
+            after = skip_nested(cursor, value + 1, 1)  # scanned past, never held
+        else:
+            end = _element(cursor, index, value, 0)
+            after = end.offset + end.size if end.complete else None
+        if after is None:
             return found
-        offset = cursor.skip_space(end.offset + end.size)
+        offset = cursor.skip_space(after)
         if offset is None or cursor.byte(offset) != b",":
             return found
         offset = cursor.skip_space(offset + 1)
         index += 1
     return found
+
+
+# a run of bytes that are not brackets, strings whole: what lies between two brackets
+_BETWEEN = re.compile(rb'(?:[^"\[\]{}]++|"[^"\\]*+(?:\\.[^"\\]*+)*+")*+', re.DOTALL)
+
+
+def skip_nested(cursor: _Cursor, position: int, depth: int) -> int | None:
+    """Where the object or array that ``position`` is ``depth`` brackets inside ends (after its
+    closing bracket), scanned past without holding it: one step per bracket, not per string
+    (what lies between brackets is jumped in one match), so a sniff or a first pass over a
+    million-post array costs a fraction of reading it. Only brackets are counted (the reader
+    finds what else is wrong inside an element); None when the stream ends first."""
+    while True:
+        data, base = cursor.data, cursor.base
+        match = _BETWEEN.match(data, position - base)
+        stop = match.end() if match else position - base
+        if stop < len(data) and data[stop] != 0x22:  # a bracket
+            depth += 1 if data[stop] in _OPENING else -1
+            position = base + stop + 1
+            if depth == 0:
+                return position
+            continue
+        position = base + stop  # the end of the bytes at hand, or a string not closed in them
+        if not cursor.more(position):
+            return None
 
 
 # a scanner's state between chunks: (depth of brackets, inside a string not closed yet)

@@ -20,7 +20,7 @@ from argmap.errors import InputError, plural
 from argmap.model import Post, Problem, SourceRef, Thread
 from argmap.options import ReadOptions
 from argmap.readers import deep_json
-from argmap.readers.array_records import WRAPPER_KEYS, read_array, salvage_wrapped
+from argmap.readers.array_records import WRAPPER_KEYS, read_array, read_wrapped
 from argmap.readers.codecs import Damage
 from argmap.readers.json_array import starts_with_array
 from argmap.readers.json_places import Places
@@ -282,15 +282,12 @@ def read_json(path: Path, options: ReadOptions) -> ReadResult:
         located, found, known = read_array(content, path, options)
         return read_records(path, options, generic_mapper(path.stem), path.stem, located, found,
                             known)
-    try:
-        document, problems, places = placed_document(content, path)
-    except InputError as exc:
-        salvaged = salvage_wrapped(content, path, options) if exc.code == "invalid_json" else None
-        if salvaged is None:
-            raise
-        located, found, known = salvaged  # one bad post of {"posts": [...]}: one record lost
+    wrapped = read_wrapped(content, path, options)
+    if wrapped is not None:  # {"posts": [...]}: post by post, as an array (and as batch) is
+        located, found, known = wrapped
         return read_records(path, options, generic_mapper(path.stem), path.stem, located, found,
                             known)
+    document, problems, places = placed_document(content, path)
     located = whole_document_records(document, path)
     return read_records(path, options, generic_mapper(path.stem), path.stem, located, problems,
                         places)

@@ -47,8 +47,9 @@ class SourceInfo:
     posts_kept: int
 
 
-class Counts(Protocol):
-    """What the error budget judges: ``ReadResult``, or ``inspect``'s survey of a dump."""
+class Totals(Protocol):
+    """What the conservation counts are made from: every record in, the posts kept, and the
+    problems met."""
 
     @property
     def records_in(self) -> int: ...
@@ -57,14 +58,39 @@ class Counts(Protocol):
     def posts_kept(self) -> int: ...
 
     @property
+    def problems(self) -> tuple[Problem, ...]: ...
+
+
+class Counts(Totals, Protocol):
+    """What the error budget judges: ``ReadResult``, or ``inspect``'s survey of a dump."""
+
+    @property
     def skipped(self) -> int: ...
 
     @property
     def losses(self) -> tuple[Problem, ...]: ...
 
 
+class Tally:
+    """``skipped`` and ``losses`` worked out in one place from ``Totals``, for ``ReadResult``
+    and ``inspect``'s ``Survey`` alike: the two must agree on what a skipped record and a loss
+    are, or ``inspect`` and ``map`` judge one file's error budget differently."""
+
+    __slots__ = ()
+
+    @property
+    def skipped(self: Totals) -> int:
+        """Records read but not kept as posts (malformed, duplicate, over a cap)."""
+        return self.records_in - self.posts_kept
+
+    @property
+    def losses(self: Totals) -> tuple[Problem, ...]:
+        """The problems that left something out (see the module docstring)."""
+        return tuple(p for p in self.problems if is_loss(p))
+
+
 @dataclass(frozen=True, slots=True)
-class ReadResult:
+class ReadResult(Tally):
     """``records_in`` counts every record that could have become a post, so the conservation
     check ``records_in == posts_kept + skipped`` holds and nothing vanishes silently."""
 
@@ -76,13 +102,3 @@ class ReadResult:
     @property
     def posts_kept(self) -> int:
         return sum(len(t.posts) for t in self.threads)
-
-    @property
-    def skipped(self) -> int:
-        """Records read but not kept as posts (malformed, duplicate, over a cap)."""
-        return self.records_in - self.posts_kept
-
-    @property
-    def losses(self) -> tuple[Problem, ...]:
-        """The problems that left something out (see the module docstring)."""
-        return tuple(p for p in self.problems if is_loss(p))

@@ -47,21 +47,17 @@ def as_utf8(chunks: Iterable[bytes], path: str | Path) -> Iterator[bytes]:
     text as UTF-8 (the mark dropped). A code unit that is not text (a lone surrogate, a cut
     last character) is an ``InputError`` naming its byte in the file's content."""
     stream = iter(chunks)
-    head = b""
-    for chunk in stream:  # enough bytes to see the longest mark
-        head += chunk
-        if len(head) >= 4:
-            break
-    found = marked_encoding(head)
-    if found is None:
-        if head:
-            yield head
+    pending = [_head(stream)]
+    found = marked_encoding(pending[0])
+    if found is None:  # as they come; the first chunk is not held while the rest streams
+        if pending[0]:
+            yield pending.pop()
         yield from stream
         return
     encoding, mark = found
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     consumed = mark
-    pending = [head[mark:]]
+    pending[0] = pending[0][mark:]
     for chunk in _chain(pending, stream):
         held = len(decoder.buffer)  # type: ignore[attr-defined]  # bytes of a split character
         try:
@@ -80,8 +76,19 @@ def as_utf8(chunks: Iterable[bytes], path: str | Path) -> Iterator[bytes]:
         yield rest.encode("utf-8")
 
 
+def _head(stream: Iterator[bytes]) -> bytes:
+    """The first chunks, joined until there are enough bytes to see the longest mark."""
+    head = b""
+    for chunk in stream:
+        head += chunk
+        if len(head) >= 4:
+            break
+    return head
+
+
 def _chain(first: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield from first
+    while first:
+        yield first.pop(0)
     yield from rest
 
 
