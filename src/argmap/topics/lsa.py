@@ -13,7 +13,8 @@ of threads, and the threads are used only where a product is large enough to pay
 Everything else is ``TruncatedSVD(algorithm="randomized", n_oversamples=10,
 power_iteration_normalizer="auto")``'s ``fit_transform`` as scikit-learn 1.9 computes it
 (``_randomized_range_finder`` with LU normalisation, QR, the small SVD, ``svd_flip`` on ``V``,
-then ``X @ components.T``), the same LAPACK calls on arrays of the same layout; the explained
+then ``X @ components.T``), the same LAPACK calls on arrays of the same layout (the LU steps
+in place, on the product they normalise, which ``lu`` otherwise copies); the explained
 variance it also computes is not needed here and not computed. ``tests/topics/test_lsa.py``
 holds the result to ``TruncatedSVD``'s bits.
 """
@@ -143,9 +144,10 @@ def truncated_svd(matrix: sparse.csr_matrix, n_components: int, n_iter: int,
     size = n_components + N_OVERSAMPLES
     q = rng.normal(size=(n_samples if transpose else n_features, size))
     if n_iter > 2:  # "auto": LU normalisation, none for two steps or fewer
+        # (in place: a product is a new C-contiguous array, which ``lu`` would copy first)
         for _ in range(n_iter):
-            q, _ = linalg.lu(m_times(q), permute_l=True, check_finite=False)
-            q, _ = linalg.lu(mt_times(q), permute_l=True, check_finite=False)
+            q, _ = linalg.lu(m_times(q), permute_l=True, overwrite_a=True, check_finite=False)
+            q, _ = linalg.lu(mt_times(q), permute_l=True, overwrite_a=True, check_finite=False)
     else:
         for _ in range(n_iter):
             q = mt_times(m_times(q))
