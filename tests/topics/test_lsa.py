@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -68,3 +70,20 @@ def test_products_split_by_output_rows_are_scipys() -> None:
         products = lsa.Products.of(matrix, threads)
         assert products.rows(dense_rows).tobytes() == (matrix @ dense_rows).tobytes()
         assert products.columns(dense_cols).tobytes() == (matrix.T @ dense_cols).tobytes()
+
+
+def test_an_error_in_a_threaded_part_is_raised_not_left_as_zero_rows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def failing(*args: object) -> None:
+        calls.append(args)
+        if threading.current_thread() is not threading.main_thread():
+            raise MemoryError("no room")
+
+    monkeypatch.setattr(lsa, "csr_matvecs", failing)
+    products = lsa.Products.of(_matrix(40, 30, 0.3, 2), 2)
+    monkeypatch.setattr(lsa, "MIN_WORK_PER_THREAD", 1)
+    with pytest.raises(MemoryError, match="no room"):
+        products.rows(np.ones((30, 4)))
+    assert len(calls) == 2

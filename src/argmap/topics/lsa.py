@@ -46,8 +46,19 @@ def default_threads() -> int:
 
 
 def _run(calls: list[Callable[[], None]]) -> None:
-    """Run the calls, all but the first on threads of their own, the first here."""
-    threads = [threading.Thread(target=call, name="argmap-lsa") for call in calls[1:]]
+    """Run the calls, all but the first on threads of their own, the first here; a call's
+    error is raised here (a thread's would otherwise be printed and its rows left zero)."""
+    errors: list[BaseException] = []
+
+    def guarded(call: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                call()
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller
+                errors.append(exc)
+        return run
+
+    threads = [threading.Thread(target=guarded(call), name="argmap-lsa") for call in calls[1:]]
     for thread in threads:
         thread.start()
     try:
@@ -55,6 +66,8 @@ def _run(calls: list[Callable[[], None]]) -> None:
     finally:
         for thread in threads:
             thread.join()
+    if errors:
+        raise errors[0]
 
 
 def _cuts(n: int, parts: int) -> list[int]:
