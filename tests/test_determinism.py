@@ -77,14 +77,12 @@ def perturbed(stage: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> Iterato
                 return weighed
             wrap(clustering.TopicModel, "_weigh", weigh)
 
-            def svd(cls):
-                class NoisySVD(cls):
-                    def fit_transform(self, x, y=None):
-                        points = super().fit_transform(x)
-                        self.components_ = noisy(self.components_, rng)
-                        return noisy(points, rng)
-                return NoisySVD
-            wrap(clustering, "TruncatedSVD", svd)
+            def svd(f):
+                def noisy_svd(*args, **kwargs):
+                    points, components = f(*args, **kwargs)
+                    return noisy(points, rng), noisy(components, rng)
+                return noisy_svd
+            wrap(clustering, "truncated_svd", svd)
         elif stage == "link":
             def vectorise(f):
                 def vectorised(texts):

@@ -45,7 +45,7 @@ _LAZY = {
     "build_map": ("argmap.pipeline", "build_map"),
     "analyse": ("argmap.analysis", "analyse"),
     "render_map": ("argmap.api", "render_map"),
-    "export_map": ("argmap.exports", "export_map"),
+    "export_map": ("argmap.exports.registry", "export_map"),
     "write_outputs": ("argmap.api", "write_outputs"),
     "map_inputs": ("argmap.api", "map_inputs"),
     "demo": ("argmap.api", "demo"),

@@ -28,7 +28,7 @@ from argmap.errors import OptionsError, UnknownOption
 # that a wrong --from is refused with the valid values before anything is read
 READ_FORMATS = ("auto", "text", "jsonl", "json", "reddit", "reddit-ndjson", "hn", "discourse",
                 "lesswrong", "convokit", "argmap")
-# what --export accepts: the drawn views and every exporter (``argmap.exports.EXPORTERS``)
+# what --export accepts: the drawn views and every exporter (``argmap.exports.registry.EXPORTERS``)
 EXPORT_FORMATS = ("svg", "dot", "html", "json", "summary", "graphml", "aif", "argdown", "csv",
                   "parquet")
 

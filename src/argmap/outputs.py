@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from argmap.errors import OutputError, RenderError
-from argmap.exports import export_chunks
+from argmap.exports.registry import export_chunks
 from argmap.exports.summary import to_markdown
 from argmap.files import inside, safe_filename, write_atomic
 from argmap.model import Analysis, ArgumentMap
@@ -66,7 +66,7 @@ def plain_payloads(
     amap: ArgumentMap, analysis: Analysis, options: Options,
 ) -> Iterator[tuple[str, bytes | Iterable[bytes]]]:
     """``plain_outputs`` one at a time, each made when it is asked for, the big formats as
-    chunks (``exports.STREAMERS``: native JSON, AIF, GraphML, CSV): a writer holds one output
+    chunks (``exports.registry.STREAMERS``: native JSON, AIF, GraphML, CSV): a writer holds one output
     at a time, and never a giant thread's JSON whole (245 MB and ~1 GB of dicts for 20,000
     posts)."""
     for fmt in options.export.formats:
@@ -76,7 +76,7 @@ def plain_payloads(
             yield ".dot", to_dot(amap, analysis, options.render).encode("utf-8")
         elif fmt == "summary":
             yield ".summary.md", to_markdown(amap, analysis).encode("utf-8")
-        else:  # the native JSON, AIF, GraphML and CSV as chunks (exports.STREAMERS)
+        else:  # the native JSON, AIF, GraphML and CSV as chunks (exports.registry.STREAMERS)
             for suffix, data in export_chunks(amap, analysis, fmt, options.export).items():
                 yield (suffix if suffix.startswith(".") else "." + suffix), data
 

@@ -78,10 +78,16 @@ def _init_worker(counter: Any, lock_fd: int | None, parent: int) -> None:
             pass
 
 
-def preload() -> None:
-    """Import the stages before forking, so every worker starts warm (~2 s each)."""
-    from argmap import analysis, api, link, segment  # noqa: F401
+def preload(maps: str | None = None) -> None:
+    """Import the stages before forking, so every worker starts warm (~2 s each). The map
+    writers (``api``: outputs, renderers, exporters, networkx) only when the workers write
+    maps (``--maps all``): otherwise no worker uses them, and importing them cost the main
+    process ~0.2-0.4 CPU s while both workers waited for it."""
+    from argmap import analysis, link, segment  # noqa: F401
     from argmap.link.relation_model import default_model
+
+    if maps == "all":
+        from argmap import api  # noqa: F401
 
     default_model()
 

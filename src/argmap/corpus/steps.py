@@ -154,7 +154,7 @@ class Steps:
             scheduler: Any = DaskScheduler(self.settings.jobs, ctx, self.settings.address,
                                            largest=largest, budget=budget, warn=warn)
         else:
-            preload()
+            preload(self.settings.maps)
             scheduler = LocalScheduler(self.settings.jobs, ctx, self.lock_fd, largest=largest,
                                        budget=budget, warn=warn)
         hunts: dict[str, poison.Hunt] = {}

@@ -173,5 +173,5 @@ def to_graphml(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) ->
 
 def graphml_streamed(amap: ArgumentMap, analysis: Analysis, options: ExportOptions
                      ) -> dict[str, Iterable[bytes]]:
-    """``to_graphml`` as chunks (``exports.STREAMERS``)."""
+    """``to_graphml`` as chunks (``exports.registry.STREAMERS``)."""
     return {".graphml": graphml_chunks(safe_graph(amap, analysis))}

@@ -252,7 +252,7 @@ def to_csv(amap: ArgumentMap, analysis: Analysis, options: ExportOptions) -> dic
 
 def csv_streamed(amap: ArgumentMap, analysis: Analysis, options: ExportOptions
                  ) -> dict[str, Iterable[bytes]]:
-    """``to_csv`` as chunks (``exports.STREAMERS``)."""
+    """``to_csv`` as chunks (``exports.registry.STREAMERS``)."""
     tables = table_rows(amap, analysis)
     return {f".{name}.csv": csv_chunks([c for c, _ in SCHEMAS[name]], tables[name],
                                        options.csv_raw) for name in SCHEMAS}

@@ -24,7 +24,6 @@ from functools import lru_cache
 import numpy as np
 from nltk.stem.porter import PorterStemmer
 from scipy import sparse
-from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
@@ -59,6 +58,7 @@ from argmap.topics.labels import (  # noqa: F401  (OTHER_ID, topic_stats, topic_
     topic_assignment,
     topic_stats,
 )
+from argmap.topics.lsa import truncated_svd
 from argmap.topics.term_counts import (
     ClaimTerms,
     ListTerms,
@@ -207,9 +207,11 @@ class TopicModel:
         """LSA and spherical k-means on the fitted TF-IDF matrix of the fit sample."""
         dims = min(options.lsa_dims, tfidf.shape[1] - 1, tfidf.shape[0] - 1)
         if dims >= 2:
-            svd = TruncatedSVD(n_components=dims, random_state=_FIXED_STATE, n_iter=7)
-            points = _unit_rows(svd.fit_transform(tfidf))
-            components = svd.components_
+            # ``TruncatedSVD(dims, random_state=_FIXED_STATE, n_iter=7).fit_transform``'s
+            # bits, its large sparse products split over threads (``lsa``)
+            transformed, components = truncated_svd(tfidf, dims, n_iter=7,
+                                                    random_state=_FIXED_STATE)
+            points = _unit_rows(transformed)
         else:
             components = np.eye(tfidf.shape[1])
             points = _unit_rows(tfidf.toarray())
