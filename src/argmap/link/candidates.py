@@ -57,6 +57,7 @@ from argmap.link.relation_model import (
 from argmap.link.similar import similar_rows
 from argmap.model import Claim, Evidence, EvidenceKind, Thread, Topic
 from argmap.options import LinkOptions
+from argmap.restatements import restatement_codes
 from argmap.robust import tie_ranks
 
 _CHUNK = 512  # rows per sparse product: bounds memory whatever the thread or topic size
@@ -339,11 +340,14 @@ def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
         thread_of[members], tree[members] = number, has_tree
         threshold[members] = options.similarity_threshold + (0.15 if has_tree else 0.0)
         groups.append(members)
+    copy = restatement_codes(layout.claims)
 
     def keep_pair(child, parent):
         # a claim answers what came before it, in another post of its thread (and, under a
-        # reply tree, in its own topic): in ``members`` order the parent comes first
+        # reply tree, in its own topic): in ``members`` order the parent comes first; a copy
+        # of the same text is a restatement, not an argument (``argmap.restatements``)
         ok = (thread_of[parent] == thread_of[child]) & (rank[parent] < rank[child])
+        ok &= (copy[child] < 0) | (copy[child] != copy[parent])
         return ok & (~tree[child] | (topic[child] == topic[parent]))
 
     def emit(members: list[int]) -> None:
@@ -391,8 +395,10 @@ def _cross_thread(layout: Layout, options: LinkOptions, routes: Routes) -> None:
     thread = np.asarray([thread_rank[layout.post_thread.get(c.post_id, "")]
                          for c in layout.claims], dtype=np.int64)
 
+    copy = restatement_codes(layout.claims)
+
     def keep_pair(child, parent):  # one direction only: the later thread answers the earlier
-        return thread[parent] < thread[child]
+        return (thread[parent] < thread[child]) & ((copy[child] < 0) | (copy[child] != copy[parent]))
 
     for topic in sorted(by_topic):
         members = by_topic[topic]

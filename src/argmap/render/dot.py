@@ -36,6 +36,7 @@ from argmap.model import (
     claim_sort_key,
 )
 from argmap.options import RenderOptions
+from argmap.render.copies import drawn_pool, head_relations, head_scores, heads_of, said_words
 from argmap.render.disputes import STANCE_WORDS, carried_pairs, reply_edges
 from argmap.render.evidence import confidence_words, describe
 from argmap.render.labels import (
@@ -48,6 +49,7 @@ from argmap.render.labels import (
     tooltip_text,
 )
 from argmap.render.layout import PULL, Layout, box_size, plan_layout
+from argmap.restatements import Restatements
 
 TOOLTIP_CHARS = 300
 TOPIC_LABEL_CHARS = 90
@@ -146,10 +148,10 @@ def _attrs(pairs: Iterable[tuple[str, str | float | int]]) -> str:
     return "[" + " ".join(parts) + "]"
 
 
-def _claim_tooltip(claim: Claim, post: Post | None, status: str) -> str:
+def _claim_tooltip(claim: Claim, post: Post | None, status: str, said: str = "") -> str:
     author = post.author if post and post.author else "anonymous"
     text = post.text if post else claim.text
-    return f"{author} - claim {STATUS_WORDS.get(status, status)} - {text}"
+    return f"{author} - claim {STATUS_WORDS.get(status, status)}{f' ({said})' if said else ''} - {text}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,26 +170,31 @@ class MapIndex:
     by_topic: dict[str, list[Claim]]  # canonical order within each topic
     inside_topic: dict[str, list[Relation]]  # relations with both ends in one topic
     carried: dict[tuple[str, str], PostRelation]  # claim pair -> the reply stance it carries
+    copies: Restatements  # restated claims: each group is drawn as its first copy
+    relations: list[Relation]  # the map's relations between the claims drawn (copies merged)
 
 
 def map_index(amap: ArgumentMap, analysis: Analysis) -> MapIndex:
     """The lookups ``to_dot`` needs, for one map and its analysis."""
     topic_of = {cid: t.id for t in amap.topics for cid in t.claim_ids}
-    ordered = sorted(amap.claims, key=claim_sort_key)
+    copies = Restatements(amap.claims)
+    ordered = drawn_pool(sorted(amap.claims, key=claim_sort_key), copies)
+    relations = list(head_relations(amap.relations, copies))
     by_topic: dict[str, list[Claim]] = defaultdict(list)
     for claim in ordered:
         by_topic[topic_of.get(claim.id, "")].append(claim)
     inside: dict[str, list[Relation]] = defaultdict(list)
-    for r in amap.relations:
+    for r in relations:
         topic = topic_of.get(r.source)
         if topic is not None and topic == topic_of.get(r.target):
             inside[topic].append(r)
     return MapIndex(
         ids=node_ids(amap), tids=topic_ids(amap),
         posts={p.id: p for t in amap.threads for p in t.posts}, topic_of=topic_of,
-        status=dict(analysis.status), score=dict(analysis.centrality), ordered=ordered,
-        by_topic=dict(by_topic), inside_topic=dict(inside),
-        carried=carried_pairs(amap.post_relations))
+        status=dict(analysis.status), score=head_scores(dict(analysis.centrality), copies),
+        ordered=ordered, by_topic=dict(by_topic), inside_topic=dict(inside),
+        carried=heads_of(carried_pairs(amap.post_relations), copies), copies=copies,
+        relations=relations)
 
 
 def _select(
@@ -240,7 +247,7 @@ def to_dot(
     claims, folded = _select(index, cap, thread_id, topic_id)
     ids, tids, posts, status = index.ids, index.tids, index.posts, index.status
     shown = {c.id for c in claims}
-    candidates = amap.relations if topic_id is None else index.inside_topic.get(topic_id, [])
+    candidates = index.relations if topic_id is None else index.inside_topic.get(topic_id, [])
     every = drawn_relations(candidates, shown, ids)
     relations = [r for r in every if r.confidence >= options.min_confidence]
     faint = [r for r in every if r.confidence < options.min_confidence]
@@ -259,7 +266,10 @@ def to_dot(
     members = {"": [n for nodes in topic_members.values() for n in nodes] + loners} if simple else (
         {**topic_members, **({"": loners} if loners else {})})
     by_synthetic = {ids[c.id]: c for c in claims}
-    labels = {nid: label_lines(c.text, width=options.wrap_width) for nid, c in by_synthetic.items()}
+    authors = {pid: post.author for pid, post in posts.items()}
+    said = {nid: said_words(c.id, index.copies, authors) for nid, c in by_synthetic.items()}
+    labels = {nid: label_lines(c.text, width=options.wrap_width)
+              + ([f"({said[nid]})"] if said[nid] else []) for nid, c in by_synthetic.items()}
     more_labels = {f"{tids[t]}_more": _more_text(n) for t, n in folded.items() if t in tids}
     sizes = {nid: box_size(lines, [display_width(x) for x in lines]) for nid, lines in labels.items()}
     sizes.update({nid: box_size([text]) for nid, text in more_labels.items()})
@@ -275,7 +285,8 @@ def to_dot(
            *graph_header(options, dot_text(title, width=90, max_chars=200), simple=simple)]
     names = {tid: topic.label for topic in amap.topics if (tid := tids[topic.id]) in members}
     for cid in sorted(members):
-        body = [_claim_node(n, by_synthetic[n], labels[n], posts, status) if n in by_synthetic
+        body = [_claim_node(n, by_synthetic[n], labels[n], posts, status, said[n])
+                if n in by_synthetic
                 else _more_node(n, more_labels[n]) for n in members[cid]]
         body += [f"  {a} [shape=point style=invis width=0 height=0 label=\"\"]"
                  for a in layout.anchors.get(cid, ())]
@@ -347,6 +358,7 @@ def _more_node(nid: str, text: str) -> str:
 
 def _claim_node(
     nid: str, claim: Claim, lines: list[str], posts: dict[str, Post], status: dict[str, str],
+    said: str = "",
 ) -> str:
     state = status.get(claim.id, "undecided")
     state = state if state in STATUS_STYLE else "undecided"  # it also becomes a class name
@@ -356,7 +368,8 @@ def _claim_node(
         ("id", f"claim-{nid}"),
         ("class", f"claim st-{state}"),
         ("label", dot_label(lines)),
-        ("tooltip", tooltip_text(_claim_tooltip(claim, post, state), max_chars=TOOLTIP_CHARS)),
+        ("tooltip", tooltip_text(_claim_tooltip(claim, post, state, said),
+                                 max_chars=TOOLTIP_CHARS)),
         *style,
     ]
     url = safe_url(post.source.url if post else None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -23,11 +24,13 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined, select_autoesca
 from argmap.errors import RenderError
 from argmap.model import Analysis, ArgumentMap, Stance, claim_sort_key, relation_sort_key
 from argmap.options import RenderOptions
+from argmap.render.copies import said_words
 from argmap.render.dot import STATUS_WORDS, node_ids, safe_url, threshold_words, topic_ids
 from argmap.render.evidence import reasons
 from argmap.render.labels import clean_text, truncate
 from argmap.render.report_posts import post_stance_context, post_stance_data
 from argmap.render.svg import svg_problems
+from argmap.restatements import Restatements
 
 POST_TEXT_CHARS = 2000
 LIST_LIMIT = 200  # claims per list section; the rest is counted, not dropped silently
@@ -100,15 +103,20 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
     nodes, tids = node_ids(amap), topic_ids(amap)
     status = dict(analysis.status)
     topic_of = {cid: t for t in amap.topics for cid in t.claim_ids}
-    data_claims = {}
+    copies = Restatements(claims.values())
+    data_claims: dict[str, dict[str, Any]] = {}
     for cid, c in claims.items():
         topic = topic_of.get(cid)
         state = status.get(cid, "undecided")
-        data_claims[cid] = {
-            "text": clean_text(c.text), "post": c.post_id, "node": nodes[cid], "status": state,
-            "status_word": STATUS_WORDS.get(state, state),
+        data_claims[cid] = {  # a copy points at the node its text is drawn as
+            "text": clean_text(c.text), "post": c.post_id, "node": nodes[copies.head(cid)],
+            "status": state, "status_word": STATUS_WORDS.get(state, state),
             "topic": tids[topic.id] if topic else "", "topic_label": topic.label if topic else "",
         }
+    for head, members in copies.copies.items():
+        data_claims[head]["copies"] = [c.id for c in members[1:]]
+    authors = {pid: post.author for pid, post in posts.items()}
+    said = {head: said_words(head, copies, authors) for head in copies.copies}
     index = {cid: i for i, cid in enumerate(claims)}
     pids, prel = post_stance_data(amap, index, options.min_confidence)
     used_posts = sorted({c.post_id for c in claims.values()} | set(pids))
@@ -130,6 +138,7 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
     by_status: dict[str, list[str]] = {"in": [], "out": [], "undecided": []}
     for cid in claims:
         by_status.setdefault(status.get(cid, "undecided"), []).append(cid)
+    by_status = {key: once(ids, copies) for key, ids in by_status.items()}
     summaries = {(s.scope, s.scope_id): s for s in analysis.summaries}
     return {
         "amap": amap, "analysis": analysis, "claims": claims, "posts": posts, "tids": tids,
@@ -137,7 +146,9 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
         "thread_summaries": {t.id: summaries.get(("thread", t.id)) for t in amap.threads},
         "camp_summaries": {c.id: summaries[("camp", c.id)] for c in analysis.camps
                            if ("camp", c.id) in summaries},
-        "by_status": by_status, "list_limit": LIST_LIMIT,
+        "by_status": by_status, "list_limit": LIST_LIMIT, "said": said,
+        "contested": once(analysis.contested, copies),
+        "unanswered": once(analysis.unanswered, copies),
         "dropped_counts": sorted(Counter(d.reason.value for d in amap.dropped).items()),
         "n_posts": len(posts),
         "n_uncertain": sum(r[4] for r in relations),
@@ -146,3 +157,11 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
         "data": {"claims": data_claims, "posts": data_posts, "ids": list(claims),
                  "rel": relations, "reasons": list(sentences), "pids": pids, "prel": prel},
     }
+
+
+def once(ids: Sequence[str], copies: Restatements) -> list[str]:
+    """A list of claims with each restated text once, as the claim it is drawn as, in the
+    order its first copy comes."""
+    if not copies:
+        return list(ids)
+    return list(dict.fromkeys(copies.head(cid) for cid in ids))

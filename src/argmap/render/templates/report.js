@@ -25,8 +25,8 @@
   var showUncertain = false;
   var byNode = {};
   Object.keys(data.claims).forEach(function (id) {
-    var node = data.claims[id].node;
-    if (node) { byNode["claim-" + node] = id; }
+    var node = data.claims[id].node;  // copies share their first copy's node: it wins
+    if (node && !byNode["claim-" + node]) { byNode["claim-" + node] = id; }
   });
   function sure(c) {  // render/evidence.py confidence_words, for the page
     var word = c >= 0.7 ? "confident" : c >= 0.5 ? "fairly sure" : "unsure";
@@ -125,8 +125,11 @@
       g.classList.add("selected");
       g.scrollIntoView({block: "nearest", inline: "nearest"});
     }
+    var mine = {};
+    mine[id] = true;
+    (data.claims[id].copies || []).forEach(function (other) { mine[other] = true; });
     data.relations.forEach(function (r) {
-      if (r.source === id || r.target === id) {
+      if (mine[r.source] === true || mine[r.target] === true) {
         var e = document.getElementById(r.dom);
         if (e) { e.classList.add("selected"); }
       }
@@ -162,11 +165,35 @@
       quote.textContent = text;
     }
     panel.appendChild(quote);
+    var mine = {};  // a restated claim's node carries the relations of every copy
+    mine[id] = true;
+    (c.copies || []).forEach(function (other) { mine[other] = true; });
+    if (c.copies && c.copies.length) {
+      var seen = {}, others = [];
+      c.copies.forEach(function (other) {
+        var pid = data.claims[other].post;
+        if (pid !== c.post && !seen[pid]) { seen[pid] = true; others.push(pid); }
+      });
+      if (others.length) {
+        panel.appendChild(el("h3", "Also said in " + others.length + " other post"
+                             + (others.length === 1 ? "" : "s")));
+        var also = el("ul", null, "rel-list");
+        others.slice(0, 50).forEach(function (pid) {
+          var li = el("li");
+          li.appendChild(postButton(pid));
+          also.appendChild(li);
+        });
+        panel.appendChild(also);
+        if (others.length > 50) { panel.appendChild(el("p", "and " + (others.length - 50) + " more", "muted")); }
+      }
+    }
     var groups = [["Supported by", "support", "target"], ["Attacked by", "attack", "target"],
                   ["Supports", "support", "source"], ["Attacks", "attack", "source"]];
     groups.forEach(function (g) {
       var items = data.relations.filter(function (r) {
-        return r.stance === g[1] && r[g[2]] === id && (showUncertain || !r.uncertain);
+        var other = g[2] === "target" ? r.source : r.target;  // copies restate, not argue
+        return r.stance === g[1] && mine[r[g[2]]] === true && mine[other] !== true
+          && (showUncertain || !r.uncertain);
       });
       if (!items.length) { return; }
       panel.appendChild(el("h3", g[0] + " (" + items.length + ")"));
