@@ -85,3 +85,19 @@ def test_restatements_the_linker_never_links_two_copies_of_one_text():
     # a near-copy ("town" for "city") is another statement and may still be linked to a copy
     assert any({text_key(text[r.source]), text_key(text[r.target])} >= {text_key(SLOGAN)}
                for r in across)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([SLOGAN, SLOGAN.upper(), "Rent control protects the tenants, who "
+                                 "already live in the city!", "Short one.",
+                                 "Landlords pass every new cost on to the people renting."]),
+                max_size=12))
+def test_restatements_the_linkers_cheap_prefilter_finds_the_same_copies(texts):
+    from argmap.link.cues import text_cues
+
+    claims = _claims(texts)
+    codes = restatement_codes(claims).tolist()
+    near = restatement_codes(claims, [text_cues(c.text).tokens for c in claims]).tolist()
+    # the same partition into copies (the numbers themselves may differ)
+    assert [[j for j in range(len(codes)) if codes[j] == codes[i] >= 0] for i in range(len(codes))] \
+        == [[j for j in range(len(near)) if near[j] == near[i] >= 0] for i in range(len(near))]

@@ -321,7 +321,7 @@ def _similar_routes(routes: Routes, origin: int,
 
 
 def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
-                routes: Routes) -> None:
+                routes: Routes, copy: np.ndarray) -> None:
     """Small threads are batched into shared products of at most ``_CHUNK`` rows (one
     product per thread made the per-call overhead of scipy the cost at 10k posts)."""
     n = len(layout.claims)
@@ -340,7 +340,6 @@ def _similarity(layout: Layout, threads: Sequence[Thread], options: LinkOptions,
         thread_of[members], tree[members] = number, has_tree
         threshold[members] = options.similarity_threshold + (0.15 if has_tree else 0.0)
         groups.append(members)
-    copy = restatement_codes(layout.claims)
 
     def keep_pair(child, parent):
         # a claim answers what came before it, in another post of its thread (and, under a
@@ -383,7 +382,8 @@ def window_starts(thread: np.ndarray, rank: np.ndarray) -> np.ndarray:
     return np.maximum(first, np.arange(m, dtype=np.int64) - SIMILARITY_WINDOW_CLAIMS)
 
 
-def _cross_thread(layout: Layout, options: LinkOptions, routes: Routes) -> None:
+def _cross_thread(layout: Layout, options: LinkOptions, routes: Routes, copy: np.ndarray,
+                  ) -> None:
     if options.cross_thread_links <= 0:
         return
     by_topic: dict[str, list[int]] = defaultdict(list)
@@ -394,8 +394,6 @@ def _cross_thread(layout: Layout, options: LinkOptions, routes: Routes) -> None:
     thread_rank = {t: n for n, t in enumerate(thread_names)}
     thread = np.asarray([thread_rank[layout.post_thread.get(c.post_id, "")]
                          for c in layout.claims], dtype=np.int64)
-
-    copy = restatement_codes(layout.claims)
 
     def keep_pair(child, parent):  # one direction only: the later thread answers the earlier
         return (thread[parent] < thread[child]) & ((copy[child] < 0) | (copy[child] != copy[parent]))
@@ -440,8 +438,10 @@ def generate_columns(
     if options.across_posts:
         _reply_tree(layout, ordered_threads, routes, by_thread)
         _quotes(layout, ordered_threads, routes)
-        _similarity(layout, ordered_threads, options, routes)
-        _cross_thread(layout, options, routes)
+        # copies of one text (``argmap.restatements``) are never similar pairs
+        copy = restatement_codes(layout.claims, [cues.tokens for cues in layout.cues])
+        _similarity(layout, ordered_threads, options, routes, copy)
+        _cross_thread(layout, options, routes, copy)
     return layout, within, build_pairs(layout, routes)
 
 
