@@ -121,6 +121,10 @@ def test_copies_report_lists_a_restated_claim_once_and_its_copies_share_its_node
     section = page[page.index('<section id="contested">'):page.index('<section id="unanswered">')]
     assert "Contested claims (1)" in section
     assert section.count("data-claim=") == 1 and "said in 3 posts by 2 authors" in section
+    # an objection in a list says what it attacks (here a copy: the text is the same)
+    unanswered = page[page.index('<section id="unanswered">'):]
+    unanswered = unanswered[:unanswered.index("</section>")]
+    assert "San Francisco" in unanswered and f"against: {SLOGAN}" in unanswered
     data = json.loads(re.search(r'<script type="application/json" id="argmap-data">(.*?)</script>',
                                 page, re.S).group(1))
     claims = data["claims"]

@@ -22,7 +22,15 @@ from typing import Any
 from jinja2 import Environment, FunctionLoader, StrictUndefined, select_autoescape
 
 from argmap.errors import RenderError
-from argmap.model import Analysis, ArgumentMap, Stance, claim_sort_key, relation_sort_key
+from argmap.model import (
+    Analysis,
+    ArgumentMap,
+    Claim,
+    Relation,
+    Stance,
+    claim_sort_key,
+    relation_sort_key,
+)
 from argmap.options import RenderOptions
 from argmap.render.copies import said_words
 from argmap.render.dot import STATUS_WORDS, node_ids, safe_url, threshold_words, topic_ids
@@ -35,6 +43,7 @@ from argmap.restatements import Restatements
 POST_TEXT_CHARS = 2000
 LIST_LIMIT = 200  # claims per list section; the rest is counted, not dropped silently
 EVIDENCE_CHARS = 400
+TARGET_CHARS = 160  # what an objection in a list is shown to attack
 
 
 def _load_template(name: str) -> str:
@@ -149,6 +158,8 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
         "by_status": by_status, "list_limit": LIST_LIMIT, "said": said,
         "contested": once(analysis.contested, copies),
         "unanswered": once(analysis.unanswered, copies),
+        "objection_targets": objection_targets(once(analysis.unanswered, copies), amap, claims,
+                                               copies),
         "dropped_counts": sorted(Counter(d.reason.value for d in amap.dropped).items()),
         "n_posts": len(posts),
         "n_uncertain": sum(r[4] for r in relations),
@@ -165,3 +176,18 @@ def once(ids: Sequence[str], copies: Restatements) -> list[str]:
     if not copies:
         return list(ids)
     return list(dict.fromkeys(copies.head(cid) for cid in ids))
+
+
+def objection_targets(ids: Sequence[str], amap: ArgumentMap, claims: dict[str, Claim],
+                      copies: Restatements) -> dict[str, str]:
+    """What each listed objection attacks (its most confident attack, any copy's), shortened:
+    "I don't think so." listed alone tells a moderator nothing."""
+    wanted = set(ids)
+    best: dict[str, Relation] = {}
+    for r in amap.relations:
+        head = copies.head(r.source)
+        if head in wanted and r.stance is Stance.ATTACK and r.target in claims and (
+                head not in best or r.confidence > best[head].confidence):
+            best[head] = r
+    return {cid: truncate(clean_text(claims[r.target].text), TARGET_CHARS)
+            for cid, r in best.items()}
