@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from argmap.model import PostStance, Stance
 from argmap.options import RenderOptions
-from argmap.render.dot import node_ids, safe_url, to_dot
+from argmap.render.dot import safe_url, to_dot
+from argmap.render.map_index import node_ids
 from argmap.render.overview import topic_links
 from argmap.render.svg import render_svg
 from tests.builders import DRAW_ALL, make_map, with_post_relations

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from argmap.model import PostStance
 from argmap.options import RenderOptions
-from argmap.render.dot import topic_ids
+from argmap.render.map_index import topic_ids
 from argmap.render.overview import _links_kept, overview_dot, topic_links
 from tests.builders import DRAW_ALL, make_map, with_post_relations
 

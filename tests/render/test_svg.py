@@ -15,11 +15,14 @@ from hypothesis import strategies as st
 from argmap.errors import MissingDependency, RenderError
 from argmap.model import Claim, Evidence, EvidenceKind, Post, Relation, Stance, Topic
 from argmap.options import RenderOptions
-from argmap.render.dot import _claim_tooltip, node_ids, to_dot
+from argmap.render.copies import said_words
+from argmap.render.dot import _claim_tooltip, to_dot
 from argmap.render.draw import draw_map
 from argmap.render.labels import label_lines, tooltip_visible
+from argmap.render.map_index import node_ids
 from argmap.render.overview import overview_dot
 from argmap.render.svg import render_svg, svg_problems, svg_size
+from argmap.restatements import Restatements
 from tests.builders import DRAW_ALL, make_map
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
@@ -48,13 +51,20 @@ def _check_map(texts: list[str], url: str | None = "https://forum.example/p/{n}"
     ids = node_ids(amap)
     posts = {p.id: p for p in amap.threads[0].posts}
     status = dict(analysis.status)
+    copies = Restatements(amap.claims)  # a restated text is drawn once, as its first copy
+    authors = {pid: post.author for pid, post in posts.items()}
     for claim in amap.claims:
+        if claim.id in copies.drawn_as:
+            assert f"claim-{ids[claim.id]}" not in groups
+            continue
         group = groups[f"claim-{ids[claim.id]}"]
         shown = [t.text or "" for t in group.iter(f"{SVG}text")]
-        expected = label_lines(claim.text, width=RenderOptions().wrap_width)
+        said = said_words(claim.id, copies, authors)
+        expected = label_lines(claim.text, width=RenderOptions().wrap_width) + (
+            [f"({said})"] if said else [])
         assert [" ".join(s.split()) for s in shown] == [" ".join(e.split()) for e in expected]
         titles = [a.get(XLINK_TITLE) for a in group.iter(f"{SVG}a")]
-        tip = _claim_tooltip(claim, posts[claim.post_id], status[claim.id])
+        tip = _claim_tooltip(claim, posts[claim.post_id], status[claim.id], said)
         assert titles == [tooltip_visible(tip, max_chars=300)]
 
 

@@ -22,22 +22,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from urllib.parse import quote as url_quote
 
-from argmap.model import (
-    Analysis,
-    ArgumentMap,
-    Claim,
-    Post,
-    PostRelation,
-    Relation,
-    Stance,
-    claim_sort_key,
-)
+from argmap.model import Analysis, ArgumentMap, Claim, Post, PostRelation, Relation, Stance
 from argmap.options import RenderOptions
-from argmap.render.copies import drawn_pool, head_relations, head_scores, heads_of, said_words
-from argmap.render.disputes import STANCE_WORDS, carried_pairs, reply_edges
+from argmap.render.copies import said_words
+from argmap.render.disputes import STANCE_WORDS, reply_edges
 from argmap.render.evidence import confidence_words, describe
 from argmap.render.labels import (
     clean_text,
@@ -49,7 +39,12 @@ from argmap.render.labels import (
     tooltip_text,
 )
 from argmap.render.layout import PULL, Layout, box_size, plan_layout
-from argmap.restatements import Restatements
+from argmap.render.map_index import (  # node_ids, topic_ids, MapIndex: imported from here too
+    MapIndex,
+    drawn_relations,
+    map_index,
+    select_claims,
+)
 
 TOOLTIP_CHARS = 300
 TOPIC_LABEL_CHARS = 90
@@ -114,22 +109,6 @@ def legend_lines(
     return out + ["  }"] if cluster else out
 
 
-def node_ids(amap: ArgumentMap) -> dict[str, str]:
-    """Synthetic DOT node id for every claim (``c0001`` ...), in canonical claim order.
-
-    The HTML report uses the same mapping to find a claim's node in the SVG.
-    """
-    ordered = sorted(amap.claims, key=claim_sort_key)
-    digits = max(4, len(str(len(ordered))))
-    return {c.id: f"c{i:0{digits}d}" for i, c in enumerate(ordered, start=1)}
-
-
-def topic_ids(amap: ArgumentMap) -> dict[str, str]:
-    """Synthetic id for every topic (``t01`` ...), in the map's topic order."""
-    digits = max(2, len(str(len(amap.topics))))
-    return {t.id: f"t{i:0{digits}d}" for i, t in enumerate(amap.topics, start=1)}
-
-
 def safe_url(url: str | None) -> str | None:
     """The URL, percent-encoded, when it is ``https://``; anything else gives no link."""
     if not url or not url.lower().startswith("https://"):
@@ -154,83 +133,6 @@ def _claim_tooltip(claim: Claim, post: Post | None, status: str, said: str = "")
     return f"{author} - claim {STATUS_WORDS.get(status, status)}{f' ({said})' if said else ''} - {text}"
 
 
-@dataclass(frozen=True, slots=True)
-class MapIndex:
-    """What every map of one argument map looks up, computed once per map: the 40 topic maps
-    of a 10,000-post thread each sorted its 56,000 claims and scanned its 280,000 relations
-    (to_dot 0.7 s a map) before."""
-
-    ids: dict[str, str]  # claim id -> DOT node id
-    tids: dict[str, str]  # topic id -> DOT id
-    posts: dict[str, Post]
-    topic_of: dict[str, str]
-    status: dict[str, str]
-    score: dict[str, float]
-    ordered: list[Claim]  # canonical claim order
-    by_topic: dict[str, list[Claim]]  # canonical order within each topic
-    inside_topic: dict[str, list[Relation]]  # relations with both ends in one topic
-    carried: dict[tuple[str, str], PostRelation]  # claim pair -> the reply stance it carries
-    copies: Restatements  # restated claims: each group is drawn as its first copy
-    relations: list[Relation]  # the map's relations between the claims drawn (copies merged)
-
-
-def map_index(amap: ArgumentMap, analysis: Analysis) -> MapIndex:
-    """The lookups ``to_dot`` needs, for one map and its analysis."""
-    topic_of = {cid: t.id for t in amap.topics for cid in t.claim_ids}
-    copies = Restatements(amap.claims)
-    ordered = drawn_pool(sorted(amap.claims, key=claim_sort_key), copies)
-    relations = list(head_relations(amap.relations, copies))
-    by_topic: dict[str, list[Claim]] = defaultdict(list)
-    for claim in ordered:
-        by_topic[topic_of.get(claim.id, "")].append(claim)
-    inside: dict[str, list[Relation]] = defaultdict(list)
-    for r in relations:
-        topic = topic_of.get(r.source)
-        if topic is not None and topic == topic_of.get(r.target):
-            inside[topic].append(r)
-    return MapIndex(
-        ids=node_ids(amap), tids=topic_ids(amap),
-        posts={p.id: p for t in amap.threads for p in t.posts}, topic_of=topic_of,
-        status=dict(analysis.status), score=head_scores(dict(analysis.centrality), copies),
-        ordered=ordered, by_topic=dict(by_topic), inside_topic=dict(inside),
-        carried=heads_of(carried_pairs(amap.post_relations), copies), copies=copies,
-        relations=relations)
-
-
-def _select(
-    index: MapIndex, cap: int, thread_id: str | None, topic_id: str | None,
-) -> tuple[list[Claim], dict[str, int]]:
-    """Claims to draw (canonical order) and, per topic id, how many were folded away."""
-    pool = index.by_topic.get(topic_id, []) if topic_id is not None else index.ordered
-    if thread_id is not None:
-        posts = index.posts
-        pool = [c for c in pool if c.post_id in posts and posts[c.post_id].thread_id == thread_id]
-    cap = max(1, cap)
-    if len(pool) <= cap:
-        return list(pool), {}
-    score = index.score
-    ranked = sorted(pool, key=lambda c: (-score.get(c.id, 0.0), claim_sort_key(c)))
-    kept = {c.id for c in ranked[:cap]}
-    folded: dict[str, int] = defaultdict(int)
-    for c in pool:
-        if c.id not in kept:
-            folded[index.topic_of.get(c.id, "")] += 1
-    return [c for c in pool if c.id in kept], dict(folded)
-
-
-def drawn_relations(
-    relations: Iterable[Relation], shown: set[str], ids: dict[str, str],
-) -> list[Relation]:
-    """One relation per (source, target, stance) between shown claims, no self-loops, in
-    node-id order (edge ids in the SVG must be unique; dot 2.43 mishandles self-loops); the
-    last of duplicates wins."""
-    unique = {
-        (r.source, r.target, r.stance): r for r in reversed(list(relations))
-        if r.source in shown and r.target in shown and r.source != r.target
-    }
-    return sorted(unique.values(), key=lambda r: (ids[r.source], ids[r.target], r.stance.value))
-
-
 def to_dot(
     amap: ArgumentMap, analysis: Analysis, options: RenderOptions,
     *, thread_id: str | None = None, topic_id: str | None = None, aspect: float = ASPECT,
@@ -244,7 +146,7 @@ def to_dot(
     """
     index = index or map_index(amap, analysis)
     cap = min(options.max_claims_per_map, SIMPLE_MAX_CLAIMS) if simple else options.max_claims_per_map
-    claims, folded = _select(index, cap, thread_id, topic_id)
+    claims, folded = select_claims(index, cap, thread_id, topic_id)
     ids, tids, posts, status = index.ids, index.tids, index.posts, index.status
     shown = {c.id for c in claims}
     candidates = index.relations if topic_id is None else index.inside_topic.get(topic_id, [])

@@ -33,9 +33,10 @@ from argmap.model import (
 )
 from argmap.options import RenderOptions
 from argmap.render.copies import said_words
-from argmap.render.dot import STATUS_WORDS, node_ids, safe_url, threshold_words, topic_ids
+from argmap.render.dot import STATUS_WORDS, safe_url, threshold_words
 from argmap.render.evidence import reasons
 from argmap.render.labels import clean_text, truncate
+from argmap.render.map_index import node_ids, topic_ids
 from argmap.render.report_posts import post_stance_context, post_stance_data
 from argmap.render.svg import svg_problems
 from argmap.restatements import Restatements

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from argmap.errors import MissingDependency, RenderError
 from argmap.model import Analysis, ArgumentMap
 from argmap.options import RenderOptions
-from argmap.render.dot import MapIndex, map_index, to_dot
+from argmap.render.dot import to_dot
 from argmap.render.draw import Drawing, MakeDot, draw_map
+from argmap.render.map_index import MapIndex, map_index
 from argmap.render.overview import overview_dot
 from argmap.render.svg import INSTALL_HINT, stop_drawing
 

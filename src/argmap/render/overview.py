@@ -30,10 +30,10 @@ from argmap.render.dot import (
     _attrs,
     graph_header,
     invisible_lines,
-    topic_ids,
 )
 from argmap.render.labels import display_width, dot_text, label_lines, tooltip_text
 from argmap.render.layout import Layout, box_size, plan_layout
+from argmap.render.map_index import topic_ids
 
 NODE_WRAP = 40
 PER_TOPIC = 2  # links drawn per topic at most
