@@ -4,6 +4,7 @@ name the map when even that fails, never retry a missing dot."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ from argmap.options import RenderOptions
 from argmap.render.dot import to_dot
 from argmap.render.draw import FIT_ATTEMPTS, MapNotDrawn, draw_map, fit
 from argmap.render.svg import check_svg, render_svg
-from tests.builders import make_map
+from tests.builders import DRAW_ALL, make_map
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
 RIBBON = "digraph { rankdir=LR; " + " -> ".join(f"n{i}" for i in range(40)) + " }"
@@ -123,3 +124,23 @@ def test_draw_check_svg_names_what_is_wrong():
         check_svg(b'<svg xmlns="http://www.w3.org/2000/svg" width="0pt" height="5pt"/>')
     assert check_svg(b'<svg xmlns="http://www.w3.org/2000/svg" width="8pt" height="4pt"/>') == (
         8.0, 4.0)
+
+
+def _svg_width(dot: str) -> float:
+    svg = render_svg(dot).decode("utf-8")
+    return float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
+
+
+def test_draw_a_folded_main_map_draws_edges_between_topics_straight_not_in_corridors():
+    """A thread too big to draw whole: its main map's many edges across topic clusters are
+    straight lines; curved, dot routed each through a corridor beside the clusters and the
+    picture grew wide and mostly empty."""
+    amap, analysis = make_map(600, seed=5)
+    options = dataclasses.replace(DRAW_ALL, max_claims_per_map=60)
+    dot = to_dot(amap, analysis, options)
+    assert "most central of" in dot and "splines=line" in dot
+    curved = dot.replace(" splines=line", "")
+    assert _svg_width(dot) < 0.9 * _svg_width(curved)  # 0.75-0.89 over seeds 0-5
+    # a map drawn whole keeps its curved edges
+    small, small_analysis = make_map(30, seed=5)
+    assert "splines=line" not in to_dot(small, small_analysis, DRAW_ALL)

@@ -50,6 +50,12 @@ TOOLTIP_CHARS = 300
 TOPIC_LABEL_CHARS = 90
 SIMPLE_MAX_CLAIMS = 40  # the fallback layout draws at most this many claims
 ASPECT = 1.5  # width / height the layout aims at (screens are wider than tall)
+# A folded main map (the thread was too big to draw whole) with more edges than this between
+# its topic clusters draws every edge straight: dot routes each curved edge that leaves a
+# cluster through a corridor beside the clusters, and on a 3,000-post thread's main map its 136
+# such edges made the picture 6,211 pt wide instead of 3,288 (half of it empty corridors; up
+# to ~20 such edges the width did not grow).
+STRAIGHT_ACROSS = 20
 FONT = "Helvetica"
 EDGE_COLOUR = {Stance.SUPPORT: "#2e7d32", Stance.ATTACK: "#c62828"}
 REPLY_COLOUR = {"agree": "#1b5e20", "disagree": "#b71c1c"}  # labels of edges carrying a reply
@@ -66,13 +72,15 @@ STATUS_STYLE: dict[str, list[tuple[str, str | float | int]]] = {
 }
 
 
-def graph_header(options: RenderOptions, title: str, *, simple: bool = False) -> list[str]:
-    """Graph, node and edge defaults: one sans-serif font, compact spacing, rounded boxes."""
+def graph_header(options: RenderOptions, title: str, *, simple: bool = False,
+                 straight: bool = False) -> list[str]:
+    """Graph, node and edge defaults: one sans-serif font, compact spacing, rounded boxes;
+    straight edges for the simple fallback, or when ``straight`` (see ``STRAIGHT_ACROSS``)."""
     rankdir = options.rankdir if options.rankdir in {"TB", "LR", "BT", "RL"} else "TB"
     return [
         f"  graph [rankdir={rankdir} newrank=true compound=true fontname={quoted(FONT)}"
         f" fontsize=16 label={quoted(title)} labelloc=t labeljust=l nodesep=0.25 ranksep=0.35"
-        ' pad=0.3 bgcolor="white" tooltip=" "' + (" splines=line" if simple else "") + "]",
+        ' pad=0.3 bgcolor="white" tooltip=" "' + (" splines=line" if simple or straight else "") + "]",
         f'  node [shape=box fontname={quoted(FONT)} fontsize=11 margin="0.14,0.08"'
         ' penwidth=1.4 fontcolor="#1f2328"]',
         f'  edge [fontname={quoted(FONT)} fontsize=10 arrowsize=0.8]',
@@ -183,8 +191,12 @@ def to_dot(
         title += " (simplified: Graphviz failed on the full layout)"
     if folded:
         title += f" ({len(claims)} most central of {len(claims) + sum(folded.values())} claims)"
+    cluster_of = {nid: cid for cid, nodes in members.items() for nid in nodes}
+    across = sum(cluster_of.get(ids[r.target]) != cluster_of.get(ids[r.source]) for r in relations)
+    straight = bool(folded) and topic_id is None and across > STRAIGHT_ACROSS
     out = ["digraph argmap {",
-           *graph_header(options, dot_text(title, width=90, max_chars=200), simple=simple)]
+           *graph_header(options, dot_text(title, width=90, max_chars=200), simple=simple,
+                         straight=straight)]
     names = {tid: topic.label for topic in amap.topics if (tid := tids[topic.id]) in members}
     for cid in sorted(members):
         body = [_claim_node(n, by_synthetic[n], labels[n], posts, status, said[n])
@@ -195,7 +207,6 @@ def to_dot(
         out.extend(_cluster(cid, names[cid], body) if cid else body)
     out += [f"  {a} [shape=point style=invis width=0 height=0 label=\"\"]"
             for a in layout.anchors.get("", ()) if "" not in members]
-    cluster_of = {nid: cid for cid, nodes in members.items() for nid in nodes}
     replies = reply_edges(relations, index.carried, options.min_confidence)
     for relation in relations:
         upper, lower = ids[relation.target], ids[relation.source]

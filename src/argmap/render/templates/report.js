@@ -269,7 +269,8 @@
   var readable = MIN_TEXT_PX / fontSize;
   function fitScale() { return natural ? Math.min(1, (map.clientWidth - 2) / natural) : 1; }
   function applyZoom() {
-    if (svg && natural) { svg.style.width = Math.round(natural * scale) + "px"; }
+    // rounded up: rounded to nearest, a map opened at the readable scale drew 10.9993 px text
+    if (svg && natural) { svg.style.width = Math.ceil(natural * scale) + "px"; }
   }
   [["zoom-in", 1.25], ["zoom-out", 0.8]].forEach(function (z) {
     document.getElementById(z[0]).addEventListener("click", function () {
