@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,6 +14,7 @@ from argmap.model import Claim, Post, Thread
 from argmap.options import Options
 from argmap.pipeline import build_map
 from argmap.restatements import Restatements, restatement_codes, text_key
+from tests.support import run_cli
 
 SLOGAN = "Rent control protects the tenants who already live in the city."
 
@@ -101,3 +107,40 @@ def test_restatements_the_linkers_cheap_prefilter_finds_the_same_copies(texts):
     # the same partition into copies (the numbers themselves may differ)
     assert [[j for j in range(len(codes)) if codes[j] == codes[i] >= 0] for i in range(len(codes))] \
         == [[j for j in range(len(near)) if near[j] == near[i] >= 0] for i in range(len(near))]
+
+
+def test_restatements_a_thread_of_pasted_copies_maps_to_one_node_through_the_cli(tmp_path):
+    """300 posts: a paragraph pasted 120 times by 40 accounts, each answered "That is simply
+    wrong." (too short to be one statement: it answers something else each time), and a few
+    real objections. The map draws the paragraph once, with the count; no relation in the JSON
+    joins two copies; the report lists it once."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz 'dot' not installed")
+    records = [{"id": "root", "thread": "t", "author": "mod",
+                "text": "Should the city cap rents for the next five years?"}]
+    for n in range(120):
+        records.append({"id": f"s{n}", "thread": "t", "author": f"bot{n % 40}",
+                        "reply_to": "root", "text": SLOGAN})
+        records.append({"id": f"r{n}", "thread": "t", "author": f"user{n % 7}",
+                        "reply_to": f"s{n}", "text": "That is simply wrong."})
+    for n in range(60):
+        records.append({"id": f"o{n}", "thread": "t", "author": f"critic{n % 5}",
+                        "reply_to": f"s{n * 2}",
+                        "text": f"Rents in district {n} rose faster after the cap, so it did "
+                                "not protect anyone."})
+    path = tmp_path / "pasted.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("map", str(path), "-o", str(out), "--export", "svg,html,json", "-q")
+    assert result.returncode == 0, result.stderr.decode()
+    svg = next(p for p in out.glob("*.svg") if p.name.count(".") == 1).read_text(
+        encoding="utf-8")  # the main map, not the overview or a topic map
+    labels = re.findall(r">Rent control protects", svg)  # label lines, not tooltips
+    assert len(labels) == 1 and "said in 120 posts by 40 authors" in svg
+    saved = json.loads(next(out.glob("*.json")).read_bytes())["map"]
+    copies = {c["id"] for c in saved["claims"] if text_key(c["text"]) == text_key(SLOGAN)}
+    assert len(copies) == 120  # every copy stays a claim of its own in the JSON
+    assert not [r for r in saved["relations"]
+                if r["source"] in copies and r["target"] in copies]
+    page = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert page.count("said in 120 posts by 40 authors") >= 1
