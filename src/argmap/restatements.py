@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -102,6 +102,28 @@ class Restatements:
     def head(self, claim_id: str) -> str:
         """The claim a copy is drawn as (itself when it is no copy, or the first one)."""
         return self.drawn_as.get(claim_id, claim_id)
+
+    def once(self, ids: Iterable[str]) -> list[str]:
+        """A list of claims with each restated text once, as the claim it is drawn as, in
+        the order its first listed copy comes."""
+        if not self.copies:
+            return list(ids)
+        return list(dict.fromkeys(self.head(cid) for cid in ids))
+
+    def said(self, claim_id: str, authors: Mapping[str, str | None]) -> tuple[int, int]:
+        """(posts, authors) that say a drawn claim's text; an unnamed author counts once per
+        post (nobody can tell two anonymous posters apart)."""
+        posts = self.posts_of(claim_id)
+        return len(posts), len({authors.get(p) or f"\0anonymous:{p}" for p in posts})
+
+    def most_said(self, authors: Mapping[str, str | None]) -> list[tuple[str, int, int]]:
+        """(drawn claim, posts, authors) for every text said in more than one post, the most
+        said first (ties: canonical order of the claim)."""
+        rows = [(head, *self.said(head, authors)) for head in self.copies]
+        rows = [row for row in rows if row[1] > 1]
+        order = {head: n for n, head in enumerate(sorted(
+            self.copies, key=lambda h: claim_sort_key(self.copies[h][0])))}
+        return sorted(rows, key=lambda row: (-row[1], -row[2], order[row[0]]))
 
     def posts_of(self, claim_id: str) -> tuple[str, ...]:
         """The distinct posts that say a drawn claim's text, in canonical order."""

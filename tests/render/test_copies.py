@@ -160,3 +160,24 @@ def test_copies_clicking_a_restated_claim_shows_its_other_posts_and_every_copys_
             assert problems == []
         finally:
             browser.close()
+
+
+def test_copies_the_report_and_summary_say_what_was_said_again_and_again():
+    from argmap.exports.summary import to_markdown
+
+    amap, analysis = _map()
+    page = render_html(amap, analysis, None, RenderOptions(min_confidence=0.0))
+    section = page[page.index('<section id="repeated">'):]
+    section = section[:section.index("</section>")]
+    assert "Said again and again (1)" in section and 'href="#repeated"' in page
+    assert section.count("data-claim=") == 1 and "said in 3 posts by 2 authors" in section
+    summary = to_markdown(amap, analysis)
+    assert "## Said again and again" in summary
+    assert f"- “{SLOGAN}” — 3 posts by 2 authors, first in t:p0" in summary
+    contested = summary[summary.index("## Contested claims"):]
+    contested = contested[:contested.index("\n\n## ")]
+    assert contested.count("Rent control") == 1  # three copies were contested: listed once
+    # a map where nothing is said twice has no such section
+    plain, plain_analysis = make_map(20, seed=2)
+    assert 'id="repeated"' not in render_html(plain, plain_analysis, None, DRAW_ALL)
+    assert "Said again and again" not in to_markdown(plain, plain_analysis)

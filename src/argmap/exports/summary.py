@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from argmap.model import Analysis, ArgumentMap, Claim, Post, PostStance
 from argmap.render.disputes import STANCE_WORDS, most_disputed, ranked, stance_counts
+from argmap.restatements import Restatements
 
 TOP_DISPUTES = 5  # strongest disagreements quoted in the summary
 TOP_DISPUTED_POSTS = 5
+TOP_REPEATED = 10  # texts said in the most posts
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!~&])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
@@ -65,11 +68,16 @@ def to_markdown(amap: ArgumentMap, analysis: Analysis) -> str:
                 lines += [_item_line(i.text, i.post_id, i.url, i.share) for i in of_topic.items]
             lines.append("")
     lines += _post_stance_section(amap, claims, posts)
-    lines += _claim_section("Contested claims (attacked and defended)", analysis.contested, claims, posts)
-    lines += _claim_section("Unanswered objections", analysis.unanswered, claims, posts)
-    defeated = tuple(cid for cid, label in analysis.status if label == "out")
+    copies = Restatements(amap.claims)  # each restated text listed once (argmap.restatements)
+    lines += _repeated_section(copies, claims, posts)
+    lines += _claim_section("Contested claims (attacked and defended)",
+                            copies.once(analysis.contested), claims, posts)
+    lines += _claim_section("Unanswered objections", copies.once(analysis.unanswered), claims,
+                            posts)
+    defeated = copies.once(cid for cid, label in analysis.status if label == "out")
     related = _related(amap)
-    standing = tuple(cid for cid, label in analysis.status if label == "in" and cid in related)
+    standing = copies.once(cid for cid, label in analysis.status
+                           if label == "in" and cid in related)
     lines += _claim_section("Claims that stand (grounded semantics)", standing, claims, posts)
     lines += _claim_section("Claims defeated by an unanswered attack", defeated, claims, posts)
     if analysis.camps:
@@ -123,6 +131,29 @@ def _post_stance_section(
     return lines
 
 
+def _repeated_section(copies: Restatements, claims: dict[str, Claim], posts: dict[str, Post],
+                      ) -> list[str]:
+    """The texts said in the most posts: talking points and pasted paragraphs."""
+    rows = copies.most_said({pid: post.author for pid, post in posts.items()})
+    if not rows:
+        return []
+    lines = ["## Said again and again", ""]
+    for head, n_posts, n_authors in rows[:TOP_REPEATED]:
+        claim = claims[head]
+        lines.append(f"- “{md_text(claim.text)}” — {n_posts} posts by {n_authors} "
+                     f"author{'s' if n_authors != 1 else ''}, first in "
+                     f"{_post_link(claim.post_id, _url(claim.post_id, posts))}")
+    if len(rows) > TOP_REPEATED:
+        lines.append(f"- … and {len(rows) - TOP_REPEATED} more")
+    lines.append("")
+    return lines
+
+
+def _url(post_id: str, posts: dict[str, Post]) -> str | None:
+    post = posts.get(post_id)
+    return post.source.url if post else None
+
+
 def _who(post_id: str, posts: dict[str, Post]) -> str:
     """A post named by its author and its id, linked when it has an https URL."""
     post = posts.get(post_id)
@@ -136,7 +167,7 @@ def _related(amap: ArgumentMap) -> set[str]:
 
 
 def _claim_section(
-    heading: str, ids: tuple[str, ...], claims: dict[str, Claim], posts: dict[str, Post]
+    heading: str, ids: Sequence[str], claims: dict[str, Claim], posts: dict[str, Post]
 ) -> list[str]:
     if not ids:
         return []

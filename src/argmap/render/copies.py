@@ -97,8 +97,7 @@ def heads_of(pairs: Mapping[tuple[str, str], PostRelation], copies: Restatements
 
 def said_words(claim_id: str, copies: Restatements, authors: Mapping[str, str | None]) -> str:
     """"said in 4 posts by 3 authors" for a drawn claim with copies, else ""."""
-    posts = copies.posts_of(claim_id)
-    if len(posts) < 2:
+    posts, people = copies.said(claim_id, authors)
+    if posts < 2:
         return ""
-    people = {authors.get(p) or f"anonymous:{p}" for p in posts}
-    return f"said in {len(posts)} posts by {len(people)} author{'s' if len(people) != 1 else ''}"
+    return f"said in {posts} posts by {people} author{'s' if people != 1 else ''}"

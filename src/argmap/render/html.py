@@ -148,7 +148,7 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
     by_status: dict[str, list[str]] = {"in": [], "out": [], "undecided": []}
     for cid in claims:
         by_status.setdefault(status.get(cid, "undecided"), []).append(cid)
-    by_status = {key: once(ids, copies) for key, ids in by_status.items()}
+    by_status = {key: copies.once(ids) for key, ids in by_status.items()}
     summaries = {(s.scope, s.scope_id): s for s in analysis.summaries}
     return {
         "amap": amap, "analysis": analysis, "claims": claims, "posts": posts, "tids": tids,
@@ -157,10 +157,11 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
         "camp_summaries": {c.id: summaries[("camp", c.id)] for c in analysis.camps
                            if ("camp", c.id) in summaries},
         "by_status": by_status, "list_limit": LIST_LIMIT, "said": said,
-        "contested": once(analysis.contested, copies),
-        "unanswered": once(analysis.unanswered, copies),
-        "objection_targets": objection_targets(once(analysis.unanswered, copies), amap, claims,
+        "contested": copies.once(analysis.contested),
+        "unanswered": copies.once(analysis.unanswered),
+        "objection_targets": objection_targets(copies.once(analysis.unanswered), amap, claims,
                                                copies),
+        "repeated": [head for head, _, _ in copies.most_said(authors)],
         "dropped_counts": sorted(Counter(d.reason.value for d in amap.dropped).items()),
         "n_posts": len(posts),
         "n_uncertain": sum(r[4] for r in relations),
@@ -169,14 +170,6 @@ def _context(amap: ArgumentMap, analysis: Analysis, options: RenderOptions) -> d
         "data": {"claims": data_claims, "posts": data_posts, "ids": list(claims),
                  "rel": relations, "reasons": list(sentences), "pids": pids, "prel": prel},
     }
-
-
-def once(ids: Sequence[str], copies: Restatements) -> list[str]:
-    """A list of claims with each restated text once, as the claim it is drawn as, in the
-    order its first copy comes."""
-    if not copies:
-        return list(ids)
-    return list(dict.fromkeys(copies.head(cid) for cid in ids))
 
 
 def objection_targets(ids: Sequence[str], amap: ArgumentMap, claims: dict[str, Claim],
