@@ -151,10 +151,17 @@ def test_pipeline_map_inputs_reports_progress_per_thread(tmp_path):
     assert calls == [("threads", 0, 3), ("threads", 1, 3), ("threads", 2, 3), ("threads", 3, 3)]
 
 
-def _chain(n: int, texts: list[str]) -> argmap.Thread:
+def _chain(n: int, texts: list[str], *, numbered: bool = False) -> argmap.Thread:
+    """A reply chain of ``n`` posts cycling through ``texts``; ``numbered``: each post's first
+    sentence names its post ("... in post 12."), so no two posts are copies of each other
+    (``argmap.restatements``: copies are never linked by similarity)."""
     from argmap.model import Post, Thread
 
-    posts = tuple(Post(id=f"c:p{i}", thread_id="c", text=texts[i % len(texts)],
+    def text(i: int) -> str:
+        base = texts[i % len(texts)]
+        return base.replace(".", f" in post {i}.", 1) if numbered else base
+
+    posts = tuple(Post(id=f"c:p{i}", thread_id="c", text=text(i),
                        author=f"u{i % 5}", reply_to=f"c:p{i - 1}" if i else None,
                        created=1_600_000_000.0 + i) for i in range(n))
     return Thread(id="c", title=None, posts=posts)
@@ -163,14 +170,14 @@ def _chain(n: int, texts: list[str]) -> argmap.Thread:
 def test_pipeline_similarity_in_a_long_thread_looks_a_bounded_way_back():
     """In-thread similarity candidates come from the SIMILARITY_WINDOW_POSTS posts before a
     claim's post (thread order), so a thread of any length costs the same per claim: every
-    similarity edge spans at most the window, and a claim repeated all along the thread
-    still finds its nearest earlier copies. (Without the window, ties among the copies go to
-    the lowest index: the first copies, the whole thread back.)"""
+    similarity edge spans at most the window, and a claim said again and again along the
+    thread (a few words apart) still finds its nearest earlier versions. (Without the window,
+    ties among them go to the lowest index: the first ones, the whole thread back.)"""
     from argmap.link.candidates import SIMILARITY_WINDOW_POSTS
 
     posts = SIMILARITY_WINDOW_POSTS * 2 + 100
     texts = [f"{s}. {SENTENCES[(k + 3) % len(SENTENCES)]}." for k, s in enumerate(SENTENCES)]
-    amap = argmap.build_map([_chain(posts, texts)])
+    amap = argmap.build_map([_chain(posts, texts, numbered=True)])
     number = {c.id: int(c.post_id.split("p")[-1]) for c in amap.claims}
     similar = [r for r in amap.relations
                if any(e.kind.value == "similarity" for e in r.evidence)
