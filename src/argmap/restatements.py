@@ -5,8 +5,9 @@ reply, a claim quoted back without a quote marker. Each copy is segmented into i
 so a 3,000-post heated thread had 16,336 claims with 628 distinct texts, and 84 % of its drawn
 relations joined two copies of one text ("similarity 1.00", as often "attacks" as "supports").
 A restatement is not an argument for or against itself: the linker proposes no similarity or
-cross-thread pair between two copies (their reply and quote pairs stay: a reply that restates
-its parent agrees with it), and the maps draw one node per text, "said in N posts".
+cross-thread pair between two copies (their reply and quote pairs stay: a reply opening
+"Exactly." or "No." before the parent's words takes its stance from them; a bare
+repetition gets the reply prior, which leans to disagreement, a known limit), and the maps draw one node per text, "said in N posts".
 
 Two texts are copies when they are equal after case folding and with punctuation and spacing
 removed. Short texts are never merged: "I agree." or "Source?" mean something different under
