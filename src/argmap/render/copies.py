@@ -46,7 +46,7 @@ def _within_budget(merged, copies: Restatements, relations: Sequence[Relation]) 
     """Positions of the merged relations to draw: a restated claim keeps its most confident
     relations, as many as its busiest copy had but at least ``MIN_BUDGET`` (so its node is
     about as busy as a claim said once; on a heated 3,000-post thread, merging every copy's
-    relations drew 799 edges among 60 nodes, this 154). A relation is drawn when both its
+    relations drew 799 edges among 80 nodes, this 157). A relation is drawn when both its
     ends keep it. Ties: the earlier relation. Every relation stays in the report's details
     panel and in the exports."""
     busiest: dict[str, int] = defaultdict(int)
