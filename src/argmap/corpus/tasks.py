@@ -111,7 +111,7 @@ def release_text_caches() -> None:
 
     from argmap.link.cues import opening_cues, text_cues
     from argmap.link.sentiment import signed_words
-    from argmap.topics.clustering import content_word_tuple
+    from argmap.topics.words import content_word_tuple
 
     for cached in (text_cues, opening_cues, signed_words, content_word_tuple):
         cached.cache_clear()
