@@ -23,8 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from argmap.corpus import quarantine, thread_map
 from argmap.corpus import tasks as task_module
-from argmap.corpus import thread_map
 from argmap.corpus.fragments import FragmentWriter
 from argmap.corpus.runner import run_batch
 from argmap.corpus.topic_model import CorpusTopics
@@ -57,9 +57,9 @@ def instrument() -> None:
         _wrap(linker, name, f"  {name}")
     _wrap(candidates, "make_layout", "    make_layout")
     _wrap(layout, "text_cues", "      text_cues")
-    for name in ("thread_rows", "release_text_caches", "task_threads", "assemble_thread",
-                 "map_thread"):
+    for name in ("thread_rows", "release_text_caches", "task_threads", "assemble_thread"):
         _wrap(task_module, name)
+    _wrap(quarantine, "map_thread")
     _wrap(FragmentWriter, "add", "FragmentWriter.add (CSV text)")
     _wrap(FragmentWriter, "close", "FragmentWriter.close")
     _wrap(task_module.Summary, "add", "Summary.add")

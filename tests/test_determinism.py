@@ -58,7 +58,7 @@ def perturbed(stage: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> Iterato
     import argmap.analysis.summary_batch as summary_batch
     import argmap.link.layout as layout
     import argmap.link.pair_scores as pair_scores
-    import argmap.topics.clustering as clustering
+    import argmap.topics.fitting as fitting
 
     rng = np.random.default_rng(seed)
 
@@ -67,7 +67,7 @@ def perturbed(stage: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> Iterato
 
     with monkeypatch.context() as patch:
         if stage == "topics":
-            wrap(clustering, "_unit_rows", lambda f: lambda m: noisy(f(m), rng))
+            wrap(fitting, "_unit_rows", lambda f: lambda m: noisy(f(m), rng))
 
             def weigh(f):
                 def weighed(self, matrix):
@@ -75,14 +75,14 @@ def perturbed(stage: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> Iterato
                     out.data = noisy(out.data, rng)
                     return out
                 return weighed
-            wrap(clustering.TopicModel, "_weigh", weigh)
+            wrap(fitting.TopicModel, "_weigh", weigh)
 
             def svd(f):
                 def noisy_svd(*args, **kwargs):
                     points, components = f(*args, **kwargs)
                     return noisy(points, rng), noisy(components, rng)
                 return noisy_svd
-            wrap(clustering, "truncated_svd", svd)
+            wrap(fitting, "truncated_svd", svd)
         elif stage == "link":
             def vectorise(f):
                 def vectorised(texts):

@@ -173,7 +173,7 @@ def test_pipeline_similarity_in_a_long_thread_looks_a_bounded_way_back():
     similarity edge spans at most the window, and a claim said again and again along the
     thread (a few words apart) still finds its nearest earlier versions. (Without the window,
     ties among them go to the lowest index: the first ones, the whole thread back.)"""
-    from argmap.link.candidates import SIMILARITY_WINDOW_POSTS
+    from argmap.link.routes import SIMILARITY_WINDOW_POSTS
 
     posts = SIMILARITY_WINDOW_POSTS * 2 + 100
     texts = [f"{s}. {SENTENCES[(k + 3) % len(SENTENCES)]}." for k, s in enumerate(SENTENCES)]
@@ -189,7 +189,7 @@ def test_pipeline_similarity_in_a_long_thread_looks_a_bounded_way_back():
 
 
 def test_pipeline_window_starts_stay_in_the_thread_and_bound_claims():
-    from argmap.link.candidates import (
+    from argmap.link.routes import (
         SIMILARITY_WINDOW_CLAIMS,
         SIMILARITY_WINDOW_POSTS,
         window_starts,

@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap.corpus import plan, tasks, thread_map
+from argmap.corpus import plan, quarantine, tasks, thread_map
+from argmap.corpus.quarantine import bisect
 from argmap.corpus.spill import Entry
-from argmap.corpus.tasks import Summary, bisect
+from argmap.corpus.task_summary import Summary
 from argmap.model import Post
 
 
@@ -39,7 +40,7 @@ def test_tasks_a_record_whose_mapping_raises_is_quarantined(dump, tmp_path, monk
             raise ValueError("a bug this record triggers")
         return original(thread, *args, **kwargs)
 
-    monkeypatch.setattr(tasks, "map_thread", breaking)
+    monkeypatch.setattr(quarantine, "map_thread", breaking)
     from argmap.corpus import run_batch as batch
 
     report = batch([dump[0]], tmp_path / "out", jobs=1)

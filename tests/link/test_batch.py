@@ -11,9 +11,9 @@ from scipy.sparse import csr_matrix
 
 from argmap.link import layout
 from argmap.link.batch import link_each, separable
-from argmap.link.candidates import pair_cosines
 from argmap.link.layout import _vectorise, _vectorise_groups
 from argmap.link.linker import link_map
+from argmap.link.routes import pair_cosines
 from argmap.model import Post, Thread, Topic
 from argmap.options import LinkOptions, SegmentOptions
 from argmap.segment import segment

@@ -7,12 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from argmap import lexicon
+from argmap.link.cue_match import _TOKEN_ALPHABET, _occurs, _opening
 from argmap.link.cues import (
     _AGREE,
     _DISAGREE,
-    _TOKEN_ALPHABET,
-    _occurs,
-    _opening,
     _runs,
     addressed_judgement,
     normalise,

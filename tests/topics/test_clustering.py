@@ -221,8 +221,8 @@ def test_cluster_project_stems_kernels_same_bits_as_scipy_matrices(monkeypatch) 
     # the corpus projects each thread's stems through scipy's and scikit-learn's kernels on
     # bare arrays; the floats must be those of the matrix objects, repeated and unknown stems,
     # empty claims and a single claim included
-    import argmap.topics.clustering as clustering
-    from argmap.topics.clustering import content_words
+    import argmap.topics.fitting as fitting
+    from argmap.topics.words import content_words
 
     claims, _ = subject_claims(per_subject=10)
     texts = [c.text for c in claims]
@@ -230,9 +230,9 @@ def test_cluster_project_stems_kernels_same_bits_as_scipy_matrices(monkeypatch) 
     stems = [[stem for stem, _ in content_words(t)] for t in texts]
     batches = [stems, [stems[0] * 3 + ["qwertyuiop"], [], stems[1] + stems[2]], [stems[5]],
                [[]], [["qwertyuiop"]]]
-    assert clustering._KERNELS
+    assert fitting._KERNELS
     fast = [model.project(batch) for batch in batches]
-    monkeypatch.setattr(clustering, "_KERNELS", False)
+    monkeypatch.setattr(fitting, "_KERNELS", False)
     for batch, got in zip(batches, fast, strict=True):
         assert got.tobytes() == model.project(batch).tobytes()
 
@@ -247,18 +247,18 @@ def test_clustering_fit_lists_counts_like_the_vectoriser(docs: list[list[str]], 
                                                          seed: random.Random) -> None:
     # the corpus fit counts its stem lists with numpy; the vectoriser, its vocabulary, idf and
     # matrix (values, column order within rows) must be what the vectoriser's own loop makes
-    import argmap.topics.clustering as clustering
+    import argmap.topics.fitting as fitting
 
     order = list(range(len(docs)))
     seed.shuffle(order)
     options = ClusterOptions(min_content_words=min_words)
-    fast, fast_tfidf = clustering._fit_lists(docs, order, options)
-    real = clustering.stream_fit_available
+    fast, fast_tfidf = fitting._fit_lists(docs, order, options)
+    real = fitting.stream_fit_available
     try:
-        clustering.stream_fit_available = lambda: False
-        plain, plain_tfidf = clustering._fit_lists(docs, order, options)
+        fitting.stream_fit_available = lambda: False
+        plain, plain_tfidf = fitting._fit_lists(docs, order, options)
     finally:
-        clustering.stream_fit_available = real
+        fitting.stream_fit_available = real
     assert (fast_tfidf is None) == (plain_tfidf is None)
     if plain_tfidf is None:
         return
@@ -300,7 +300,7 @@ def test_clustering_content_words_ascii_shortcut_same_words(text: str) -> None:
     """``content_word_tuple`` reads lower-case ASCII text with an ASCII pattern: the same
     (stem, word) pairs as the Unicode pattern gives (apostrophes, hyphens, digits, letters
     whose lower case is or is not ASCII)."""
-    from argmap.topics.clustering import _WORD, _normalise, content_word_tuple
+    from argmap.topics.words import _WORD, _normalise, content_word_tuple
 
     expected = tuple(filter(None, map(_normalise, _WORD.findall(text.lower()))))
     assert content_word_tuple.__wrapped__(text) == expected

@@ -1,4 +1,9 @@
-"""The steps of a corpus run (see ``runner``), each skipped on resume when its record verifies."""
+"""The steps of a corpus run (see ``runner``), each skipped on resume when its record verifies.
+
+Read (partition into spill buckets), topics (the corpus topic model's sample and fit), map
+(tasks on the pool or Dask; a task that kills its worker goes to ``hunts``), then the tables
+(``assemble``), the maps chosen by ``--maps top:N`` and the report (``batch_report``).
+"""
 
 from __future__ import annotations
 
@@ -11,23 +16,22 @@ from typing import Any
 
 import orjson
 
-from argmap.corpus import assemble, disk, plan, poison, sample
+from argmap.corpus import assemble, disk, plan, sample
+from argmap.corpus.batch_report import topic_rows, write_report
 from argmap.corpus.fragments import fsync_path, sha256_of
+from argmap.corpus.hunts import Hunts, as_error
 from argmap.corpus.manifest import Manifest
 from argmap.corpus.partition import check_error_budget, partition, walk_row
 from argmap.corpus.progress import Meter
-from argmap.corpus.report import render_report
 from argmap.corpus.schedule import DaskScheduler, LocalScheduler, preload
-from argmap.corpus.settings import BatchReport, Settings, exit_code_of, summary_json
+from argmap.corpus.settings import BatchReport, Settings, exit_code_of
 from argmap.corpus.spill import bucket_name
 from argmap.corpus.tasks import REPORT_TOP, Task, map_selected
 from argmap.corpus.topic_model import CorpusTopics, fit, sample_rows
-from argmap.errors import ArgmapError, InputError
-from argmap.files import safe_filename, write_atomic
+from argmap.errors import InputError
+from argmap.files import write_atomic
 from argmap.model import Problem
 from argmap.options import Options
-
-TYPICAL_SHOWN = 3
 
 
 def _verified(base: Path, files: dict[str, str]) -> bool:
@@ -157,18 +161,18 @@ class Steps:
             preload(self.settings.maps)
             scheduler = LocalScheduler(self.settings.jobs, ctx, self.lock_fd, largest=largest,
                                        budget=budget, warn=warn)
-        hunts: dict[str, poison.Hunt] = {}
+        hunts = Hunts(self.spill, self.manifest)
         try:
             for kind, task, value in scheduler.run(queue, lambda n: self.meter.update(
                     min(base + n, total), total, "posts")):
                 if task.probe is not None:
-                    self._probed(task, kind, value, hunts, queue, ctx)
+                    hunts.probed(task, kind, value, queue, ctx)
                 elif kind == "done":
                     self._commit(value)
                 elif kind == "crashed":
-                    self._crashed(task, hunts, queue, ctx)
+                    hunts.crashed(task, queue, ctx)
                 else:
-                    raise _as_error(task, value)
+                    raise as_error(task, value)
         finally:
             if isinstance(scheduler, DaskScheduler):
                 scheduler.close()
@@ -191,38 +195,6 @@ class Steps:
         self.manifest.append({"type": "task", "name": result["name"], "task": result["task"],
                               "fragments": result["fragments"], "counts": result["counts"],
                               "maps": result["maps"]})
-
-    def _crashed(self, task: Task, hunts: dict[str, poison.Hunt], queue: deque[Task],
-                 ctx: dict[str, Any]) -> None:
-        halves, hunt = poison.split_or_hunt(task, self.spill, frozenset(ctx["quarantined"]))
-        if halves or (hunt is not None and hunt.task.name != task.name):
-            parts = halves or [hunt.task]  # type: ignore[union-attr]
-            self.manifest.append({"type": "split", "task": task.name,
-                                  "into": [p.to_dict() for p in parts]})
-        queue.extend(halves)
-        if hunt is not None:
-            hunts[hunt.task.name] = hunt
-            self._hunt_step(hunt, queue, ctx)
-
-    def _probed(self, task: Task, kind: str, value: Any, hunts: dict[str, poison.Hunt],
-                queue: deque[Task], ctx: dict[str, Any]) -> None:
-        if kind == "error":
-            raise _as_error(task, value)
-        hunt = hunts[Task(task.lo, task.hi, task.first, task.last).name]
-        hunt.answer(crashed=kind == "crashed")
-        self._hunt_step(hunt, queue, ctx)
-
-    def _hunt_step(self, hunt: poison.Hunt, queue: deque[Task], ctx: dict[str, Any]) -> None:
-        if not hunt.found:
-            queue.append(hunt.next_probe())
-            return
-        if not hunt.suspects:
-            raise ArgmapError(f"thread {hunt.thread_id!r} kills the worker even without its "
-                              "records; it cannot be mapped")
-        row = poison.quarantine_record(hunt, self.spill)
-        self.manifest.append({"type": "quarantine", "row": row})
-        ctx["quarantined"] = sorted({*ctx["quarantined"], row["post_id"]})
-        queue.append(hunt.task)
 
     # 4-6. maps, tables, report ------------------------------------------------------------
 
@@ -286,7 +258,7 @@ class Steps:
                              "post_id": None, "thread_id": None})
         problems.sort(key=lambda p: (p["path"] or "", p["line"] or 0, p["byte_offset"] or -1,
                                      p["code"], p["post_id"] or "", p["message"]))
-        own = {"topics": self._topic_rows(model, merged),
+        own = {"topics": topic_rows(model, merged),
                "problems": [tuple(p[c] for c in ("code", "action", "message", "path", "line",
                                                  "byte_offset", "post_id", "thread_id"))
                             for p in problems]}
@@ -305,7 +277,9 @@ class Steps:
             problems=len(problems), outputs=(), tasks_run=self.tasks_run,
             tasks_reused=self.tasks_reused, jobs=self.settings.jobs,
             manifest=self.manifest.path, exit_code=exit_code_of(skipped, quarantined, problems))
-        written = {**files, **maps, **self._report(report, merged, model, problems, maps)}
+        self.meter.note("report")
+        written = {**files, **maps, **write_report(self.out, self.settings.tables, report,
+                                                   merged, model, problems, maps)}
         outputs = tuple(sorted(self.out / rel for rel in written))
         self.manifest.append({"type": "complete", "records_in": report.records_in,
                               "processed": report.processed, "skipped": report.skipped,
@@ -321,69 +295,3 @@ class Steps:
                                  self.settings.tables, written)
         if message is not None:
             self.meter.warn(message)
-
-    def _topic_rows(self, model: CorpusTopics, merged: dict[str, Any]) -> list[tuple[Any, ...]]:
-        rows = []
-        for topic in model.topics:
-            typical = [item[1] for item in merged["typical"].get(topic.id, [])[:TYPICAL_SHOWN]]
-            rows.append((topic.id, topic.label, ";".join(topic.terms),
-                         merged["topic_claims"].get(topic.id, 0),
-                         merged["topic_threads"].get(topic.id, 0),
-                         orjson.dumps(typical).decode("utf-8"), topic.is_other))
-        return rows
-
-    def _report(self, report: BatchReport, merged: dict[str, Any], model: CorpusTopics,
-                problems: list[dict[str, Any]], maps: dict[str, str]) -> dict[str, str]:
-        self.meter.note("report")
-        shown = {i[0] for i in merged["largest"] + merged["contested_threads"]}
-        shown |= {i[2] for items in merged["contested"].values() for i in items}
-        pages = _map_pages(maps, shown)
-        counted: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for p in problems:
-            counted.setdefault((p["code"], p["action"]), []).append(p)
-        data = {
-            "totals": {"records_in": report.records_in, "processed": report.processed,
-                       "skipped": report.skipped, "quarantined": report.quarantined,
-                       "threads": report.threads, "claims": report.claims,
-                       "relations": report.relations},
-            "largest": plan.thread_dicts(merged["largest"], 20),
-            "contested_threads": plan.thread_dicts(merged["contested_threads"], 20),
-            "topics": [{"id": t.id, "label": t.label, "terms": t.terms,
-                        "claims": merged["topic_claims"].get(t.id, 0),
-                        "threads": merged["topic_threads"].get(t.id, 0),
-                        "typical": [{"text": i[1]} for i in merged["typical"].get(t.id, [])
-                                    [:TYPICAL_SHOWN]],
-                        "contested": [{"text": i[5], "attacks": i[3], "supports": i[4],
-                                       "thread": i[2]} for i in merged["contested"]
-                                      .get(t.id, [])[:5]]}
-                       for t in sorted(model.topics, key=lambda t: (
-                           t.is_other, -merged["topic_claims"].get(t.id, 0), t.id))],
-            "problems": [{"code": code, "action": action, "count": len(rows),
-                          "where": f"{rows[0]['path']}:{rows[0]['line']}"}
-                         for (code, action), rows in sorted(counted.items())],
-            "tables": [{"csv": "csv/", "parquet": "parquet/", "sqlite": "corpus.sqlite"}[t]
-                       for t in self.settings.tables],
-        }
-        html = render_report(data, pages)
-        write_atomic(self.out / "report.html", html)
-        write_atomic(self.out / "summary.json", summary_json(report))
-        return {"report.html": sha256_of(self.out / "report.html"),
-                "summary.json": sha256_of(self.out / "summary.json")}
-
-
-def _map_pages(maps: dict[str, str], thread_ids: set[str]) -> dict[str, str]:
-    """thread id -> the page to link for it: its HTML report, else its SVG, else its JSON."""
-    pages: dict[str, str] = {}
-    for thread_id in sorted(thread_ids):
-        stem = safe_filename(thread_id)
-        for suffix in (".html", ".svg", ".json"):
-            if f"maps/{stem}{suffix}" in maps:
-                pages[thread_id] = f"maps/{stem}{suffix}"
-                break
-    return pages
-
-
-def _as_error(task: Task, exc: Any) -> ArgmapError:
-    if isinstance(exc, ArgmapError):
-        return exc
-    return ArgmapError(f"mapping task {task.name} failed: {type(exc).__name__}: {exc}")

@@ -10,25 +10,31 @@ A thread whose mapping raises is bisected here, in the process: its posts are ha
 record is found whose removal lets the rest map; that record is quarantined (listed with its
 file and line) and the thread mapped without it. A record that kills the process cannot be
 found from inside it; the runner bisects those with ``probe`` tasks (``scheduler``).
+
+Since session 14 the parts live apart: ``quarantine`` (the in-process bisection),
+``task_summary`` (the report's bounded heaps) and ``thread_maps`` (per-thread maps and their
+problem rows); this module reads, prepares, maps and commits.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from operator import neg
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from argmap.corpus.fragments import FragmentWriter, sha256_of
 from argmap.corpus.partition import problem_row
+from argmap.corpus.quarantine import (  # noqa: F401  (quarantine_row: poison reads it here)
+    _map_with_quarantine,
+    quarantine_row,
+)
 from argmap.corpus.schema import TASK_TABLES
 from argmap.corpus.spill import Entry, assemble_thread, bucket_name, group_threads, read_entries
+from argmap.corpus.task_summary import REPORT_TOP, Summary
 from argmap.corpus.thread_map import (
-    MappedThread,
     Prepared,
     crash_posts,
     map_thread,
@@ -36,18 +42,13 @@ from argmap.corpus.thread_map import (
     task_delay,
     thread_rows,
 )
+from argmap.corpus.thread_maps import write_maps
 from argmap.corpus.topic_model import CorpusTopics
-from argmap.errors import ArgmapError, OutputError
-from argmap.files import safe_filename, write_atomic
+from argmap.errors import ArgmapError
+from argmap.files import write_atomic
 from argmap.gcpause import collector_paused
 from argmap.model import Thread
 from argmap.options import Options
-
-if TYPE_CHECKING:  # outputs loads the renderers: imported when maps are written
-    from argmap.outputs import Refused
-
-REPORT_TOP = 50  # threads and claims kept per list for the corpus report
-MAX_POISON = 8  # records quarantined in one thread before the thread itself is given up
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,7 @@ def release_text_caches() -> None:
 
     from argmap.link.cues import opening_cues, text_cues
     from argmap.link.sentiment import signed_words
-    from argmap.topics.clustering import content_word_tuple
+    from argmap.topics.words import content_word_tuple
 
     for cached in (text_cues, opening_cues, signed_words, content_word_tuple):
         cached.cache_clear()
@@ -233,58 +234,6 @@ def map_selected(task: Task, ctx: dict[str, Any], wanted: Sequence[str],
     return sorted(written)
 
 
-def write_maps(mapped: MappedThread, out: Path, options: Options,
-               problems: list[dict[str, Any]]) -> list[str]:
-    """The thread's per-thread outputs (``outputs.write_thread``, as ``map`` writes them, one
-    at a time and the JSON streamed) under OUTDIR/maps/. A map ``dot`` could not draw
-    (missing, crashed, timed out) is left out and becomes a problem row (``dot_missing`` /
-    ``map_not_drawn``, action ``left_out``: exit 3), and so does an output that cannot be
-    written (a folder in its place, no permission, a full disk: ``output_not_written``); the
-    thread's other outputs and the other threads' are written, and the tables. (Before, one
-    unwritable map file stopped the whole run with exit 74.) An exporter that fails with
-    anything but an ``OutputError`` is a bug and is raised, as in ``map``."""
-    from argmap.outputs import write_thread_outputs
-
-    thread_id = mapped.amap.threads[0].id
-    done = write_thread_outputs(mapped.amap, mapped.analysis, out / "maps", options, thread_id)
-    for refused in done.refused:
-        if not isinstance(refused.error, OutputError):
-            raise refused.error
-    written = [path.relative_to(out.resolve()).as_posix() for path in done.written]
-    row = {"action": "left_out", "line": 0, "byte_offset": None, "post_id": None,
-           "thread_id": thread_id}
-    for failure in done.failures:
-        problems.append({
-            **row, "code": "dot_missing" if failure.missing_dot else "map_not_drawn", "path": "",
-            "message": f"could not draw {failure.what} of thread {thread_id} "
-                       f"(maps/{safe_filename(thread_id, suffix=failure.key)}): "
-                       f"{failure.reason}"})
-    for refused in done.refused:
-        shown = f"maps/{refused.path.name}"
-        problems.append({**row, "code": "output_not_written", "path": shown,
-                         "message": f"could not write {shown} of thread {thread_id}: "
-                                    f"{_reason(refused, out)}"})
-    return written
-
-
-def _reason(refused: Refused, out: Path) -> str:
-    """Why an output could not be written: the ``OSError`` under ``write_atomic``'s error
-    (whose message names the absolute path, which the row has already), with the path it
-    names when that is not the output itself (``File exists: maps``: a file where the maps
-    folder goes), else the error."""
-    cause = refused.error.__cause__
-    if not isinstance(cause, OSError):
-        return str(refused.error)
-    why = cause.strerror or str(cause)
-    where = Path(str(cause.filename)) if cause.filename is not None else None
-    if where is None or where.name.startswith(f".{refused.path.name}."):  # the output's temp
-        return why
-    try:
-        return f"{why}: {where.resolve().relative_to(out.resolve()).as_posix()}"
-    except ValueError:
-        return f"{why}: {where}"
-
-
 PREPARE_POSTS = 2_000  # threads are prepared together in runs of about this many posts
 
 
@@ -309,126 +258,3 @@ def _prepared(threads: list[tuple[str, list[Entry]]], excluded: frozenset[str],
             for key_, entries_, whole_ in run:
                 yield key_, entries_, (whole_, next(made)) if whole_ is not None else None
             run, posts = [], 0
-
-
-def _map_with_quarantine(key: str, entries: list[Entry], excluded: frozenset[str],
-                         topics: CorpusTopics, options: Options, poison: frozenset[str],
-                         quarantined: list[dict[str, Any]],
-                         first: tuple[Thread, Prepared | None] | None = None
-                         ) -> MappedThread | None:
-    """Map the thread; while mapping raises, find one record to blame, quarantine it, retry.
-    A thread that still fails after ``MAX_POISON`` records is quarantined whole (None).
-    ``first`` (the thread as assembled, its segmentation and topics) serves the first try
-    only: a retry maps the thread without the blamed record."""
-    excluded = excluded & {e.post.id for e in entries}
-    if all(e.post.id in excluded for e in entries):
-        return None  # every record of the thread is quarantined: no thread left
-    reason = ""
-    for _ in range(MAX_POISON):
-        thread, prepared = first or (assemble_thread(key, entries, excluded), None)
-        try:
-            return map_thread(thread, topics, options, poison, prepared)
-        except ArgmapError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one bad record must not stop the corpus
-            reason = f"{type(exc).__name__}: {exc}"[:300]
-            culprit = bisect(entries, excluded, lambda ids: _fails(key, entries, ids, topics,
-                                                                   options, poison))
-            quarantined.append(quarantine_row(culprit, key, f"mapping raised {reason}"))
-            excluded = excluded | {culprit.post.id}
-            first = None
-    quarantined.extend(quarantine_row(e, key, f"the thread cannot be mapped ({reason})")
-                       for e in entries if e.post.id not in excluded)
-    return None
-
-
-def _fails(key: str, entries: list[Entry], keep: frozenset[str], topics: CorpusTopics,
-           options: Options, poison: frozenset[str]) -> bool:
-    others = frozenset(e.post.id for e in entries) - keep
-    try:
-        map_thread(assemble_thread(key, entries, others), topics, options, poison)
-    except ArgmapError:
-        raise
-    except Exception:  # noqa: BLE001 - a probe: failing is its answer
-        return True
-    return False
-
-
-def bisect(entries: list[Entry], excluded: frozenset[str],
-           fails: Callable[[frozenset[str]], bool]) -> Entry:
-    """The one record, among those not excluded, whose presence makes ``fails`` true:
-    halve the suspects, keep the half that still fails (the other half otherwise)."""
-    suspects = [e for e in entries if e.post.id not in excluded]
-    while len(suspects) > 1:
-        half = suspects[: len(suspects) // 2]
-        suspects = half if fails(frozenset(e.post.id for e in half)) else suspects[len(half):]
-    return suspects[0]
-
-
-def quarantine_row(entry: Entry, thread_id: str, reason: str) -> dict[str, Any]:
-    post = entry.post
-    return {"code": "quarantined", "action": "quarantined", "message": reason,
-            "path": post.source.path, "line": post.source.line, "byte_offset": entry.offset,
-            "post_id": post.id, "thread_id": thread_id}
-
-
-class Summary:
-    """What the corpus report needs from a task, bounded whatever the task's size."""
-
-    def __init__(self, top: int = REPORT_TOP) -> None:
-        self.top = top
-        self.largest: list[tuple[Any, ...]] = []
-        self.contested_threads: list[tuple[Any, ...]] = []
-        self.contested: dict[str, list[tuple[Any, ...]]] = {}
-        self.typical: dict[str, list[tuple[Any, ...]]] = {}
-        self.topic_claims: dict[str, int] = {}
-        self.topic_threads: dict[str, int] = {}
-
-    def add(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
-        (tid, title, _url, _src, posts, _authors, claims, _rel, attacks, _sup, contested,
-         _camps, _first, _last) = rows["threads"][0]
-        entry = (tid, title, posts, claims, attacks, contested)
-        _push(self.largest, (posts, _neg(tid)), entry, self.top)
-        _push(self.contested_threads, (attacks, _neg(tid)), entry, self.top)
-        seen = set()
-        for (cid, _pid, thread, _author, topic, sim, _role, _s, _e, _c, _st, is_contested,
-             _un, att, sup, text) in rows["claims"]:
-            self.topic_claims[topic] = self.topic_claims.get(topic, 0) + 1
-            seen.add(topic)
-            if is_contested:
-                item = (topic, cid, thread, att, sup, text[:400])
-                _push(self.contested.setdefault(topic, []), (att + sup, att, _neg(cid)), item,
-                      REPORT_TOP)
-            heap = self.typical.setdefault(topic, [])
-            # a full heap takes a claim only if its key beats the smallest, which needs at
-            # least its similarity: most claims are turned away before their key is made
-            if len(heap) < REPORT_TOP or sim >= heap[0][0][0]:
-                _push(heap, (sim, _neg(cid)), (cid, text[:400], sim), REPORT_TOP)
-        for topic in seen:
-            self.topic_threads[topic] = self.topic_threads.get(topic, 0) + 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"largest": _items(self.largest), "contested_threads": _items(
-            self.contested_threads), "contested": {t: _items(v) for t, v in
-                                                   sorted(self.contested.items())},
-                "typical": {t: _items(v) for t, v in sorted(self.typical.items())},
-                "topic_claims": dict(sorted(self.topic_claims.items())),
-                "topic_threads": dict(sorted(self.topic_threads.items()))}
-
-
-def _neg(text: str) -> tuple[int, ...]:
-    """A key that sorts strings in reverse, so ``heapq`` keeps ties by the smallest id."""
-    return (*map(neg, map(ord, text)), 1)
-
-
-def _push(heap: list[tuple[Any, ...]], key: tuple[Any, ...], item: tuple[Any, ...],
-          size: int) -> None:
-    if len(heap) < size:
-        heapq.heappush(heap, (key, item))
-    elif key > heap[0][0]:
-        heapq.heapreplace(heap, (key, item))
-
-
-def _items(heap: list[tuple[Any, ...]]) -> list[list[Any]]:
-    return [list(item) for _, item in sorted(heap, reverse=True)]
-

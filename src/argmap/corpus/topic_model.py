@@ -33,9 +33,10 @@ from argmap.blas import one_blas_thread
 from argmap.model import Claim, Topic
 from argmap.options import ClusterOptions
 from argmap.topics import OTHER_ID, TopicModel
-from argmap.topics.clustering import _KERNELS, content_word_tuple
+from argmap.topics.fitting import _KERNELS
 from argmap.topics.labels import label_topics, make_topic
 from argmap.topics.term_counts import stem_counts
+from argmap.topics.words import content_word_tuple
 
 SAMPLE_PER_THREAD = 200
 

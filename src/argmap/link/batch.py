@@ -12,7 +12,7 @@ rounding, per-child choices and per-post main claims are row by row or per group
 final orders restricted to a thread are the thread's own). The two things that did see the
 whole input are done per thread here: the TF-IDF vectors (each thread's own vocabulary and
 idf, ``layout.make_layout(by_thread=True)``) and the sum order of the reply-tree cosines
-(``candidates.pair_cosines``). Cross-thread links, which a thread alone never has, are
+(``routes.pair_cosines``). Cross-thread links, which a thread alone never has, are
 switched off. ``tests/link/test_batch.py`` holds ``link_each`` to ``link_map`` alone on
 random groupings of hostile threads.
 """

@@ -3,7 +3,7 @@
 Why: the across-post candidates of a corpus task are tens of thousands of pairs, each with a
 context (reply, quote, similarity and the claim's place in its post). Built as frozen
 dataclass objects (~1 us each: eight ``object.__setattr__`` calls) they cost ~2-3 % of a task,
-and every reader (``BatchScorer.logits_by_row``, ``linker._column_scores``,
+and every reader (``BatchScorer.logits_by_row``, ``scoring._column_scores``,
 ``reply_stance.votes_of``) only turned them back into columns. Here the rules emit columns,
 the readers read columns, and a ``PairContext`` is made only for the pair someone indexes
 (``AcrossPairs.candidates``, training). A context's fields are exactly the object's:

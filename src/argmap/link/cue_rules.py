@@ -8,7 +8,7 @@ README's ablation table lists what each rule does to the sealed figures. Within 
 connective rules are tried in order and the first that fires decides (a claim has one opening
 connective); the cue rules after them all add up.
 
-The memo keys of the linker (``candidates._within_key``, ``cross_post.child_flags``) list the
+The memo keys of the linker (``within_pairs._within_key``, ``cross_post.child_flags``) list the
 fields these rules read: a rule that reads another field must extend them.
 """
 

@@ -113,7 +113,7 @@ def _vectorise(texts: list[str]):  # -> scipy.sparse.csr_matrix
     large map."""
     from scipy.sparse import csr_matrix
 
-    from argmap.topics.clustering import inplace_csr_row_normalize_l2
+    from argmap.topics.fitting import inplace_csr_row_normalize_l2
 
     numbers: dict[str, int] = {}
     row = [numbers.setdefault(t, len(numbers)) for t in texts]
@@ -216,7 +216,7 @@ def _vectorise_pass(texts: list[str], group: np.ndarray):  # -> scipy.sparse.csr
     L2 kernel), so the bits are the same (``test_batch_vectorise_groups_are_each_group_alone``)."""
     from scipy.sparse import csr_matrix
 
-    from argmap.topics.clustering import inplace_csr_row_normalize_l2
+    from argmap.topics.fitting import inplace_csr_row_normalize_l2
 
     n = len(texts)
     group = np.asarray(group, dtype=np.int64).reshape(n)
