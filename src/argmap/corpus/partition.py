@@ -160,11 +160,13 @@ class _Pass:
                         post = record.draft.post
                         if record.draft.thread_key:
                             keyed = True
-                            self.writer.add(Entry(record.draft.thread_key, post, record.offset))
+                            self.writer.add(Entry(record.draft.thread_key, post, record.offset,
+                                                  line=record.line))
                         else:
                             threaded = threaded or post.reply_to is not None
                             parents[post.id] = post.reply_to
-                            waiting.write(encode(Entry("", post, record.offset)))
+                            waiting.write(encode(Entry("", post, record.offset,
+                                                       line=record.line)))
                     if records % 2048 == 0:
                         self.report(stream.consumed)
             except InputError as exc:  # a truncated or corrupt compressed stream

@@ -171,11 +171,11 @@ def _stream(path: Path, fmt: LineFormat, options: ReadOptions, counter: _Counter
                 post = record.draft.post
                 if record.draft.thread_key:
                     keyed = True
-                    spill.add(record.draft.thread_key, post)
+                    spill.add(record.draft.thread_key, post, record.offset, record.line)
                 else:
                     threaded = threaded or post.reply_to is not None
                     parents[post.id] = post.reply_to
-                    spill.wait(post)
+                    spill.wait(post, record.offset, record.line)
         except InputError as exc:  # damaged compressed data: what was read before it counts
             problems.append(Problem(exc.code, f"{exc.detail}; {records:,} records before the "
                                     "damage were read", str(exc.path or path), exc.line or 0,

@@ -86,6 +86,7 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
     problems: list[Problem] = list(damage)
     topic = _topic_id(document, raw_posts, path, problems)
     posts: list[Post] = []
+    pointers: list[tuple[str | int, ...]] = []  # each post's, to place a duplicate
     for index, raw in enumerate(raw_posts):
         if not isinstance(raw, Mapping):
             problems.append(Problem("wrong_type", f"post #{index} is not an object", shown,
@@ -93,6 +94,7 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
             continue
         try:
             posts.append(_post(raw, topic, shown))
+            pointers.append(("post_stream", "posts", index))
         except RecordError as exc:
             problems.append(Problem(exc.code, f"post #{index}: {exc}", shown,
                                     *places.place_or_none(("post_stream", "posts", index))))
@@ -102,6 +104,7 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
                                 f"the topic are not in this file (fetch /t/{topic}/posts.json)",
                                 shown))
     title = as_optional_str(document.get("title"))
-    thread = build_thread(f"discourse:{topic}", title, posts, shown)
+    thread = build_thread(f"discourse:{topic}", title, posts, shown,
+                          lambda i: (shown, *places.place_or_none(pointers[i])))
     problems.extend(thread.problems)
     return ReadResult((thread,) if thread.posts else (), tuple(problems), len(raw_posts))

@@ -104,6 +104,7 @@ def _read_algolia(tree: Mapping[str, object], path: Path, places: DocumentPlaces
     shown = str(path)
     problems: list[Problem] = []
     posts: list[Post] = []
+    pointers: list[tuple[str | int, ...]] = []  # each post's, to place a duplicate
     records = 0
     root_parent = as_id(tree.get("parent_id"), "parent_id") if not isinstance(
         tree.get("parent_id"), (bool, float, list, dict)) else None
@@ -125,6 +126,7 @@ def _read_algolia(tree: Mapping[str, object], path: Path, places: DocumentPlaces
             problems.append(Problem(exc.code, str(exc), shown, *places.place_or_none(pointer)))
             continue
         posts.append(post)
+        pointers.append(pointer)
         children = node.get("children")
         if isinstance(children, list):
             native = post.id.removeprefix("hn:")
@@ -132,7 +134,8 @@ def _read_algolia(tree: Mapping[str, object], path: Path, places: DocumentPlaces
                          for index in range(len(children) - 1, -1, -1))
     thread_id = posts[0].id if posts else "hn:unknown"
     title = as_optional_str(tree.get("title"))
-    thread = build_thread(thread_id, title, posts, shown)
+    thread = build_thread(thread_id, title, posts, shown,
+                          lambda i: (shown, *places.place_or_none(pointers[i])))
     problems.extend(thread.problems)
     return ReadResult((thread,) if thread.posts else (), tuple(problems), records)
 

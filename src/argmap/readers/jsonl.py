@@ -35,7 +35,7 @@ from argmap.readers.records import (
     field_value,
     safe_url,
 )
-from argmap.readers.reply_tree import build_thread
+from argmap.readers.reply_tree import PlaceOf, build_thread
 from argmap.readers.result import ReadResult
 from argmap.readers.source import (
     RawLine,
@@ -211,14 +211,24 @@ def _roots(parent: dict[str, str | None]) -> dict[str, str]:
     return root
 
 
-def assemble(drafts: list[Draft], file_thread: str, path: str) -> list[Thread]:
-    """Group drafts into threads (thread field > reply-tree root > whole file) and build them."""
+def _within(place_of: PlaceOf | None, group: list[int]) -> PlaceOf | None:
+    """``place_of`` for the posts of one thread (``group``: their indices among all)."""
+    if place_of is None:
+        return None
+    return lambda i: place_of(group[i])
+
+
+def assemble(drafts: list[Draft], file_thread: str, path: str,
+             place_of: PlaceOf | None = None) -> list[Thread]:
+    """Group drafts into threads (thread field > reply-tree root > whole file) and build them
+    (``place_of(i)``: where the i-th draft's record is, to name a duplicate there)."""
     keyed = any(d.thread_key for d in drafts)
     parent = {d.post.id: d.post.reply_to for d in drafts}
     threaded = any(d.post.reply_to for d in drafts)
     roots = _roots(parent) if threaded and not keyed else {}
     groups: dict[str, list[Post]] = {}
-    for draft in drafts:
+    indices: dict[str, list[int]] = {}
+    for index, draft in enumerate(drafts):
         if draft.thread_key:
             key = draft.thread_key
         elif keyed or not threaded:
@@ -226,11 +236,12 @@ def assemble(drafts: list[Draft], file_thread: str, path: str) -> list[Thread]:
         else:
             key = f"{file_thread}:{roots[draft.post.id].split(':', 1)[-1]}"
         groups.setdefault(key, []).append(draft.post)
+        indices.setdefault(key, []).append(index)
     threads = []
     for key in sorted(groups):
         posts = [replace(p, thread_id=key) for p in groups[key]]
         title = next((p.title for p in posts if p.reply_to is None and p.title), None)
-        threads.append(build_thread(key, title, posts, path))
+        threads.append(build_thread(key, title, posts, path, _within(place_of, indices[key])))
     return threads
 
 
@@ -246,6 +257,7 @@ def read_records(path: Path, options: ReadOptions, mapper: Mapper, file_thread: 
     if located is None:
         located = read_lines(path, options, found)
     drafts: list[Draft] = []
+    draft_at: list[Located] = []
     for where in located:
         if where.record is None and where.pointer is None:  # a line already reported
             continue
@@ -264,7 +276,9 @@ def read_records(path: Path, options: ReadOptions, mapper: Mapper, file_thread: 
                                  *placed(where, places), draft.post.id))
             continue
         drafts.append(draft)
-    threads = assemble(drafts, file_thread, shown)
+        draft_at.append(where)
+    threads = assemble(drafts, file_thread, shown,
+                       lambda i: (shown, *placed(draft_at[i], places)))
     for thread in threads:
         found.extend(thread.problems)
     return ReadResult(tuple(threads), tuple(found), len(located))
