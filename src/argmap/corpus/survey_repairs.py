@@ -55,10 +55,11 @@ class RepairSpill:
         self._writer = SpillWriter(self._root / "buckets", buckets)
         self._pending: Path | None = None
 
-    def add(self, thread_id: str, post: Post, offset: int | None = None, line: int = 0
-            ) -> None:
-        """A post of a known thread; its record's byte offset and line name a duplicate."""
-        self._writer.add(Entry(thread_id, stub(post), offset, line=line))
+    def add(self, thread_id: str, post: Post, offset: int | None = None, line: int = 0,
+            title: str | None = None) -> None:
+        """A post of a known thread; its record's byte offset and line name a duplicate;
+        ``title``: its thread's, when the document says it (a Discourse topic)."""
+        self._writer.add(Entry(thread_id, stub(post), offset, title, line=line))
 
     def wait(self, post: Post, offset: int | None = None, line: int = 0) -> None:
         """A post whose thread is known only at the end of its file (no thread field)."""

@@ -27,6 +27,7 @@ from argmap.model import Post, Problem, SourceRef
 from argmap.options import ReadOptions
 from argmap.readers import deep_json
 from argmap.readers.array_records import read_array
+from argmap.readers.document_streams import hits_at
 from argmap.readers.html_text import html_to_text
 from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
 from argmap.readers.json_places import DocumentPlaces
@@ -234,6 +235,10 @@ def read_hn(path: Path, options: ReadOptions) -> ReadResult:
         # Firebase items in a list, element by element
         located, found, known = read_array(content, path, options)
         return read_records(path, options, _firebase_mapper, "hn", located, found, known)
+    hits_start = hits_at(lambda: iter([content.data]), options.max_record_bytes)
+    if hits_start is not None:  # a search response: hit by hit, as batch streams it
+        located, found, known = read_array(content, path, options, "hits", hits_start)
+        return read_records(path, options, _hit_mapper, "hn", located, found, known)
     document, problems, places = placed_document(content, path)
     if isinstance(document, Mapping) and "children" in document:
         result = _read_algolia(document, path, places)

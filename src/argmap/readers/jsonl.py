@@ -20,7 +20,7 @@ from argmap.errors import InputError, plural
 from argmap.model import Post, Problem, SourceRef, Thread
 from argmap.options import ReadOptions
 from argmap.readers import deep_json
-from argmap.readers.array_records import WRAPPER_KEYS, read_array, read_wrapped
+from argmap.readers.array_records import WRAPPER_KEYS, read_array, read_keyed, read_wrapped
 from argmap.readers.codecs import Damage
 from argmap.readers.json_array import starts_with_array
 from argmap.readers.json_places import Places
@@ -157,9 +157,12 @@ def placed(where: Located, places: Places | None) -> tuple[int, int | None]:
 def _keyless_id(where: Located) -> str:
     """The id of a record without one: ``L<line>`` for a line, ``R<n>`` for the n-th record of
     a whole document (where every record is on "line 0": one shared id would keep only the
-    first post of an id-less array and report the rest as duplicates)."""
+    first post of an id-less array and report the rest as duplicates); the key of a post
+    keyed by id (``{"1": {...}}``), whose own id, when it has one, wins."""
     if where.pointer and isinstance(where.pointer[-1], int):
         return f"R{where.pointer[-1] + 1}"
+    if where.pointer and isinstance(where.pointer[-1], str):
+        return where.pointer[-1]  # posts keyed by id (``json_members``): the key
     return f"L{where.line}"
 
 
@@ -296,8 +299,8 @@ def read_json(path: Path, options: ReadOptions) -> ReadResult:
         located, found, known = read_array(content, path, options)
         return read_records(path, options, generic_mapper(path.stem), path.stem, located, found,
                             known)
-    wrapped = read_wrapped(content, path, options)
-    if wrapped is not None:  # {"posts": [...]}: post by post, as an array (and as batch) is
+    wrapped = read_wrapped(content, path, options) or read_keyed(content, path, options)
+    if wrapped is not None:  # {"posts": [...]} or {"<id>": {...}}: post by post, as batch
         located, found, known = wrapped
         return read_records(path, options, generic_mapper(path.stem), path.stem, located, found,
                             known)
