@@ -183,6 +183,10 @@ file_case(39, "wide.jsonl", {0}, lambda: b"".join(
                 "text": f"{REAL} Reply {i}."}).encode() + b"\n" for i in range(3000)))
 file_case(15, "gz.jsonl.gz", {0}, lambda: gzip.compress(real()))
 file_case(43, "bz2.jsonl.bz2", {0}, lambda: bz2.compress(real()))
+# session 14: posts keyed by id (Firebase's export shape), one member broken
+file_case(44, "keyed.json", {3}, lambda: json.dumps(
+    {f"k{i}": {"text": f"{REAL} Point {i}, because evidence {i} shows it.", "n": i}
+     for i in range(12)}, indent=1).encode().replace(b'"n": 3', b'"n": tru', 1))
 
 
 @case(23, "convokit", {0})

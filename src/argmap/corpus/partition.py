@@ -132,7 +132,7 @@ class _Pass:
         if fmt_name not in FORMATS:
             raise InputError(f"unknown format {fmt_name!r}; known: "
                              f"{', '.join(sorted(FORMATS))}", path, code="unknown_format")
-        fmt = line_format(path, fmt_name)
+        fmt = line_format(path, fmt_name, self.options)
         before = self.result.records_in
         if fmt is not None:
             self.stream_file(path, fmt)
@@ -160,11 +160,13 @@ class _Pass:
                         post = record.draft.post
                         if record.draft.thread_key:
                             keyed = True
-                            self.writer.add(Entry(record.draft.thread_key, post, record.offset))
+                            self.writer.add(Entry(record.draft.thread_key, post, record.offset,
+                                                  fmt.title, line=record.line))
                         else:
                             threaded = threaded or post.reply_to is not None
                             parents[post.id] = post.reply_to
-                            waiting.write(encode(Entry("", post, record.offset)))
+                            waiting.write(encode(Entry("", post, record.offset,
+                                                       line=record.line)))
                     if records % 2048 == 0:
                         self.report(stream.consumed)
             except InputError as exc:  # a truncated or corrupt compressed stream
@@ -201,9 +203,12 @@ class _Pass:
         kept = result.posts_kept
         skipped = max(0, result.records_in - kept)
         self.result.skipped += skipped
+        # a thread's repairs name it, as those found when a streamed thread is assembled do
+        owner = {problem: thread.id for thread in result.threads for problem in thread.problems}
         for problem in result.problems:  # an orphan is judged again when its thread is whole
             if orphan_target(problem) is None:
-                self.result.problems.append(problem_row(problem))
+                self.result.problems.append(problem_row(problem,
+                                                        thread_id=owner.get(problem)))
         if skipped and self.options.strict:
             first = next((p for p in result.problems if action_of(p.code) == "skipped"), None)
             raise InputError(f"skipped {skipped} records (strict mode)"

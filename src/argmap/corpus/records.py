@@ -9,9 +9,11 @@ A file holding one JSON array of posts or HN items (an export can be a dump-size
 read the same way, element by element (``readers.json_array``), each record mapped exactly as
 the whole-document reader maps it (line 0 and its index, so the same post ids); so is the
 array of an object wrapping its posts (``{"posts": [...]}``, a forum export's shape: found by
-``json_array.wrapping_array`` in a first pass that holds only keys). Formats whose unit is a
-whole document (a Reddit thread JSON, Discourse, LessWrong, Algolia trees, text) are read
-whole by their reader instead: one such file is one or a few threads, never a dump. A ConvoKit corpus folder is its ``utterances.jsonl``, streamed.
+``json_array.wrapping_array`` in a first pass that holds only keys), the members of an object
+keyed by post id (``readers.json_members``), a Discourse topic's ``post_stream.posts`` and an
+Algolia search response's ``hits`` (``readers.document_streams``). Formats whose unit is a
+whole document (a Reddit thread JSON, LessWrong, Algolia trees, text) are read whole by their
+reader instead: one such file is one or a few threads, never a dump. A ConvoKit corpus folder is its ``utterances.jsonl``, streamed.
 
 Each problem names file, line and byte offset, exactly as ``readers.jsonl.iter_lines`` and
 ``read_records`` report them; every non-blank line is one record in.
@@ -32,8 +34,11 @@ from argmap.options import ReadOptions
 from argmap.readers import deep_json, sniff
 from argmap.readers.array_records import WRAPPER_KEYS, broken_problem, parse_elements
 from argmap.readers.convokit import corpus_parts
-from argmap.readers.hn import _firebase_mapper
+from argmap.readers.discourse import topic_mapper
+from argmap.readers.document_streams import hits_at, topic_at
+from argmap.readers.hn import _firebase_mapper, _hit_mapper
 from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array, wrapping_array
+from argmap.readers.json_members import iter_members, keyed_posts
 from argmap.readers.jsonl import Draft, Located, Mapper, generic_mapper
 from argmap.readers.records import RecordError
 from argmap.readers.reddit import _dump_mapper
@@ -53,11 +58,14 @@ class LineFormat:
     file_thread: str
     array: bool = False  # the file is one JSON array whose elements are the records
     wrapper: tuple[str, int] | None = None  # or the array under this key, at this byte
+    keyed: bool = False  # the records are an object's members, keyed by id (``json_members``)
     source: Path | None = None  # the file to stream when it is not the input (ConvoKit)
     notes: tuple[Problem, ...] = ()  # what reading the input noted besides its records
+    title: str | None = None  # the thread's title, from the document (a Discourse topic)
 
 
-def line_format(path: Path, name: str) -> LineFormat | None:
+def line_format(path: Path, name: str, options: ReadOptions | None = None
+                ) -> LineFormat | None:
     """The streaming form of reader ``name`` for ``path``, or None when it reads documents."""
     if name == "convokit":  # a corpus folder: its utterances.jsonl, one utterance a line
         try:
@@ -76,12 +84,40 @@ def line_format(path: Path, name: str) -> LineFormat | None:
     if name in ("json", "hn") and _is_array(path):  # read_json / read_hn's list of items
         mapper = generic_mapper(path.stem) if name == "json" else _firebase_mapper
         return LineFormat(name, mapper, path.stem if name == "json" else "hn", array=True)
+    if name == "hn":  # an Algolia search response: its hits, streamed
+        hits = hits_at(lambda: _chunks(path), SNIFF_BYTES)
+        if hits is not None:
+            return LineFormat(name, _hit_mapper, "hn", array=True, wrapper=("hits", hits))
+    if name == "discourse":  # a topic: post_stream.posts, streamed
+        topic = topic_at(lambda: _chunks(path), path, SNIFF_BYTES)
+        if topic is not None:
+            return LineFormat(name, topic_mapper(topic.topic), f"discourse:{topic.topic}",
+                              array=True, wrapper=("post_stream.posts", topic.at),
+                              notes=topic.notes, title=topic.title)
     if name == "json":  # an object wrapping its posts, {"posts": [...]}: its array, streamed
         wrapper = _wrapper(path)
         if wrapper is not None:
             return LineFormat(name, generic_mapper(path.stem), path.stem, array=True,
                               wrapper=wrapper)
+        keyed = _keyed(path, options or ReadOptions())  # {"<id>": {...}}, {"posts": {...}}
+        if keyed is not None:
+            return LineFormat(name, generic_mapper(path.stem), path.stem, array=True,
+                              wrapper=keyed, keyed=True)
     return None
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    """The decompressed content of ``path``, streamed once more."""
+    with ByteStream(path) as stream:
+        yield from stream.chunks()
+
+
+def _keyed(path: Path, options: ReadOptions) -> tuple[str, int] | None:
+    """Where the posts keyed by id of ``path`` are (``read_keyed``'s choice: passes that
+    hold a member at a time); the wrapper key is "" for the file's own object."""
+    found = keyed_posts(lambda: _chunks(path), WRAPPER_KEYS, dict(options.fields),
+                        options.max_record_bytes)
+    return None if found is None else (found[0] or "", found[1])
 
 
 def _wrapper(path: Path) -> tuple[str, int] | None:
@@ -170,11 +206,15 @@ def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
     shown = str(stream.path)
     chunks = stream.chunks()
     key, at = fmt.wrapper if fmt.wrapper is not None else (None, None)
-    elements = iter_elements(chunks, options.max_record_bytes, at)
+    under: tuple[str, ...] = () if key is None else tuple(key.split("."))
+    if fmt.keyed:  # members of an object keyed by id; the file's own object when key is ""
+        key, at = (key, at) if key else (None, None)
+        elements = iter_members(chunks, options.max_record_bytes, at)
+    else:
+        elements = iter_elements(chunks, options.max_record_bytes, at)
     read = 0
     try:
-        for element, where in parse_elements(elements, shown, options, problems,
-                                              () if key is None else (key,)):
+        for element, where in parse_elements(elements, shown, options, problems, under):
             read += 1
             if where.record is None and where.pointer is None:  # reported already
                 yield None
@@ -182,7 +222,7 @@ def _array_records(stream: ByteStream, fmt: LineFormat, options: ReadOptions,
                 yield _mapped(where, element.line, element.offset, shown, fmt, options,
                               problems)
     except ArrayBroken as exc:
-        problems.append(broken_problem(exc, shown, read))
+        problems.append(broken_problem(exc, shown, read, fmt.keyed))
         yield None  # the break is a record lost, as ``argmap map`` counts it
         if stream.codec is not None:  # damage further on is reported, as ``map`` reports it
             for _ in chunks:

@@ -42,13 +42,17 @@ def bucket_of(thread_id: str, buckets: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One spilled post: its thread id, the post, where its record began, thread metadata."""
+    """One spilled post: its thread id, the post, where its record began, thread metadata,
+    and the line its record began on when the post does not say it (an element of a JSON
+    array is on "line 0" in its post, as ``argmap map`` has it, but a duplicate is named by
+    its line)."""
 
     thread_id: str
     post: Post
     offset: int | None = None
     thread_title: str | None = None
     thread_url: str | None = None
+    line: int = 0
 
 
 def encode(entry: Entry) -> bytes:
@@ -57,17 +61,20 @@ def encode(entry: Entry) -> bytes:
            p.source.line, p.source.end_line, p.source.url, list(p.flags), p.score, p.title,
            [[q.text, q.post_id] for q in p.quotes], entry.offset, entry.thread_title,
            entry.thread_url]
+    if entry.line and entry.line != p.source.line:
+        row.append(entry.line)
     return orjson.dumps(row) + b"\n"
 
 
 def decode(line: bytes) -> Entry:
     (thread_id, pid, text, author, reply_to, created, path, line_no, end_line, url, flags,
-     score, title, quotes, offset, thread_title, thread_url) = orjson.loads(line)
+     score, title, quotes, offset, thread_title, thread_url, *record_line) = orjson.loads(line)
     post = Post(id=pid, thread_id=thread_id, text=text, author=author, reply_to=reply_to,
                 created=created, source=SourceRef(path, line_no, end_line, url),
                 quotes=tuple(Quote(t, q) for t, q in quotes), flags=tuple(flags), score=score,
                 title=title)
-    return Entry(thread_id, post, offset, thread_title, thread_url)
+    return Entry(thread_id, post, offset, thread_title, thread_url,
+                 record_line[0] if record_line else 0)
 
 
 def bucket_name(index: int) -> str:
@@ -161,11 +168,13 @@ def assemble_thread(thread_id: str, entries: list[Entry], excluded: frozenset[st
     posts given the thread id, the title of the first root post with one (or the title a
     whole-file reader gave), the reply tree repaired by ``build_thread``. ``excluded`` post
     ids (quarantined records) are left out as if they had never been there."""
-    posts = [replace(e.post, thread_id=thread_id) for e in entries if e.post.id not in excluded]
+    kept = [e for e in entries if e.post.id not in excluded]
+    posts = [replace(e.post, thread_id=thread_id) for e in kept]
     title = next((e.thread_title for e in entries if e.thread_title), None)
     if title is None:
         title = next((p.title for p in posts if p.reply_to is None and p.title), None)
     path = entries[0].post.source.path if entries else ""
-    thread = build_thread(thread_id, title, posts, path)
+    thread = build_thread(thread_id, title, posts, path, lambda i: (
+        kept[i].post.source.path, kept[i].line or kept[i].post.source.line, kept[i].offset))
     url = next((e.thread_url for e in entries if e.thread_url), None)
     return replace(thread, url=url) if url else thread

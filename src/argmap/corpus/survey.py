@@ -111,7 +111,8 @@ def survey(paths: Sequence[Path], options: ReadOptions) -> Survey:
         before_in, before_kept = counter.records_in, counter.kept
         try:
             name = format_of(item.path, options)
-            fmt = line_format(item.path, name) if _raw_size(item.path) > SURVEY_ABOVE else None
+            fmt = (line_format(item.path, name, options)
+                   if _raw_size(item.path) > SURVEY_ABOVE else None)
             if fmt is None:
                 _read_whole(item.path, name, options, counter)
                 posts = counter.kept - before_kept
@@ -171,11 +172,12 @@ def _stream(path: Path, fmt: LineFormat, options: ReadOptions, counter: _Counter
                 post = record.draft.post
                 if record.draft.thread_key:
                     keyed = True
-                    spill.add(record.draft.thread_key, post)
+                    spill.add(record.draft.thread_key, post, record.offset, record.line,
+                              fmt.title)
                 else:
                     threaded = threaded or post.reply_to is not None
                     parents[post.id] = post.reply_to
-                    spill.wait(post)
+                    spill.wait(post, record.offset, record.line)
         except InputError as exc:  # damaged compressed data: what was read before it counts
             problems.append(Problem(exc.code, f"{exc.detail}; {records:,} records before the "
                                     "damage were read", str(exc.path or path), exc.line or 0,

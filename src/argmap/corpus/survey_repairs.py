@@ -55,15 +55,18 @@ class RepairSpill:
         self._writer = SpillWriter(self._root / "buckets", buckets)
         self._pending: Path | None = None
 
-    def add(self, thread_id: str, post: Post) -> None:
-        self._writer.add(Entry(thread_id, stub(post)))
+    def add(self, thread_id: str, post: Post, offset: int | None = None, line: int = 0,
+            title: str | None = None) -> None:
+        """A post of a known thread; its record's byte offset and line name a duplicate;
+        ``title``: its thread's, when the document says it (a Discourse topic)."""
+        self._writer.add(Entry(thread_id, stub(post), offset, title, line=line))
 
-    def wait(self, post: Post) -> None:
+    def wait(self, post: Post, offset: int | None = None, line: int = 0) -> None:
         """A post whose thread is known only at the end of its file (no thread field)."""
         if self._pending is None:
             self._pending = self._root / "pending.jsonl"
         with open(self._pending, "ab") as handle:
-            handle.write(encode(Entry("", stub(post))))
+            handle.write(encode(Entry("", stub(post), offset, line=line)))
 
     def place_waiting(self, thread_of: dict[str, str]) -> None:
         """The waiting posts into their threads (by post id), in the order they came."""

@@ -28,6 +28,7 @@ from argmap.readers.discourse import read_discourse
 from argmap.readers.hn import HN_TYPES, is_hn_recording, is_search_result, read_hn
 from argmap.readers.inputs import expand_inputs
 from argmap.readers.json_array import ArrayBroken, iter_elements, wrapping_array
+from argmap.readers.json_members import keyed_posts
 from argmap.readers.json_outline import outline
 from argmap.readers.jsonl import read_json, read_jsonl
 from argmap.readers.lesswrong import read_lesswrong
@@ -100,8 +101,10 @@ def _shape_of_document(document: object) -> str:
 
 def _wraps_posts(content: bytes) -> bool:
     """Whether content that is not valid JSON opens an object wrapping its posts in an array
-    (``{"posts": [...`` and the like): the json reader salvages its posts one by one."""
-    return wrapping_array(content, WRAPPER_KEYS, 1 << 30) is not None
+    (``{"posts": [...`` and the like) or keyed by id (``{"1": {...``): the json reader
+    salvages its posts one by one."""
+    return (wrapping_array(content, WRAPPER_KEYS, 1 << 30) is not None
+            or keyed_posts(lambda: iter([content]), WRAPPER_KEYS, {}, 1 << 30) is not None)
 
 
 def _shape_of_array(path: Path) -> str:

@@ -27,6 +27,7 @@ from argmap.model import Problem
 from argmap.options import ReadOptions
 from argmap.readers import deep_json
 from argmap.readers.json_array import ArrayBroken, Element, iter_elements, wrapping_array
+from argmap.readers.json_members import iter_members, keyed_posts
 from argmap.readers.json_places import KnownPlaces
 from argmap.readers.records import Located
 from argmap.readers.source import Content, RawLine, damage_problem, decode_line
@@ -64,12 +65,19 @@ def parse_elements(elements: Iterator[Element], shown: str, options: ReadOptions
                                     element.line, element.offset))
             yield element, skipped
             continue
-        yield element, Located(0, None, record, (*under, element.index))
+        yield element, Located(0, None, record, (*under, _member(element)))
 
 
-def broken_problem(exc: ArrayBroken, shown: str, kept: int) -> Problem:
-    """The problem a break in the array's structure is: where, and what was read before it."""
-    return Problem("invalid_json", f"the JSON array is broken: {exc.detail}; the "
+def _member(element: Element) -> str | int:
+    """An element's place in its container: its key (posts keyed by id), else its index."""
+    return element.index if element.key is None else element.key
+
+
+def broken_problem(exc: ArrayBroken, shown: str, kept: int, keyed: bool = False) -> Problem:
+    """The problem a break in the array's (or keyed object's) structure is: where, and what
+    was read before it."""
+    what = "object of posts" if keyed else "array"
+    return Problem("invalid_json", f"the JSON {what} is broken: {exc.detail}; the "
                    f"{plural(kept, 'record')} before it {'was' if kept == 1 else 'were'} read, "
                    "what follows could not be",
                    shown, exc.line, exc.offset)
@@ -81,24 +89,29 @@ WRAPPER_KEYS = ("posts", "comments", "items", "messages", "utterances", "data")
 
 
 def read_array(content: Content, path: Path, options: ReadOptions, key: str | None = None,
-               at: int | None = None) -> tuple[list[Located], list[Problem], KnownPlaces]:
+               at: int | None = None, keyed: bool = False
+               ) -> tuple[list[Located], list[Problem], KnownPlaces]:
     """The records of a file holding one JSON array (``content`` read whole, as every
     document of ``argmap map`` is), or of the array under ``key`` at byte ``at`` of its
-    top-level object; their problems, and where each record is."""
+    top-level object; their problems, and where each record is. ``keyed``: an object of
+    posts keyed by id instead of an array (``json_members``), the file's own when ``key`` is
+    None."""
     shown = str(path)
     problems: list[Problem] = []
     located: list[Located] = []
     known: dict[tuple[str | int, ...], tuple[int, int]] = {}
-    elements = iter_elements(iter([content.data]), options.max_record_bytes, at)
+    chunks = iter([content.data])
+    elements = (iter_elements(chunks, options.max_record_bytes, at) if not keyed else
+                iter_members(chunks, options.max_record_bytes, None if key is None else at))
     under = () if key is None else (key,)
     try:
         for element, where in parse_elements(elements, shown, options, problems, under):
-            known[(*under, element.index)] = (element.line, element.offset)
+            known[(*under, _member(element))] = (element.line, element.offset)
             located.append(where)
     except ArrayBroken as exc:
         damage, read = content.damage, len(located)
         if damage is None or exc.offset < len(content.data):  # a break before any damage
-            problems.append(broken_problem(exc, shown, read))
+            problems.append(broken_problem(exc, shown, read, keyed))
             located.append(Located(0, None, None))  # the break is a record lost
         if damage is not None:  # a cut between elements tears no record (as batch has it)
             problems.append(damage_problem(damage, shown, 0, len(content.data),
@@ -120,3 +133,13 @@ def read_wrapped(content: Content, path: Path, options: ReadOptions
     and problems. None when no wrapping array can be found (before any damage)."""
     found = wrapping_array(content.data, WRAPPER_KEYS, options.max_record_bytes)
     return None if found is None else read_array(content, path, options, *found)
+
+
+def read_keyed(content: Content, path: Path, options: ReadOptions
+               ) -> tuple[list[Located], list[Problem], KnownPlaces] | None:
+    """The records of posts keyed by id (``{"1": {...}, "2": {...}}``, or under a wrapper
+    key: ``json_members``), member by member as an array is read; None when the document is
+    not that (then it is one record, or none)."""
+    found = keyed_posts(lambda: iter([content.data]), WRAPPER_KEYS, dict(options.fields),
+                        options.max_record_bytes)
+    return None if found is None else read_array(content, path, options, *found, keyed=True)

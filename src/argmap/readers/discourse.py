@@ -18,6 +18,7 @@ from argmap.errors import InputError
 from argmap.model import Post, Problem, Quote, SourceRef
 from argmap.options import ReadOptions
 from argmap.readers.html_text import html_to_text
+from argmap.readers.jsonl import Draft, Located, Mapper
 from argmap.readers.records import RecordError, as_id, as_optional_str, as_score, as_time
 from argmap.readers.reply_tree import build_thread
 from argmap.readers.result import ReadResult
@@ -54,6 +55,23 @@ def _post(raw: Mapping[str, object], topic: str, path: str) -> Post:
     )
 
 
+def topic_mapper(topic: str) -> Mapper:
+    """The mapper of a topic's posts streamed one by one (``argmap batch``: ``corpus.records``
+    with ``document_streams.topic_at``): each post as ``read_discourse`` makes it, its
+    problems worded alike (``post #<index>: ...``)."""
+
+    def mapper(record: Mapping[str, object], where: Located, path: str,
+               options: ReadOptions) -> Draft:
+        index = where.pointer[-1] if where.pointer else 0
+        try:
+            post = _post(record, topic, path)
+        except RecordError as exc:
+            raise RecordError(exc.code, f"post #{index}: {exc}") from exc
+        return Draft(post, f"discourse:{topic}")
+
+    return mapper
+
+
 def _topic_id(document: Mapping[str, object], raw_posts: list[object], path: Path,
               problems: list[Problem]) -> str:
     """The topic's id (the thread is ``discourse:<id>``): the document's ``id``, else the
@@ -86,13 +104,16 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
     problems: list[Problem] = list(damage)
     topic = _topic_id(document, raw_posts, path, problems)
     posts: list[Post] = []
+    pointers: list[tuple[str | int, ...]] = []  # each post's, to place a duplicate
     for index, raw in enumerate(raw_posts):
-        if not isinstance(raw, Mapping):
-            problems.append(Problem("wrong_type", f"post #{index} is not an object", shown,
+        if not isinstance(raw, Mapping):  # worded as batch's streamed records say it
+            problems.append(Problem("wrong_type", f"record is {type(raw).__name__}, expected "
+                                    "an object", shown,
                                     *places.place_or_none(("post_stream", "posts", index))))
             continue
         try:
             posts.append(_post(raw, topic, shown))
+            pointers.append(("post_stream", "posts", index))
         except RecordError as exc:
             problems.append(Problem(exc.code, f"post #{index}: {exc}", shown,
                                     *places.place_or_none(("post_stream", "posts", index))))
@@ -102,6 +123,7 @@ def read_discourse(path: Path, options: ReadOptions) -> ReadResult:
                                 f"the topic are not in this file (fetch /t/{topic}/posts.json)",
                                 shown))
     title = as_optional_str(document.get("title"))
-    thread = build_thread(f"discourse:{topic}", title, posts, shown)
+    thread = build_thread(f"discourse:{topic}", title, posts, shown,
+                          lambda i: (shown, *places.place_or_none(pointers[i])))
     problems.extend(thread.problems)
     return ReadResult((thread,) if thread.posts else (), tuple(problems), len(raw_posts))

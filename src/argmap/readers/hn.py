@@ -27,6 +27,7 @@ from argmap.model import Post, Problem, SourceRef
 from argmap.options import ReadOptions
 from argmap.readers import deep_json
 from argmap.readers.array_records import read_array
+from argmap.readers.document_streams import hits_at
 from argmap.readers.html_text import html_to_text
 from argmap.readers.json_array import ArrayBroken, iter_elements, starts_with_array
 from argmap.readers.json_places import DocumentPlaces
@@ -104,6 +105,7 @@ def _read_algolia(tree: Mapping[str, object], path: Path, places: DocumentPlaces
     shown = str(path)
     problems: list[Problem] = []
     posts: list[Post] = []
+    pointers: list[tuple[str | int, ...]] = []  # each post's, to place a duplicate
     records = 0
     root_parent = as_id(tree.get("parent_id"), "parent_id") if not isinstance(
         tree.get("parent_id"), (bool, float, list, dict)) else None
@@ -125,6 +127,7 @@ def _read_algolia(tree: Mapping[str, object], path: Path, places: DocumentPlaces
             problems.append(Problem(exc.code, str(exc), shown, *places.place_or_none(pointer)))
             continue
         posts.append(post)
+        pointers.append(pointer)
         children = node.get("children")
         if isinstance(children, list):
             native = post.id.removeprefix("hn:")
@@ -132,7 +135,8 @@ def _read_algolia(tree: Mapping[str, object], path: Path, places: DocumentPlaces
                          for index in range(len(children) - 1, -1, -1))
     thread_id = posts[0].id if posts else "hn:unknown"
     title = as_optional_str(tree.get("title"))
-    thread = build_thread(thread_id, title, posts, shown)
+    thread = build_thread(thread_id, title, posts, shown,
+                          lambda i: (shown, *places.place_or_none(pointers[i])))
     problems.extend(thread.problems)
     return ReadResult((thread,) if thread.posts else (), tuple(problems), records)
 
@@ -231,6 +235,10 @@ def read_hn(path: Path, options: ReadOptions) -> ReadResult:
         # Firebase items in a list, element by element
         located, found, known = read_array(content, path, options)
         return read_records(path, options, _firebase_mapper, "hn", located, found, known)
+    hits_start = hits_at(lambda: iter([content.data]), options.max_record_bytes)
+    if hits_start is not None:  # a search response: hit by hit, as batch streams it
+        located, found, known = read_array(content, path, options, "hits", hits_start)
+        return read_records(path, options, _hit_mapper, "hn", located, found, known)
     document, problems, places = placed_document(content, path)
     if isinstance(document, Mapping) and "children" in document:
         result = _read_algolia(document, path, places)

@@ -37,6 +37,8 @@ _TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[{]++|[\]}]++|"', re.DOTALL
 _OPENING, _CLOSING = frozenset(b"[{"), frozenset(b"]}")
 _SPACE = re.compile(rb"[ \t\r\n]*")
 _BARE = re.compile(rb"[^,\]\s]*")
+_MEMBER_BARE = re.compile(rb"[^,}\s]*")  # a bare value of an object's member ends at '}'
+
 _STRING_BODY = re.compile(rb'[^"\\]*+(?:\\.[^"\\]*+)*+', re.DOTALL)
 
 
@@ -51,6 +53,7 @@ class Element:
     data: bytes | None
     size: int
     complete: bool = True
+    key: str | None = None  # a member of an object keyed by post id (``json_members``)
 
 
 class ArrayBroken(Exception):
@@ -182,7 +185,7 @@ def wrapping_array(content: bytes | Iterator[bytes], keys: tuple[str, ...],
     structure holds: a document that is not valid JSON still shows which came before the
     damage. Of duplicated keys the last counts, as orjson keeps it."""
     chunks = iter([content]) if isinstance(content, bytes) else content
-    members = _top_members(_Cursor(chunks), max_record_bytes)
+    members = _top_members(_Cursor(chunks), max_record_bytes, frozenset(keys))
     return next(((key, members[key][0]) for key in keys
                  if key in members and members[key][1] == b"["), None)
 
@@ -194,12 +197,20 @@ def top_members(data: bytes, max_record_bytes: int) -> dict[str, int]:
     return {key: start for key, (start, _) in members.items()}
 
 
-def _top_members(cursor: _Cursor, max_record_bytes: int) -> dict[str, tuple[int, bytes]]:
-    """Where the value of each member of the top-level object starts, and its first byte."""
+def _top_members(cursor: _Cursor, max_record_bytes: int, keep: frozenset[str] | None = None,
+                 at: int | None = None) -> dict[str, tuple[int, bytes]]:
+    """Where the value of each member of the top-level object (or of the object at byte
+    ``at``) starts, and its first byte (only of the members named in ``keep``, when given:
+    an object of a million members, posts keyed by id, is scanned without holding a million
+    keys)."""
     found: dict[str, tuple[int, bytes]] = {}
     while len(cursor.data) < len(_BOM) and cursor.more(0):
         pass
-    start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0)
+    while at is not None and cursor.base + len(cursor.data) <= at and cursor.more(
+            cursor.base + len(cursor.data)):
+        pass  # the bytes before the object: not held
+    start = (cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0)
+             if at is None else cursor.skip_space(at))
     if start is None or cursor.byte(start) != b"{":
         return found
     offset = cursor.skip_space(start + 1)
@@ -217,7 +228,8 @@ def _top_members(cursor: _Cursor, max_record_bytes: int) -> dict[str, tuple[int,
         except orjson.JSONDecodeError:
             return found
         first = cursor.byte(value)
-        found[str(name)] = (value, first)
+        if keep is None or name in keep:
+            found[str(name)] = (value, first)
         if first in (b"[", b"{"):
             after = skip_nested(cursor, value + 1, 1)  # scanned past, never held
         else:
@@ -273,14 +285,15 @@ def _present(cursor: _Cursor, offset: int | None) -> int:
     raise ArrayBroken("the file ends before the array's ']'", cursor.line_at(end), end)
 
 
-def _element(cursor: _Cursor, index: int, start: int, cap: int) -> Element:
+def _element(cursor: _Cursor, index: int, start: int, cap: int, member: bool = False
+             ) -> Element:
     """The element starting at absolute offset ``start``, scanned on from where the bytes at
     hand ended each time more are read (linear in its size, however it is chunked; a string
     not closed within them is scanned on from inside, never from its quote again)."""
     line = cursor.line_at(start)
     first = cursor.byte(start)
     scan = (_scan_nested if first in (b"{", b"[") else
-            _scan_string if first == b'"' else _scan_bare)
+            _scan_string if first == b'"' else _scan_member_bare if member else _scan_bare)
     state: _State = (0, False)
     position, held = start, True
     while True:
@@ -326,6 +339,14 @@ def _scan_bare(cursor: _Cursor, position: int, state: _State
                ) -> tuple[int | None, _State, int]:
     """A number, ``true``, ``false`` or ``null`` (or junk): up to a comma, ']' or a space."""
     match = _BARE.match(cursor.data, position - cursor.base)
+    stop = cursor.base + (match.end() if match else position - cursor.base)
+    return (stop if stop - cursor.base < len(cursor.data) else None), state, stop
+
+
+def _scan_member_bare(cursor: _Cursor, position: int, state: _State
+                      ) -> tuple[int | None, _State, int]:
+    """``_scan_bare`` for the value of an object's member: up to a comma, '}' or a space."""
+    match = _MEMBER_BARE.match(cursor.data, position - cursor.base)
     stop = cursor.base + (match.end() if match else position - cursor.base)
     return (stop if stop - cursor.base < len(cursor.data) else None), state, stop
 

@@ -4,8 +4,10 @@
 ``post_stream.posts``, LessWrong's ``data.comments.results``, ``{"posts": [...]}``...). Parsed
 whole, a forum export of a million posts wrapped in ``{"posts": [...]}`` held gigabytes in the
 main process of ``argmap batch`` before a single post was read, even though its posts are then
-streamed element by element. Outlined, the document is read once as a stream: every member of
-every object is kept (up to ``_DEPTH`` levels), every array keeps only its first two elements
+streamed element by element. Outlined, the document is read once as a stream: the members of
+every object that decide a shape are kept, and its first ``_MEMBERS`` others (up to ``_DEPTH``
+levels: an object of a million posts keyed by id is outlined by its first ones), every array
+keeps only its first two elements
 (outlined in turn; the rest are scanned past, bracket by bracket, without being held:
 ``json_array.skip_nested``), and a
 string or number over the cap becomes None. Everything ``readers._shape_of_document`` asks of
@@ -30,6 +32,13 @@ from argmap.readers.json_array import _BOM, ArrayBroken, _Cursor, _element, skip
 
 _DEPTH = 8  # deeper containers are scanned past (None): shapes are decided near the top
 _KEPT = 2  # elements kept of each array (a Reddit thread is two Listings)
+_MEMBERS = 16  # members kept of each object, besides those a shape is decided by (_ASKED):
+# an object of a million posts keyed by id is outlined by its first ones, never held
+_ASKED = frozenset({
+    "format", "map", "post_stream", "posts", "stream", "data", "comments", "results",
+    "children", "story_id", "created_at_i", "hits", "objectID", "type", "by", "kids",
+    "parent", "id", "title", "kind", "parent_id", "link_id", "subreddit", "body", "selftext",
+    "num_comments", "url", "reply"})
 _BARE = re.compile(rb"[^,\]}\s]*")
 _BARE_MAX = 1 << 10  # no number or literal is longer
 
@@ -107,11 +116,26 @@ def _object(cursor: _Cursor, start: int, cap: int, depth: int) -> tuple[object, 
         colon = _at(cursor, end)
         if cursor.byte(colon) != b":":
             raise _Broken
-        value, end = _value(cursor, _at(cursor, colon + 1), cap, depth + 1)
-        members[orjson.loads(key)] = value  # the last of duplicated keys, as orjson keeps
+        name = orjson.loads(key)
+        start = _at(cursor, colon + 1)
+        if len(members) >= _MEMBERS and name not in _ASKED and name not in members:
+            end = _past(cursor, start, cap)  # scanned past, never held
+        else:
+            value, end = _value(cursor, start, cap, depth + 1)
+            members[name] = value  # the last of duplicated keys, as orjson keeps
         at = _next(cursor, end, b"}")
         if at < 0:
             return members, -at
+
+
+def _past(cursor: _Cursor, start: int, cap: int) -> int:
+    """Where the value at ``start`` ends, scanned past without holding it."""
+    if cursor.byte(start) in (b"{", b"["):
+        end = skip_nested(cursor, start + 1, 1)
+        if end is None:
+            raise _Broken
+        return end
+    return _scalar(cursor, start, cap)[1]
 
 
 def _array(cursor: _Cursor, start: int, cap: int, depth: int) -> tuple[object, int]:

@@ -20,7 +20,7 @@ from argmap.errors import InputError, plural
 from argmap.model import Post, Problem, SourceRef, Thread
 from argmap.options import ReadOptions
 from argmap.readers import deep_json
-from argmap.readers.array_records import WRAPPER_KEYS, read_array, read_wrapped
+from argmap.readers.array_records import WRAPPER_KEYS, read_array, read_keyed, read_wrapped
 from argmap.readers.codecs import Damage
 from argmap.readers.json_array import starts_with_array
 from argmap.readers.json_places import Places
@@ -35,7 +35,7 @@ from argmap.readers.records import (
     field_value,
     safe_url,
 )
-from argmap.readers.reply_tree import build_thread
+from argmap.readers.reply_tree import PlaceOf, build_thread
 from argmap.readers.result import ReadResult
 from argmap.readers.source import (
     RawLine,
@@ -157,9 +157,12 @@ def placed(where: Located, places: Places | None) -> tuple[int, int | None]:
 def _keyless_id(where: Located) -> str:
     """The id of a record without one: ``L<line>`` for a line, ``R<n>`` for the n-th record of
     a whole document (where every record is on "line 0": one shared id would keep only the
-    first post of an id-less array and report the rest as duplicates)."""
+    first post of an id-less array and report the rest as duplicates); the key of a post
+    keyed by id (``{"1": {...}}``), whose own id, when it has one, wins."""
     if where.pointer and isinstance(where.pointer[-1], int):
         return f"R{where.pointer[-1] + 1}"
+    if where.pointer and isinstance(where.pointer[-1], str):
+        return where.pointer[-1]  # posts keyed by id (``json_members``): the key
     return f"L{where.line}"
 
 
@@ -211,14 +214,24 @@ def _roots(parent: dict[str, str | None]) -> dict[str, str]:
     return root
 
 
-def assemble(drafts: list[Draft], file_thread: str, path: str) -> list[Thread]:
-    """Group drafts into threads (thread field > reply-tree root > whole file) and build them."""
+def _within(place_of: PlaceOf | None, group: list[int]) -> PlaceOf | None:
+    """``place_of`` for the posts of one thread (``group``: their indices among all)."""
+    if place_of is None:
+        return None
+    return lambda i: place_of(group[i])
+
+
+def assemble(drafts: list[Draft], file_thread: str, path: str,
+             place_of: PlaceOf | None = None) -> list[Thread]:
+    """Group drafts into threads (thread field > reply-tree root > whole file) and build them
+    (``place_of(i)``: where the i-th draft's record is, to name a duplicate there)."""
     keyed = any(d.thread_key for d in drafts)
     parent = {d.post.id: d.post.reply_to for d in drafts}
     threaded = any(d.post.reply_to for d in drafts)
     roots = _roots(parent) if threaded and not keyed else {}
     groups: dict[str, list[Post]] = {}
-    for draft in drafts:
+    indices: dict[str, list[int]] = {}
+    for index, draft in enumerate(drafts):
         if draft.thread_key:
             key = draft.thread_key
         elif keyed or not threaded:
@@ -226,11 +239,12 @@ def assemble(drafts: list[Draft], file_thread: str, path: str) -> list[Thread]:
         else:
             key = f"{file_thread}:{roots[draft.post.id].split(':', 1)[-1]}"
         groups.setdefault(key, []).append(draft.post)
+        indices.setdefault(key, []).append(index)
     threads = []
     for key in sorted(groups):
         posts = [replace(p, thread_id=key) for p in groups[key]]
         title = next((p.title for p in posts if p.reply_to is None and p.title), None)
-        threads.append(build_thread(key, title, posts, path))
+        threads.append(build_thread(key, title, posts, path, _within(place_of, indices[key])))
     return threads
 
 
@@ -246,6 +260,7 @@ def read_records(path: Path, options: ReadOptions, mapper: Mapper, file_thread: 
     if located is None:
         located = read_lines(path, options, found)
     drafts: list[Draft] = []
+    draft_at: list[Located] = []
     for where in located:
         if where.record is None and where.pointer is None:  # a line already reported
             continue
@@ -264,7 +279,9 @@ def read_records(path: Path, options: ReadOptions, mapper: Mapper, file_thread: 
                                  *placed(where, places), draft.post.id))
             continue
         drafts.append(draft)
-    threads = assemble(drafts, file_thread, shown)
+        draft_at.append(where)
+    threads = assemble(drafts, file_thread, shown,
+                       lambda i: (shown, *placed(draft_at[i], places)))
     for thread in threads:
         found.extend(thread.problems)
     return ReadResult(tuple(threads), tuple(found), len(located))
@@ -282,8 +299,8 @@ def read_json(path: Path, options: ReadOptions) -> ReadResult:
         located, found, known = read_array(content, path, options)
         return read_records(path, options, generic_mapper(path.stem), path.stem, located, found,
                             known)
-    wrapped = read_wrapped(content, path, options)
-    if wrapped is not None:  # {"posts": [...]}: post by post, as an array (and as batch) is
+    wrapped = read_wrapped(content, path, options) or read_keyed(content, path, options)
+    if wrapped is not None:  # {"posts": [...]} or {"<id>": {...}}: post by post, as batch
         located, found, known = wrapped
         return read_records(path, options, generic_mapper(path.stem), path.stem, located, found,
                             known)

@@ -159,9 +159,11 @@ def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
         link = "unknown"
     thread_id = f"reddit:{link.removeprefix('t3_')}"
     posts: list[Post] = []
+    pointers: list[tuple[str | int, ...]] = []  # each post's, to place a duplicate
     records = 1
     try:
         posts.append(reddit_post(top, "t3", thread_id, shown))
+        pointers.append((0, *_CHILDREN, submissions[0][0]))
     except RecordError as exc:
         problems.append(Problem(exc.code, str(exc), shown, *places.place_or_none(
             (0, *_CHILDREN, submissions[0][0]))))
@@ -184,10 +186,12 @@ def read_reddit(path: Path, options: ReadOptions) -> ReadResult:
         records += 1
         try:
             posts.append(reddit_post(data, "t1", thread_id, shown))
+            pointers.append(pointer)
         except RecordError as exc:
             problems.append(Problem(exc.code, str(exc), shown, *places.place_or_none(pointer)))
         stack.extend(_children_at(data.get("replies"), (*pointer, "data", "replies")))
-    thread = build_thread(thread_id, posts[0].title if posts else None, posts, shown)
+    thread = build_thread(thread_id, posts[0].title if posts else None, posts, shown,
+                          lambda i: (shown, *places.place_or_none(pointers[i])))
     problems.extend(thread.problems)
     return ReadResult((thread,) if thread.posts else (), tuple(problems), records)
 

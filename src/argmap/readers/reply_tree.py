@@ -10,10 +10,17 @@ input (long chat logs), and Python's recursion limit is 1,000.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from argmap.model import Post, Problem, Thread
+
+# where a post's record is: file, line, byte offset (None when unknown). A post's SourceRef
+# keeps no byte offset (maps would change), so readers that know one pass, alongside the
+# posts, the place of the i-th post; asked only for a duplicate (placing a record of a whole
+# JSON document scans it: a clean file costs nothing)
+Place = tuple[str, int, int | None]
+PlaceOf = Callable[[int], Place | None]
 
 ORPHAN_FLAG = "orphan"
 # the parent ``with_named_parents`` gives a post cut out of a reply loop: never an input id
@@ -75,16 +82,21 @@ def _with_flag(post: Post, flag: str) -> Post:
     return replace(post, flags=tuple(sorted(set(post.flags) | {flag})))
 
 
-def _dedupe(posts: Sequence[Post], path: str) -> tuple[list[Post], list[Problem]]:
-    """Keep the first post of each id: later copies are usually re-fetched pages."""
+def _dedupe(posts: Sequence[Post], path: str, place_of: PlaceOf | None = None
+            ) -> tuple[list[Post], list[Problem]]:
+    """Keep the first post of each id: later copies are usually re-fetched pages. A later
+    copy is named where its record is (``place_of(i)`` for ``posts[i]``, when given: file,
+    line and byte, as every other skipped record is), else by its post's line."""
     seen: set[str] = set()
     kept: list[Post] = []
     problems: list[Problem] = []
-    for post in posts:
+    for index, post in enumerate(posts):
         if post.id in seen:
+            place = place_of(index) if place_of is not None else None
+            where = place if place is not None else (path, post.source.line, None)
             problems.append(
                 Problem("duplicate_id", f"duplicate post id {post.id!r}; kept the first copy",
-                        path, post.source.line, None, post.id)
+                        *where, post.id)
             )
             continue
         seen.add(post.id)
@@ -118,14 +130,16 @@ def _break_cycles(parent: dict[str, str | None], path: str) -> list[Problem]:
 
 
 def build_thread(
-    thread_id: str, title: str | None, posts: Sequence[Post], path: str = ""
+    thread_id: str, title: str | None, posts: Sequence[Post], path: str = "",
+    place_of: PlaceOf | None = None,
 ) -> Thread:
-    """Repair and order ``posts`` into a ``Thread`` (see the module docstring).
+    """Repair and order ``posts`` into a ``Thread`` (see the module docstring); ``place_of``
+    (optional) says where the i-th post's record is, to name a duplicate there.
 
     Orphans (replies to unknown posts) and posts cut out of a cycle hang under the thread's
     root (the earliest post without a parent) when there is one, and are flagged "orphan".
     """
-    kept, problems = _dedupe(posts, path)
+    kept, problems = _dedupe(posts, path, place_of)
     by_id = {post.id: post for post in kept}
     parent: dict[str, str | None] = {}
     for post in kept:
