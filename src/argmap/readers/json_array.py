@@ -21,7 +21,7 @@ the array's own structure (a missing comma, a stray bracket) end the scan with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import orjson
@@ -136,22 +136,35 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int, at: int | None
 
     Raises ``ArrayBroken`` where the array's structure breaks; the end of the stream inside
     an element yields it with ``complete=False`` and stops."""
+    return scan_container(chunks, at, b"[", lambda cursor, index, offset: _element(
+        cursor, index, offset, max_record_bytes))
+
+
+ItemReader = Callable[[_Cursor, int, int], Element]
+_CONTAINERS = {b"[": (b"]", "array", "element"), b"{": (b"}", "object", "member")}
+
+
+def scan_container(chunks: Iterator[bytes], at: int | None, opener: bytes, item: ItemReader,
+                   ) -> Iterator[Element]:
+    """The items of the JSON array (``opener`` b"[") or object (b"{") the chunks hold, or of
+    the one at byte ``at`` inside them, each read by ``item(cursor, index, offset)``: the
+    walk over separators, the stream's end and the structure's errors is the same for both
+    (``iter_elements``, ``json_members.iter_members``)."""
+    closer, kind, thing = _CONTAINERS[opener]
     cursor = _Cursor(chunks)
     while len(cursor.data) < len(_BOM) and cursor.more(0):
         pass
     while at is not None and cursor.base + len(cursor.data) <= at and cursor.more(
             cursor.base + len(cursor.data)):
-        pass  # the bytes before the array (a wrapping object's other members): not held
+        pass  # the bytes before the container (a wrapping object's other members): not held
     start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0) if at is None \
         else cursor.skip_space(at)
-    if start is None or cursor.byte(start) != b"[":
-        raise ArrayBroken("does not start with '['", 1, start or 0)
+    if start is None or cursor.byte(start) != opener:
+        raise ArrayBroken(f"does not start with '{opener.decode()}'", 1, start or 0)
     offset = _present(cursor, cursor.skip_space(start + 1))
     index = 0
-    while True:
-        if index == 0 and cursor.byte(offset) == b"]":
-            break
-        element = _element(cursor, index, offset, max_record_bytes)
+    while not (index == 0 and cursor.byte(offset) == closer):
+        element = item(cursor, index, offset)
         yield element
         if not element.complete:
             if cursor.failure is not None:
@@ -160,21 +173,24 @@ def iter_elements(chunks: Iterator[bytes], max_record_bytes: int, at: int | None
         index += 1
         offset = _present(cursor, cursor.skip_space(element.offset + element.size))
         separator = cursor.byte(offset)
-        if separator == b"]":
+        if separator == closer:
             break
         if separator != b",":
-            raise ArrayBroken(f"expected ',' or ']' after element {index:,}, found "
-                              f"{separator.decode('latin-1')!r}", cursor.line_at(offset), offset)
+            raise ArrayBroken(f"expected ',' or '{closer.decode()}' after {thing} {index:,}, "
+                              f"found {separator.decode('latin-1')!r}", cursor.line_at(offset),
+                              offset)
         offset = _present(cursor, cursor.skip_space(offset + 1))
-        if cursor.byte(offset) == b"]":
-            raise ArrayBroken("a ',' before the array's ']'", cursor.line_at(offset), offset)
+        if cursor.byte(offset) == closer:
+            raise ArrayBroken(f"a ',' before the {kind}'s '{closer.decode()}'",
+                              cursor.line_at(offset), offset)
     if at is not None:
-        return  # an array inside a document: the document goes on
+        return  # a container inside a document: the document goes on
     rest = cursor.skip_space(offset + 1)
     if cursor.failure is not None:
         raise cursor.failure
     if rest is not None:
-        raise ArrayBroken("bytes after the array's ']'", cursor.line_at(rest), rest)
+        raise ArrayBroken(f"bytes after the {kind}'s '{closer.decode()}'", cursor.line_at(rest),
+                          rest)
 
 
 def wrapping_array(content: bytes | Iterator[bytes], keys: tuple[str, ...],

@@ -33,6 +33,7 @@ from argmap.readers.json_array import (
     _element,
     _present,
     _top_members,
+    scan_container,
 )
 from argmap.readers.records import DEFAULT_FIELDS, field_value
 
@@ -45,45 +46,11 @@ def iter_members(chunks: Iterator[bytes], max_record_bytes: int, at: int | None 
     """The value of every member of the top-level JSON object the chunks hold (or of the
     object at byte ``at``), each an ``Element`` with its ``key``; raises ``ArrayBroken``
     where the object's structure breaks, as ``iter_elements`` does for an array."""
-    cursor = _Cursor(chunks)
-    while len(cursor.data) < len(_BOM) and cursor.more(0):
-        pass
-    while at is not None and cursor.base + len(cursor.data) <= at and cursor.more(
-            cursor.base + len(cursor.data)):
-        pass  # the bytes before the object (a wrapping object's other members): not held
-    start = cursor.skip_space(len(_BOM) if cursor.data.startswith(_BOM) else 0) if at is None \
-        else cursor.skip_space(at)
-    if start is None or cursor.byte(start) != b"{":
-        raise ArrayBroken("does not start with '{'", 1, start or 0)
-    offset = _present(cursor, cursor.skip_space(start + 1))
-    index = 0
-    while not (index == 0 and cursor.byte(offset) == b"}"):
-        value = _value_at(cursor, index, offset)
-        element = replace(_element(cursor, index, value[1], max_record_bytes, member=True),
-                          key=value[0])
-        yield element
-        if not element.complete:
-            if cursor.failure is not None:
-                raise cursor.failure
-            return
-        index += 1
-        offset = _present(cursor, cursor.skip_space(element.offset + element.size))
-        separator = cursor.byte(offset)
-        if separator == b"}":
-            break
-        if separator != b",":
-            raise ArrayBroken(f"expected ',' or '}}' after member {index:,}, found "
-                              f"{separator.decode('latin-1')!r}", cursor.line_at(offset), offset)
-        offset = _present(cursor, cursor.skip_space(offset + 1))
-        if cursor.byte(offset) == b"}":
-            raise ArrayBroken("a ',' before the object's '}'", cursor.line_at(offset), offset)
-    if at is not None:
-        return
-    rest = cursor.skip_space(offset + 1)
-    if cursor.failure is not None:
-        raise cursor.failure
-    if rest is not None:
-        raise ArrayBroken("bytes after the object's '}'", cursor.line_at(rest), rest)
+    def member(cursor: _Cursor, index: int, offset: int) -> Element:
+        key, value = _value_at(cursor, index, offset)
+        return replace(_element(cursor, index, value, max_record_bytes, member=True), key=key)
+
+    return scan_container(chunks, at, b"{", member)
 
 
 def _value_at(cursor: _Cursor, index: int, offset: int) -> tuple[str, int]:
